@@ -1,0 +1,55 @@
+# Rapport's make targets. The README and CI call these; nothing else needs to be installed
+# by hand on a fresh Debian machine with Python 3.11.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+DEMO_OUT := demo-output
+EXTRAS_DEMO := accurate,nonverbal,web,research
+EXTRAS_TEST := $(EXTRAS_DEMO),test
+
+.PHONY: demo test lint typecheck unit install-demo install-test docs-cli schema clean
+
+$(PY):
+	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
+	  echo "python3-venv is missing; installing it with apt-get" >&2; \
+	  apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null && \
+	  $(PYTHON) -m venv $(VENV); }
+	@$(PIP) install -q --upgrade pip
+
+$(VENV)/.demo-installed: $(PY) pyproject.toml
+	$(PIP) install -q -e ".[$(EXTRAS_DEMO)]"
+	@touch $@
+
+$(VENV)/.test-installed: $(PY) pyproject.toml
+	$(PIP) install -q -e ".[$(EXTRAS_TEST)]"
+	@touch $@
+
+install-demo: $(VENV)/.demo-installed
+install-test: $(VENV)/.test-installed
+
+## demo: analyse the bundled examples into demo-output/ (returns; does not serve)
+demo: install-demo
+	@$(PY) -m rapport.demo --out $(DEMO_OUT)
+
+## test: lint, type check and the whole suite
+test: install-test lint typecheck unit
+
+lint: install-test
+	$(VENV)/bin/ruff check rapport tests benchmarks
+
+typecheck: install-test
+	$(VENV)/bin/mypy
+
+unit: install-test
+	$(PY) -m pytest --cov --cov-report=term:skip-covered -q
+
+docs-cli: install-test
+	$(PY) -m rapport.cli.docs > docs/cli.md
+
+schema: install-test
+	$(PY) -m rapport.report.schema > docs/schema/analysis.schema.json
+
+clean:
+	rm -rf $(VENV) $(DEMO_OUT) .pytest_cache .mypy_cache .ruff_cache

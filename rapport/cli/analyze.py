@@ -1,0 +1,75 @@
+"""``rapport analyze``: the main job, from a transcript to a report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from rapport.cli.options import (
+    ClientOpt,
+    FormatOpt,
+    OtherOpt,
+    PresetOpt,
+    TherapistOpt,
+)
+
+HELP = """Analyse one or more session transcripts and report on the relationship.
+
+Prints a summary in the terminal; --json and --html write the full report. With several
+sessions, --json and --html name folders.
+
+Example:
+
+  rapport analyze examples/rupture_repair.txt --json out.json --html out.html
+"""
+
+
+def analyze(
+    files: Annotated[list[Path], typer.Argument(help="Transcript files or folders.")],
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write the JSON document here.")] = None,
+    html_out: Annotated[Path | None, typer.Option("--html", help="Write the HTML report here.")] = None,
+    therapist: TherapistOpt = None,
+    client: ClientOpt = None,
+    other: OtherOpt = None,
+    fmt: FormatOpt = None,
+    preset: PresetOpt = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No terminal summary.")] = False,
+) -> None:
+    from rich.console import Console
+
+    from rapport.cli.framework import warn
+    from rapport.cli.inputs import output_targets, read_sessions, write_atomically
+    from rapport.coding import code_sessions, load_coders
+    from rapport.report.analyze import analyze_coded
+    from rapport.settings import get_settings
+
+    sessions, warnings = read_sessions(files, therapist=therapist or (),
+                                       client=client or (), other=other or (), fmt=fmt)
+    for w in warnings:
+        warn(w)
+    settings = get_settings(**({"preset": preset} if preset else {}))
+    coders = load_coders(settings.preset)
+    analyses = [analyze_coded(cs, warnings=[w for w in warnings
+                                             if w.startswith(cs.session.id)])
+                for cs in code_sessions(sessions, coders)]
+    ids = [a.document.session.id for a in analyses]
+    json_targets = output_targets(json_out, ids, ".json") if json_out else {}
+    html_targets = output_targets(html_out, ids, ".html") if html_out else {}
+    console = Console()
+    for analysis in analyses:
+        sid = analysis.document.session.id
+        if not quiet:
+            analysis.print_summary(console)
+        if sid in json_targets:
+            write_atomically(json_targets[sid], analysis.to_json())
+        if sid in html_targets:
+            write_atomically(html_targets[sid], analysis.to_html())
+    for label, targets in (("JSON", json_targets), ("HTML", html_targets)):
+        for path in targets.values():
+            typer.echo(f"{label} report: {path}", err=quiet)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("analyze", help=HELP)(analyze)

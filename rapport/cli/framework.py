@@ -1,0 +1,54 @@
+"""Shared CLI plumbing: one rendering of input errors, exit codes, common options."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+
+from rapport.errors import RapportInputError
+
+#: Exit status for input the user can fix (the message says how).
+EXIT_INPUT_ERROR = 2
+
+
+class RapportGroup(TyperGroup):
+    """Turns :class:`RapportInputError` into one short message and exit status 2."""
+
+    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except RapportInputError as exc:
+            typer.echo(f"error: {exc.render()}", err=True)
+            raise typer.Exit(EXIT_INPUT_ERROR) from None
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from rapport import __version__
+
+        typer.echo(f"rapport {__version__}")
+        raise typer.Exit
+
+
+def version_callback(
+    version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                 help="Show the version and exit."),
+) -> None:
+    """Rapport command line."""
+
+
+def warn(message: str) -> None:
+    """A warning for the person at the terminal (never contains client text)."""
+    typer.echo(f"warning: {message}", err=True)
+
+
+def fail(what: str, *, where: str | None = None, fix: str | None = None) -> None:
+    """Raise the one input error type from command code."""
+    raise RapportInputError(what, where=where, fix=fix)
+
+
+def stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()

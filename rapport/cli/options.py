@@ -1,0 +1,20 @@
+"""Options shared by several commands, declared once."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+TherapistOpt = Annotated[list[str] | None, typer.Option(
+    "--therapist", help="Speaker label to treat as therapist (repeatable).")]
+ClientOpt = Annotated[list[str] | None, typer.Option(
+    "--client-speaker", "--client-label",
+    help="Speaker label to treat as client (repeatable).")]
+OtherOpt = Annotated[list[str] | None, typer.Option(
+    "--other", help="Speaker label to treat as neither therapist nor client (repeatable).")]
+FormatOpt = Annotated[str | None, typer.Option(
+    "--format", help="Input format, if detection guesses wrong: text, vtt, srt, whisper, "
+    "csv, jsonl.")]
+PresetOpt = Annotated[str | None, typer.Option(
+    "--preset", help="Coder preset: fast (default) or accurate (needs the 'accurate' extra).")]

@@ -1,0 +1,59 @@
+"""Public entry points of the ingest box: files or bytes in, validated sessions out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rapport.domain import Session
+from rapport.errors import RapportInputError
+from rapport.settings import Settings, get_settings
+
+
+@dataclass(frozen=True)
+class RoleMap:
+    """Explicit speaker-to-role mapping from the user (``--therapist "Dr. Lee"``)."""
+
+    therapist: tuple[str, ...] = ()
+    client: tuple[str, ...] = ()
+    other: tuple[str, ...] = ()
+
+
+@dataclass
+class ImportResult:
+    """The sessions read from one input, its detected format, and any warnings."""
+
+    sessions: list[Session]
+    format: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def load_sessions(path: Path, *, roles: RoleMap | None = None, fmt: str | None = None,
+                  settings: Settings | None = None) -> ImportResult:
+    """Read one file; raises :class:`RapportInputError` naming the file on bad input."""
+    settings = settings or get_settings()
+    if not path.exists():
+        raise RapportInputError("file not found", where=str(path),
+                                fix="check the path (and quote names with spaces)",
+                                code="not_found")
+    if path.is_dir():
+        raise RapportInputError("is a folder, not a transcript file", where=str(path),
+                                fix="pass the transcript files inside it")
+    size = path.stat().st_size
+    if size > settings.max_file_bytes:
+        raise RapportInputError(
+            f"file is {size:,} bytes, over the limit of {settings.max_file_bytes:,}",
+            where=str(path), fix="split the file, or raise RAPPORT_MAX_FILE_BYTES",
+            code="too_large")
+    return parse_bytes(path.read_bytes(), name=path.name, roles=roles, fmt=fmt,
+                       settings=settings, where=str(path))
+
+
+def parse_bytes(data: bytes, *, name: str, roles: RoleMap | None = None,
+                fmt: str | None = None, settings: Settings | None = None,
+                where: str | None = None) -> ImportResult:
+    """Parse the bytes of one input. ``name`` gives the default session id."""
+    from rapport.ingest.parse import parse
+
+    return parse(data, name=name, roles=roles or RoleMap(), fmt=fmt,
+                 settings=settings or get_settings(), where=where or name)

@@ -1,0 +1,1 @@
+"""Profile: the session relationship profile built from utterance codes and timing."""

@@ -1,0 +1,1 @@
+"""Report: terminal, JSON and HTML views of an analysis, built from registered sections."""

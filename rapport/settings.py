@@ -1,0 +1,71 @@
+"""Settings: one validated place, read from the environment (``RAPPORT_*``).
+
+Every setting has a default, a type and a help line; ``docs/settings.md`` and a test
+check that each is documented. Settings are created by :func:`get_settings`, never at
+import time, so tests and the CLI can change the environment first.
+
+>>> import os
+>>> os.environ["RAPPORT_PRESET"] = "fast"
+>>> get_settings().preset
+'fast'
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from platformdirs import user_data_dir
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from rapport.errors import RapportInputError
+
+Preset = Literal["fast", "accurate"]
+
+
+def _default_home() -> Path:
+    return Path(user_data_dir("rapport", appauthor=False))
+
+
+class Settings(BaseSettings):
+    """Rapport's settings. Environment variables are the field names prefixed ``RAPPORT_``."""
+
+    model_config = SettingsConfigDict(env_prefix="RAPPORT_", extra="ignore", frozen=True)
+
+    home: Path = Field(default_factory=_default_home,
+                       description="Data folder: database, keys, backups.")
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of the record; default: a SQLite file in RAPPORT_HOME.")
+    key_file: Path | None = Field(
+        default=None, description="File holding the encryption key (base64, 32 bytes).")
+    key: str | None = Field(
+        default=None, repr=False,
+        description="The encryption key itself (base64); prefer RAPPORT_KEY_FILE.")
+    user: str | None = Field(default=None, description="Who the CLI acts as (a username).")
+    preset: Preset = Field(default="fast", description="Coder preset: fast or accurate.")
+    max_file_bytes: int = Field(default=50_000_000, gt=0,
+                                description="Largest transcript file accepted, in bytes.")
+    max_line_chars: int = Field(default=100_000, gt=0,
+                                description="Longest line accepted in a transcript.")
+    max_turns: int = Field(default=50_000, gt=0,
+                           description="Most turns accepted in one session.")
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.home / 'rapport.sqlite3'}"
+
+
+def get_settings(**overrides: object) -> Settings:
+    """Read the settings from the environment, with explicit overrides on top."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = "RAPPORT_" + str(first["loc"][0]).upper() if first["loc"] else "settings"
+        raise RapportInputError(f"invalid setting: {first['msg']}", where=name,
+                                fix="see docs/settings.md for allowed values",
+                                code="bad_setting") from None
