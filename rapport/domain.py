@@ -25,10 +25,11 @@ if TYPE_CHECKING:
     import pandas as pd
 
 #: Words that almost never carry content on their own; used to flag back-channels.
-BACKCHANNEL_TOKENS = frozenset(
-    """mm mmm mhm mm-hmm mmhmm hmm uh-huh uhhuh uh huh yeah yes yep ok okay right sure
-    oh ah aha i see got it alright all-right nods""".split()
-)
+BACKCHANNEL_TOKENS = frozenset((
+    "mm", "mmm", "mhm", "mm-hmm", "mmhmm", "hmm", "uh-huh", "uhhuh", "uh", "huh", "yeah",
+    "yes", "yep", "ok", "okay", "right", "sure", "oh", "ah", "aha", "i", "see", "got", "it",
+    "alright", "all-right",
+))
 _WORD = re.compile(r"[\w'’-]+", re.UNICODE)
 
 

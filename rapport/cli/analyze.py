@@ -30,6 +30,9 @@ def analyze(
     files: Annotated[list[Path], typer.Argument(help="Transcript files or folders.")],
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the JSON document here.")] = None,
     html_out: Annotated[Path | None, typer.Option("--html", help="Write the HTML report here.")] = None,
+    pdf_out: Annotated[Path | None, typer.Option("--pdf", help="Print the HTML report to this PDF (needs Chromium).")] = None,
+    audio: Annotated[Path | None, typer.Option("--audio", help="Session audio (WAV/FLAC) for prosody and vocal synchrony.")] = None,
+    video: Annotated[Path | None, typer.Option("--video", help="Session video for movement synchrony.")] = None,
     therapist: TherapistOpt = None,
     client: ClientOpt = None,
     other: OtherOpt = None,
@@ -45,18 +48,22 @@ def analyze(
     from rapport.report.analyze import analyze_coded
     from rapport.settings import get_settings
 
+    media = {k: v for k, v in (("audio", audio), ("video", video)) if v is not None}
     sessions, warnings = read_sessions(files, therapist=therapist or (),
                                        client=client or (), other=other or (), fmt=fmt)
     for w in warnings:
         warn(w)
     settings = get_settings(**({"preset": preset} if preset else {}))
+    if media:
+        require_media_support(len(sessions))
     coders = load_coders(settings.preset)
-    analyses = [analyze_coded(cs, warnings=[w for w in warnings
-                                             if w.startswith(cs.session.id)])
+    analyses = [analyze_coded(cs, media=media, warnings=[w for w in warnings
+                                                          if w.startswith(cs.session.id)])
                 for cs in code_sessions(sessions, coders)]
     ids = [a.document.session.id for a in analyses]
     json_targets = output_targets(json_out, ids, ".json") if json_out else {}
     html_targets = output_targets(html_out, ids, ".html") if html_out else {}
+    pdf_targets = output_targets(pdf_out, ids, ".pdf") if pdf_out else {}
     console = Console()
     for analysis in analyses:
         sid = analysis.document.session.id
@@ -64,11 +71,33 @@ def analyze(
             analysis.print_summary(console)
         if sid in json_targets:
             write_atomically(json_targets[sid], analysis.to_json())
-        if sid in html_targets:
-            write_atomically(html_targets[sid], analysis.to_html())
-    for label, targets in (("JSON", json_targets), ("HTML", html_targets)):
+        if sid in html_targets or sid in pdf_targets:
+            html = analysis.to_html()
+            if sid in html_targets:
+                write_atomically(html_targets[sid], html)
+            if sid in pdf_targets:
+                from rapport.report.pdf import write_pdf
+
+                write_pdf(html, pdf_targets[sid])
+    for label, targets in (("JSON", json_targets), ("HTML", html_targets),
+                           ("PDF", pdf_targets)):
         for path in targets.values():
             typer.echo(f"{label} report: {path}", err=quiet)
+
+
+def require_media_support(n_sessions: int) -> None:
+    """Audio/video need exactly one transcript and the nonverbal section installed."""
+    from rapport.errors import RapportInputError
+    from rapport.report.registry import load_sections
+
+    if n_sessions != 1:
+        raise RapportInputError(
+            f"--audio/--video go with exactly one session, got {n_sessions}",
+            fix="analyse the transcript that belongs to the recording on its own")
+    if not any(s.name == "nonverbal" for s in load_sections()):
+        raise RapportInputError("audio and video analysis is not installed",
+                                fix="pip install 'rapportkit[nonverbal]'",
+                                code="missing_extra")
 
 
 def register(app: typer.Typer) -> None:

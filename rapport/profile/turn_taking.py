@@ -10,6 +10,7 @@ do not take the floor, so they are skipped.
 
 from __future__ import annotations
 
+import itertools
 import statistics
 from typing import TYPE_CHECKING
 
@@ -90,7 +91,7 @@ def _latencies(session: Session) -> list[LatencyStats]:
     floor = [t for t in session.turns if not t.backchannel
              and t.role in (Role.THERAPIST, Role.CLIENT)]
     by_direction: dict[str, list[float]] = {}
-    for prev, nxt in zip(floor, floor[1:], strict=False):
+    for prev, nxt in itertools.pairwise(floor):
         if prev.role == nxt.role or prev.end is None or nxt.start is None:
             continue
         by_direction.setdefault(f"{prev.role.value}->{nxt.role.value}", []).append(
