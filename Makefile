@@ -9,7 +9,7 @@ DEMO_OUT := demo-output
 EXTRAS_DEMO := accurate,nonverbal,web,research
 EXTRAS_TEST := $(EXTRAS_DEMO),test
 
-.PHONY: demo test lint typecheck unit install-demo install-test docs-cli schema clean
+.PHONY: demo test lint typecheck unit install-demo install-test system-deps docs-cli schema clean
 
 $(PY):
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
@@ -34,7 +34,17 @@ demo: install-demo
 	@$(PY) -m rapport.demo --out $(DEMO_OUT)
 
 ## test: lint, type check and the whole suite
-test: install-test lint typecheck unit
+test: install-test system-deps lint typecheck unit
+
+# Debian packages the tests need: chromium (browser tests, --pdf). Installed only when
+# missing and when we can (root with apt-get); the browser tests fail in CI without it.
+system-deps:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian's chromium for the browser tests" >&2; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "warning: chromium not found; browser tests will be skipped outside CI" >&2; fi; \
+	fi
 
 lint: install-test
 	$(VENV)/bin/ruff check rapport tests benchmarks
