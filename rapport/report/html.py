@@ -1,18 +1,24 @@
-"""Self-contained HTML report: one file, inline CSS and JS, no network, prints to PDF.
+"""Self-contained HTML report: one file, inline CSS, SVG and JS, no network, prints to PDF.
 
 Templates live in ``templates/`` and are rendered with autoescaping on, so session text
 can never inject markup. Sections render their own fragments with :func:`render_fragment`.
+A section may also offer two optional hooks: ``header_html(result, ctx)`` (figures shown
+at the top of the page) and ``turn_marks(result) -> {turn_index: [tag, ...]}`` (tags such
+as ``rupture:withdrawal`` that the transcript filter can select). The inline script is
+project-written (Apache-2.0, like the rest of Rapport); no third-party code is embedded.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
+from pydantic import BaseModel
 
-from rapport.report.document import AnalysisDocument
+from rapport.report.document import AnalysisDocument, TurnOut
 from rapport.report.section import AnalysisContext, ReportSection
 
 #: Okabe–Ito colour-blind-safe palette, used by every chart.
@@ -36,16 +42,43 @@ def render_fragment(template: str, **values: Any) -> str:
     return _env().get_template(template).render(**values)
 
 
+def turn_tokens(turn: TurnOut, marks: list[str]) -> list[str]:
+    """Filter tokens of a turn: ``name`` for a multi-label code that applies,
+    ``family=label`` for a single-label family, plus the sections' marks."""
+    tokens = []
+    for name, code in turn.codes.items():
+        if code.value is True:
+            tokens.append(name)
+        elif code.value is not False:
+            tokens.append(f"{name}={code.value}")
+    return sorted({*tokens, *marks})
+
+
+def _hook(section: ReportSection, name: str) -> Callable[..., Any] | None:
+    hook = getattr(section, name, None)
+    return hook if callable(hook) else None
+
+
 def render_report(doc: AnalysisDocument, ctx: AnalysisContext,
                   sections: list[ReportSection]) -> str:
     """The whole report page for one analysed session."""
-    fragments = []
+    fragments, headers = [], []
+    marks: dict[int, list[str]] = {}
     for section in sections:
-        result = ctx.results.get(section.name)
-        if result is not None:
-            fragments.append({"name": section.name, "title": section.title,
-                              "html": Markup(section.render_html(result, ctx))})  # noqa: S704
-    code_names = sorted({name for t in doc.turns for name, c in t.codes.items()
-                         if c.value not in (False, None)})
+        result: BaseModel | None = ctx.results.get(section.name)
+        if result is None:
+            continue
+        fragments.append({"name": section.name, "title": section.title,
+                          "html": Markup(section.render_html(result, ctx))})  # noqa: S704
+        if header := _hook(section, "header_html"):
+            headers.append(Markup(header(result, ctx)))  # noqa: S704
+        if turn_marks := _hook(section, "turn_marks"):
+            for index, tags in turn_marks(result).items():
+                marks.setdefault(index, []).extend(tags)
+    tokens = {t.index: turn_tokens(t, marks.get(t.index, [])) for t in doc.turns}
+    all_tokens = sorted({tok for toks in tokens.values() for tok in toks})
+    mark_names = sorted({m for ms in marks.values() for m in ms})
+    code_names = [t for t in all_tokens if t not in mark_names]
     return _env().get_template("report.html.j2").render(
-        doc=doc, fragments=fragments, code_names=code_names)
+        doc=doc, fragments=fragments, headers=headers, tokens=tokens,
+        code_names=code_names, mark_names=mark_names)

@@ -1,0 +1,174 @@
+"""Rapport and empathy metrics: reflections, questions, follow-up, empathy, validation.
+
+Formulas, evidence and reference ranges are documented in ``docs/metrics.md``; the MITI
+4.2 thresholds (Moyers et al. 2016) are the only reference ranges used, plus MITI 3.1.1
+for open questions (dropped in 4.2, so labelled as such).
+"""
+
+from __future__ import annotations
+
+from rapport.domain import Role
+from rapport.profile import behaviours as b
+from rapport.profile.models import Band, Evidence, Metric, Reference
+from rapport.profile.view import SessionView
+
+MAX_EVIDENCE = 8
+MITI42 = "MITI 4.2 (Moyers et al. 2016)"
+REF_R_Q = Reference(fair=1.0, good=2.0, source=f"{MITI42}: R:Q 1:1 fair, 2:1 good")
+REF_COMPLEX = Reference(fair=0.4, good=0.5, source=f"{MITI42}: %CR 40% fair, 50% good")
+REF_OPEN = Reference(fair=0.5, good=0.7,
+                     source="MITI 3.1.1 (Moyers et al. 2010): %OQ 50% fair, 70% good; "
+                     "not part of MITI 4.2")
+
+
+def band(value: float | None, ref: Reference | None) -> Band | None:
+    if value is None or ref is None:
+        return None
+    if value >= ref.good:
+        return "good"
+    return "fair" if value >= ref.fair else "below fair"
+
+
+def missing(key: str, label: str, element: str, unit: str, reason: str,
+            ref: Reference | None = None) -> Metric:
+    """A metric that cannot be computed, saying why (never a made-up number)."""
+    return Metric(key=key, label=label, element=element, unit=unit,  # type: ignore[arg-type]
+                  available=False, reason=reason, reference=ref)
+
+
+def evidence_of(v: SessionView, pairs: list[tuple[int, str]]) -> list[Evidence]:
+    return [v.evidence(i, note) for i, note in pairs[:MAX_EVIDENCE]]
+
+
+def therapist_turns(v: SessionView) -> list[int]:
+    return [t.index for t in v.of_role(Role.THERAPIST)]
+
+
+def reflection_to_question(v: SessionView) -> Metric:
+    key, label, element = "reflection_to_question", "Reflection-to-question ratio", "rapport"
+    if not v.has("therapist_behaviour"):
+        return missing(key, label, element, "ratio", "no therapist_behaviour codes", REF_R_Q)
+    refl = [i for i in therapist_turns(v) if b.is_reflection(v, i)]
+    ques = [i for i in therapist_turns(v) if b.is_question(v, i)]
+    if not refl and not ques:
+        return Metric(key=key, label=label, element=element, unit="ratio", available=False,
+                      reason="no reflections or questions in this session", reference=REF_R_Q)
+    value = len(refl) / max(len(ques), 1)
+    return Metric(key=key, label=label, element=element, unit="ratio", value=value,
+                  n=len(refl) + len(ques), reference=REF_R_Q, band=band(value, REF_R_Q),
+                  reason="" if ques else "no questions: R counted against 1",
+                  evidence=evidence_of(v, [(i, "reflection") for i in refl]),
+                  detail={"reflections": len(refl), "questions": len(ques)})
+
+
+def _subtype_share(v: SessionView, key: str, label: str, element: str, family: str,
+                   want: str, other: str, ref: Reference) -> Metric:
+    if not v.has(family):
+        return missing(key, label, element, "share", f"no {family} codes", ref)
+    hits = [i for i in therapist_turns(v) if v.is_(i, family, want)]
+    rest = [i for i in therapist_turns(v) if v.is_(i, family, other)]
+    n = len(hits) + len(rest)
+    if n == 0:
+        return Metric(key=key, label=label, element=element, unit="share", available=False,
+                      reason=f"no {family} codes in this session", reference=ref)
+    value = len(hits) / n
+    return Metric(key=key, label=label, element=element, unit="share", value=value, n=n,
+                  reference=ref, band=band(value, ref),
+                  evidence=evidence_of(v, [(i, f"{family}={want}") for i in hits]),
+                  detail={want: len(hits), other: len(rest)})
+
+
+def complex_reflections(v: SessionView) -> Metric:
+    return _subtype_share(v, "complex_reflection_share", "Complex reflections",
+                          "rapport", "reflection_type", "complex", "simple", REF_COMPLEX)
+
+
+def open_questions(v: SessionView) -> Metric:
+    return _subtype_share(v, "open_question_share", "Open questions", "rapport",
+                          "question_type", "open", "closed", REF_OPEN)
+
+
+def follow_up(v: SessionView) -> Metric:
+    """Client disclosures answered, in the next therapist turn, by reflection/validation."""
+    key, label, element = "follow_up_rate", "Follow-up on client disclosures", "vulnerability"
+    if not v.has("therapist_behaviour") and not v.any_of("affirmation", "normalize"):
+        return missing(key, label, element, "rate",
+                       "no therapist_behaviour, affirmation or normalize codes")
+    answered: list[tuple[int, str]] = []
+    unanswered = 0
+    disclosures = [t.index for t in v.of_role(Role.CLIENT) if b.disclosure(v, t.index)]
+    for i in disclosures:
+        nxt = v.next_of_role(i, Role.THERAPIST, 1)
+        moves = ([] if not nxt else
+                 (["reflection"] if b.is_reflection(v, nxt[0].index) else [])
+                 + b.validation(v, nxt[0].index))
+        if moves:
+            answered.append((nxt[0].index, f"answers turn {i} with {', '.join(moves)}"))
+        else:
+            unanswered += 1
+    reason = "" if v.has("emotional_disclosure") else \
+        "disclosures approximated from feeling words (no emotional_disclosure codes)"
+    if not disclosures:
+        return Metric(key=key, label=label, element=element, unit="rate", available=False,
+                      reason="no client disclosures found" + (f"; {reason}" if reason else ""))
+    value = len(answered) / len(disclosures)
+    return Metric(key=key, label=label, element=element, unit="rate", value=value,
+                  n=len(disclosures), reason=reason, evidence=evidence_of(v, answered),
+                  detail={"disclosures": len(disclosures), "answered": len(answered),
+                          "not_answered": unanswered})
+
+
+def _saturate(x: float, at: float) -> float:
+    return min(1.0, x / at)
+
+
+def empathy(v: SessionView) -> Metric:
+    """Empathy estimate 0–1: mean of the available saturated components (docs/metrics.md)."""
+    key, label, element = "empathy_estimate", "Empathy estimate", "empathy"
+    therapist = therapist_turns(v)
+    if not therapist:
+        return missing(key, label, element, "score", "no therapist turns")
+    n = len(therapist)
+    parts: dict[str, float] = {}
+    drivers: list[tuple[int, str]] = []
+    if v.has("therapist_behaviour"):
+        feel = [(i, b.feeling_reflection(v, i)) for i in therapist]
+        feel = [(i, w) for i, w in feel if w]
+        parts["feeling_reflections"] = _saturate(len(feel) / n, 0.15)
+        drivers += [(i, "reflection of feeling: " + ", ".join(w)) for i, w in feel]
+    if v.any_of("affirmation", "normalize"):
+        val = [(i, b.validation(v, i)) for i in therapist]
+        val = [(i, w) for i, w in val if w]
+        parts["validation"] = _saturate(len(val) / n, 0.10)
+        drivers += [(i, "validation: " + ", ".join(w)) for i, w in val]
+    if v.any_of("question_type", "reflection_type"):
+        expl = [i for i in therapist if v.is_(i, "question_type", "open")
+                or v.is_(i, "reflection_type", "complex")]
+        parts["exploration"] = _saturate(len(expl) / n, 0.40)
+        drivers += [(i, "explores: open question or complex reflection") for i in expl
+                    if i not in {d for d, _ in drivers}]
+    if not parts:
+        return missing(key, label, element, "score", "needs therapist_behaviour, "
+                       "affirmation/normalize or question/reflection_type codes")
+    value = sum(parts.values()) / len(parts)
+    absent = {"feeling_reflections", "validation", "exploration"} - parts.keys()
+    drivers.sort()
+    return Metric(key=key, label=label, element=element, unit="score", value=value, n=n,
+                  reason=f"without {', '.join(sorted(absent))} (codes missing)" if absent
+                  else "", evidence=evidence_of(v, drivers), detail=parts)
+
+
+def validation_rate(v: SessionView) -> Metric:
+    key, label, element = "validation_rate", "Validation and affirmation", "empathy"
+    names = v.any_of("affirmation", "normalize")
+    therapist = therapist_turns(v)
+    if not names:
+        return missing(key, label, element, "rate", "no affirmation or normalize codes")
+    if not therapist:
+        return missing(key, label, element, "rate", "no therapist turns")
+    hits = [(i, ", ".join(b.validation(v, i))) for i in therapist if b.validation(v, i)]
+    return Metric(key=key, label=label, element=element, unit="rate",
+                  value=len(hits) / len(therapist), n=len(therapist),
+                  reason="" if len(names) == 2 else f"only {names[0]} codes available",
+                  evidence=evidence_of(v, hits),
+                  detail={n: sum(v.flag(i, n) for i in therapist) for n in names})

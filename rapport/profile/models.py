@@ -1,0 +1,116 @@
+"""The typed result of the relationship profile: metrics, ruptures, moments.
+
+Every number carries what it needs to be read honestly: the ``n`` behind it, the
+utterances that drive it (``evidence``), a reference range where the literature has one,
+and — when it cannot be computed — ``available=False`` with the reason.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+PROFILE_VERSION = "1.0"
+
+Band = Literal["below fair", "fair", "good"]
+RuptureType = Literal["withdrawal", "confrontation"]
+RepairStatus = Literal["repaired", "missed", "unclear"]
+MomentKind = Literal["missed_feeling", "unrepaired_rupture", "repaired_rupture",
+                     "empathic_reflection", "advice_without_permission"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Evidence(_Model):
+    """One utterance behind a figure: where it is, who said it, a short excerpt."""
+
+    turn_index: int = Field(ge=0)
+    speaker: str
+    excerpt: str = Field(description="At most ~140 characters of the turn.")
+    note: str = Field(default="", description="What counted: the code or matched phrase.")
+
+
+class Reference(_Model):
+    """A reference range from the literature (higher is better for every one we use)."""
+
+    fair: float
+    good: float
+    source: str
+
+
+class Metric(_Model):
+    """One element of the relationship, measured in one session."""
+
+    key: str = Field(description="Stable snake_case name; JSON metrics use profile.<key>.")
+    label: str
+    element: str = Field(description="The relationship element of PRODUCT.md it serves.")
+    value: float | None = None
+    unit: Literal["ratio", "share", "rate", "score", "count", "words", "seconds"]
+    n: int = Field(default=0, ge=0, description="How many units the value rests on.")
+    available: bool = True
+    reason: str = Field(default="", description="Why it is not available or approximated.")
+    reference: Reference | None = None
+    band: Band | None = None
+    evidence: list[Evidence] = Field(default_factory=list)
+    detail: dict[str, float] = Field(default_factory=dict,
+                                     description="Named parts of the value (counts, thirds).")
+
+
+class TherapistResponse(_Model):
+    """A therapist turn in the few turns after a rupture, and what it did."""
+
+    turn_index: int = Field(ge=0)
+    kind: Literal["repair", "press_on", "neutral"]
+    strategies: list[str] = Field(default_factory=list,
+                                  description="e.g. metacommunication, reflection, "
+                                  "validation, backing off; or advice, confrontation.")
+
+
+class RuptureEvent(_Model):
+    """A rupture marker within the session and whether it was repaired."""
+
+    start_turn: int = Field(ge=0)
+    end_turn: int = Field(ge=0)
+    type: RuptureType
+    strength: float = Field(ge=0, le=1)
+    rules: list[str] = Field(description="Which documented rules fired.")
+    evidence: list[Evidence]
+    status: RepairStatus
+    repair_turn: int | None = None
+    how: list[str] = Field(default_factory=list, description="Repair strategies used.")
+    responses: list[TherapistResponse] = Field(default_factory=list)
+
+
+class Moment(_Model):
+    """A moment worth revisiting, with the evidence and a concrete suggestion."""
+
+    kind: MomentKind
+    turn_index: int = Field(ge=0, description="The therapist turn (or the rupture start).")
+    title: str
+    excerpt: list[Evidence]
+    coded: list[str] = Field(description="What was coded on these turns, with confidence.")
+    suggestion: str
+    priority: float = Field(ge=0, le=1)
+
+
+class ProfileResult(_Model):
+    """The relationship profile of one session."""
+
+    version: str = PROFILE_VERSION
+    session_id: str
+    turns: int = Field(ge=0)
+    families_available: list[str] = Field(description="Code families/codes present.")
+    metrics: list[Metric]
+    ruptures: list[RuptureEvent] = Field(default_factory=list)
+    moments: list[Moment] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+
+    def metric(self, key: str) -> Metric:
+        """The metric named ``key`` (KeyError if the profile has none by that name)."""
+        for m in self.metrics:
+            if m.key == key:
+                return m
+        raise KeyError(key)

@@ -1,0 +1,131 @@
+"""Moments to revisit: the few places in a session most worth a second look.
+
+Each moment carries its excerpt, what was coded and a concrete suggestion phrased as a
+practice tip ("reflect the feeling before asking the next question"), never as a verdict
+on the person. At most :data:`MAX_MOMENTS` are kept, at most :data:`MAX_PER_KIND` of a
+kind, highest priority first, then shown in session order.
+"""
+
+from __future__ import annotations
+
+from rapport.domain import Role
+from rapport.profile import behaviours as b
+from rapport.profile.lexicon import feeling_words
+from rapport.profile.models import Moment, RuptureEvent
+from rapport.profile.view import SessionView
+
+MAX_MOMENTS = 5
+MAX_PER_KIND = 2
+
+
+def _coded(v: SessionView, *indices: int) -> list[str]:
+    return [line for i in indices for line in v.coded_summary(i)]
+
+
+def _missed_feelings(v: SessionView) -> list[Moment]:
+    if not v.has("therapist_behaviour"):
+        return []
+    out = []
+    for c in v.of_role(Role.CLIENT):
+        why = b.disclosure(v, c.index)
+        nxt = v.next_of_role(c.index, Role.THERAPIST, 1)
+        if not why or not nxt:
+            continue
+        t = nxt[0].index
+        if b.is_reflection(v, t) or b.validation(v, t):
+            continue
+        words = feeling_words(c.text)
+        feeling = next((w for w in words if w not in {"feel", "feeling", "feelings", "felt"}),
+                       None)
+        example = f" (for example: “It sounds like you feel {feeling}.”)" if feeling else ""
+        nextstep = ("asking the next question" if b.is_question(v, t)
+                    else "offering information or advice")
+        out.append(Moment(
+            kind="missed_feeling", turn_index=t, title="A feeling that was not reflected",
+            excerpt=[v.evidence(c.index, "; ".join(why)), v.evidence(t, "next therapist turn")],
+            coded=_coded(v, c.index, t),
+            suggestion=f"Reflect the feeling before {nextstep}{example}.",
+            priority=min(1.0, 0.6 + 0.1 * len(words))))
+    return out
+
+
+def _rupture_moments(v: SessionView, ruptures: list[RuptureEvent]) -> list[Moment]:
+    out = []
+    for r in ruptures:
+        shown = [*r.evidence, *(v.evidence(x.turn_index, f"therapist response: {x.kind}"
+                                           + (f" ({', '.join(x.strategies)})"
+                                              if x.strategies else ""))
+                                for x in r.responses[:2])]
+        coded = _coded(v, *sorted({e.turn_index for e in shown}))
+        if r.status == "missed":
+            tip = ("Notice the pulling back and name it gently, or reflect the reluctance "
+                   "(“I've been asking a lot of questions — how is this for you?”) before "
+                   "going on." if r.type == "withdrawal" else
+                   "Acknowledge the objection and your part in it, then ask for the "
+                   "client's view, before offering more advice.")
+            out.append(Moment(kind="unrepaired_rupture", turn_index=r.start_turn,
+                              title=f"A {r.type} rupture that was not repaired",
+                              excerpt=shown, coded=coded, suggestion=tip,
+                              priority=min(1.0, 0.85 + 0.15 * r.strength)))
+        elif r.status == "repaired":
+            out.append(Moment(kind="repaired_rupture", turn_index=r.start_turn,
+                              title=f"A {r.type} rupture, repaired",
+                              excerpt=shown, coded=coded,
+                              suggestion="Worth keeping: when the client pulled away you "
+                              f"responded with {', '.join(r.how)}; keep using it.",
+                              priority=0.6 + 0.2 * r.strength))
+    return out
+
+
+def _empathic_reflections(v: SessionView) -> list[Moment]:
+    out = []
+    for t in v.of_role(Role.THERAPIST):
+        words = b.feeling_reflection(v, t.index)
+        if not words:
+            continue
+        strong = v.is_(t.index, "reflection_type", "complex")
+        conf = v.confidence(t.index, "therapist_behaviour")
+        prev = v.previous_of_role(t.index, Role.CLIENT)
+        shown = ([v.evidence(prev.index, "client")] if prev else []) + [
+            v.evidence(t.index, "reflection of feeling: " + ", ".join(words))]
+        out.append(Moment(
+            kind="empathic_reflection", turn_index=t.index,
+            title="A strong empathic reflection" if strong else "A reflection of feeling",
+            excerpt=shown, coded=_coded(v, *(e.turn_index for e in shown)),
+            suggestion="Worth keeping: this reflection named the feeling beneath what the "
+            "client said; more reflections like it deepen the exploration.",
+            priority=min(1.0, (0.45 if strong else 0.3) + 0.3 * conf)))
+    return out
+
+
+def _advice_without_permission(v: SessionView) -> list[Moment]:
+    out = []
+    for t in v.of_role(Role.THERAPIST):
+        if not v.flag(t.index, "advice_without_permission"):
+            continue
+        out.append(Moment(
+            kind="advice_without_permission", turn_index=t.index,
+            title="Advice given without asking permission",
+            excerpt=[v.evidence(t.index, "advice_without_permission")],
+            coded=_coded(v, t.index),
+            suggestion="Ask permission before offering advice (“Would it be okay if I "
+            "shared what has helped other people?”), then ask what the client makes of it.",
+            priority=0.55))
+    return out
+
+
+def moments_to_revisit(v: SessionView, ruptures: list[RuptureEvent]) -> list[Moment]:
+    """The most useful moments of the session, in session order."""
+    candidates = (_rupture_moments(v, ruptures) + _missed_feelings(v)
+                  + _empathic_reflections(v) + _advice_without_permission(v))
+    candidates.sort(key=lambda m: (-m.priority, m.turn_index, m.kind))
+    kept: list[Moment] = []
+    per_kind: dict[str, int] = {}
+    for m in candidates:
+        if len(kept) == MAX_MOMENTS:
+            break
+        if per_kind.get(m.kind, 0) < MAX_PER_KIND and all(
+                k.turn_index != m.turn_index for k in kept):
+            kept.append(m)
+            per_kind[m.kind] = per_kind.get(m.kind, 0) + 1
+    return sorted(kept, key=lambda m: (m.turn_index, m.kind))

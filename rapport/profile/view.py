@@ -1,0 +1,108 @@
+"""A read-only view of a coded session with the small questions every metric asks.
+
+"Is this a therapist reflection?", "which codes exist at all?", "what is the next
+therapist turn?" are asked by metrics, rupture rules and moments alike; answering them
+in one place keeps the rules consistent and the missing-family logic in one spot.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from rapport.coding.base import CodedSession
+from rapport.domain import Role, Turn, TurnCodes
+from rapport.profile.models import Evidence
+
+EXCERPT_CHARS = 140
+
+
+def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """The turn text cut to ``limit`` characters on a word boundary."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    return flat[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+@dataclass(frozen=True)
+class SessionView:
+    """Codes and turns of one session, indexed for the profile rules."""
+
+    coded: CodedSession
+    _codes: dict[int, TurnCodes] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_codes", {tc.turn_index: tc for tc in self.coded.codes})
+
+    @property
+    def turns(self) -> tuple[Turn, ...]:
+        return self.coded.session.turns
+
+    @cached_property
+    def available(self) -> frozenset[str]:
+        """Families and codes that a coder declared or that appear on any turn."""
+        names = {f.name for f in self.coded.families}
+        names.update(c.name for tc in self.coded.codes for c in tc.codes)
+        return frozenset(names)
+
+    def has(self, *names: str) -> bool:
+        """True when every one of ``names`` is available."""
+        return all(n in self.available for n in names)
+
+    def any_of(self, *names: str) -> list[str]:
+        return [n for n in names if n in self.available]
+
+    def label(self, index: int, name: str) -> str | bool | None:
+        tc = self._codes.get(index)
+        return None if tc is None else tc.label(name)
+
+    def flag(self, index: int, name: str) -> bool:
+        """A multi-label code that applies to the turn."""
+        return self.label(index, name) is True
+
+    def is_(self, index: int, name: str, value: str) -> bool:
+        return self.label(index, name) == value
+
+    def confidence(self, index: int, name: str) -> float:
+        tc = self._codes.get(index)
+        code = None if tc is None else tc.get(name)
+        return 1.0 if code is None else code.confidence
+
+    def coded_summary(self, index: int) -> list[str]:
+        """Human-readable codes of a turn: ``"turn 4: reflection_type=complex (0.81)"``."""
+        tc = self._codes.get(index)
+        if tc is None:
+            return []
+        out = []
+        for c in tc.codes:
+            if c.value is False:
+                continue
+            what = c.name if c.value is True else f"{c.name}={c.value}"
+            out.append(f"turn {index}: {what} ({c.confidence:.2f})")
+        return out
+
+    def of_role(self, role: Role, *, floor_only: bool = True) -> list[Turn]:
+        """Turns of one role; back-channels dropped unless ``floor_only`` is False."""
+        return [t for t in self.turns if t.role == role and not (floor_only and t.backchannel)]
+
+    def next_of_role(self, index: int, role: Role, count: int) -> list[Turn]:
+        """Up to ``count`` floor turns of ``role`` after turn ``index``."""
+        out: list[Turn] = []
+        for t in self.turns[index + 1:]:
+            if t.role == role and not t.backchannel:
+                out.append(t)
+                if len(out) == count:
+                    break
+        return out
+
+    def previous_of_role(self, index: int, role: Role) -> Turn | None:
+        for t in reversed(self.turns[:index]):
+            if t.role == role and not t.backchannel:
+                return t
+        return None
+
+    def evidence(self, index: int, note: str = "") -> Evidence:
+        turn = self.turns[index]
+        return Evidence(turn_index=index, speaker=turn.speaker, excerpt=excerpt(turn.text),
+                        note=note)
