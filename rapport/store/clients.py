@@ -1,0 +1,156 @@
+"""Clients: a pseudonymous code, encrypted identifying fields, an owning therapist.
+
+Every read and write of a client's data is audited by the client's random ``uid``, never
+by name or code, so that after an erasure the audit log holds no trace of who it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import secrets
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from rapport.errors import RapportInputError
+from rapport.store.models import Client, Consent, TherapySession, User, utcnow
+from rapport.store.permissions import (
+    UserRole,
+    can_see_identity,
+    not_found,
+    readable_clients,
+    require_role,
+    writable_clients,
+)
+from rapport.store.tx import Tx
+
+_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+#: Identifying fields a client record may hold (all encrypted).
+IDENTITY_FIELDS = ("name", "birth_date", "contact")
+
+
+@dataclass(frozen=True)
+class ClientSummary:
+    code: str
+    therapist: str
+    created_at: dt.datetime
+    closed_at: dt.datetime | None
+    sessions: int
+
+
+@dataclass(frozen=True)
+class ClientDetail(ClientSummary):
+    """One client as the viewer may see them: identity is None when not theirs to see."""
+
+    identity: dict[str, str] | None = None
+    notes: str | None = None
+    current_consents: tuple[str, ...] = field(default=())
+
+
+def find_client(tx: Tx, code: str, *, write: bool = False) -> Client:
+    """The client with ``code`` if the actor may read (or write) it; else "not found"."""
+    me = tx.me()
+    scope = writable_clients(me) if write else readable_clients(me)
+    client = tx.db.scalar(sa.select(Client).where(Client.code == code, scope))
+    if client is None:
+        raise not_found("client", code)
+    return client
+
+
+def add_client(tx: Tx, code: str, *, identity: dict[str, str] | None = None,
+               notes: str | None = None) -> ClientSummary:
+    """Add a client of the acting therapist."""
+    me = tx.me()
+    require_role(me, UserRole.THERAPIST, doing="adding clients")
+    if not _CODE.match(code):
+        raise RapportInputError(f"invalid client code {code!r}", where="CODE",
+                                fix="1-64 letters, digits, . _ -; a pseudonym, not a name",
+                                code="bad_code")
+    if tx.db.scalar(sa.select(Client.id).where(Client.code == code)) is not None:
+        # Codes are unique clinic-wide; saying so reveals only that the code is taken.
+        raise RapportInputError(f"client code {code!r} is already in use", where="CODE",
+                                fix="choose another code", code="duplicate")
+    client = Client(uid=secrets.token_hex(16), code=code, therapist_id=me.id,
+                    identity_enc=_seal_identity(tx, identity),
+                    notes_enc=tx.encrypt(notes, "clients.notes") if notes else None)
+    tx.db.add(client)
+    tx.db.flush()
+    tx.audit("create", "client", subject=client.uid)
+    return ClientSummary(code=code, therapist=me.username, created_at=client.created_at,
+                         closed_at=None, sessions=0)
+
+
+def _seal_identity(tx: Tx, identity: dict[str, str] | None) -> bytes | None:
+    if not identity:
+        return None
+    unknown = set(identity) - set(IDENTITY_FIELDS)
+    if unknown:
+        raise RapportInputError(f"unknown identifying field(s): {', '.join(sorted(unknown))}",
+                                where="identity", fix="use " + ", ".join(IDENTITY_FIELDS),
+                                code="bad_field")
+    return tx.encrypt(json.dumps(identity, ensure_ascii=False), "clients.identity")
+
+
+def list_clients(tx: Tx) -> list[ClientSummary]:
+    """The clients the actor may read, by code (codes only: no identifying fields)."""
+    me = tx.me()
+    n_sessions = (sa.select(sa.func.count()).where(TherapySession.client_id == Client.id)
+                  .correlate(Client).scalar_subquery())
+    rows = tx.db.execute(sa.select(Client, User.username, n_sessions)
+                         .join(User, User.id == Client.therapist_id)
+                         .where(readable_clients(me)).order_by(Client.code)).all()
+    for client, _, _ in rows:
+        tx.audit("list", "client", subject=client.uid)
+    return [ClientSummary(code=c.code, therapist=t, created_at=c.created_at,
+                          closed_at=c.closed_at, sessions=int(n)) for c, t, n in rows]
+
+
+def show_client(tx: Tx, code: str) -> ClientDetail:
+    client = find_client(tx, code)
+    therapist = tx.db.scalar(sa.select(User.username).where(User.id == client.therapist_id))
+    sessions = tx.db.scalar(sa.select(sa.func.count()).where(
+        TherapySession.client_id == client.id)) or 0
+    identity: dict[str, str] | None = None
+    notes: str | None = None
+    if can_see_identity(tx.db, tx.me(), client):
+        if client.identity_enc is not None:
+            identity = json.loads(tx.decrypt(client.identity_enc, "clients.identity"))
+        if client.notes_enc is not None:
+            notes = tx.decrypt(client.notes_enc, "clients.notes")
+    tx.audit("read", "client", subject=client.uid,
+             detail="with identity" if identity is not None else "")
+    return ClientDetail(code=client.code, therapist=str(therapist),
+                        created_at=client.created_at, closed_at=client.closed_at,
+                        sessions=int(sessions), identity=identity, notes=notes,
+                        current_consents=current_consent_kinds(tx, client))
+
+
+def current_consent_kinds(tx: Tx, client: Client) -> tuple[str, ...]:
+    kinds = tx.db.scalars(sa.select(Consent.kind).where(
+        Consent.client_id == client.id, Consent.withdrawn_on.is_(None)).distinct())
+    return tuple(sorted(kinds))
+
+
+def close_client(tx: Tx, code: str, *, reopen: bool = False) -> None:
+    """Mark therapy as ended (retention counts from here), or reopen it."""
+    client = find_client(tx, code, write=True)
+    client.closed_at = None if reopen else utcnow()
+    tx.audit("reopen" if reopen else "close", "client", subject=client.uid)
+
+
+def erase_client(tx: Tx, code: str) -> int:
+    """Delete everything about a client; the audit log keeps only that it happened.
+
+    Returns how many sessions were removed with it.
+    """
+    client = find_client(tx, code, write=True)
+    uid = client.uid
+    n_sessions = tx.db.scalar(sa.select(sa.func.count()).where(
+        TherapySession.client_id == client.id)) or 0
+    # Foreign keys cascade to consents, sessions, analyses, metrics, responses, comments.
+    tx.db.execute(sa.delete(Client).where(Client.id == client.id))
+    tx.db.expunge_all()
+    tx.audit("erase", "client", subject=uid, detail=f"sessions={n_sessions}")
+    return int(n_sessions)

@@ -1,0 +1,188 @@
+"""Opening the record: engines, migrations, and the one transaction every command runs in.
+
+SQLite (the default, one file in RAPPORT_HOME) runs in WAL mode with foreign keys, a busy
+timeout and ``BEGIN IMMEDIATE`` for every transaction: the write lock is taken up front,
+so two processes never both read-then-write and deadlock, they queue. PostgreSQL is used
+when RAPPORT_DATABASE_URL says so (``postgresql+psycopg://...``).
+
+>>> from rapport.settings import get_settings
+>>> store = Store.from_settings(get_settings(database_url="sqlite://"))
+>>> store.upgrade() == store.head_revision()
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from sqlalchemy import event, orm
+from sqlalchemy.exc import OperationalError
+
+from rapport.errors import RapportInputError
+from rapport.store.crypto import Cipher, load_key
+from rapport.store.permissions import Actor, resolve_actor
+from rapport.store.tx import Tx
+
+if TYPE_CHECKING:
+    from rapport.settings import Settings
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+#: How long a SQLite writer waits for another before giving up, in milliseconds.
+BUSY_TIMEOUT_MS = 60_000
+
+
+def make_engine(url: str) -> sa.Engine:
+    """An engine with Rapport's connection settings for the URL's backend."""
+    parsed = sa.make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(parsed)
+    if parsed.get_backend_name() == "postgresql":
+        return sa.create_engine(parsed, pool_pre_ping=True)
+    raise RapportInputError(f"unsupported database backend {parsed.get_backend_name()!r}",
+                            where="RAPPORT_DATABASE_URL",
+                            fix="use sqlite:///PATH or postgresql+psycopg://USER@HOST/DB",
+                            code="bad_setting")
+
+
+def _sqlite_engine(url: sa.URL) -> sa.Engine:
+    if url.database and url.database != ":memory:":
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    else:
+        # An in-memory database exists once per connection: share one.
+        engine = sa.create_engine(url, poolclass=sa.StaticPool,
+                                  connect_args={"check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" hook below own transactions instead of pysqlite.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA synchronous=FULL")
+        # Deleted rows (erasure, retention) are overwritten, not left in free pages.
+        cur.execute("PRAGMA secure_delete=ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: sa.Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+@cache
+def _script_directory() -> Any:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory(str(MIGRATIONS))
+
+
+class Store:
+    """The client record behind one database URL."""
+
+    def __init__(self, url: str, *, key_file: Path | None = None,
+                 key: str | None = None) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+        self._sessions = orm.sessionmaker(self.engine, expire_on_commit=False)
+        self._key_file = key_file
+        self._key = key
+        self._cipher: Cipher | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Store:
+        return cls(settings.resolved_database_url, key_file=settings.key_file,
+                   key=settings.key)
+
+    @property
+    def backend(self) -> str:
+        return self.engine.dialect.name
+
+    def cipher(self) -> Cipher:
+        """The configured key, loaded on first need; a missing key is an input error."""
+        if self._cipher is None:
+            self._cipher = Cipher(load_key(self._key_file, self._key))
+        return self._cipher
+
+    # -- migrations -------------------------------------------------------------------
+    def head_revision(self) -> str:
+        return str(_script_directory().get_current_head())
+
+    def current_revision(self) -> str | None:
+        from alembic.runtime.migration import MigrationContext
+
+        with self._connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+
+    def upgrade(self, revision: str = "head") -> str:
+        """Bring the schema to ``revision`` in one transaction; return the new revision."""
+        from alembic import command
+        from alembic.config import Config
+
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        with self._connect() as conn, conn.begin():
+            config.attributes["connection"] = conn
+            command.upgrade(config, revision)
+        return str(self.current_revision())
+
+    def require_current_schema(self) -> None:
+        current = self.current_revision()
+        if current != self.head_revision():
+            state = "has no tables yet" if current is None else f"is at revision {current}"
+            raise RapportInputError(f"the record {state}", where=self.describe(),
+                                    fix="run `rapport db upgrade` (back it up first if it "
+                                    "holds data: `rapport backup`)", code="schema_outdated")
+
+    def describe(self) -> str:
+        """The database location without any password, for messages."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @contextmanager
+    def _connect(self) -> Iterator[sa.Connection]:
+        try:
+            conn = self.engine.connect()
+        except OperationalError as exc:
+            raise RapportInputError(f"cannot open the record ({exc.orig.__class__.__name__})",
+                                    where=self.describe(),
+                                    fix="check RAPPORT_DATABASE_URL / RAPPORT_HOME and that "
+                                    "the database server is running",
+                                    code="no_database") from None
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+    # -- transactions -----------------------------------------------------------------
+    @contextmanager
+    def transaction(self, username: str | None, *, interface: str = "cli",
+                    check_schema: bool = True) -> Iterator[Tx]:
+        """One unit of work as ``username``: commits at the end, or changes nothing.
+
+        ``username`` None is allowed only for bootstrapping (creating the first admin).
+        """
+        if check_schema:
+            self.require_current_schema()
+        with self._sessions() as db, db.begin():
+            actor: Actor | None = resolve_actor(db, username) if username else None
+            yield Tx(db=db, actor=actor, interface=interface, cipher_loader=self.cipher)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_store(settings: Settings | None = None) -> Store:
+    """The store configured by the environment (RAPPORT_DATABASE_URL / RAPPORT_HOME)."""
+    from rapport.settings import get_settings
+
+    return Store.from_settings(settings or get_settings())
+
+

@@ -1,0 +1,219 @@
+"""The record's tables (SQLAlchemy 2). Migrations in ``migrations/`` create them.
+
+Columns ending in ``_enc`` hold AES-GCM ciphertext (see :mod:`rapport.store.crypto`):
+identifying fields, transcripts, analysis documents, questionnaire answers and free-text
+notes. Everything else is structure, dates, codes and numbers, kept in plain columns so
+charts and permission checks never need the key. Clients are referred to outside their
+own rows (audit log) only by a random ``uid``, never by name or code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite keeps no zone itself)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None,
+                           dialect: sa.Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the record; use UTC-aware datetimes")
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: dt.datetime | None,
+                             dialect: sa.Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base with a naming convention so migrations name constraints stably."""
+
+    metadata = sa.MetaData(naming_convention={
+        "ix": "ix_%(column_0_label)s", "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s"})
+
+
+
+def _part_of(table: str) -> sa.ForeignKey:
+    """A foreign key whose row is deleted with its parent (erasure cascades)."""
+    return sa.ForeignKey(f"{table}.id", ondelete="CASCADE")
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    role: Mapped[str] = mapped_column(sa.String(16))
+    display_name: Mapped[str] = mapped_column(sa.String(200), default="")
+    password_hash: Mapped[str | None] = mapped_column(sa.String(200))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Supervision(Base):
+    """A supervisor reviews a supervisee's clients; identity only when granted."""
+
+    __tablename__ = "supervision"
+    __table_args__ = (sa.UniqueConstraint("supervisor_id", "supervisee_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    supervisor_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    supervisee_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    identity_granted: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Client(Base):
+    __tablename__ = "clients"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    code: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    therapist_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    identity_enc: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    notes_enc: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class Consent(Base):
+    """One consent as given, and withdrawn when it was; history is never overwritten."""
+
+    __tablename__ = "consents"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(_part_of("clients"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    given_on: Mapped[dt.date] = mapped_column(sa.Date)
+    withdrawn_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+    recorded_by: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class TherapySession(Base):
+    __tablename__ = "sessions"
+    __table_args__ = (sa.UniqueConstraint("client_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(_part_of("clients"), index=True)
+    number: Mapped[int]
+    date: Mapped[dt.date | None] = mapped_column(sa.Date)
+    attendance: Mapped[str] = mapped_column(sa.String(16))
+    transcript_enc: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    notes_enc: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    purged_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class StoredAnalysis(Base):
+    """The JSON of ``rapport analyze`` (encrypted) with its versions in plain columns."""
+
+    __tablename__ = "analyses"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(_part_of("sessions"),
+                                            index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_by: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    rapport_version: Mapped[str] = mapped_column(sa.String(32))
+    schema_version: Mapped[str] = mapped_column(sa.String(16))
+    models: Mapped[list[str]] = mapped_column(sa.JSON)
+    document_enc: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    purged_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class AnalysisMetric(Base):
+    """Headline numbers of an analysis, one row each, for charts without decryption."""
+
+    __tablename__ = "analysis_metrics"
+    analysis_id: Mapped[int] = mapped_column(_part_of("analyses"),
+                                             primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120), primary_key=True)
+    value: Mapped[float | None]
+
+
+class QuestionnaireResponse(Base):
+    __tablename__ = "questionnaire_responses"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(_part_of("clients"), index=True)
+    session_number: Mapped[int | None]
+    instrument_id: Mapped[str] = mapped_column(sa.String(64))
+    instrument_version: Mapped[str] = mapped_column(sa.String(32))
+    answers_enc: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    scores: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    recorded_by: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+
+
+class CodeCorrection(Base):
+    """A human's correction of one code on one turn of a stored analysis."""
+
+    __tablename__ = "code_corrections"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    analysis_id: Mapped[int] = mapped_column(_part_of("analyses"),
+                                             index=True)
+    turn_index: Mapped[int]
+    code_name: Mapped[str] = mapped_column(sa.String(64))
+    value: Mapped[str] = mapped_column(sa.String(64))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class SupervisorComment(Base):
+    __tablename__ = "supervisor_comments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    analysis_id: Mapped[int] = mapped_column(_part_of("analyses"),
+                                             index=True)
+    turn_index: Mapped[int | None]
+    text_enc: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class AuditEntry(Base):
+    """Append-only: database triggers refuse UPDATE and DELETE on this table."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(sa.String(64))
+    interface: Mapped[str] = mapped_column(sa.String(16))
+    action: Mapped[str] = mapped_column(sa.String(32))
+    entity: Mapped[str] = mapped_column(sa.String(32))
+    subject: Mapped[str | None] = mapped_column(sa.String(32), index=True)
+    detail: Mapped[str] = mapped_column(sa.String(200), default="")
+
+
+class AppSetting(Base):
+    """Clinic-wide settings an admin changes at run time (e.g. the retention period)."""
+
+    __tablename__ = "app_settings"
+    name: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(sa.String(200))
+
+
+#: Every encrypted column as (model, attribute, cipher context): what `keys rotate`
+#: re-encrypts. The context is bound into each ciphertext as associated data.
+ENCRYPTED_COLUMNS: tuple[tuple[type[Base], str, str], ...] = (
+    (Client, "identity_enc", "clients.identity"), (Client, "notes_enc", "clients.notes"),
+    (TherapySession, "transcript_enc", "sessions.transcript"),
+    (TherapySession, "notes_enc", "sessions.notes"),
+    (StoredAnalysis, "document_enc", "analyses.document"),
+    (QuestionnaireResponse, "answers_enc", "questionnaire_responses.answers"),
+    (SupervisorComment, "text_enc", "supervisor_comments.text"),
+)

@@ -1,0 +1,47 @@
+"""The unit of work handed to every store function: database session, actor, key, audit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import orm
+
+from rapport.errors import RapportInputError
+from rapport.store.crypto import Cipher
+from rapport.store.models import AuditEntry
+from rapport.store.permissions import Actor
+
+#: Interfaces through which the record is used, as the audit log names them.
+INTERFACES = ("cli", "web", "api", "system")
+
+
+@dataclass
+class Tx:
+    """One transaction as one person. Store functions take it as their first argument."""
+
+    db: orm.Session
+    actor: Actor | None
+    interface: str
+    cipher_loader: Callable[[], Cipher]
+
+    def me(self) -> Actor:
+        """The acting user; commands that touch the record need one."""
+        if self.actor is None:
+            raise RapportInputError("no user is acting", where="RAPPORT_USER",
+                                    fix="set RAPPORT_USER=<username> or pass --as <username>",
+                                    code="no_user")
+        return self.actor
+
+    def encrypt(self, text: str, context: str) -> bytes:
+        return self.cipher_loader().encrypt(text, context)
+
+    def decrypt(self, blob: bytes, context: str) -> str:
+        return self.cipher_loader().decrypt(blob, context)
+
+    def audit(self, action: str, entity: str, *, subject: str | None = None,
+              detail: str = "") -> None:
+        """Append one audit row. ``detail`` must never hold client text (ids and counts)."""
+        who = self.actor.username if self.actor else "(bootstrap)"
+        self.db.add(AuditEntry(actor=who, interface=self.interface, action=action,
+                               entity=entity, subject=subject, detail=detail[:200]))

@@ -1,0 +1,146 @@
+"""Users and supervision links. Only an admin manages users; the first admin bootstraps.
+
+>>> # rapport users add ada --admin            (first admin, on an empty record)
+>>> # rapport users add tom --role therapist --as ada
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from rapport.errors import RapportInputError
+from rapport.store.models import Supervision, User
+from rapport.store.permissions import UserRole, require_role
+from rapport.store.tx import Tx
+
+_USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,63}$")
+
+
+@dataclass(frozen=True)
+class UserView:
+    """What may be shown about a user: never the password hash."""
+
+    username: str
+    role: str
+    display_name: str
+    active: bool
+    created_at: dt.datetime
+
+
+def hash_password(password: str) -> str:
+    """An argon2id hash (argon2-cffi, in the ``web`` extra)."""
+    try:
+        from argon2 import PasswordHasher
+    except ImportError:  # pragma: no cover - depends on the installed extras
+        raise RapportInputError("passwords need the web extra", where="--password",
+                                fix="pip install 'rapportkit[web]'",
+                                code="missing_extra") from None
+    return str(PasswordHasher().hash(password))
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    from argon2 import PasswordHasher
+    from argon2.exceptions import VerificationError
+
+    try:
+        return bool(PasswordHasher().verify(password_hash, password))
+    except VerificationError:
+        return False
+
+
+def parse_role(text: str) -> UserRole:
+    try:
+        return UserRole(text)
+    except ValueError:
+        raise RapportInputError(f"unknown role {text!r}", where="--role",
+                                fix="use one of: " + ", ".join(r.value for r in UserRole),
+                                code="bad_role") from None
+
+
+def add_user(tx: Tx, username: str, role: UserRole, *, display_name: str = "",
+             password: str | None = None) -> UserView:
+    """Create a user. With no admin in the record yet, only an admin may be created,
+    by anyone (that is how a fresh record gets its first admin); later, admins only."""
+    has_admin = tx.db.scalar(sa.select(sa.func.count()).select_from(User).where(
+        User.role == UserRole.ADMIN.value)) or 0
+    if has_admin:
+        require_role(tx.me(), UserRole.ADMIN, doing="adding users")
+    elif role is not UserRole.ADMIN:
+        raise RapportInputError("the record has no admin yet", where="rapport users add",
+                                fix="create the first admin: `rapport users add NAME --admin`",
+                                code="no_admin")
+    if not _USERNAME.match(username):
+        raise RapportInputError(f"invalid username {username!r}", where="username",
+                                fix="2-64 characters: lower-case letters, digits, . _ -, "
+                                "starting with a letter", code="bad_username")
+    if tx.db.scalar(sa.select(User.id).where(User.username == username)) is not None:
+        raise RapportInputError(f"user {username!r} already exists", where="username",
+                                fix="choose another username", code="duplicate")
+    user = User(username=username, role=role.value, display_name=display_name,
+                password_hash=hash_password(password) if password else None)
+    tx.db.add(user)
+    tx.db.flush()
+    tx.audit("create", "user", detail=f"user={username} role={role.value}")
+    return _view(user)
+
+
+def list_users(tx: Tx) -> list[UserView]:
+    """Everyone, for admins; yourself and your supervision partners for others."""
+    me = tx.me()
+    query = sa.select(User).order_by(User.username)
+    if me.role is not UserRole.ADMIN:
+        partners = sa.select(Supervision.supervisee_id).where(
+            Supervision.supervisor_id == me.id).union(
+            sa.select(Supervision.supervisor_id).where(Supervision.supervisee_id == me.id))
+        query = query.where(sa.or_(User.id == me.id, User.id.in_(partners)))
+    return [_view(u) for u in tx.db.scalars(query)]
+
+
+def set_password(tx: Tx, username: str, password: str) -> None:
+    """Admins set anyone's password; everyone may set their own."""
+    me = tx.me()
+    if me.username != username:
+        require_role(me, UserRole.ADMIN, doing="setting another user's password")
+    user = _get(tx, username)
+    user.password_hash = hash_password(password)
+    tx.audit("update", "user", detail=f"password of {username}")
+
+
+def link_supervision(tx: Tx, supervisor: str, supervisee: str, *,
+                     identity_granted: bool = False) -> None:
+    """Let ``supervisor`` review ``supervisee``'s clients (admins only)."""
+    require_role(tx.me(), UserRole.ADMIN, doing="linking supervision")
+    sup, sue = _get(tx, supervisor), _get(tx, supervisee)
+    if sup.role != UserRole.SUPERVISOR.value:
+        raise RapportInputError(f"{supervisor} is not a supervisor", where="--supervisor",
+                                fix="give the supervisor role to that user first",
+                                code="bad_role")
+    if sue.role != UserRole.THERAPIST.value:
+        raise RapportInputError(f"{supervisee} is not a therapist", where="supervisee",
+                                fix="only therapists are supervised", code="bad_role")
+    link = tx.db.scalar(sa.select(Supervision).where(Supervision.supervisor_id == sup.id,
+                                                     Supervision.supervisee_id == sue.id))
+    if link is None:
+        tx.db.add(Supervision(supervisor_id=sup.id, supervisee_id=sue.id,
+                              identity_granted=identity_granted))
+    else:
+        link.identity_granted = identity_granted
+    tx.audit("update", "supervision", detail=f"{supervisor} supervises {supervisee} "
+             f"identity={'yes' if identity_granted else 'no'}")
+
+
+def _get(tx: Tx, username: str) -> User:
+    user = tx.db.scalar(sa.select(User).where(User.username == username))
+    if user is None:
+        raise RapportInputError(f"no user named {username!r}", where="username",
+                                fix="see `rapport users list`", code="not_found")
+    return user
+
+
+def _view(user: User) -> UserView:
+    return UserView(username=user.username, role=user.role, display_name=user.display_name,
+                    active=user.active, created_at=user.created_at)

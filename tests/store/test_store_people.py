@@ -1,0 +1,131 @@
+"""Users, clients and the permission rules, on both backends."""
+
+from __future__ import annotations
+
+import pytest
+from record_fixtures import People, document_json
+
+from rapport.errors import RapportInputError
+from rapport.store.analyses import aggregate_metrics, store_analysis
+from rapport.store.clients import add_client, erase_client, list_clients, show_client
+from rapport.store.consents import ConsentKind, add_consent
+from rapport.store.database import Store
+from rapport.store.permissions import UserRole
+from rapport.store.sessions import SessionRecord, add_session, list_sessions
+from rapport.store.users import add_user, link_supervision, list_users
+
+
+def _client(store: Store, people: People, code: str = "C-001", *,
+            therapist: str | None = None) -> None:
+    with store.transaction(therapist or people.therapist) as tx:
+        add_client(tx, code, identity={"name": "Ada Quinlan"}, notes="prefers mornings")
+
+
+def test_first_admin_bootstraps_then_only_admins_add_users(store: Store) -> None:
+    with store.transaction(None) as tx, pytest.raises(RapportInputError) as err:
+        add_user(tx, "tom", UserRole.THERAPIST)
+    assert err.value.code == "no_admin"
+    with store.transaction(None) as tx:
+        add_user(tx, "ada", UserRole.ADMIN)
+    with store.transaction(None) as tx, pytest.raises(RapportInputError) as err:
+        add_user(tx, "eve", UserRole.ADMIN)
+    assert err.value.code == "no_user"
+    with store.transaction("ada") as tx:
+        add_user(tx, "tom", UserRole.THERAPIST, password="correct horse")
+    with store.transaction("tom") as tx, pytest.raises(RapportInputError) as err:
+        add_user(tx, "mal", UserRole.ADMIN)
+    assert err.value.code == "forbidden"
+    with store.transaction("ada") as tx:
+        assert [u.username for u in list_users(tx)] == ["ada", "tom"]
+
+
+def test_unknown_user_is_refused(store: Store, people: People) -> None:
+    with pytest.raises(RapportInputError) as err, store.transaction("nobody"):
+        pass
+    assert err.value.code == "unknown_user"
+
+
+def test_therapist_sees_only_own_clients_and_others_look_absent(store: Store,
+                                                                 people: People) -> None:
+    _client(store, people, "C-001")
+    _client(store, people, "C-900", therapist=people.other_therapist)
+    with store.transaction(people.therapist) as tx:
+        assert [c.code for c in list_clients(tx)] == ["C-001"]
+        detail = show_client(tx, "C-001")
+        assert detail.identity == {"name": "Ada Quinlan"}
+        assert detail.notes == "prefers mornings"
+    messages = []
+    for code in ("C-900", "C-404"):
+        with store.transaction(people.therapist) as tx, pytest.raises(RapportInputError) as err:
+            show_client(tx, code)
+        messages.append(err.value.what.replace(code, "X"))
+        assert err.value.code == "not_found"
+    # Someone else's client and a client that does not exist are indistinguishable.
+    assert messages[0] == messages[1]
+
+
+def test_supervisor_reads_supervisees_clients_without_identity_and_cannot_write(
+        store: Store, people: People) -> None:
+    _client(store, people, "C-001")
+    _client(store, people, "C-900", therapist=people.other_therapist)
+    with store.transaction(people.supervisor) as tx:
+        assert [c.code for c in list_clients(tx)] == ["C-001"]
+        detail = show_client(tx, "C-001")
+        assert detail.identity is None and detail.notes is None
+    with store.transaction(people.supervisor) as tx, pytest.raises(RapportInputError) as err:
+        add_session(tx, "C-001", SessionRecord())
+    assert err.value.code == "not_found"
+    with store.transaction(people.admin) as tx:
+        link_supervision(tx, people.supervisor, people.therapist, identity_granted=True)
+    with store.transaction(people.supervisor) as tx:
+        assert show_client(tx, "C-001").identity == {"name": "Ada Quinlan"}
+
+
+def test_admin_and_researcher_see_no_client_content(store: Store, people: People) -> None:
+    _client(store, people, "C-001")
+    for who in (people.admin, people.researcher):
+        with store.transaction(who) as tx:
+            assert list_clients(tx) == []
+        with store.transaction(who) as tx, pytest.raises(RapportInputError) as err:
+            list_sessions(tx, "C-001")
+        assert err.value.code == "not_found"
+    with store.transaction(people.therapist) as tx, pytest.raises(RapportInputError) as err:
+        aggregate_metrics(tx)
+    assert err.value.code == "forbidden"
+
+
+def test_researcher_aggregates_only_research_consented_clients(store: Store,
+                                                               people: People) -> None:
+    for code, research, value in (("C-001", True, 0.5), ("C-002", True, 1.5),
+                                  ("C-003", False, 100.0)):
+        _client(store, people, code)
+        with store.transaction(people.therapist) as tx:
+            add_consent(tx, code, ConsentKind.ANALYSIS, given_on=_day())
+            if research:
+                add_consent(tx, code, ConsentKind.RESEARCH, given_on=_day())
+            store_analysis(tx, code, 1, document_json(metrics={"listening.ratio": value}))
+    with store.transaction(people.researcher) as tx:
+        (agg,) = aggregate_metrics(tx)
+    assert (agg.name, agg.clients, agg.analyses) == ("listening.ratio", 2, 2)
+    assert agg.mean == pytest.approx(1.0)
+
+
+def test_erase_removes_the_client_everywhere(store: Store, people: People) -> None:
+    _client(store, people, "C-001")
+    with store.transaction(people.therapist) as tx:
+        add_consent(tx, "C-001", ConsentKind.ANALYSIS, given_on=_day())
+        store_analysis(tx, "C-001", 1, document_json())
+        assert erase_client(tx, "C-001") == 1
+    with store.transaction(people.therapist) as tx:
+        assert list_clients(tx) == []
+    with store.engine.connect() as conn:
+        for table in ("clients", "consents", "sessions", "analyses", "analysis_metrics"):
+            assert conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar() == 0
+    # The code is free again: nothing of the old client is left to collide with.
+    _client(store, people, "C-001")
+
+
+def _day():  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    return dt.date(2026, 1, 5)
