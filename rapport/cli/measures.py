@@ -1,0 +1,205 @@
+"""``rapport measures``: list, show and score questionnaires (no database needed).
+
+``rapport measures record`` and ``rapport progress`` will sit on top of the record once
+``rapport.store`` offers questionnaire responses; the library calls they need
+(:func:`rapport.measures.score`, :func:`rapport.measures.progress`) are ready.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from rapport.measures.schema import Instrument
+    from rapport.measures.scoring import Score
+
+HELP = """Questionnaires: list the instruments, show one, score answers.
+
+Example:
+
+  rapport measures score phq9 --answers 1,1,2,1,0,1,1,0,0
+"""
+
+LIST_HELP = """List the bundled instruments with their licence and validation status.
+
+Example:
+
+  rapport measures list
+"""
+
+SHOW_HELP = """Show an instrument: items verbatim, response options, scoring and copyright line.
+
+Licensed instruments (SRS, ORS, WAI-SR, ARM-5, SAI) carry no wording; give yours with
+--text-pack (see docs/measures.md, "Text packs").
+
+Example:
+
+  rapport measures show phq9
+  rapport measures show srs --text-pack my-srs-pack.yaml
+"""
+
+SCORE_HELP = """Score one administration and print the total, band, cut-off, change and flags.
+
+Answers come from --answers (values in item order, empty for unanswered), from --file
+(JSON or CSV), or are asked for one by one when run in a terminal. Anything out of range
+or unknown is rejected whole.
+
+Example:
+
+  rapport measures score phq9 --answers 1,1,2,1,0,1,1,0,0
+  rapport measures score gad7 --file answers.json --json
+"""
+
+InstrumentArg = Annotated[str, typer.Argument(help="Instrument id or short name, e.g. phq9.")]
+TextPackOpt = Annotated[Path | None, typer.Option(
+    "--text-pack", help="YAML/JSON file with your licensed item wording.")]
+
+
+def _load(name: str, text_pack: Path | None) -> Instrument:
+    from rapport.measures.catalog import get_instrument
+    from rapport.measures.textpack import load_text_pack
+
+    instrument = get_instrument(name)
+    return load_text_pack(instrument, text_pack) if text_pack else instrument
+
+
+def list_command() -> None:
+    from rapport.measures.catalog import list_instruments
+
+    typer.echo(f"{'id':<9} {'name':<26} {'kind':<9} {'items':>5}  {'text':<22} validated")
+    for instrument in list_instruments():
+        text = {"free": "bundled (free)", "licensed": "text pack needed",
+                "project": "bundled (Rapport)"}[instrument.licence.kind]
+        typer.echo(f"{instrument.id:<9} {instrument.short_name[:26]:<26} {instrument.kind:<9} "
+                   f"{len(instrument.items):>5}  {text:<22} "
+                   f"{'yes' if instrument.validated else 'NOT VALIDATED'}")
+
+
+def _options_line(instrument: Instrument) -> str:
+    if instrument.scale is not None:
+        scale = instrument.scale
+        return f"{scale.min:g} to {scale.max:g} (steps of {scale.step:g})"
+    return ", ".join(f"{o.value} = {o.label}" if o.label else str(o.value)
+                     for o in instrument.options)
+
+
+def show(name: InstrumentArg, text_pack: TextPackOpt = None) -> None:
+    instrument = _load(name, text_pack)
+    typer.echo(f"{instrument.name}  [{instrument.id}]")
+    if not instrument.validated:
+        typer.echo("NOT VALIDATED: written by the Rapport project; no norms, cut-off or "
+                   "reliability data.")
+    typer.echo(f"Version: {instrument.version}")
+    typer.echo(f"Measures: {instrument.assesses} ({instrument.direction.replace('_', ' ')})")
+    typer.echo(f"Licence: {instrument.licence.status}")
+    if instrument.instruction:
+        typer.echo(f"\n{instrument.instruction}")
+    if instrument.stem:
+        typer.echo(f"\n{instrument.stem}")
+    typer.echo(f"Answers: {_options_line(instrument)}\n")
+    if instrument.needs_text_pack:
+        typer.echo("Item text is not bundled (licensed instrument). Items to supply in a text "
+                   "pack (--text-pack FILE):")
+    for number, item in enumerate(instrument.items, 1):
+        flags = " (reverse-keyed)" if item.reverse else ""
+        flags += " (risk item)" if item.risk_item else ""
+        typer.echo(f"{number:>3}. [{item.id}] {item.text or '-'}{flags}")
+    low, high = instrument.total_range
+    typer.echo(f"\nScoring: {instrument.scoring} of items, range {low:g}-{high:g}")
+    for band in instrument.bands:
+        typer.echo(f"  {band.min:g}-{band.max:g}: {band.label}")
+    if instrument.cut_off:
+        typer.echo(f"Cut-off: {instrument.cut_off.value:g} - {instrument.cut_off.meaning}")
+    if instrument.reliable_change:
+        typer.echo(f"Reliable change: {instrument.reliable_change.min_raw_change:g} points")
+    if instrument.copyright.required_line:
+        typer.echo(f"\n{instrument.copyright.required_line}")
+    if instrument.copyright.citation:
+        typer.echo(f"Source: {instrument.copyright.citation}")
+
+
+def _prompt_answers(instrument: Instrument) -> dict[str, float | None]:
+    from rapport.measures.answers import parse_answer_text
+
+    if instrument.stem:
+        typer.echo(instrument.stem)
+    typer.echo(f"Answers: {_options_line(instrument)} (leave empty to skip)")
+    if instrument.copyright.required_line:
+        typer.echo(instrument.copyright.required_line)
+    values = [typer.prompt(f"{n}. {item.text or item.id}", default="", show_default=False)
+              for n, item in enumerate(instrument.items, 1)]
+    return parse_answer_text(instrument, ",".join(values), where="prompt")
+
+
+def _print_score(instrument: Instrument, result: Score) -> None:
+    for flag in result.safety_flags:
+        typer.echo(f"!! SAFETY: {flag.message}")
+    label = "" if instrument.validated else "  (NOT VALIDATED)"
+    if result.total is None:
+        typer.echo(f"{instrument.short_name}: no total - {result.note}{label}")
+    else:
+        low, high = instrument.total_range
+        line = f"{instrument.short_name}: {result.total:g} (range {low:g}-{high:g})"
+        if result.scaled_total is not None and instrument.scaled:
+            line += f", {instrument.scaled.label} {result.scaled_total:g}"
+        typer.echo(line + label)
+        if result.note:
+            typer.echo(f"  note: {result.note}")
+        if result.band:
+            typer.echo(f"  band: {result.band}")
+        if instrument.cut_off and result.in_clinical_range is not None:
+            side = "clinical range" if result.in_clinical_range else "non-clinical range"
+            typer.echo(f"  cut-off {instrument.cut_off.value:g}: {side}")
+    for name, value in result.subscales.items():
+        typer.echo(f"  {name}: {'-' if value is None else format(value, 'g')}")
+    if instrument.copyright.required_line:
+        typer.echo(instrument.copyright.required_line)
+
+
+def score_command(
+    name: InstrumentArg,
+    answers: Annotated[str | None, typer.Option(
+        "--answers", "-a", help="Values in item order, comma-separated, e.g. 3,2,1.")] = None,
+    file: Annotated[Path | None, typer.Option(
+        "--file", "-f", help="JSON or CSV file with one administration's answers.")] = None,
+    text_pack: TextPackOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the score as JSON.")] = False,
+) -> None:
+    import sys
+
+    from rapport.errors import RapportInputError
+    from rapport.measures.answers import parse_answer_text, read_answers_file
+    from rapport.measures.scoring import score
+
+    instrument = _load(name, text_pack)
+    if answers is not None and file is not None:
+        raise RapportInputError("give --answers or --file, not both", where="options",
+                                fix="choose one source of answers")
+    if answers is not None:
+        given = parse_answer_text(instrument, answers)
+        where = "--answers"
+    elif file is not None:
+        given = read_answers_file(instrument, file)
+        where = str(file)
+    elif sys.stdin.isatty():
+        given = _prompt_answers(instrument)
+        where = "prompt"
+    else:
+        raise RapportInputError("no answers given", where="options",
+                                fix="use --answers 3,2,1,... or --file answers.json")
+    result = score(instrument, given, where=where)
+    if as_json:
+        typer.echo(result.model_dump_json(indent=2))
+    else:
+        _print_score(instrument, result)
+
+
+def register(app: typer.Typer) -> None:
+    group = typer.Typer(help=HELP, no_args_is_help=True, rich_markup_mode=None)
+    group.command("list", help=LIST_HELP)(list_command)
+    group.command("show", help=SHOW_HELP)(show)
+    group.command("score", help=SCORE_HELP)(score_command)
+    app.add_typer(group, name="measures")

@@ -1,0 +1,81 @@
+"""The bundled instruments (``rapport/measures/instruments/*.yaml``) and user definitions.
+
+>>> phq9 = get_instrument("phq9")
+>>> phq9.short_name, len(phq9.items)
+('PHQ-9', 9)
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from rapport.errors import RapportInputError
+from rapport.measures.schema import Instrument
+
+_PACKAGE = "rapport.measures.instruments"
+
+
+def _first_error(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    where = ".".join(str(part) for part in first["loc"]) or "top level"
+    return f"{where}: {first['msg']}"
+
+
+def parse_instrument(data: Any, *, where: str) -> Instrument:
+    """Validate one definition (already parsed YAML) or raise :class:`RapportInputError`."""
+    try:
+        return Instrument.model_validate(data)
+    except ValidationError as exc:
+        raise RapportInputError(f"invalid instrument definition ({_first_error(exc)})",
+                                where=where, fix="see the schema in docs/measures.md",
+                                code="bad_instrument") from None
+
+
+def load_instrument_file(path: Path) -> Instrument:
+    """Read a user's own definition file (same schema as the bundled ones)."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise RapportInputError(f"cannot read the definition ({type(exc).__name__})",
+                                where=str(path), fix="give a UTF-8 YAML file",
+                                code="bad_instrument") from None
+    return parse_instrument(data, where=str(path))
+
+
+@cache
+def _bundled() -> dict[str, Instrument]:
+    found: dict[str, Instrument] = {}
+    for entry in sorted(resources.files(_PACKAGE).iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".yaml"):
+            data = yaml.safe_load(entry.read_text(encoding="utf-8"))
+            instrument = parse_instrument(data, where=f"{_PACKAGE}/{entry.name}")
+            found[instrument.id] = instrument
+    return found
+
+
+def list_instruments() -> list[Instrument]:
+    """Every bundled instrument, outcome measures first, then screeners, then alliance."""
+    order = {"outcome": 0, "screener": 1, "alliance": 2}
+    return sorted(_bundled().values(), key=lambda i: (order[i.kind], i.id))
+
+
+def _normalise(name: str) -> str:
+    return name.lower().replace("-", "").replace("_", "").replace(" ", "")
+
+
+def get_instrument(name: str) -> Instrument:
+    """Look an instrument up by id or short name, forgivingly (``PHQ-9``, ``phq9``)."""
+    wanted = _normalise(name)
+    for instrument in _bundled().values():
+        if wanted in {_normalise(instrument.id), _normalise(instrument.short_name)}:
+            return instrument
+    known = ", ".join(sorted(_bundled()))
+    raise RapportInputError(f"unknown instrument {name!r}", where="instrument",
+                            fix=f"use one of: {known} (rapport measures list)",
+                            code="unknown_instrument")

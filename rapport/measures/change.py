@@ -1,0 +1,100 @@
+"""Reliable and clinically significant change (Jacobson & Truax 1991).
+
+``RC = (x2 - x1) / S_diff`` with ``S_diff = sqrt(2 * SE**2)``, ``SE = SD * sqrt(1 - r)``; a
+change is reliable when it reaches ``1.96 * S_diff`` points, or the published threshold
+where the instrument has one (PHQ-9: 6, GAD-7: 4). Categories:
+
+* recovered: reliable improvement and crossed the cut-off out of the clinical range;
+* improved: reliable improvement only;
+* unchanged: no reliable change;
+* deteriorated: reliable worsening.
+
+>>> from rapport.measures.catalog import get_instrument
+>>> classify_change(get_instrument("phq9"), 18, 8).category
+'recovered'
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from rapport.measures.schema import Instrument, ReliableChange
+from rapport.measures.scoring import in_clinical_range
+
+Category = Literal["recovered", "improved", "unchanged", "deteriorated"]
+
+# Floating-point slack so that a change of exactly the threshold counts as reliable.
+_EPS = 1e-9
+
+
+class Change(BaseModel):
+    """The change between two totals of one instrument."""
+
+    model_config = ConfigDict(frozen=True)
+
+    before: float
+    after: float
+    difference: float
+    improvement: float
+    rci: float | None
+    min_raw_change: float | None
+    reliable: bool | None
+    category: Category | None
+    note: str | None = None
+
+
+class Criteria(BaseModel):
+    """Jacobson-Truax cut-offs a, b and c for clinically significant change."""
+
+    model_config = ConfigDict(frozen=True)
+
+    a: float
+    b: float
+    c: float
+
+
+def criteria(*, clinical_mean: float, clinical_sd: float, normal_mean: float,
+             normal_sd: float, higher_is_worse: bool = True) -> Criteria:
+    """Criteria a (2 SD beyond the clinical mean), b (within 2 SD of the normal mean), c.
+
+    >>> c = criteria(clinical_mean=19.7, clinical_sd=7.7, normal_mean=4.7, normal_sd=4.8)
+    >>> round(c.a, 1), round(c.b, 1), round(c.c, 2)
+    (4.3, 14.3, 10.46)
+    """
+    sign = 1 if higher_is_worse else -1
+    a = clinical_mean - sign * 2 * clinical_sd
+    b = normal_mean + sign * 2 * normal_sd
+    c = (clinical_sd * normal_mean + normal_sd * clinical_mean) / (clinical_sd + normal_sd)
+    return Criteria(a=a, b=b, c=c)
+
+
+def classify_change(instrument: Instrument, before: float, after: float, *,
+                    reliable_change: ReliableChange | None = None) -> Change:
+    """Classify the change from ``before`` to ``after`` (totals on the instrument's scale).
+
+    ``reliable_change`` overrides the instrument's own threshold, e.g. with a clinic's
+    locally computed one.
+    """
+    rc = reliable_change or instrument.reliable_change
+    difference = after - before
+    improvement = -difference if instrument.direction == "higher_is_worse" else difference
+    if rc is None:
+        return Change(before=before, after=after, difference=difference,
+                      improvement=improvement, rci=None, min_raw_change=None, reliable=None,
+                      category=None,
+                      note=f"{instrument.short_name} has no reliable-change threshold")
+    reliable = abs(difference) + _EPS >= rc.min_raw_change
+    category: Category
+    if not reliable:
+        category = "unchanged"
+    elif improvement < 0:
+        category = "deteriorated"
+    elif in_clinical_range(instrument, before) and in_clinical_range(instrument, after) is False:
+        category = "recovered"
+    else:
+        category = "improved"
+    return Change(before=before, after=after, difference=difference, improvement=improvement,
+                  rci=difference / rc.s_diff, min_raw_change=rc.min_raw_change,
+                  reliable=reliable, category=category)

@@ -1,0 +1,120 @@
+"""FHIR R4B export: a Bundle of QuestionnaireResponse + Observation per administration.
+
+Each administration becomes a ``QuestionnaireResponse`` (answers by item id) and an
+``Observation`` (category ``survey``) holding the total, ``derivedFrom`` the response. The
+total is coded with LOINC where the instrument has a code (PHQ-9 44261-6, GAD-7 70274-6,
+PHQ-2 55758-7) and with Rapport's own CodeSystem otherwise.
+
+The bundle is built and then validated with the ``fhir.resources.R4B`` models. That checks
+*structure* (types, required fields, no unknown fields), not *conformance*: value-set
+bindings, profiles and answers-versus-Questionnaire are not checked; use the HL7 validator
+for that. Licensed item text is never exported (only free and project-written text).
+Needs the ``research`` extra (``fhir.resources``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from rapport.errors import RapportInputError
+from rapport.measures.alerts import Administration
+from rapport.measures.schema import Instrument
+
+#: Base of Rapport's canonical URLs (Questionnaire and CodeSystem); not a server.
+RAPPORT_FHIR_BASE = "https://rapport.example.org/fhir"
+LOINC = "http://loinc.org"
+_NAMESPACE = uuid.UUID("6f1d8a57-3c3e-4d0a-9a51-6b8a1d3b2e41")
+
+
+def _uuid(*parts: object) -> str:
+    # Deterministic ids: exporting the same data twice gives the same bundle.
+    return str(uuid.uuid5(_NAMESPACE, "|".join(str(p) for p in parts)))
+
+
+def _value(instrument: Instrument, value: float) -> dict[str, Any]:
+    if instrument.scale is None and float(value).is_integer():
+        return {"valueInteger": int(value)}
+    return {"valueDecimal": value}
+
+
+def _response(instrument: Instrument, admin: Administration, subject: str | None,
+              qr_id: str) -> dict[str, Any]:
+    share_text = instrument.licence.kind != "licensed"
+    items = []
+    for item in instrument.items:
+        value = admin.score.answers.get(item.id)
+        if value is None:
+            continue
+        entry: dict[str, Any] = {"linkId": item.id, "answer": [_value(instrument, value)]}
+        if share_text and item.text:
+            entry["text"] = item.text
+        items.append(entry)
+    resource: dict[str, Any] = {
+        "resourceType": "QuestionnaireResponse", "id": qr_id, "status": "completed",
+        "questionnaire": f"{RAPPORT_FHIR_BASE}/Questionnaire/{instrument.id}", "item": items}
+    if subject:
+        resource["subject"] = {"reference": subject}
+    if admin.date:
+        resource["authored"] = admin.date.isoformat()
+    return resource
+
+
+def _observation(instrument: Instrument, admin: Administration, subject: str | None,
+                 obs_id: str, qr_id: str) -> dict[str, Any]:
+    assert admin.score.total is not None
+    coding = [{"system": f"{RAPPORT_FHIR_BASE}/CodeSystem/instrument-scores",
+               "code": f"{instrument.id}-total", "display": f"{instrument.short_name} total"}]
+    if instrument.loinc.total:
+        coding.insert(0, {"system": LOINC, "code": instrument.loinc.total})
+    resource: dict[str, Any] = {
+        "resourceType": "Observation", "id": obs_id, "status": "final",
+        "category": [{"coding": [{
+            "system": "http://terminology.hl7.org/CodeSystem/observation-category",
+            "code": "survey", "display": "Survey"}]}],
+        "code": {"coding": coding, "text": f"{instrument.short_name} total score"},
+        "valueQuantity": {"value": admin.score.total, "unit": "{score}",
+                          "system": "http://unitsofmeasure.org", "code": "{score}"},
+        "derivedFrom": [{"reference": f"urn:uuid:{qr_id}"}],
+    }
+    if admin.score.band:
+        resource["interpretation"] = [{"text": admin.score.band}]
+    if subject:
+        resource["subject"] = {"reference": subject}
+    if admin.date:
+        resource["effectiveDateTime"] = admin.date.isoformat()
+    return resource
+
+
+def fhir_bundle(instrument: Instrument, administrations: Sequence[Administration], *,
+                subject: str | None = None) -> dict[str, Any]:
+    """A validated R4B ``collection`` Bundle as JSON-ready data.
+
+    ``subject`` is a FHIR reference such as ``"Patient/abc123"``; use a pseudonymous id.
+    Administrations without a total get a QuestionnaireResponse but no Observation.
+    """
+    try:
+        from fhir.resources.R4B.bundle import Bundle
+    except ImportError:
+        raise RapportInputError("FHIR export needs the 'research' extra",
+                                fix="pip install 'rapportkit[research]'",
+                                code="missing_extra") from None
+    from pydantic import ValidationError
+
+    entries: list[dict[str, Any]] = []
+    for admin in sorted(administrations, key=lambda a: a.session):
+        qr_id = _uuid(instrument.id, subject, admin.session, "qr")
+        entries.append({"fullUrl": f"urn:uuid:{qr_id}",
+                        "resource": _response(instrument, admin, subject, qr_id)})
+        if admin.score.total is not None:
+            obs_id = _uuid(instrument.id, subject, admin.session, "obs")
+            entries.append({"fullUrl": f"urn:uuid:{obs_id}",
+                            "resource": _observation(instrument, admin, subject, obs_id, qr_id)})
+    data = {"resourceType": "Bundle", "type": "collection", "entry": entries}
+    try:
+        bundle = Bundle.model_validate(data)
+    except ValidationError as exc:  # a bug in this module, not user input
+        raise RuntimeError(f"FHIR bundle failed R4B validation: {exc}") from exc
+    result: dict[str, Any] = bundle.model_dump(mode="json", exclude_none=True)
+    return result
