@@ -18,6 +18,7 @@ from rapport.cli.framework import RapportGroup, version_callback
 COMMAND_MODULES: tuple[str, ...] = (
     "rapport.cli.analyze",
     "rapport.cli.code",
+    "rapport.cli.measures",
 )
 
 HELP = """Rapport: see how well you listened, where trust wavered, and how the alliance is trending.
