@@ -1,0 +1,72 @@
+"""Build a labelled de-identification set (JSONL) from its hand-written marked-up source.
+
+The source has one utterance a line; ``[[TYPE:text]]`` marks an identifier, and an optional
+``known=Name;Name :: `` prefix lists the session's speaker names. Each output line is
+``{"id", "text", "known_names", "spans": [{"start", "end", "type", "text"}]}`` with exact
+character offsets into ``text``.
+
+    .venv/bin/python benchmarks/deid_build_set.py data/deid/eval.src.txt data/deid/eval.jsonl
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+MARK = re.compile(r"\[\[([A-Z]+):(.+?)\]\]")
+TYPES = {"PERSON", "LOCATION", "DATE", "AGE", "PHONE", "EMAIL", "URL", "HANDLE", "ID", "PLATE"}
+
+
+def parse_line(line: str) -> tuple[str, list[str], list[dict[str, object]]]:
+    """Return the plain text, the known names and the gold spans of one marked-up line."""
+    known: list[str] = []
+    if line.startswith("known=") and " :: " in line:
+        head, line = line.split(" :: ", 1)
+        known = [n.strip() for n in head.removeprefix("known=").split(";") if n.strip()]
+    text_parts: list[str] = []
+    spans: list[dict[str, object]] = []
+    pos = 0
+    length = 0
+    for match in MARK.finditer(line):
+        before = line[pos:match.start()]
+        text_parts.append(before)
+        length += len(before)
+        kind, value = match.group(1), match.group(2)
+        if kind not in TYPES:
+            raise ValueError(f"unknown type {kind!r} in {line!r}")
+        spans.append({"start": length, "end": length + len(value), "type": kind, "text": value})
+        text_parts.append(value)
+        length += len(value)
+        pos = match.end()
+    text_parts.append(line[pos:])
+    text = "".join(text_parts)
+    if "[[" in text or "]]" in text:
+        raise ValueError(f"unbalanced markup in {line!r}")
+    return text, known, spans
+
+
+def build(source: Path) -> list[dict[str, object]]:
+    rows = []
+    prefix = source.name.split(".")[0]
+    lines = [ln.rstrip("\n") for ln in source.read_text(encoding="utf-8").splitlines()]
+    for line in lines:
+        if not line.strip() or line.startswith("#"):
+            continue
+        text, known, spans = parse_line(line)
+        rows.append({"id": f"{prefix}-{len(rows) + 1:03d}", "text": text,
+                     "known_names": known, "spans": spans})
+    return rows
+
+
+def main() -> None:
+    source, target = Path(sys.argv[1]), Path(sys.argv[2])
+    rows = build(source)
+    target.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
+                      encoding="utf-8")
+    print(f"{len(rows)} utterances, {sum(len(r['spans']) for r in rows)} spans -> {target}")
+
+
+if __name__ == "__main__":
+    main()
