@@ -1,0 +1,77 @@
+"""One entry point for a session's nonverbal signals: timing, movement, prosody, entrainment.
+
+>>> from rapport.domain import Session
+>>> analyse_nonverbal(Session.build("x", [("T", "therapist", "Hi.")])) is None
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from rapport.domain import Session
+from rapport.errors import RapportInputError
+from rapport.nonverbal.entrainment import FeatureEntrainment
+from rapport.nonverbal.movement import MovementParams, MovementResult
+from rapport.nonverbal.prosody import ProsodyResult, Segment
+from rapport.nonverbal.timing import TimingResult, timing
+
+#: Stated in every result so that nobody has to guess the sign of a lag.
+CONVENTION = ("s1 = client, s2 = therapist; a positive lag means the therapist follows the "
+              "client, a negative lag that the client follows the therapist")
+
+
+class NonverbalResult(BaseModel):
+    """Everything the nonverbal box measured for one session (parts absent stay None)."""
+
+    convention: str = CONVENTION
+    timing: TimingResult | None = None
+    movement: MovementResult | None = None
+    prosody: ProsodyResult | None = None
+    vocal_entrainment: list[FeatureEntrainment] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+
+
+def analyse_nonverbal(session: Session | None, *, audio: Path | None = None,
+                      video: Path | None = None, movement: MovementParams | None = None,
+                      segments: list[Segment] | None = None,
+                      progress: Callable[[int, int], None] | None = None
+                      ) -> NonverbalResult | None:
+    """Analyse what is available; None when there is nothing to compute.
+
+    ``segments`` (who speaks when) default to the session's timed turns; audio without
+    either raises :class:`RapportInputError` because Rapport does not transcribe speech.
+    """
+    result = NonverbalResult()
+    if session is not None and session.has_times:
+        result.timing = timing(session)
+    if video is not None:
+        from rapport.nonverbal.movement import analyse_video
+
+        result.movement = analyse_video(video, movement, progress=progress)
+        result.warnings += result.movement.warnings
+    if audio is not None:
+        from rapport.nonverbal.entrainment import entrainment
+        from rapport.nonverbal.prosody import load_audio, prosody, segments_from_session
+
+        data, sr = load_audio(audio)
+        segs = segments if segments is not None else (
+            segments_from_session(session) if session is not None else [])
+        if not segs:
+            raise RapportInputError(
+                "the audio needs a transcript with turn times to tell the speakers apart",
+                where=str(audio), fix="Rapport does not transcribe speech; make a timed "
+                "transcript first (e.g. whisper session.wav --output_format json, or a "
+                "WebVTT/SRT export) and pass it with the audio", code="needs_transcript")
+        late = [s for s in segs if s.start >= len(data) / sr]
+        if late:
+            result.warnings.append(f"{len(late)} turns start after the audio ends; "
+                                   "is this the right recording?")
+        result.prosody = prosody(data, sr, segs)
+        result.vocal_entrainment = entrainment(result.prosody.turns)
+    if result.timing is None and result.movement is None and result.prosody is None:
+        return None
+    return result
