@@ -17,6 +17,7 @@ log = logging.getLogger(__name__)
 #: ``"module:Class"`` of every section, in the order they are computed and shown.
 SECTIONS: tuple[str, ...] = (
     "rapport.profile.turn_taking:TurnTakingSection",
+    "rapport.nonverbal.section:NonverbalSection",
     "rapport.profile.section:ProfileSection",
 )
 
