@@ -1,0 +1,82 @@
+"""Made-up demo clients whose scores show each progress pattern (no real client data).
+
+* ``demo-recovery``: PHQ-9 18 -> 7 over six sessions (reliable improvement and crossing
+  the cut-off = recovered); a steady session check-in.
+* ``demo-not-on-track``: PHQ-9 12 -> 19 (reliable deterioration; no reliable improvement
+  by session 6).
+* ``demo-safety``: PHQ-9 item 9 answered 1 at session 3 (urgent safety flag).
+* ``demo-rupture``: session check-in 44, 45, 44, 45, then 33 (rupture), then 45 (repair).
+
+Used by the tests and the docs, and meant for the demo database once the record can hold
+questionnaire responses: :func:`demo_records` gives plain rows to store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import NamedTuple
+
+from rapport.measures.alerts import Administration
+from rapport.measures.catalog import get_instrument
+from rapport.measures.scoring import score
+
+_START = dt.date(2026, 1, 6)
+
+
+class DemoRecord(NamedTuple):
+    client: str
+    instrument: str
+    session: int
+    date: dt.date
+    answers: dict[str, float | None]
+
+
+def _spread(instrument_id: str, total: int, *, fixed: dict[str, int] | None = None
+            ) -> dict[str, float | None]:
+    """Answers that add up to ``total``, filling items in order (deterministic)."""
+    instrument = get_instrument(instrument_id)
+    low, high = instrument.value_range
+    answers: dict[str, float | None] = {key: float(value) for key, value in (fixed or {}).items()}
+    remaining = total - sum(value or 0 for value in answers.values())
+    free = [key for key in instrument.item_ids if key not in answers]
+    remaining -= int(low) * len(free)
+    for key in free:
+        value = min(int(high - low), max(remaining, 0))
+        answers[key] = low + value
+        remaining -= value
+    if remaining:
+        raise ValueError(f"{total} is out of range for {instrument_id}")
+    return {key: answers[key] for key in instrument.item_ids}
+
+
+_PLAN: dict[str, dict[str, list[int]]] = {
+    "demo-recovery": {"phq9": [18, 16, 13, 11, 9, 7], "checkin": [42, 43, 44, 44, 45, 46]},
+    "demo-not-on-track": {"phq9": [12, 13, 14, 15, 17, 19]},
+    "demo-safety": {"phq9": [14, 13, 12, 11]},
+    "demo-rupture": {"checkin": [44, 45, 44, 45, 33, 45, 46]},
+}
+
+
+def demo_records() -> list[DemoRecord]:
+    """Every demo administration as a plain row (weekly sessions from 6 January 2026)."""
+    rows: list[DemoRecord] = []
+    for client, plan in _PLAN.items():
+        for instrument_id, totals in plan.items():
+            for number, total in enumerate(totals, 1):
+                fixed = ({"phq9_9": 1} if client == "demo-safety" and number == 3 else
+                         {"phq9_9": 0} if instrument_id == "phq9" else None)
+                rows.append(DemoRecord(client, instrument_id, number,
+                                       _START + dt.timedelta(weeks=number - 1),
+                                       _spread(instrument_id, total, fixed=fixed)))
+    return rows
+
+
+def demo_administrations() -> dict[str, dict[str, list[Administration]]]:
+    """``client -> instrument -> [Administration]``, scored."""
+    result: dict[str, dict[str, list[Administration]]] = {}
+    for row in demo_records():
+        instrument = get_instrument(row.instrument)
+        admin = Administration(session=row.session, date=row.date,
+                               score=score(instrument, row.answers))
+        result.setdefault(row.client, {}).setdefault(row.instrument, []).append(admin)
+    return result
