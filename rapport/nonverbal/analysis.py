@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from rapport.domain import Session
 from rapport.errors import RapportInputError
 from rapport.nonverbal.entrainment import FeatureEntrainment
+from rapport.nonverbal.motion import Roi
 from rapport.nonverbal.movement import MovementParams, MovementResult
 from rapport.nonverbal.prosody import ProsodyResult, Segment
 from rapport.nonverbal.timing import TimingResult, timing
@@ -38,12 +39,14 @@ class NonverbalResult(BaseModel):
 def analyse_nonverbal(session: Session | None, *, audio: Path | None = None,
                       video: Path | None = None, movement: MovementParams | None = None,
                       segments: list[Segment] | None = None,
+                      rois: dict[str, Roi] | None = None, background: Roi | None = None,
                       progress: Callable[[int, int], None] | None = None
                       ) -> NonverbalResult | None:
     """Analyse what is available; None when there is nothing to compute.
 
     ``segments`` (who speaks when) default to the session's timed turns; audio without
     either raises :class:`RapportInputError` because Rapport does not transcribe speech.
+    ``rois`` (``client``/``therapist``) and ``background`` are video regions in pixels.
     """
     result = NonverbalResult()
     if session is not None and session.has_times:
@@ -51,7 +54,8 @@ def analyse_nonverbal(session: Session | None, *, audio: Path | None = None,
     if video is not None:
         from rapport.nonverbal.movement import analyse_video
 
-        result.movement = analyse_video(video, movement, progress=progress)
+        result.movement = analyse_video(video, movement, rois=rois, background=background,
+                                        progress=progress)
         result.warnings += result.movement.warnings
     if audio is not None:
         from rapport.nonverbal.entrainment import entrainment

@@ -231,7 +231,7 @@ def open_video(path: Path, *, downscale: float = 1.0) -> tuple[VideoInfo, Iterat
 
     if not path.is_file():
         raise RapportInputError("video file not found", where=str(path),
-                                fix="check the path given to --video", code="missing_media")
+                                fix="check the file path (--video)", code="missing_media")
     cap = cv2.VideoCapture(str(path))
     ok, first = cap.read() if cap.isOpened() else (False, None)
     if not ok or first is None:

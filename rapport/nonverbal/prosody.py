@@ -92,7 +92,7 @@ def load_audio(path: Path) -> tuple[np.ndarray, int]:
 
     if not path.is_file():
         raise RapportInputError("audio file not found", where=str(path),
-                                fix="check the path given to --audio", code="missing_media")
+                                fix="check the file path (--audio)", code="missing_media")
     try:
         data, sr = sf.read(str(path), dtype="float64", always_2d=True)
     except (RuntimeError, sf.LibsndfileError, TypeError, ValueError):
