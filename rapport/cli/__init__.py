@@ -18,6 +18,7 @@ from rapport.cli.framework import RapportGroup, version_callback
 COMMAND_MODULES: tuple[str, ...] = (
     "rapport.cli.analyze",
     "rapport.cli.code",
+    "rapport.cli.nonverbal",
     "rapport.cli.measures",
 )
 
