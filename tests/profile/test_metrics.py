@@ -1,0 +1,140 @@
+"""Each profile metric on small planted sessions: value, n, evidence, reference band."""
+
+from __future__ import annotations
+
+import pytest
+from profile_sessions import ADVICE, NEUTRAL, Q_CLOSED, Q_OPEN, R_COMPLEX, R_SIMPLE, coded
+
+from rapport.profile.profile import build_profile
+
+
+def test_reflection_to_question_ratio_band_and_evidence() -> None:
+    rows = [("therapist", "Tell me more?", Q_OPEN), ("client", "Sure.", NEUTRAL),
+            ("therapist", "You are tired.", R_SIMPLE), ("client", "Yes.", NEUTRAL),
+            ("therapist", "It weighs on you.", R_COMPLEX), ("client", "Yes.", NEUTRAL),
+            ("therapist", "Is it daily?", Q_CLOSED), ("client", "No.", NEUTRAL),
+            ("therapist", "You want change.", R_COMPLEX), ("client", "I do.", NEUTRAL),
+            ("therapist", "And fear it.", R_COMPLEX)]
+    p = build_profile(coded(rows))
+    rq = p.metric("reflection_to_question")
+    assert rq.value == pytest.approx(2.0)
+    assert rq.band == "good"
+    assert rq.n == 6
+    assert [e.turn_index for e in rq.evidence] == [2, 4, 8, 10]
+    cr = p.metric("complex_reflection_share")
+    assert cr.value == pytest.approx(0.75)
+    assert cr.band == "good"
+    oq = p.metric("open_question_share")
+    assert oq.value == pytest.approx(0.5)
+    assert oq.band == "fair"
+
+
+def test_ratio_below_fair_and_no_questions() -> None:
+    p = build_profile(coded([("therapist", "A?", Q_OPEN), ("therapist", "B?", Q_OPEN),
+                             ("therapist", "You see.", R_SIMPLE)]))
+    assert p.metric("reflection_to_question").band == "below fair"
+    only_refl = build_profile(coded([("therapist", "You see.", R_SIMPLE)]))
+    m = only_refl.metric("reflection_to_question")
+    assert m.value == 1.0
+    assert "no questions" in m.reason
+
+
+def test_missing_families_are_reported_not_invented() -> None:
+    p = build_profile(coded([("therapist", "How are you?", {}),
+                             ("client", "I feel sad and alone since the move.", {})]))
+    for key in ("reflection_to_question", "complex_reflection_share", "open_question_share",
+                "validation_rate", "autonomy_support", "change_talk_share",
+                "follow_up_rate", "empathy_estimate"):
+        m = p.metric(key)
+        assert not m.available, key
+        assert m.value is None
+        assert m.reason
+    assert p.metric("therapist_word_share").available
+    assert p.notes and "not available" in p.notes[0]
+
+
+def test_subset_of_families() -> None:
+    p = build_profile(coded([("therapist", "How are you?", {"therapist_behaviour": "question"}),
+                             ("client", "Fine.", {})]))
+    assert p.metric("reflection_to_question").available
+    assert not p.metric("complex_reflection_share").available
+    assert p.metric("complex_reflection_share").reason == "no reflection_type codes"
+
+
+def test_follow_up_rate_counts_reflection_or_validation() -> None:
+    d = {"emotional_disclosure": True}
+    rows = [("client", "I am scared of losing the job.", d),
+            ("therapist", "You're scared.", R_SIMPLE),
+            ("client", "And ashamed I let it get this far.", d),
+            ("therapist", "That took courage to say.", {"therapist_behaviour": "other",
+                                                         "affirmation": True}),
+            ("client", "I cried all weekend.", d),
+            ("therapist", "What did you do on Monday?", Q_OPEN)]
+    m = build_profile(coded(rows)).metric("follow_up_rate")
+    assert m.value == pytest.approx(2 / 3)
+    assert m.n == 3
+    assert m.detail["not_answered"] == 1
+    assert [e.turn_index for e in m.evidence] == [1, 3]
+    assert m.reason == ""
+
+
+def test_empathy_is_higher_for_empathic_talk() -> None:
+    warm = [("client", "I feel lost.", NEUTRAL),
+            ("therapist", "You feel lost and alone in this.", R_COMPLEX | {"affirmation": False}),
+            ("client", "Yes.", NEUTRAL),
+            ("therapist", "You have kept going anyway; that matters.",
+             {"therapist_behaviour": "other", "affirmation": True}),
+            ("therapist", "What is that like for you?", Q_OPEN)]
+    cold = [("client", "I feel lost.", NEUTRAL),
+            ("therapist", "You should make a plan.", ADVICE | {"affirmation": False}),
+            ("client", "Yes.", NEUTRAL),
+            ("therapist", "Did you make one?", Q_CLOSED),
+            ("therapist", "Do it tonight.", ADVICE)]
+    hi, lo = (build_profile(coded(r)).metric("empathy_estimate") for r in (warm, cold))
+    assert hi.value is not None and lo.value is not None
+    assert 0 <= lo.value < hi.value <= 1
+    assert any("reflection of feeling" in e.note for e in hi.evidence)
+    assert set(hi.detail) == {"feeling_reflections", "validation", "exploration"}
+
+
+def test_autonomy_transparency_change_talk() -> None:
+    rows = [("therapist", "Is it okay if I share an idea?",
+             Q_CLOSED | {"seek_collaboration": True}),
+            ("client", "Sure.", {"client_talk": "neutral"}),
+            ("therapist", "It's entirely up to you.", {"therapist_behaviour": "other",
+                                                      "emphasize_autonomy": True}),
+            ("client", "I want to cut down.", {"client_talk": "change"}),
+            ("therapist", "Just stop.", ADVICE),
+            ("client", "I could try Mondays.", {"client_talk": "change"}),
+            ("therapist", "The reason I ask is to plan the week.",
+             {"therapist_behaviour": "other"}),
+            ("client", "I like my beer though.", {"client_talk": "sustain"}),
+            ("client", "And it helps me sleep.", {"client_talk": "change"})]
+    p = build_profile(coded(rows))
+    auto = p.metric("autonomy_support")
+    assert auto.detail == {"supportive": 2, "directive": 1}
+    assert auto.value == pytest.approx(2 / 3)
+    tr = p.metric("transparency_rate")
+    assert tr.value == pytest.approx(2 / 4)
+    assert {e.turn_index for e in tr.evidence} == {0, 6}
+    ct = p.metric("change_talk_share")
+    assert ct.value == pytest.approx(3 / 4)
+
+
+def test_disclosure_by_thirds_and_boundaries() -> None:
+    rows = [("client", "I feel so ashamed about all of it.", {}),
+            ("therapist", "Go on.", {}),
+            ("client", "Nothing else.", {}),
+            ("therapist", "Okay.", {}),
+            ("client", "Could I get your personal number for the weekend?", {}),
+            ("therapist", "I had the same thing with my own divorce.", {"self_disclosure": True})]
+    p = build_profile(coded(rows))
+    d = p.metric("emotional_disclosure")
+    assert d.value == pytest.approx(1 / 3)
+    assert d.detail == {"first_third": 1.0, "middle_third": 0.0, "last_third": 0.0}
+    assert "approximated" in d.reason
+    b = p.metric("boundary_moments")
+    assert b.value == 2
+    notes = {e.turn_index: e.note for e in b.evidence}
+    assert "contact outside sessions" in notes[4]
+    assert "self-disclosure" in notes[5]

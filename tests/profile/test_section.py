@@ -1,0 +1,41 @@
+"""The profile inside ``rapport analyze``: JSON document, flat metrics, terminal text."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import jsonschema
+from profile_sessions import missed, repaired
+from rich.console import Console
+
+from rapport.profile.models import ProfileResult
+from rapport.report.analyze import analyze_coded
+
+
+def test_json_document_carries_the_profile() -> None:
+    analysis = analyze_coded(repaired())
+    doc = json.loads(analysis.to_json())
+    profile = doc["sections"]["profile"]
+    jsonschema.validate(profile, ProfileResult.model_json_schema())
+    keys = [m["key"] for m in profile["metrics"]]
+    assert {"reflection_to_question", "complex_reflection_share", "open_question_share",
+            "follow_up_rate", "empathy_estimate", "validation_rate", "autonomy_support",
+            "transparency_rate", "change_talk_share", "emotional_disclosure",
+            "boundary_moments", "therapist_word_share"} <= set(keys)
+    assert [r["status"] for r in profile["ruptures"]] == ["repaired", "repaired"]
+    assert profile["moments"]
+    assert doc["metrics"]["profile.ruptures"] == 2
+    assert doc["metrics"]["profile.ruptures_repaired"] == 2
+    assert doc["metrics"]["profile.reflection_to_question"] == 2 / 5
+
+
+def test_terminal_shows_metrics_ruptures_and_moments() -> None:
+    out = io.StringIO()
+    analyze_coded(missed()).print_summary(Console(file=out, width=160))
+    text = out.getvalue()
+    assert "Relationship profile" in text
+    assert "Reflection-to-question ratio" in text
+    assert "turn 3–3: confrontation" in text and "missed" in text
+    assert "Moments to revisit" in text
+    assert "Ask permission before offering advice" in text
