@@ -29,8 +29,14 @@ class ImportResult:
 
 
 def load_sessions(path: Path, *, roles: RoleMap | None = None, fmt: str | None = None,
-                  settings: Settings | None = None) -> ImportResult:
-    """Read one file; raises :class:`RapportInputError` naming the file on bad input."""
+                  settings: Settings | None = None, encoding: str | None = None
+                  ) -> ImportResult:
+    """Read one file; raises :class:`RapportInputError` naming the file on bad input.
+
+    ``fmt`` forces a format (``text``, ``vtt``, ``srt``, ``whisper``, ``csv``, ``jsonl``)
+    instead of detecting it; ``encoding`` decodes a file that is not UTF-8/UTF-16 (with a
+    warning). See ``docs/formats.md``.
+    """
     settings = settings or get_settings()
     if not path.exists():
         raise RapportInputError("file not found", where=str(path),
@@ -46,14 +52,20 @@ def load_sessions(path: Path, *, roles: RoleMap | None = None, fmt: str | None =
             where=str(path), fix="split the file, or raise RAPPORT_MAX_FILE_BYTES",
             code="too_large")
     return parse_bytes(path.read_bytes(), name=path.name, roles=roles, fmt=fmt,
-                       settings=settings, where=str(path))
+                       settings=settings, where=str(path), encoding=encoding)
 
 
 def parse_bytes(data: bytes, *, name: str, roles: RoleMap | None = None,
                 fmt: str | None = None, settings: Settings | None = None,
-                where: str | None = None) -> ImportResult:
-    """Parse the bytes of one input. ``name`` gives the default session id."""
+                where: str | None = None, encoding: str | None = None) -> ImportResult:
+    """Parse the bytes of one input. ``name`` gives the default session id.
+
+    Sessions are returned only when the whole input is valid; otherwise one
+    :class:`RapportInputError` says what is wrong, where (``where``, default ``name``,
+    plus the line or cue) and how to fix it.
+    """
     from rapport.ingest.parse import parse
 
     return parse(data, name=name, roles=roles or RoleMap(), fmt=fmt,
-                 settings=settings or get_settings(), where=where or name)
+                 settings=settings or get_settings(), where=where or name,
+                 encoding=encoding)

@@ -1,0 +1,122 @@
+"""Who is therapist and who is client: explicit flags, then role words, never a guess.
+
+Order of precedence for each speaker label: the user's flags (``--therapist "Dr. Lee"``),
+then a role the source states (a CSV ``role`` column, a JSONL header), then a recognised
+role word (``T``, ``Counsellor``, ``Client 2``). A label matched by none of them stops the
+import with a message listing every label and the exact flags that would map them.
+Personal names and titles ("Dr. Lee") are never taken as roles.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from rapport.domain import Role
+from rapport.errors import RapportInputError
+from rapport.ingest.api import RoleMap
+
+_THERAPIST = ("t", "th", "ther", "therapist", "counselor", "counsellor", "clinician",
+              "interviewer", "psychologist", "psychotherapist", "psychiatrist",
+              "practitioner", "provider", "social worker")
+_CLIENT = ("c", "cl", "client", "patient", "pt", "p", "interviewee", "counselee",
+           "counsellee")
+_OTHER = ("interpreter", "translator", "observer", "narrator")
+ROLE_WORDS: dict[str, Role] = {
+    **dict.fromkeys(_THERAPIST, Role.THERAPIST),
+    **dict.fromkeys(_CLIENT, Role.CLIENT),
+    **dict.fromkeys(_OTHER, Role.OTHER),
+}
+#: "Client 2", "C1", "Client-B", "Therapist_1": a role word with a short number or letter.
+_SUFFIX = re.compile(r"^(.*?)(?:\s*[-_#]?\s*\d{1,2}|[\s\-_#]+[a-z])$")
+
+
+def normalise(label: str) -> str:
+    """Compare labels ignoring case, spacing and a trailing full stop."""
+    return " ".join(label.casefold().split()).rstrip(".")
+
+
+def role_word(label: str) -> Role | None:
+    """The role a label names by itself (``"Counsellor"``, ``"Client 2"``), else ``None``.
+
+    >>> role_word("Counsellor"), role_word("C2"), role_word("Dr. Lee")
+    (<Role.THERAPIST: 'therapist'>, <Role.CLIENT: 'client'>, None)
+    """
+    key = normalise(label)
+    if key in ROLE_WORDS:
+        return ROLE_WORDS[key]
+    match = _SUFFIX.match(key)
+    if match and match.group(1) in ROLE_WORDS:
+        return ROLE_WORDS[match.group(1)]
+    return None
+
+
+def _flag_roles(roles: RoleMap, where: str) -> dict[str, Role]:
+    mapped: dict[str, Role] = {}
+    for role, names in ((Role.THERAPIST, roles.therapist), (Role.CLIENT, roles.client),
+                        (Role.OTHER, roles.other)):
+        for name in names:
+            key = normalise(name)
+            if key in mapped and mapped[key] != role:
+                raise RapportInputError(
+                    f"speaker {name!r} is given two roles ({mapped[key].value} and "
+                    f"{role.value})", where=where, fix="pass each speaker to one flag only",
+                    code="role_conflict")
+            mapped[key] = role
+    return mapped
+
+
+def _quote(label: str) -> str:
+    return f'"{label}"' if re.search(r"[^\w.-]", label) else label
+
+
+def resolve_roles(labels: Sequence[str], stated: dict[str, Role], roles: RoleMap,
+                  where: str) -> dict[str, Role]:
+    """Map every label (in order of first appearance) to a role, or raise saying how to.
+
+    A session needs at least one therapist and one client; several clients (a couple, a
+    family) are fine.
+    """
+    flags = _flag_roles(roles, where)
+    resolved: dict[str, Role] = {}
+    unknown: list[str] = []
+    for label in labels:
+        role = flags.get(normalise(label)) or stated.get(label) or role_word(label)
+        if role is None:
+            unknown.append(label)
+        else:
+            resolved[label] = role
+    listing = ", ".join(repr(label) for label in labels)
+    if unknown:
+        have = set(resolved.values())
+        if Role.THERAPIST in have:
+            suggestion = " ".join(f"--client-speaker {_quote(u)}" for u in unknown)
+        elif Role.CLIENT in have or len(unknown) == 1:
+            suggestion = " ".join(f"--therapist {_quote(u)}" for u in unknown[:1])
+            suggestion += "".join(f" --client-speaker {_quote(u)}" for u in unknown[1:])
+        else:
+            suggestion = f"--therapist {_quote(unknown[0])} " + " ".join(
+                f"--client-speaker {_quote(u)}" for u in unknown[1:])
+        raise RapportInputError(
+            f"cannot tell the role of speaker(s) {', '.join(map(repr, unknown))} "
+            f"(speakers found: {listing})", where=where,
+            fix=f"say who is who, e.g. {suggestion.strip()} (use --other for anyone "
+            "else; Rapport never guesses roles from names)", code="unknown_speaker")
+    if len(labels) == 1:
+        raise RapportInputError(
+            f"only one speaker ({labels[0]!r}) in the session", where=where,
+            fix="a session needs a therapist and a client; check the speaker labels",
+            code="single_speaker")
+    for needed, flag in ((Role.THERAPIST, "--therapist"), (Role.CLIENT, "--client-speaker")):
+        if needed not in resolved.values():
+            raise RapportInputError(
+                f"no {needed.value} among the speakers ({listing})", where=where,
+                fix=f"name the {needed.value} with {flag} NAME", code="missing_role")
+    return resolved
+
+
+def unused_flags(roles: RoleMap, labels: Sequence[str]) -> list[str]:
+    """Flag values that match no speaker in the input (likely a typo)."""
+    seen = {normalise(label) for label in labels}
+    return [n for n in (*roles.therapist, *roles.client, *roles.other)
+            if normalise(n) not in seen]
