@@ -20,6 +20,15 @@ COMMAND_MODULES: tuple[str, ...] = (
     "rapport.cli.code",
     "rapport.cli.nonverbal",
     "rapport.cli.measures",
+    "rapport.cli.users",
+    "rapport.cli.clients",
+    "rapport.cli.sessions",
+    "rapport.cli.consents",
+    "rapport.cli.audit",
+    "rapport.cli.keys",
+    "rapport.cli.backup",
+    "rapport.cli.retention",
+    "rapport.cli.db",
 )
 
 HELP = """Rapport: see how well you listened, where trust wavered, and how the alliance is trending.

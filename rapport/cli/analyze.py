@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from rapport.cli.db import AsOpt
 from rapport.cli.options import (
     ClientOpt,
     FormatOpt,
@@ -39,6 +40,9 @@ def analyze(
     fmt: FormatOpt = None,
     preset: PresetOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No terminal summary.")] = False,
+    record_client: Annotated[str | None, typer.Option("--client", help="Store the analysis in this client's record (needs their consent to analysis).")] = None,
+    record_session: Annotated[int | None, typer.Option("--session", help="With --client: the session number in the record.")] = None,
+    as_user: AsOpt = None,
 ) -> None:
     from rich.console import Console
 
@@ -56,10 +60,18 @@ def analyze(
     settings = get_settings(**({"preset": preset} if preset else {}))
     if media:
         require_media_support(len(sessions))
+    if record_client is not None:
+        from rapport.cli.db import check_record_target
+
+        check_record_target(record_client, record_session, len(sessions), as_user)
     coders = load_coders(settings.preset)
     analyses = [analyze_coded(cs, media=media, warnings=[w for w in warnings
                                                           if w.startswith(cs.session.id)])
                 for cs in code_sessions(sessions, coders)]
+    if record_client is not None and record_session is not None:
+        from rapport.cli.db import store_in_record
+
+        store_in_record(record_client, record_session, analyses[0], as_user)
     ids = [a.document.session.id for a in analyses]
     json_targets = output_targets(json_out, ids, ".json") if json_out else {}
     html_targets = output_targets(html_out, ids, ".html") if html_out else {}

@@ -57,8 +57,7 @@ def require_consent(tx: Tx, client: Client, kind: ConsentKind, *, doing: str) ->
     if not has_consent(tx, client, kind):
         tx.audit("refused", "consent", subject=client.uid, detail=f"{doing}: no {kind.value}")
         raise RapportInputError(
-            f"client {client.code} has no current consent to {kind.value}",
-            where=f"client {client.code}",
+            f"no current consent to {kind.value}", where=f"client {client.code}",
             fix=f"record the client's consent first: `rapport consents add {client.code} "
             f"{kind.value}`", code="no_consent")
 

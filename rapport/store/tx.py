@@ -42,6 +42,6 @@ class Tx:
     def audit(self, action: str, entity: str, *, subject: str | None = None,
               detail: str = "") -> None:
         """Append one audit row. ``detail`` must never hold client text (ids and counts)."""
-        who = self.actor.username if self.actor else "(bootstrap)"
+        who = self.actor.username if self.actor else "(system)"
         self.db.add(AuditEntry(actor=who, interface=self.interface, action=action,
                                entity=entity, subject=subject, detail=detail[:200]))

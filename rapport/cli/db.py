@@ -1,0 +1,143 @@
+"""``rapport db``: create or upgrade the record's tables; shared plumbing of record commands.
+
+Every record command acts as a user (RAPPORT_USER or ``--as``) and runs as one
+transaction through :func:`record_tx`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from rapport.report.analyze import Analysis
+    from rapport.store.database import Store
+    from rapport.store.tx import Tx
+
+AsOpt = Annotated[str | None, typer.Option(
+    "--as", help="Act as this user (default: RAPPORT_USER).")]
+
+HELP = """Create or upgrade the record's database (SQLite in RAPPORT_HOME, or RAPPORT_DATABASE_URL).
+
+Example:
+
+  rapport db upgrade
+"""
+
+db_app = typer.Typer(help=HELP, no_args_is_help=True)
+
+
+@contextmanager
+def record_tx(as_user: str | None, *, bootstrap: bool = False) -> Iterator[Tx]:
+    """One transaction on the configured record, as ``--as`` or RAPPORT_USER."""
+    from rapport.settings import get_settings
+    from rapport.store.database import Store
+
+    settings = get_settings()
+    store = Store.from_settings(settings)
+    try:
+        username = as_user or settings.user
+        if username is None and not bootstrap:
+            from rapport.errors import RapportInputError
+
+            raise RapportInputError("no user is acting", where="RAPPORT_USER",
+                                    fix="set RAPPORT_USER=<username> or pass --as <username>",
+                                    code="no_user")
+        with store.transaction(username) as tx:
+            yield tx
+    finally:
+        store.dispose()
+
+
+def open_configured_store() -> Store:
+    from rapport.store.database import open_store
+
+    return open_store()
+
+
+def parse_date(text: str | None, *, option: str) -> dt.date:
+    """A YYYY-MM-DD date; today when not given."""
+    from rapport.errors import RapportInputError
+
+    if text is None:
+        return dt.date.today()  # noqa: DTZ011 - a calendar date as the user sees it
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise RapportInputError(f"invalid date {text!r}", where=option,
+                                fix="write dates as YYYY-MM-DD", code="bad_date") from None
+
+
+@db_app.command("upgrade")
+def upgrade() -> None:
+    """Create the tables, or bring them to this version of Rapport (one transaction).
+
+    Example:
+
+      rapport db upgrade
+    """
+    store = open_configured_store()
+    try:
+        before = store.current_revision()
+        after = store.upgrade()
+    finally:
+        store.dispose()
+    if before == after:
+        typer.echo(f"record already at revision {after}: {store.describe()}")
+    else:
+        typer.echo(f"record upgraded {before or '(empty)'} -> {after}: {store.describe()}")
+
+
+@db_app.command("status")
+def status() -> None:
+    """Show where the record is and whether it needs `rapport db upgrade`.
+
+    Example:
+
+      rapport db status
+    """
+    store = open_configured_store()
+    try:
+        current, head = store.current_revision(), store.head_revision()
+    finally:
+        store.dispose()
+    state = "up to date" if current == head else "needs `rapport db upgrade`"
+    typer.echo(f"{store.describe()}\nrevision {current or '(none)'} of {head}: {state}")
+
+
+def check_record_target(code: str, session: int | None, n_sessions: int,
+                        as_user: str | None) -> None:
+    """Before analysing: refuse early when the result could not be stored."""
+    from rapport.errors import RapportInputError
+    from rapport.store.clients import find_client
+    from rapport.store.consents import ConsentKind, require_consent
+
+    if session is None:
+        raise RapportInputError("--client needs --session N", where="--session",
+                                fix="give the session number in the client's record")
+    if n_sessions != 1:
+        raise RapportInputError(f"--client stores exactly one session, got {n_sessions}",
+                                where="--client", fix="analyse one transcript at a time")
+    with record_tx(as_user) as tx:
+        require_consent(tx, find_client(tx, code, write=True), ConsentKind.ANALYSIS,
+                        doing="storing an analysis")
+
+
+def store_in_record(code: str, session: int, analysis: Analysis,
+                    as_user: str | None) -> None:
+    """Store a finished analysis in the client's record (re-checks consent)."""
+    from rapport.store.analyses import store_analysis
+
+    with record_tx(as_user) as tx:
+        analysis_id = store_analysis(tx, code, session, analysis.to_json(),
+                                     session_date=analysis.document.session.date)
+    typer.echo(f"stored as analysis {analysis_id} of client {code}, session {session}",
+               err=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(db_app, name="db")

@@ -1,0 +1,52 @@
+"""Migrations: they build exactly the models, on both backends, and commands check them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from rapport.errors import RapportInputError
+from rapport.store.database import Store
+from rapport.store.models import Base
+
+
+def test_migrations_match_the_models(store: Store) -> None:
+    with store.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
+
+
+def test_upgrade_is_idempotent(store: Store) -> None:
+    assert store.upgrade() == store.head_revision()
+    assert store.current_revision() == store.head_revision()
+
+
+def test_commands_refuse_a_record_without_tables(db_url: str) -> None:
+    fresh = Store(db_url)
+    try:
+        with pytest.raises(RapportInputError) as err, fresh.transaction("ada"):
+            pass
+        assert err.value.code == "schema_outdated"
+        assert "rapport db upgrade" in (err.value.fix or "")
+    finally:
+        fresh.dispose()
+
+
+def test_sqlite_connections_use_wal_foreign_keys_and_busy_timeout(tmp_path: Path) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'r.sqlite3'}")
+    try:
+        with store.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 10_000
+    finally:
+        store.dispose()
+
+
+def test_unsupported_backend_is_an_input_error() -> None:
+    with pytest.raises(RapportInputError) as err:
+        Store("mysql://db/x")
+    assert err.value.code == "bad_setting"
