@@ -44,7 +44,7 @@ Example:
 SCORE_HELP = """Score one administration and print the total, band, cut-off, change and flags.
 
 Answers come from --answers (values in item order, empty for unanswered), from --file
-(JSON or CSV), or are asked for one by one when run in a terminal. Anything out of range
+(JSON or CSV), or are asked for one by one (--interactive, the default in a terminal). Anything out of range
 or unknown is rejected whole.
 
 Example:
@@ -167,6 +167,10 @@ def score_command(
         "--file", "-f", help="JSON or CSV file with one administration's answers.")] = None,
     text_pack: TextPackOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the score as JSON.")] = False,
+    interactive: Annotated[bool, typer.Option(
+        "--interactive", "-i",
+        help="Ask for each answer (the default in a terminal without --answers/--file).")
+    ] = False,
 ) -> None:
     import sys
 
@@ -184,7 +188,7 @@ def score_command(
     elif file is not None:
         given = read_answers_file(instrument, file)
         where = str(file)
-    elif sys.stdin.isatty():
+    elif interactive or sys.stdin.isatty():
         given = _prompt_answers(instrument)
         where = "prompt"
     else:

@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from rapport.errors import RapportInputError
 from rapport.measures.schema import Instrument, Item, Option
@@ -47,7 +47,7 @@ class TextPack(BaseModel):
     version: str | None = None
     stem: str | None = None
     options: dict[int, str] = Field(default_factory=dict)
-    items: dict[str, PackItem | str]
+    items: dict[str, PackItem | Annotated[str, StringConstraints(min_length=1)]]
 
 
 def read_text_pack(path: Path) -> TextPack:
