@@ -32,8 +32,8 @@ _SUFFIX = re.compile(r"^(.*?)(?:\s*[-_#]?\s*\d{1,2}|[\s\-_#]+[a-z])$")
 
 
 def normalise(label: str) -> str:
-    """Compare labels ignoring case, spacing and a trailing full stop."""
-    return " ".join(label.casefold().split()).rstrip(".")
+    """Compare labels ignoring case, spacing and full stops (``Dr. Lee`` = ``dr lee``)."""
+    return " ".join(label.casefold().replace(".", " ").split())
 
 
 def role_word(label: str) -> Role | None:
