@@ -18,7 +18,7 @@ _BOMS = ((codecs.BOM_UTF32_LE, None), (codecs.BOM_UTF32_BE, None),
          (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
          (codecs.BOM_UTF16_BE, "utf-16"))
 #: Control characters that never belong in a transcript (tab, newlines, form feed do).
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
 _ENCODING_FIX = ("save the file as UTF-8, or name its encoding (e.g. --encoding cp1252 "
                  "for Windows Western European, --encoding latin-1)")
 
