@@ -8,8 +8,8 @@ speaker (a low and a high voice can then be compared). For each feature:
   (pairings shuffled);
 * **proximity** — how much closer u is to the partner's previous turn than to the
   partner's other turns: ``mean(-|f(u)-f(p)|) - mean(-|f(u)-f(x)|)``, paired t-test;
-* **convergence** — Pearson r of the adjacent similarity ``-|f(u)-f(p)|`` with time
-  (r > 0: the two become more alike over the session).
+* **convergence** — Pearson r of the adjacent similarity ``-|f(u)-f(p)|``, in the
+  feature's own units, with time (r > 0: the two become more alike over the session).
 
 The names are neutral on purpose: studies disagree on whether more vocal synchrony goes
 with a better or a worse relationship (Imel 2014; a failed replication 2019; Reich 2014).
@@ -44,7 +44,8 @@ class FeatureEntrainment(BaseModel):
     proximity_other: float | None = Field(description="Mean -|difference| to the partner's "
                                           "other turns (z units).")
     proximity_p: float | None = Field(description="Paired t-test, adjacent vs other.")
-    convergence_r: float | None = Field(description="r of adjacent similarity with time.")
+    convergence_r: float | None = Field(description="r of adjacent similarity (feature "
+                                        "units) with time; > 0: becoming more alike.")
     convergence_p: float | None
 
 
@@ -105,10 +106,13 @@ def entrainment(turns: Sequence[TurnProsody], *, permutations: int = 2000,
             res.proximity_adjacent = float(sim_adj[ok].mean())
             res.proximity_other = float(sim_other[ok].mean())
             res.proximity_p = float(stats.ttest_rel(sim_adj[ok], sim_other[ok]).pvalue)
+        # convergence in the feature's own units: z-scores would hide a drift in level
+        raw_sim = -np.abs(np.array([getattr(floor[u], attr) - getattr(floor[p], attr)
+                                    for p, u in pairs], dtype=float))
         starts = np.array([floor[u].start for _, u in pairs])
-        conv = _pearson(sim_adj, starts)
+        conv = _pearson(raw_sim, starts)
         if not math.isnan(conv):
             res.convergence_r = conv
-            res.convergence_p = float(stats.pearsonr(sim_adj, starts).pvalue)
+            res.convergence_p = float(stats.pearsonr(raw_sim, starts).pvalue)
         out.append(res)
     return out

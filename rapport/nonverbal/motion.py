@@ -31,6 +31,8 @@ CALIBRATION_FRAMES = 25
 ARTEFACT_SHARE = 0.2
 #: A person moving in fewer than this share of frames is probably not in their region.
 MIN_MOVING_SHARE = 0.01
+#: "Moving" for that check: more than this share of the region's pixels changed.
+ACTIVE_FRAC = 0.001
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,14 @@ class MotionEnergy:
         valid = values[~np.isnan(values)]
         return float(np.mean(valid > 0)) if len(valid) else 0.0
 
+    def active_share(self, name: str, min_frac: float = ACTIVE_FRAC) -> float:
+        """Share of frames where more than ``min_frac`` of the region changed; unlike
+        :meth:`moving_share` this ignores the odd pixel of sensor noise."""
+        values = self.raw[name]
+        valid = values[~np.isnan(values)]
+        limit = min_frac * max(1, self.area[name])
+        return float(np.mean(valid > limit)) if len(valid) else 0.0
+
     def to_frame(self) -> object:
         """A pandas DataFrame indexed by time with ``{roi}_raw`` and ``{roi}_frac`` columns."""
         import pandas as pd
@@ -156,7 +166,7 @@ def motion_energy(frames: Iterable[np.ndarray], *, fps: float, rois: dict[str, R
                       area={n: b.area for n, b in zip(names, counter.boxes, strict=True)},
                       artefact_frames=counter.artefacts)
     for name in names:
-        if me.n and me.moving_share(name) < MIN_MOVING_SHARE:
+        if me.n and me.active_share(name) < MIN_MOVING_SHARE:
             me.warnings.append(f"almost no movement in the {name} region: is a person visible "
                                "there? Movement synchrony was not computed.")
     if counter.artefacts:

@@ -172,6 +172,7 @@ class SpeechSpec:
     rate_hz: tuple[float, float] = (4.0, 5.0)
     speakers: tuple[str, str] = ("Therapist", "Client")
     overlap_share: float = 0.15
+    max_ipus: int = 3
     seed: int = 0
 
 
@@ -186,7 +187,8 @@ def _ipu_signal(rng: np.random.Generator, n_syll: int, rate: float, f0_hz: float
     st = -2.0 * t / max(dur, 1e-9) + 0.3 * np.sin(2 * np.pi * 3.0 * t + rng.uniform(0, 6))
     f0 = f0_hz * 2.0 ** ((st + 1.0) / 12.0)
     phase = 2 * np.pi * np.cumsum(f0) / sr
-    k_max = max(1, int(4000 / f0.max()))
+    # 1/k harmonics up to 4 kHz, at most 12 of them: enough for Praat, and quick to make
+    k_max = max(1, min(12, int(4000 / f0.max())))
     wave = sum(np.sin(k * phase) / k for k in range(1, k_max + 1))
     env = np.zeros(n)
     on = int(0.6 * period * sr)
@@ -217,7 +219,7 @@ def harmonic_dialogue(spec: SpeechSpec) -> tuple[np.ndarray, list[PlantedTurn]]:
         start = t
         turn = PlantedTurn(spec.speakers[who], start, start, 0.0, float(offset), 0, 0.0)
         voiced: list[np.ndarray] = []
-        for j in range(int(rng.integers(1, 4))):
+        for j in range(int(rng.integers(1, spec.max_ipus + 1))):
             if j:
                 t += rng.uniform(0.4, 0.8)
             n_syll = int(rng.integers(max(4, int(spec.rate_hz[who])),

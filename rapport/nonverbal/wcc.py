@@ -163,7 +163,11 @@ def wcc_matrix(s1: np.ndarray, s2: np.ndarray, win: int, lag: int, inc: int,
 
 def transform(r: np.ndarray, *, r2z: bool, absval: bool) -> np.ndarray:
     """Fisher z (clipped at +-10) and absolute value, as chosen."""
-    out = np.clip(np.arctanh(np.clip(r, -1, 1)), -Z_CLIP, Z_CLIP) if r2z else r.copy()
+    if r2z:
+        with np.errstate(divide="ignore"):  # r = +-1 gives +-inf, clipped next
+            out = np.clip(np.arctanh(np.clip(r, -1, 1)), -Z_CLIP, Z_CLIP)
+    else:
+        out = r.copy()
     return np.abs(out) if absval else out
 
 

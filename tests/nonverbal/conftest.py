@@ -1,0 +1,60 @@
+"""Small synthetic media with planted truth, generated once per test session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("cv2")
+pytest.importorskip("parselmouth")
+
+from rapport.domain import Role, Session, Speaker, Turn, TurnCodes
+from rapport.nonverbal.synthetic import (
+    BlobVideoSpec,
+    PlantedTurn,
+    SpeechSpec,
+    coupled_blob_frames,
+    harmonic_dialogue,
+    write_video,
+)
+
+SR = 16000
+
+
+def session_from_truth(turns: list[PlantedTurn], session_id: str = "synthetic") -> Session:
+    """A timed session whose turns are the planted ones (text is project-written filler)."""
+    role = {"Therapist": Role.THERAPIST, "Client": Role.CLIENT}
+    return Session(
+        id=session_id,
+        speakers=(Speaker(name="Therapist", role=Role.THERAPIST),
+                  Speaker(name="Client", role=Role.CLIENT)),
+        turns=tuple(Turn(index=i, speaker=t.speaker, role=role[t.speaker],
+                         text=f"planted turn {i}", start=t.start, end=t.end)
+                    for i, t in enumerate(turns)))
+
+
+def empty_codes(session: Session) -> tuple[TurnCodes, ...]:
+    return tuple(TurnCodes(session_id=session.id, turn_index=t.index) for t in session.turns)
+
+
+@pytest.fixture(scope="session")
+def dialogue() -> tuple[np.ndarray, list[PlantedTurn]]:
+    """About 2 minutes of two-channel harmonic speech with planted pitch, rate and timing."""
+    return harmonic_dialogue(SpeechSpec(turns=24, seed=11))
+
+
+@pytest.fixture(scope="session")
+def media_dir(tmp_path_factory: pytest.TempPathFactory,
+              dialogue: tuple[np.ndarray, list[PlantedTurn]]) -> Path:
+    """A matching stereo WAV, mono WAV and MJPG video (160x90, 10 fps) of one session."""
+    import soundfile as sf
+
+    out = tmp_path_factory.mktemp("media")
+    audio, _ = dialogue
+    sf.write(out / "stereo.wav", audio.astype(np.float32), SR)
+    sf.write(out / "mono.wav", audio.mean(axis=1).astype(np.float32), SR)
+    spec = BlobVideoSpec(seconds=120, fps=10, seed=5)
+    write_video(out / "video.avi", coupled_blob_frames(spec), spec.fps, "MJPG")
+    return out
