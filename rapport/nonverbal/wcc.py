@@ -165,10 +165,10 @@ def transform(r: np.ndarray, *, r2z: bool, absval: bool) -> np.ndarray:
     """Fisher z (clipped at +-10) and absolute value, as chosen."""
     if r2z:
         with np.errstate(divide="ignore"):  # r = +-1 gives +-inf, clipped next
-            out = np.clip(np.arctanh(np.clip(r, -1, 1)), -Z_CLIP, Z_CLIP)
+            out = np.asarray(np.clip(np.arctanh(np.clip(r, -1, 1)), -Z_CLIP, Z_CLIP))
     else:
         out = r.copy()
-    return np.abs(out) if absval else out
+    return np.asarray(np.abs(out)) if absval else out
 
 
 def grand_aver(s1: np.ndarray, s2: np.ndarray, win: int, lag: int, inc: int, n_win: int,
