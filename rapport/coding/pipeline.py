@@ -17,7 +17,9 @@ from rapport.domain import Code, Session, TurnCodes
 log = logging.getLogger(__name__)
 
 #: ``name -> "module:function"``; the function takes the preset and returns a coder.
-CODER_LOADERS: dict[str, str] = {}
+CODER_LOADERS: dict[str, str] = {
+    "utterance": "rapport.coding.utterance:load_coder",
+}
 
 _cache: dict[tuple[str, str], SessionCoder] = {}
 

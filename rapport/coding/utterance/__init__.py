@@ -1,0 +1,34 @@
+"""Utterance codes: therapist behaviour (and its sub-types) and client talk, per turn.
+
+Two presets behind one API: ``fast`` (TF-IDF of the turn and its context, stacked linear
+models) and ``accurate`` (adds frozen MiniLM ONNX embeddings; extra ``accurate``). The
+trained models ship in ``models/``; ``rapport train utterance`` rebuilds them.
+See ``docs/models.md`` (model cards) and ``docs/codebook.md`` (the codes).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rapport.coding.utterance.families import FAMILIES
+
+if TYPE_CHECKING:
+    from rapport.coding.utterance.model import UtteranceCoder
+
+__all__ = ["FAMILIES", "load_coder"]
+
+
+def load_coder(preset: str = "fast") -> UtteranceCoder:
+    """The shipped coder of ``preset`` (``fast`` or ``accurate``), checked on load."""
+    from rapport.coding.utterance.model import PRESETS
+    from rapport.coding.utterance.persist import load_coder_file, shipped_path
+    from rapport.errors import RapportInputError
+
+    if preset not in PRESETS:
+        raise RapportInputError(f"unknown preset {preset!r}",
+                                fix="use one of: " + ", ".join(PRESETS))
+    path = shipped_path(preset)
+    if not path.exists():
+        raise RapportInputError(f"no shipped {preset} utterance model", where=str(path),
+                                fix="run `rapport train utterance --preset " + preset + "`")
+    return load_coder_file(path)

@@ -1,0 +1,89 @@
+"""Saving and loading coders: a joblib file plus a JSON card that is checked first.
+
+The card (``<name>.json``) records the format version, the label set, the sha256 of the
+training data, the package and scikit-learn versions and the cross-validated metrics.
+Loading refuses a model whose format or label set differs from this code's (the codes
+would mean something else) and warns when the package version differs.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+from typing import Any
+
+import joblib
+import sklearn
+
+from rapport import __version__
+from rapport.coding.utterance.families import LABEL_SET
+from rapport.coding.utterance.model import UtteranceCoder
+from rapport.errors import RapportInputError
+
+FORMAT_VERSION = 1
+MODELS_DIR = Path(__file__).parent / "models"
+
+
+class ModelVersionWarning(UserWarning):
+    """A saved model was made by another Rapport version (it still loads)."""
+
+
+def card_path(path: Path) -> Path:
+    return path.with_suffix(".json")
+
+
+def save_coder(coder: UtteranceCoder, path: Path, *, data_sha256: str,
+               metrics: dict[str, Any] | None = None) -> Path:
+    """Write ``path`` (joblib) and its card; returns the card's path."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    card = {"format_version": FORMAT_VERSION, "model_id": coder.model_id,
+            "preset": coder.preset, "labels": LABEL_SET, "data_sha256": data_sha256,
+            "package_version": __version__, "sklearn_version": sklearn.__version__,
+            "params": {k: list(v) if isinstance(v, tuple) else v
+                       for k, v in coder.get_params().items()},
+            "metrics": metrics or {}}
+    tmp = path.with_suffix(".tmp")
+    joblib.dump(coder, tmp, compress=3)
+    tmp.replace(path)
+    card_path(path).write_text(json.dumps(card, indent=2, sort_keys=True) + "\n")
+    return card_path(path)
+
+
+def read_card(path: Path) -> dict[str, Any]:
+    try:
+        card: dict[str, Any] = json.loads(card_path(path).read_text())
+    except FileNotFoundError as exc:
+        raise RapportInputError("model card missing", where=str(card_path(path)),
+                                fix="rebuild the model with `rapport train utterance`"
+                                ) from exc
+    return card
+
+
+def load_coder_file(path: Path) -> UtteranceCoder:
+    """Load a saved coder after checking its card (see module docstring)."""
+    card = read_card(path)
+    if card.get("format_version") != FORMAT_VERSION:
+        raise RapportInputError(
+            f"model format {card.get('format_version')} is not {FORMAT_VERSION}",
+            where=str(path), fix="rebuild the model with `rapport train utterance`")
+    if card.get("labels") != LABEL_SET:
+        raise RapportInputError("model label set differs from this version's code families",
+                                where=str(path),
+                                fix="rebuild the model with `rapport train utterance`")
+    if card.get("package_version") != __version__:
+        warnings.warn(f"model {path.name} was saved by rapport {card.get('package_version')}"
+                      f", this is {__version__}; codes may differ slightly",
+                      ModelVersionWarning, stacklevel=2)
+    with warnings.catch_warnings():
+        # scikit-learn's own version warning is covered by the card check above
+        warnings.simplefilter("ignore", UserWarning)
+        coder = joblib.load(path)
+    if not isinstance(coder, UtteranceCoder):
+        raise RapportInputError("file does not hold an utterance coder", where=str(path),
+                                fix="rebuild the model with `rapport train utterance`")
+    return coder
+
+
+def shipped_path(preset: str) -> Path:
+    return MODELS_DIR / f"utterance-{preset}.joblib"

@@ -1,0 +1,61 @@
+"""Training the shipped utterance coders from the repo's AnnoMI copy, deterministically.
+
+``rapport train utterance --preset fast`` calls :func:`train_cli`. Seeds are fixed, folds
+are grouped by ``video_url`` and rows are in transcript order, so the same data and code
+give the same model. Cross-validated metrics written by ``rapport evaluate utterance``
+(``models/utterance-<preset>-cv.json``) are copied into the model card when they were
+computed on the same data.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rapport.coding.utterance.data import DATA_DIR, LABEL_COLUMNS, data_sha256, load_annomi
+from rapport.coding.utterance.model import PRESETS, UtteranceCoder
+from rapport.coding.utterance.persist import MODELS_DIR, save_coder
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def training_frames(data: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Turn frame ``X`` (session = transcript, group = video) and label frame ``y``."""
+    x = data.assign(session=data["transcript_id"].astype(str),
+                    group=data["video_url"].astype(str))[["session", "role", "text", "group"]]
+    return x.reset_index(drop=True), data[list(LABEL_COLUMNS)].reset_index(drop=True)
+
+
+def cv_metrics_path(preset: str, models_dir: Path = MODELS_DIR) -> Path:
+    return models_dir / f"utterance-{preset}-cv.json"
+
+
+def train(preset: str, *, data_dir: Path = DATA_DIR, out_dir: Path = MODELS_DIR) -> Path:
+    """Fit a coder of ``preset`` on all of AnnoMI and save it with its card."""
+    data = load_annomi(data_dir)
+    x, y = training_frames(data)
+    coder = UtteranceCoder(preset=preset).fit(x, y)
+    digest = data_sha256(data_dir)
+    metrics: dict[str, Any] = {"inner_oof_macro_f1": {
+        name: head.inner_f1 for name, head in coder.heads_.items()},
+        "chosen_c": {name: head.chosen_c for name, head in coder.heads_.items()}}
+    cv_file = cv_metrics_path(preset, out_dir)
+    if cv_file.exists():
+        cv = json.loads(cv_file.read_text())
+        if cv.get("data_sha256") == digest:
+            metrics["cross_validation"] = cv.get("families", {})
+    path = out_dir / f"utterance-{preset}.joblib"
+    save_coder(coder, path, data_sha256=digest, metrics=metrics)
+    return path
+
+
+def train_cli(preset: str, out_dir: Path | None = None) -> str:
+    """Entry point of ``rapport train utterance``; returns a summary for the terminal."""
+    presets = PRESETS if preset == "all" else (preset,)
+    lines = []
+    for name in presets:
+        path = train(name, out_dir=out_dir or MODELS_DIR)
+        lines.append(f"utterance-{name}: {path} ({path.stat().st_size / 1e6:.1f} MB)")
+    return "\n".join(lines)
