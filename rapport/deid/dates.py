@@ -1,0 +1,166 @@
+"""Dates: finding every element of a date other than the year, and shifting it.
+
+A session's dates all move by the same number of days (a multiple of 7, so a weekday next to
+a date stays right) and keep their written format; the year is kept as written, since Safe
+Harbor allows years. A date that cannot be read is replaced by ``[DATE]``.
+
+>>> shift_date_text("March 3rd", 14)
+'March 17th'
+>>> shift_date_text("04/12/2024", -7)
+'04/05/2024'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+
+from rapport.deid.spans import Candidate, IdType
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+_ABBR = {"Jan": 1, "Feb": 2, "Mar": 3, "Apr": 4, "Jun": 6, "Jul": 7, "Aug": 8, "Sep": 9,
+         "Sept": 9, "Oct": 10, "Nov": 11, "Dec": 12}
+#: Months that are also names or verbs ("May I", "Will and June"): dates only with context.
+AMBIGUOUS_MONTHS = frozenset({"March", "April", "May", "June", "August"})
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+_MON = "(?:" + "|".join(MONTHS) + "|" + "|".join(sorted(_ABBR, key=len, reverse=True)) + r")\.?"
+_MON_FULL = "(?:" + "|".join(MONTHS) + ")"
+_MON_CLEAR = "(?:" + "|".join(m for m in MONTHS if m not in AMBIGUOUS_MONTHS) + ")"
+_WD = "(?:" + "|".join(WEEKDAYS) + ")"
+_DAY = r"(?:[12]\d|3[01]|0?[1-9])"
+_ORD = rf"{_DAY}(?:st|nd|rd|th)"
+_YEAR = r"(?:1[89]\d\d|20\d\d)"
+_HOLIDAY = (r"(?:Christmas(?: Eve| Day)?|Thanksgiving|Easter|New Year's(?: Eve| Day)?|"
+            r"Halloween|Valentine's Day|Mother's Day|Father's Day)")
+_MONTH_CUE = (r"(?:[Ii]n|[Ss]ince|[Uu]ntil|[Tt]ill|[Bb]y|[Dd]uring|[Tt]hrough|[Ll]ast|[Tt]his|"
+              r"[Nn]ext|[Ee]arly|[Ll]ate|[Mm]id-?|[Aa]round|[Bb]efore|[Aa]fter|[Oo]f|[Ee]very)")
+_NOT_A_DAY_NOUN = (r"(?!\s+(?:time|times|floor|grade|place|row|one|attempt|session|week|year|"
+                   r"century|percent))")
+
+#: Each pattern's group ``d`` is the date; the longest overlapping match wins.
+DATE_PATTERNS: tuple[re.Pattern[str], ...] = (
+    re.compile(rf"(?P<d>(?:{_WD},?\s+)?{_MON}\s+{_DAY}(?:st|nd|rd|th)?(?:,?\s+{_YEAR})?)(?![\d:])"),
+    re.compile(rf"(?P<d>(?:{_WD},?\s+)?(?:the\s+)?{_DAY}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MON}"
+               rf"(?:,?\s+{_YEAR})?)(?!\w)"),
+    re.compile(rf"(?P<d>{_MON},?\s+{_YEAR})\b"),
+    re.compile(rf"(?P<d>{_WD},?\s+the\s+{_ORD})\b"),
+    re.compile(rf"\b(?:on|since|until|till|by|before|after|is|was|from|through|starting)\s+the\s+"
+               rf"(?P<d>{_ORD})\b{_NOT_A_DAY_NOUN}"),
+    re.compile(rf"\b{_MONTH_CUE}\s+(?P<d>{_MON_FULL})\b(?!['’]s)"),
+    re.compile(rf"(?P<d>{_MON_CLEAR})\b"),
+    re.compile(rf"(?P<d>{_HOLIDAY}\s+{_YEAR})\b"),
+)
+_NUMERIC = re.compile(r"(?<![\d/.:-])(?P<d>\d{1,2}/\d{1,2}(?:/(?:\d{4}|\d{2}))?"
+                      r"|\d{4}-\d{1,2}-\d{1,2}"
+                      r"|\d{1,2}-\d{1,2}-(?:\d{4}|\d{2})|\d{1,2}\.\d{1,2}\.\d{4})(?![\d/:]|\.\d)")
+_SCORE_CUE = re.compile(r"(?:scor\w*|out of|rated?|got|gave it|was a)\s*$", re.IGNORECASE)
+
+
+def date_candidates(text: str) -> Iterator[Candidate]:
+    """Dates written with month names, ordinals or numbers."""
+    for pattern in DATE_PATTERNS:
+        for m in pattern.finditer(text):
+            start, end = m.span("d")
+            if text[start:end].lower().startswith("the "):
+                start += 4  # guideline: "the" before a day is not part of the date
+            yield Candidate(start, end, IdType.DATE, 50)
+    for m in _NUMERIC.finditer(text):
+        if _SCORE_CUE.search(text[max(0, m.start() - 20):m.start()]):
+            continue  # "scored 9/30" is a score, not a date
+        if _parse_numeric(m.group("d"), 2000) is not None:
+            yield Candidate(m.start("d"), m.end("d"), IdType.DATE, 50)
+
+
+def _parse_numeric(text: str, ref_year: int) -> tuple[dt.date, list[str], str] | None:
+    """Read a numeric date; returns the date, its parts in written order, and the order."""
+    sep = next(ch for ch in text if ch in "/-.")
+    parts = text.split(sep)
+    if len(parts[0]) == 4:
+        order = "ymd"
+    elif int(parts[0]) > 12:
+        order = "dmy"  # 25/12 can only be day first
+    else:
+        order = "mdy"
+    values = dict(zip(order, parts, strict=False))
+    year = int(values["y"]) if "y" in values else ref_year
+    if "y" in values and len(values["y"]) == 2:
+        year += 2000 if year < 50 else 1900
+    try:
+        return dt.date(year, int(values["m"]), int(values["d"])), parts, order
+    except ValueError:
+        return None
+
+
+def _ordinal(day: int) -> str:
+    if 11 <= day % 100 <= 13:
+        return "th"
+    return {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+
+
+def _shift_numeric(text: str, offset: int, ref_year: int) -> str | None:
+    parsed = _parse_numeric(text, ref_year)
+    if parsed is None:
+        return None
+    date, parts, order = parsed
+    new = date + dt.timedelta(days=offset)
+    sep = next(ch for ch in text if ch in "/-.")
+    out = []
+    for key, part in zip(order, parts, strict=False):
+        if key == "y":
+            out.append(part)  # years are kept as written
+        else:
+            value = new.month if key == "m" else new.day
+            out.append(f"{value:0{len(part)}d}" if part.startswith("0") else str(value))
+    return sep.join(out)
+
+
+_ABBR_ALT = "|".join(sorted(_ABBR, key=len, reverse=True))
+_MONTH_TOKEN = re.compile(rf"\b({'|'.join(MONTHS)}|{_ABBR_ALT})\b")
+_DAY_TOKEN = re.compile(r"(?<!\d)(\d{1,2})(st|nd|rd|th)?(?!\d)")
+
+
+def _month_number(token: str) -> int:
+    return MONTHS.index(token) + 1 if token in MONTHS else _ABBR[token]
+
+
+def _month_name(month: int, like: str) -> str:
+    full = MONTHS[month - 1]
+    if like in MONTHS:
+        return full
+    return "Sept" if like == "Sept" and month == 9 else full[:3]
+
+
+def shift_date_text(text: str, offset: int, ref_year: int = 2000) -> str | None:
+    """Shift the date written in ``text`` by ``offset`` days, keeping its format.
+
+    Returns None when the text cannot be read as a date (the caller writes ``[DATE]``).
+    ``ref_year`` stands in for a missing year (2000 is a leap year, so "Feb 29" reads).
+    """
+    if _NUMERIC.fullmatch(text):
+        return _shift_numeric(text, offset, ref_year)
+    month_m = _MONTH_TOKEN.search(text)
+    day_m = _DAY_TOKEN.search(text)
+    year_m = re.search(_YEAR, text)
+    if month_m is None and day_m is None:
+        return None
+    year = int(year_m.group()) if year_m else ref_year
+    month = _month_number(month_m.group(1)) if month_m else 1
+    day = int(day_m.group(1)) if day_m else 15
+    try:
+        new = dt.date(year, month, day) + dt.timedelta(days=offset)
+    except ValueError:
+        return None
+    pieces: list[tuple[int, int, str]] = []
+    if month_m:
+        pieces.append((month_m.start(1), month_m.end(1), _month_name(new.month, month_m.group(1))))
+    if day_m:
+        suffix = _ordinal(new.day) if day_m.group(2) else ""
+        width = len(day_m.group(1)) if day_m.group(1).startswith("0") else 1
+        pieces.append((day_m.start(), day_m.end(), f"{new.day:0{width}d}{suffix}"))
+    out = text
+    for start, end, value in sorted(pieces, reverse=True):
+        out = out[:start] + value + out[end:]
+    return out

@@ -1,0 +1,143 @@
+"""Places below state level: addresses, post codes, named facilities and towns.
+
+States, provinces and countries are kept (Safe Harbor allows them). A town is recognised
+from its shape in speech ("I live in Dayton", "we moved to Lubbock"), a facility from its
+head word ("Lincoln Elementary", "St. Mary's Hospital"), an address from its street word.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from rapport.deid.dates import MONTHS
+from rapport.deid.lexicon import (
+    NOT_NAMES,
+    STATES_AND_COUNTRIES,
+    TITLES,
+    ambiguous_names,
+    given_names,
+)
+from rapport.deid.spans import Candidate, IdType
+
+_CAP = r"[A-Z][\w'’.&-]*"
+_CAPNUM = r"[A-Z0-9][\w'’.&-]*"
+_STREET = (r"(?:Street|St\.?|Road|Rd\.?|Avenue|Ave\.?|Lane|Ln\.?|Drive|Dr\.?|Boulevard|Blvd\.?|"
+           r"Way|Court|Ct\.?|Place|Pl\.?|Terrace|Close|Crescent|Parkway|Pkwy\.?|Circle|"
+           r"Highway|Hwy\.?|Row|Grove|Gardens)")
+_UNIT = r"(?:,?\s+(?:Apt\.?|Apartment|Unit|Suite|Flat|#)\s*[\w-]+)?"
+ADDRESS = re.compile(
+    rf"(?<![\w-])\d{{1,5}}[A-Z]?\s+(?:{_CAPNUM}\s+){{0,3}}{_STREET}(?![\w]){_UNIT}")
+STREET = re.compile(
+    r"(?<![\w-])(?:[A-Z][\w'’-]*\s+|\d+(?:st|nd|rd|th)\s+){1,3}"
+    r"(?:Street|Road|Avenue|Lane|Drive|Boulevard|Way|Court|Terrace|Crescent|Parkway)(?!\w)")
+ROUTE = re.compile(r"\b(?:Route|Highway|Hwy\.?|Interstate|I-)\s?\d{1,3}\b")
+_FACILITY = (r"(?:Hospital|Clinic|Medical Center|Medical Centre|Health Center|Health Centre|"
+             r"Behavioral Health|Behavioural Health|Elementary(?: School)?|Middle School|"
+             r"High School|Primary School|School|Academy|College|University|Mall|Park|Square|"
+             r"Church|Cathedral|Mosque|Synagogue|Temple|Center|Centre|Library|Prison|Jail|"
+             r"Motel|Hotel|Inn|Airport|Station|Plaza|Heights|Village|County|Hospice|"
+             r"River|Creek|Bay|Beach|Valley|Hills?|Lodge|Shelter|Market)")
+FACILITY = re.compile(rf"(?<![\w-])(?:St\.?\s+|Saint\s+)?(?:{_CAP}\s+){{1,3}}{_FACILITY}(?!\w)")
+FACILITY_NUMBERED = re.compile(r"\b(?:Motel|Super|Studio|Days Inn|Station)\s+\d{1,3}\b")
+LAKE = re.compile(rf"\b(?:Lake|Mount|Mt\.|Fort|Port|Lake of the)\s+{_CAP}(?:\s+{_CAP})?")
+UK_POSTCODE = re.compile(r"(?<![A-Za-z0-9])[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}(?![A-Za-z0-9])")
+ZIP = re.compile(r"(?i:\b(?:zip|zipcode|zip code|postcode|postal code|post code)\b)"
+                 r"(?:\s+(?:is|was|code|it's|:))*[\s:,]*(?P<v>\d{5}(?:-\d{4})?)\b"
+                 r"|(?:,\s*[A-Z]{2}|\b(?:[A-Z][a-z]+))\s+(?P<w>\d{5}(?:-\d{4})?)\b")
+_PLACE_CUE = (r"(?:in|from|to|near|outside|around|at|visit|visiting|towards|toward|leave|left|"
+              r"into|between|and)")
+CUED_PLACE = re.compile(
+    rf"\b{_PLACE_CUE}\s+(?:the\s+)?(?P<v>{_CAP}(?:\s+{_CAP}){{0,2}})")
+_LEADING = re.compile(r"^(?:The|A|An|My|Our|This|That)\s+")
+
+
+def _cands(pattern: re.Pattern[str], text: str, priority: int,
+           group: str | int = 0) -> Iterator[Candidate]:
+    for m in pattern.finditer(text):
+        start, end = m.span(group)
+        if start < 0:
+            continue
+        while end > start and text[end - 1] in ".,'’":
+            end -= 1  # sentence punctuation after a name is not part of it
+        lead = _LEADING.match(text[start:end])
+        if lead:
+            start += lead.end()
+        if start < end and not _is_plain(text[start:end]):
+            yield Candidate(start, end, IdType.LOCATION, priority)
+
+
+def _is_plain(phrase: str) -> bool:
+    """States, countries and non-place words are not locations to remove."""
+    words = phrase.lower().rstrip(".").split()
+    if phrase.lower() in STATES_AND_COUNTRIES or (words and words[0].title() in MONTHS):
+        return True
+    return bool(words) and (words[0] in NOT_NAMES or words[0] in TITLES)
+
+
+_WEAK_CUES = frozenset({"to", "and", "at", "between", "towards", "toward"})
+_MOTION = frozenset({"moved", "move", "moving", "went", "go", "going", "goes", "drove", "drive",
+                     "driving", "flew", "fly", "flying", "came", "come", "coming", "back", "trip",
+                     "relocated", "commute", "way", "bus", "train", "ran", "walked",
+                     "nurse", "work", "works", "worked", "working", "job", "shift", "staying",
+                     "stayed", "live", "lives", "lived", "met", "shopping", "shop", "volunteer"})
+
+
+def _cued_places(text: str, ner_places: frozenset[tuple[int, int]]) -> Iterator[Candidate]:
+    names = given_names() | ambiguous_names()
+    for m in CUED_PLACE.finditer(text):
+        cue = m.group(0).split()[0].lower()
+        if cue in _WEAK_CUES:
+            before = text[:m.start()].split()
+            prev = before[-1].lower().strip(",.") if before else ""
+            agreed = any(s < m.end("v") and m.start("v") < e for s, e in ner_places)
+            if not agreed and prev not in _MOTION and not (cue == "at" and prev in {
+                    "works", "work", "worked", "working", "nurse", "job", "shift", "staying"}):
+                continue
+        phrase = m.group("v")
+        words = phrase.split()
+        # Stop at the first word that cannot be part of a place name ("to Canada Mark").
+        keep: list[str] = []
+        for w in words:
+            bare = w.rstrip(".,'’s").lower()
+            if bare in NOT_NAMES or bare in STATES_AND_COUNTRIES or bare in TITLES:
+                break
+            keep.append(w)
+        if not keep:
+            continue
+        phrase = " ".join(keep).rstrip(".")
+        if phrase.endswith(("'s", "’s")):
+            phrase = phrase[:-2]
+        first = keep[0].rstrip(".,").lower()
+        if len(keep) == 1 and first in names:
+            continue  # "went with Keisha", "told Omar": a person, not a place
+        if phrase.isupper() and len(phrase) <= 3 and m.group(0).split()[0].lower() != "at":
+            continue  # acronyms ("in CBT") except businesses after "at" ("at CVS")
+        if _is_plain(phrase) or phrase.lower() in STATES_AND_COUNTRIES:
+            continue
+        yield Candidate(m.start("v"), m.start("v") + len(phrase), IdType.LOCATION, 34)
+
+
+def place_candidates(text: str, ner_places: frozenset[tuple[int, int]] = frozenset(),
+                     ) -> Iterator[Candidate]:
+    """Every rule-based location candidate in ``text``.
+
+    ``ner_places`` are the statistical model's place spans: a capitalised word after a weak
+    cue ("to", "at", "and") counts as a place only when the model or a motion verb agrees.
+    """
+    yield from _cands(ADDRESS, text, 44)
+    yield from _cands(STREET, text, 42)
+    yield from _cands(ROUTE, text, 42)
+    yield from _cands(FACILITY, text, 42)
+    yield from _cands(FACILITY_NUMBERED, text, 42)
+    yield from _cands(LAKE, text, 42)
+    yield from _cands(UK_POSTCODE, text, 45)
+    for m in ZIP.finditer(text):
+        group = "v" if m.group("v") else "w"
+        yield Candidate(m.start(group), m.end(group), IdType.LOCATION, 45)
+    yield from _cued_places(text, ner_places)
+
+
+def is_reportable_place(phrase: str) -> bool:
+    """Filter for statistical-NER place spans: drop states, countries and plain words."""
+    return not _is_plain(phrase) and phrase[:1].isupper()
