@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 #: ``name -> "module:function"``; the function takes the preset and returns a coder.
 CODER_LOADERS: dict[str, str] = {
     "utterance": "rapport.coding.utterance:load_coder",
+    "relationship": "rapport.coding.relationship:load_coder",
 }
 
 _cache: dict[tuple[str, str], SessionCoder] = {}

@@ -1,0 +1,129 @@
+"""Save and load a fitted :class:`RelationshipModel` as JSON + ``.npz`` (never a pickle).
+
+The JSON records the format version, the label set, the sha256 of the training data, the
+package version, the parameters and the cross-validated metrics. Loading refuses a
+different format or label set (:class:`RapportInputError`) and warns when the model was
+saved by another package version.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from rapport import __version__
+from rapport.coding.relationship.codes import CODES_BY_ROLE
+from rapport.coding.relationship.features import TurnVectorizer
+from rapport.coding.relationship.model import ROLES, Head, RelationshipModel
+from rapport.domain import Role
+from rapport.errors import RapportInputError
+
+FORMAT_VERSION = 1
+MODEL_VERSION = "1.0"
+MODEL_DIR = Path(__file__).resolve().parent / "models"
+MODEL_NAME = "relationship"
+
+
+def label_set() -> dict[str, list[str]]:
+    """The codes of each role, in order: what a saved model must match."""
+    return {role: list(CODES_BY_ROLE[Role(role)]) for role in ROLES}
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    # write beside the target and rename, so a crash never leaves half a model
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        Path(tmp).chmod(0o644)
+        Path(tmp).replace(path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def save_model(model: RelationshipModel, directory: Path = MODEL_DIR, *,
+               data_sha256: str, name: str = MODEL_NAME) -> Path:
+    """Write ``<name>.json`` and ``<name>.npz`` into ``directory``; returns the JSON path."""
+    directory.mkdir(parents=True, exist_ok=True)
+    arrays: dict[str, np.ndarray] = {}
+    vocab: dict[str, dict[str, list[str]]] = {}
+    for role, vec in model.vectorizers_.items():
+        vocab[role] = {"word": vec.word_vocab_, "char": vec.char_vocab_,
+                       "prev": vec.prev_vocab_}
+        arrays[f"{role}.word_idf"] = vec.word_idf_
+        arrays[f"{role}.char_idf"] = vec.char_idf_
+        arrays[f"{role}.prev_idf"] = vec.prev_idf_
+    for code, head in model.heads_.items():
+        arrays[f"{code}.coef"] = head.coef.astype(np.float32)
+        arrays[f"{code}.calibration"] = np.array([head.intercept, head.scale, head.shift])
+    meta = {
+        "format_version": FORMAT_VERSION, "model_version": MODEL_VERSION,
+        "package_version": __version__, "labels": label_set(),
+        "training_data_sha256": data_sha256,
+        "params": {"c": model.c, "rule_weight": model.rule_weight,
+                   "context_weight": model.context_weight, "cv_folds": model.cv_folds,
+                   "random_state": model.random_state, "n_neighbours": model.n_neighbours},
+        "cv_metrics": model.cv_metrics_, "neighbours": model.neighbours_, "vocab": vocab,
+    }
+    npz_path = directory / f"{name}.npz"
+    with tempfile.TemporaryFile() as buffer:
+        np.savez_compressed(buffer, **arrays)  # type: ignore[arg-type]
+        buffer.seek(0)
+        _atomic_write(npz_path, buffer.read())
+    json_path = directory / f"{name}.json"
+    _atomic_write(json_path, json.dumps(meta, ensure_ascii=False, separators=(",", ":"),
+                                        sort_keys=True).encode("utf-8"))
+    return json_path
+
+
+def read_meta(path: Path) -> dict[str, Any]:
+    """Read a model's JSON and refuse a format or label set this code does not speak."""
+    if not path.is_file():
+        raise RapportInputError("relationship model not found", where=str(path),
+                                fix="run `python -m rapport.coding.relationship.training`")
+    meta: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    if meta.get("format_version") != FORMAT_VERSION:
+        raise RapportInputError(
+            f"model format {meta.get('format_version')!r} is not {FORMAT_VERSION}",
+            where=str(path), fix="retrain the relationship model with this version")
+    if meta.get("labels") != label_set():
+        raise RapportInputError("the model's codes do not match this version's codes",
+                                where=str(path),
+                                fix="retrain the relationship model with this version")
+    if meta.get("package_version") != __version__:
+        warnings.warn(f"relationship model saved by rapport {meta.get('package_version')}, "
+                      f"running {__version__}", UserWarning, stacklevel=2)
+    return meta
+
+
+def load_model(directory: Path = MODEL_DIR, name: str = MODEL_NAME) -> RelationshipModel:
+    """Rebuild a fitted model from ``<name>.json`` and ``<name>.npz``."""
+    meta = read_meta(directory / f"{name}.json")
+    model = RelationshipModel(**meta["params"])
+    with np.load(directory / f"{name}.npz", allow_pickle=False) as arrays:
+        model.vectorizers_ = {}
+        for role in ROLES:
+            vec = TurnVectorizer(role=role, rule_weight=model.rule_weight,
+                                 context_weight=model.context_weight)
+            vec.word_vocab_ = meta["vocab"][role]["word"]
+            vec.char_vocab_ = meta["vocab"][role]["char"]
+            vec.prev_vocab_ = meta["vocab"][role]["prev"]
+            vec.word_idf_ = arrays[f"{role}.word_idf"]
+            vec.char_idf_ = arrays[f"{role}.char_idf"]
+            vec.prev_idf_ = arrays[f"{role}.prev_idf"]
+            model.vectorizers_[role] = vec
+        model.heads_ = {}
+        for code in (c for role in ROLES for c in CODES_BY_ROLE[Role(role)]):
+            intercept, scale, shift = arrays[f"{code}.calibration"].tolist()
+            model.heads_[code] = Head(coef=arrays[f"{code}.coef"].astype(np.float64),
+                                      intercept=intercept, scale=scale, shift=shift)
+    model.cv_metrics_ = meta["cv_metrics"]
+    model.neighbours_ = meta["neighbours"]
+    return model
