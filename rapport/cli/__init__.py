@@ -18,6 +18,8 @@ from rapport.cli.framework import RapportGroup, version_callback
 COMMAND_MODULES: tuple[str, ...] = (
     "rapport.cli.analyze",
     "rapport.cli.code",
+    "rapport.cli.train",
+    "rapport.cli.evaluate",
     "rapport.cli.nonverbal",
     "rapport.cli.measures",
     "rapport.cli.users",

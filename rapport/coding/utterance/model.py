@@ -116,9 +116,13 @@ class UtteranceCoder(BaseEstimator):  # type: ignore[misc]
 
     def predict(self, X: pd.DataFrame) -> pd.DataFrame:  # noqa: N803
         """``<family>`` and ``<family>_confidence`` columns; missing where not applicable."""
+        return self.decide(X, self.predict_proba(X))
+
+    def decide(self, X: pd.DataFrame, probs: dict[str, np.ndarray]  # noqa: N803
+               ) -> pd.DataFrame:
+        """Labels from :meth:`predict_proba` output; a sub-family only under its parent."""
         import pandas as pd
 
-        probs = self.predict_proba(X)
         roles = X["role"].astype(str).to_numpy()
         out: dict[str, Any] = {}
         for fam in FAMILIES:

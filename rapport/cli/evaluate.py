@@ -1,0 +1,45 @@
+"""``rapport evaluate [TASK]``: grouped cross-validation tables, as in docs/models.md.
+
+Tasks are listed in :data:`EVALUATE_TASKS`, one line each, imported only when run. A task
+function has the signature ``evaluate_cli(preset: str, out: pathlib.Path | None) -> str``:
+``preset`` is ``fast``, ``accurate`` or ``all``; ``out`` is an optional file to write the
+markdown tables to; the returned markdown is printed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+#: ``task -> "module:function"``; see the module docstring for the signature.
+EVALUATE_TASKS: dict[str, str] = {
+    "utterance": "rapport.coding.utterance.evaluation:evaluate_cli",
+    "relationship": "rapport.coding.relationship.evaluation:evaluate_cli",
+}
+
+HELP = """Cross-validate a model on the repository's data and print its tables.
+
+Folds are grouped (AnnoMI: by video); takes minutes.
+
+Example:
+
+  rapport evaluate utterance --preset fast --out cv.md
+"""
+
+
+def evaluate(
+    task: Annotated[str, typer.Argument(help="What to evaluate: " + ", ".join(EVALUATE_TASKS))]
+    = "utterance",
+    preset: Annotated[str, typer.Option("--preset", help="fast, accurate or all.")] = "all",
+    out: Annotated[Path | None, typer.Option("--out", help="Also write the tables here.")]
+    = None,
+) -> None:
+    from rapport.cli.train import run_task
+
+    typer.echo(run_task(EVALUATE_TASKS, task, preset, out))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("evaluate", help=HELP)(evaluate)

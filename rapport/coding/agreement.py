@@ -1,0 +1,164 @@
+"""Agreement statistics for codings: model vs human, human vs human.
+
+One module that every tool comparing codings reuses (model evaluation, supervisor
+corrections, reliability checks of a research corpus). Labels are any hashable values;
+``None`` marks a missing code.
+
+>>> cohen_kappa(["a", "a", "b", "b"], ["a", "b", "b", "b"])
+0.5
+>>> round(krippendorff_alpha([["a", "a", "b"], ["a", "a", "b"]]), 3)
+1.0
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+
+def _pairs(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[tuple[Hashable, Hashable]]:
+    if len(a) != len(b):
+        msg = f"codings differ in length: {len(a)} and {len(b)}"
+        raise ValueError(msg)
+    return [(x, y) for x, y in zip(a, b, strict=True) if x is not None and y is not None]
+
+
+def cohen_kappa(a: Sequence[Hashable], b: Sequence[Hashable]) -> float:
+    """Cohen's kappa of two codings of the same units (pairs with a ``None`` are dropped).
+
+    Returns 1.0 when both coders used one and the same label throughout (perfect
+    agreement with no chance variation) and 0.0 for no units.
+    """
+    pairs = _pairs(a, b)
+    n = len(pairs)
+    if n == 0:
+        return 0.0
+    observed = sum(x == y for x, y in pairs) / n
+    ca = Counter(x for x, _ in pairs)
+    cb = Counter(y for _, y in pairs)
+    expected = sum(ca[k] * cb.get(k, 0) for k in ca) / (n * n)
+    if expected >= 1.0:
+        return 1.0 if observed >= 1.0 else 0.0
+    return float((observed - expected) / (1 - expected))
+
+
+def krippendorff_alpha(codings: Sequence[Sequence[Hashable]]) -> float:
+    """Krippendorff's alpha (nominal) for coders x units; ``None`` is a missing value.
+
+    Units coded by fewer than two coders are ignored, as the coefficient defines.
+    Returns 1.0 when every pairable value is the same label.
+    """
+    if not codings:
+        return 0.0
+    n_units = len(codings[0])
+    if any(len(c) != n_units for c in codings):
+        msg = "every coder must code the same units (use None for missing)"
+        raise ValueError(msg)
+    coincidence: Counter[tuple[Hashable, Hashable]] = Counter()
+    for u in range(n_units):
+        values = [c[u] for c in codings if c[u] is not None]
+        m = len(values)
+        if m < 2:
+            continue
+        counts = Counter(values)
+        for v1, c1 in counts.items():
+            for v2, c2 in counts.items():
+                pairs = c1 * (c1 - 1) if v1 == v2 else c1 * c2
+                coincidence[(v1, v2)] += pairs / (m - 1)
+    total = sum(coincidence.values())
+    if total == 0:
+        return 0.0
+    marginal: Counter[Hashable] = Counter()
+    for (v1, _), count in coincidence.items():
+        marginal[v1] += count
+    observed_disagreement = sum(c for (v1, v2), c in coincidence.items() if v1 != v2)
+    expected_disagreement = sum(marginal[v1] * marginal[v2] for v1 in marginal
+                                for v2 in marginal if v1 != v2) / (total - 1)
+    if expected_disagreement == 0:
+        return 1.0
+    return float(1 - observed_disagreement / expected_disagreement)
+
+
+def fleiss_kappa(codings: Sequence[Sequence[Hashable]]) -> float:
+    """Fleiss' kappa over units coded by the same number (at least two) of coders."""
+    n_units = len(codings[0]) if codings else 0
+    rows = []
+    for u in range(n_units):
+        values = [c[u] for c in codings if c[u] is not None]
+        if len(values) >= 2:
+            rows.append(Counter(values))
+    if not rows:
+        return 0.0
+    labels = sorted({k for r in rows for k in r}, key=str)
+    table = np.array([[r.get(k, 0) for k in labels] for r in rows], dtype=float)
+    raters = table.sum(axis=1)
+    p_i = ((table * (table - 1)).sum(axis=1) / (raters * (raters - 1))).mean()
+    p_j = table.sum(axis=0) / table.sum()
+    p_e = float((p_j ** 2).sum())
+    if p_e >= 1.0:
+        return 1.0
+    return float((p_i - p_e) / (1 - p_e))
+
+
+def confusion_matrix(truth: Sequence[Hashable], predicted: Sequence[Hashable],
+                     labels: Sequence[Hashable]) -> np.ndarray:
+    """Counts with rows = truth, columns = predicted, in ``labels`` order."""
+    index = {k: i for i, k in enumerate(labels)}
+    out = np.zeros((len(labels), len(labels)), dtype=int)
+    for t, p in _pairs(truth, predicted):
+        if t in index and p in index:
+            out[index[t], index[p]] += 1
+    return out
+
+
+@dataclass(frozen=True)
+class LabelScores:
+    """Precision, recall and F1 of one label, with its support in the truth."""
+
+    label: Hashable
+    precision: float
+    recall: float
+    f1: float
+    support: int
+
+
+def per_label_scores(truth: Sequence[Hashable], predicted: Sequence[Hashable],
+                     labels: Sequence[Hashable]) -> list[LabelScores]:
+    """Per-label precision/recall/F1 (0 where undefined)."""
+    cm = confusion_matrix(truth, predicted, labels)
+    out = []
+    for i, label in enumerate(labels):
+        tp = cm[i, i]
+        pred = cm[:, i].sum()
+        true = cm[i, :].sum()
+        precision = tp / pred if pred else 0.0
+        recall = tp / true if true else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        out.append(LabelScores(label, float(precision), float(recall), float(f1), int(true)))
+    return out
+
+
+def macro_f1(truth: Sequence[Hashable], predicted: Sequence[Hashable],
+             labels: Sequence[Hashable]) -> float:
+    """Unweighted mean of the per-label F1 scores."""
+    scores = per_label_scores(truth, predicted, labels)
+    return float(np.mean([s.f1 for s in scores])) if scores else 0.0
+
+
+def expected_calibration_error(confidence: Sequence[float], correct: Sequence[bool],
+                               bins: int = 10) -> float:
+    """ECE: mean |accuracy - confidence| over equal-width confidence bins, weighted by size."""
+    conf = np.asarray(confidence, dtype=float)
+    hit = np.asarray(correct, dtype=float)
+    if conf.size == 0:
+        return 0.0
+    which = np.minimum((conf * bins).astype(int), bins - 1)
+    total = 0.0
+    for b in range(bins):
+        mask = which == b
+        if mask.any():
+            total += mask.sum() * abs(hit[mask].mean() - conf[mask].mean())
+    return float(total / conf.size)
