@@ -79,6 +79,8 @@ def apply_retention(tx: Tx, *, dry_run: bool = True,
         tx.db.execute(sa.update(StoredAnalysis).where(
             StoredAnalysis.session_id.in_(sessions), with_document).values(
             document_enc=None, purged_at=stamp))
+        for uid in tx.db.scalars(sa.select(Client.uid).where(Client.id.in_(expired))):
+            tx.audit("purge", "session", subject=uid, detail="transcripts and documents")
         tx.audit("purge", "retention", detail=f"clients={n_clients} "
                  f"transcripts={n_transcripts} analyses={n_analyses}")
     return RetentionReport(days=days, cutoff=cutoff, clients=int(n_clients),
