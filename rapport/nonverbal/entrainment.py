@@ -7,7 +7,8 @@ speaker (a low and a high voice can then be compared). For each feature:
 * **synchrony** — Pearson r of f(u) with f(p) over the exchanges, with a permutation p
   (pairings shuffled);
 * **proximity** — how much closer u is to the partner's previous turn than to the
-  partner's other turns: ``mean(-|f(u)-f(p)|) - mean(-|f(u)-f(x)|)``, paired t-test;
+  partner's other turns: ``mean(-|f(u)-f(p)|)`` vs ``mean(-|f(u)-f(x)|)``, paired
+  permutation (sign-flip) test;
 * **convergence** — Pearson r of the adjacent similarity ``-|f(u)-f(p)|``, in the
   feature's own units, with time (r > 0: the two become more alike over the session).
 
@@ -43,10 +44,12 @@ class FeatureEntrainment(BaseModel):
                                              "partner's previous turn (z units).")
     proximity_other: float | None = Field(description="Mean -|difference| to the partner's "
                                           "other turns (z units).")
-    proximity_p: float | None = Field(description="Paired t-test, adjacent vs other.")
+    proximity_p: float | None = Field(description="Paired sign-flip permutation p, "
+                                      "adjacent vs other.")
     convergence_r: float | None = Field(description="r of adjacent similarity (feature "
                                         "units) with time; > 0: becoming more alike.")
-    convergence_p: float | None
+    convergence_p: float | None = Field(description="Two-sided permutation p of "
+                                        "convergence_r (time order shuffled).")
 
 
 def _zscore_by_speaker(turns: Sequence[TurnProsody], attr: str) -> dict[int, float]:
@@ -69,11 +72,29 @@ def _pearson(x: np.ndarray, y: np.ndarray) -> float:
     return float(np.corrcoef(x, y)[0, 1])
 
 
+def _permuted_r(x: np.ndarray, y: np.ndarray, n: int, rng: np.random.Generator
+                ) -> np.ndarray:
+    """Pearson r of x with ``n`` random re-pairings of y, all at once: shuffling y keeps
+    its mean and SD, so r is the mean product of standardised values."""
+    xs = (x - x.mean()) / x.std()
+    ys = (y - y.mean()) / y.std()
+    order = np.argsort(rng.random((n, len(y))), axis=1)
+    return np.asarray(ys[order] @ xs / len(x))
+
+
+def _two_sided(value: float, null: np.ndarray) -> float:
+    return (1 + int(np.sum(np.abs(null) >= abs(value) - 1e-12))) / (1 + len(null))
+
+
+def _sign_flip_p(diff: np.ndarray, n: int, rng: np.random.Generator) -> float:
+    """Paired permutation test of mean(diff) = 0 by random sign flips."""
+    signs = rng.choice((-1.0, 1.0), size=(n, len(diff)))
+    return _two_sided(float(diff.mean()), signs @ diff / len(diff))
+
+
 def entrainment(turns: Sequence[TurnProsody], *, permutations: int = 2000,
                 seed: int = 0) -> list[FeatureEntrainment]:
     """Entrainment measures per feature between therapist and client turns (time order)."""
-    from scipy import stats
-
     floor = sorted((t for t in turns if t.role in (Role.THERAPIST, Role.CLIENT)),
                    key=lambda t: t.start)
     rng = np.random.default_rng(seed)
@@ -93,9 +114,8 @@ def entrainment(turns: Sequence[TurnProsody], *, permutations: int = 2000,
         fu = np.array([z[u] for _, u in pairs])
         r = _pearson(fu, fp)
         if not math.isnan(r):
-            perm = np.array([_pearson(fu, rng.permutation(fp)) for _ in range(permutations)])
             res.synchrony_r = r
-            res.synchrony_p = (1 + int(np.sum(np.abs(perm) >= abs(r)))) / (1 + permutations)
+            res.synchrony_p = _two_sided(r, _permuted_r(fu, fp, permutations, rng))
         sim_adj = -np.abs(fu - fp)
         sim_other = np.array([
             np.mean([-abs(z[u] - z[x]) for x in z
@@ -105,7 +125,7 @@ def entrainment(turns: Sequence[TurnProsody], *, permutations: int = 2000,
         if ok.sum() >= 3:
             res.proximity_adjacent = float(sim_adj[ok].mean())
             res.proximity_other = float(sim_other[ok].mean())
-            res.proximity_p = float(stats.ttest_rel(sim_adj[ok], sim_other[ok]).pvalue)
+            res.proximity_p = _sign_flip_p(sim_adj[ok] - sim_other[ok], permutations, rng)
         # convergence in the feature's own units: z-scores would hide a drift in level
         raw_sim = -np.abs(np.array([getattr(floor[u], attr) - getattr(floor[p], attr)
                                     for p, u in pairs], dtype=float))
@@ -113,6 +133,6 @@ def entrainment(turns: Sequence[TurnProsody], *, permutations: int = 2000,
         conv = _pearson(raw_sim, starts)
         if not math.isnan(conv):
             res.convergence_r = conv
-            res.convergence_p = float(stats.pearsonr(raw_sim, starts).pvalue)
+            res.convergence_p = _two_sided(conv, _permuted_r(raw_sim, starts, permutations, rng))
         out.append(res)
     return out

@@ -1,0 +1,143 @@
+"""The nonverbal report section and the ``rapport nonverbal`` command, end to end."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner, Result
+
+from rapport.cli import build_app
+from rapport.coding.base import CodedSession
+from rapport.domain import Code, Role, Session, Speaker, Turn, TurnCodes
+from rapport.errors import RapportInputError
+from rapport.nonverbal.section import NonverbalSection
+from rapport.nonverbal.synthetic import PlantedTurn
+from rapport.report.analyze import analyze_coded
+from rapport.report.registry import load_sections
+from rapport.report.section import AnalysisContext
+
+THERAPIST = "<b>Dr & Co</b>"  # markup in a name must come out escaped
+
+
+def _coded(turns: list[PlantedTurn], rupture_at: int | None = None) -> CodedSession:
+    names = {"Therapist": THERAPIST, "Client": "Client"}
+    role = {"Therapist": Role.THERAPIST, "Client": Role.CLIENT}
+    session = Session(
+        id="media", speakers=(Speaker(name=THERAPIST, role=Role.THERAPIST),
+                              Speaker(name="Client", role=Role.CLIENT)),
+        turns=tuple(Turn(index=i, speaker=names[t.speaker], role=role[t.speaker],
+                         text=f"planted turn {i}", start=t.start, end=t.end)
+                    for i, t in enumerate(turns)))
+    codes = tuple(TurnCodes(session_id="media", turn_index=t.index, codes=(
+        (Code(name="rupture_marker", value=True, confidence=0.8),) if t.index == rupture_at
+        else ())) for t in session.turns)
+    return CodedSession(session=session, codes=codes)
+
+
+Dialogue = tuple[np.ndarray, list[PlantedTurn]]
+
+
+def test_section_is_registered_under_its_name() -> None:
+    assert any(s.name == "nonverbal" for s in load_sections())
+
+
+def test_analysis_with_audio_and_video(dialogue: Dialogue, media_dir: Path) -> None:
+    _, turns = dialogue
+    analysis = analyze_coded(_coded(turns, rupture_at=5),
+                             media={"audio": media_dir / "stereo.wav",
+                                    "video": media_dir / "video.avi"},
+                             options={"nonverbal": {"surrogates": 60, "seed": 2}})
+    doc = json.loads(analysis.to_json())
+    section = doc["sections"]["nonverbal"]
+    assert section["movement"]["summary"]["best_lag_s"] == pytest.approx(1.0, abs=0.1)
+    assert section["movement"]["test"]["n"] == 60
+    assert section["movement"]["params"]["seed"] == 2
+    assert {s["role"] for s in section["prosody"]["speakers"]} == {"therapist", "client"}
+    assert [e["feature"] for e in section["vocal_entrainment"]] == ["pitch", "intensity", "rate"]
+    assert section["timing"]["floor_turns"] >= 2
+    assert doc["metrics"]["nonverbal.movement_synchrony"] == section["movement"]["summary"][
+        "grand_aver"]
+    html = analysis.to_html()
+    assert 'class="chart nonverbal-timeline"' in html and "<desc id=\"nv-chart-desc\">" in html
+    assert "&lt;b&gt;Dr &amp; Co&lt;/b&gt;" in html and THERAPIST not in html
+    assert "possible rupture at turn 5" in html
+    assert html.count('href="#turn-') >= len(turns)  # every turn bar links to its turn
+
+
+def test_section_without_media_or_times_has_nothing_to_say() -> None:
+    coded = CodedSession(session=Session.build("plain", [("T", "therapist", "Hello."),
+                                                         ("C", "client", "Hi.")]),
+                         codes=(TurnCodes(session_id="plain", turn_index=0),
+                                TurnCodes(session_id="plain", turn_index=1)))
+    assert NonverbalSection().compute(AnalysisContext(coded=coded)) is None
+
+
+def test_untimed_transcript_with_audio_asks_for_times(media_dir: Path) -> None:
+    coded = CodedSession(session=Session.build("plain", [("T", "therapist", "Hello."),
+                                                         ("C", "client", "Hi.")]),
+                         codes=())
+    ctx = AnalysisContext(coded=coded, media={"audio": media_dir / "mono.wav"})
+    with pytest.raises(RapportInputError) as err:
+        NonverbalSection().compute(ctx)
+    assert err.value.code == "needs_transcript"
+
+
+def _cli(*args: str | Path) -> Result:
+    return CliRunner().invoke(build_app(), [str(a) for a in args], prog_name="rapport")
+
+
+def test_cli_video_alone(media_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "nv.json"
+    res = _cli("nonverbal", media_dir / "video.avi", "--json", out, "--segment", "20",
+               "--surrogates", "50")
+    assert res.exit_code == 0, res.output
+    assert "synchronous lag +1.0 s" in res.output
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["movement"]["summary"]["best_lag_s"] == pytest.approx(1.0)
+    assert data["movement"]["params"]["segment_s"] == 20 and data["prosody"] is None
+    assert data["convention"].startswith("s1 = client")
+
+
+def test_cli_two_channel_audio_alone(media_dir: Path) -> None:
+    res = _cli("nonverbal", media_dir / "stereo.wav")
+    assert res.exit_code == 0, res.output
+    assert "Voice" in res.output and "floor transfer" in res.output
+
+
+def test_cli_regions_and_signed(media_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "roi.json"
+    res = _cli("nonverbal", media_dir / "video.avi", "--client-roi", "0,0,80,90",
+               "--therapist-roi", "80,0,80,90", "--background", "0,0,160,5", "--signed",
+               "--surrogates", "0", "--json", out)
+    assert res.exit_code == 0, res.output
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["movement"]["params"]["absolute"] is False and data["movement"]["test"] is None
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["missing.avi"], "video file not found"),
+    (["notes.txt"], "not a video or audio file name"),
+    (["mono.wav"], "cannot tell the speakers apart"),
+    (["video.avi", "--client-roi", "0,0,10,10"], "give both"),
+])
+def test_cli_bad_input_exits_2_and_writes_nothing(media_dir: Path, tmp_path: Path,
+                                                  args: list[str], message: str) -> None:
+    out = tmp_path / "never.json"
+    first = media_dir / args[0] if args[0] != "missing.avi" else tmp_path / "missing.avi"
+    res = _cli("nonverbal", first, *args[1:], "--json", out)
+    assert res.exit_code == 2
+    assert message in res.output
+    assert not out.exists()
+
+
+@pytest.mark.slow  # `rapport analyze` loads the coders first
+def test_analyze_with_missing_video_exits_2(tmp_path: Path) -> None:
+    transcript = tmp_path / "s.txt"
+    transcript.write_text("Therapist: How are you?\nClient: Tired, mostly.\n", encoding="utf-8")
+    out = tmp_path / "out.json"
+    res = _cli("analyze", transcript, "--video", tmp_path / "gone.mp4", "--json", out)
+    assert res.exit_code == 2 and "video file not found" in res.output
+    assert not out.exists()
