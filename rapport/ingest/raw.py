@@ -96,7 +96,7 @@ class RawSession:
 def check_line_lengths(text: str, ctx: Context) -> None:
     """Fail fast on a line over the limit (a minified or binary-ish file, not a transcript)."""
     limit = ctx.settings.max_line_chars
-    if len(text) <= limit:
+    if len(text) <= limit or max(map(len, text.split("\n"))) <= limit:
         return
     for number, line in enumerate(text.split("\n"), 1):
         if len(line) > limit:
