@@ -66,6 +66,9 @@ class BlobVideoSpec:
     burst_rate_hz: float = 0.25
     seed: int = 0
     people: int = 2
+    #: 0: fresh sensor noise every frame; n > 0: cycle n precomputed noise frames (fast,
+    #: for long benchmark videos).
+    noise_frames: int = 0
 
 
 def _bursts(rng: np.random.Generator, n: int, fps: float, rate: float,
@@ -112,6 +115,8 @@ def coupled_blob_frames(spec: BlobVideoSpec) -> Iterator[np.ndarray]:
     d_client, d_therapist = blob_displacements(spec)
     shift = 4  # sub-pixel drawing: coordinates in 1/16 px
     centres = ((w * 0.25, d_client), (w * 0.75, d_therapist))[: spec.people]
+    bank = [np.asarray(rng.normal(0.0, spec.noise_sd, size=(h, w)), dtype=np.float32)
+            for _ in range(spec.noise_frames)]
     for i in range(len(d_client)):
         frame = background.copy()
         for cx, disp in centres:
@@ -120,7 +125,8 @@ def coupled_blob_frames(spec: BlobVideoSpec) -> Iterator[np.ndarray]:
             axes = (int(w * 0.08 * 16), int(h * 0.25 * 16))
             cv2.ellipse(frame, (x, y_body), axes, 0, 0, 360, 30.0, -1, cv2.LINE_AA, shift)
             cv2.circle(frame, (x, y_head), int(h * 0.11 * 16), 230.0, -1, cv2.LINE_AA, shift)
-        frame += np.asarray(rng.normal(0.0, spec.noise_sd, size=frame.shape), dtype=np.float32)
+        frame += bank[i % len(bank)] if bank else np.asarray(
+            rng.normal(0.0, spec.noise_sd, size=frame.shape), dtype=np.float32)
         yield np.clip(frame, 0, 255).astype(np.uint8)
 
 
