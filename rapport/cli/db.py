@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -107,6 +108,29 @@ def status() -> None:
         store.dispose()
     state = "up to date" if current == head else "needs `rapport db upgrade`"
     typer.echo(f"{store.describe()}\nrevision {current or '(none)'} of {head}: {state}")
+
+
+@db_app.command("demo")
+def demo(
+    files: Annotated[list[Path], typer.Argument(help="Example transcripts (files or folders) to analyse and store.")],
+    reset: Annotated[bool, typer.Option("--reset", help="Delete an existing SQLite demo record first.")] = False,
+) -> None:
+    """Create a demo record in RAPPORT_HOME: users, clients with consents, sessions, analyses.
+
+    Example:
+
+      RAPPORT_HOME=demo-output/home rapport db demo examples/
+    """
+    from rapport.cli.inputs import read_sessions
+    from rapport.coding import code_sessions, load_coders
+    from rapport.report.analyze import analyze_coded
+    from rapport.settings import get_settings
+    from rapport.store.demo import create_demo_record
+
+    sessions, _ = read_sessions(files)
+    coders = load_coders(get_settings().preset)
+    analyses = [analyze_coded(cs) for cs in code_sessions(sessions, coders)]
+    typer.echo(create_demo_record(analyses, reset=reset).describe())
 
 
 def check_record_target(code: str, session: int | None, n_sessions: int,

@@ -1,0 +1,47 @@
+"""The demo record that ``make demo`` creates (SQLite in RAPPORT_HOME)."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from record_fixtures import document_json
+
+from rapport.errors import RapportInputError
+from rapport.settings import get_settings
+from rapport.store.analyses import aggregate_metrics
+from rapport.store.clients import list_clients
+from rapport.store.database import Store
+from rapport.store.demo import create_demo_record
+from rapport.store.models import User
+from rapport.store.users import verify_password
+
+
+def test_demo_record_has_people_consents_sessions_and_analyses(_isolated_home: Path) -> None:
+    docs = [document_json(metrics={"m": float(i)}) for i in range(3)]
+    demo = create_demo_record(docs)
+    assert demo.analyses == 3 and demo.key_file == _isolated_home / "demo.key"
+    assert "tom" in demo.describe() and "demo-tom" in demo.describe()
+    db_file = _isolated_home / "rapport.sqlite3"
+    assert stat.S_IMODE(db_file.stat().st_mode) == 0o600
+    store = Store.from_settings(get_settings(key_file=demo.key_file))
+    try:
+        with store.transaction("tom") as tx:
+            clients = {c.code: c.sessions for c in list_clients(tx)}
+        assert clients == {"C-001": 2, "C-002": 3, "C-003": 1}
+        with store.transaction("rita") as tx:
+            (agg,) = aggregate_metrics(tx)  # only C-001 consented to research
+        assert (agg.clients, agg.analyses, agg.mean) == (1, 2, 1.0)
+        with store.engine.connect() as conn:
+            hashes = dict(conn.execute(sa.select(User.username, User.password_hash)).all())
+        assert all(h and h.startswith("$argon2id$") for h in hashes.values())
+        assert verify_password(str(hashes["tom"]), "demo-tom")
+        assert not verify_password(str(hashes["tom"]), "demo-sam")
+    finally:
+        store.dispose()
+    with pytest.raises(RapportInputError) as err:
+        create_demo_record(docs)
+    assert err.value.code == "not_empty"
+    assert create_demo_record(docs[:1], reset=True).analyses == 1
