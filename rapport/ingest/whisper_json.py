@@ -6,7 +6,8 @@
      "segments": [{"start": 0.0, "end": 3.2, "text": " How was the week?",
                    "speaker": "SPEAKER_00"}, ...]}
 
-Speakers come from diarisation (WhisperX's ``speaker``); plain Whisper output has none
+A bare list of segments (as some tools write) is read the same way. Speakers come from
+diarisation (WhisperX's ``speaker``); plain Whisper output has none
 and is refused with a way forward. A diarised segment without a speaker continues the
 previous speaker (WhisperX leaves a few unassigned). Consecutive segments of one speaker
 are merged into one turn; empty segments are dropped.
@@ -46,6 +47,8 @@ def _checked_segment(seg: dict[str, object], place: str, ctx: Context
 def parse_whisper(text: str, ctx: Context) -> list[RawSession]:
     """Read Whisper/WhisperX JSON into one raw session."""
     data = load_json(text, ctx)
+    if isinstance(data, list):  # some tools write the segment list on its own
+        data = {"segments": data}
     if not isinstance(data, dict) or not isinstance(data.get("segments"), list):
         raise ctx.error("JSON without a 'segments' list: not Whisper output",
                         fix="pass Whisper/WhisperX JSON output, or Rapport JSONL",

@@ -112,6 +112,13 @@ def test_whisperx_json_diarised() -> None:
         ("SPEAKER_01", "Tired. Very.", 2.6, 4.0)]
 
 
+def test_bare_segment_list_is_read_as_whisper_output() -> None:
+    segments = [{"start": 0, "end": 1, "text": "Hello.", "speaker": "T"},
+                {"start": 1, "end": 2, "text": "Hi.", "speaker": "C"}]
+    result = parse(json.dumps(segments), name="s.json")
+    assert (result.format, len(result.sessions[0].turns)) == ("whisper", 2)
+
+
 def test_generic_csv_with_several_sessions_and_roles() -> None:
     text = ("Session_ID;Speaker;Role;Start;End;Text\n"
             "a;Dr. Lee;therapist;0;2;Hello.\nb;Ann;therapist;00:00:01;3;Hi.\n"
