@@ -15,6 +15,7 @@ import typer
 if TYPE_CHECKING:
     from rapport.measures.schema import Instrument
     from rapport.measures.scoring import Score
+    from rapport.store.tx import Tx
 
 HELP = """Questionnaires: list the instruments, show one, score answers.
 
@@ -159,41 +160,47 @@ def _print_score(instrument: Instrument, result: Score) -> None:
         typer.echo(instrument.copyright.required_line)
 
 
-def score_command(
-    name: InstrumentArg,
-    answers: Annotated[str | None, typer.Option(
-        "--answers", "-a", help="Values in item order, comma-separated, e.g. 3,2,1.")] = None,
-    file: Annotated[Path | None, typer.Option(
-        "--file", "-f", help="JSON or CSV file with one administration's answers.")] = None,
-    text_pack: TextPackOpt = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the score as JSON.")] = False,
-    interactive: Annotated[bool, typer.Option(
-        "--interactive", "-i",
-        help="Ask for each answer (the default in a terminal without --answers/--file).")
-    ] = False,
-) -> None:
+AnswersOpt = Annotated[str | None, typer.Option(
+    "--answers", "-a", help="Values in item order, comma-separated, e.g. 3,2,1.")]
+FileOpt = Annotated[Path | None, typer.Option(
+    "--file", "-f", help="JSON or CSV file with one administration's answers.")]
+InteractiveOpt = Annotated[bool, typer.Option(
+    "--interactive", "-i",
+    help="Ask for each answer (the default in a terminal without --answers/--file).")]
+
+
+def _collect_answers(instrument: Instrument, answers: str | None, file: Path | None,
+                     interactive: bool) -> tuple[dict[str, float | None], str]:
     import sys
 
     from rapport.errors import RapportInputError
     from rapport.measures.answers import parse_answer_text, read_answers_file
-    from rapport.measures.scoring import score
 
-    instrument = _load(name, text_pack)
     if answers is not None and file is not None:
         raise RapportInputError("give --answers or --file, not both", where="options",
                                 fix="choose one source of answers")
     if answers is not None:
-        given = parse_answer_text(instrument, answers)
-        where = "--answers"
-    elif file is not None:
-        given = read_answers_file(instrument, file)
-        where = str(file)
-    elif interactive or sys.stdin.isatty():
-        given = _prompt_answers(instrument)
-        where = "prompt"
-    else:
-        raise RapportInputError("no answers given", where="options",
-                                fix="use --answers 3,2,1,... or --file answers.json")
+        return parse_answer_text(instrument, answers), "--answers"
+    if file is not None:
+        return read_answers_file(instrument, file), str(file)
+    if interactive or sys.stdin.isatty():
+        return _prompt_answers(instrument), "prompt"
+    raise RapportInputError("no answers given", where="options",
+                            fix="use --answers 3,2,1,... or --file answers.json")
+
+
+def score_command(
+    name: InstrumentArg,
+    answers: AnswersOpt = None,
+    file: FileOpt = None,
+    text_pack: TextPackOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the score as JSON.")] = False,
+    interactive: InteractiveOpt = False,
+) -> None:
+    from rapport.measures.scoring import score
+
+    instrument = _load(name, text_pack)
+    given, where = _collect_answers(instrument, answers, file, interactive)
     result = score(instrument, given, where=where)
     if as_json:
         typer.echo(result.model_dump_json(indent=2))
@@ -201,9 +208,137 @@ def score_command(
         _print_score(instrument, result)
 
 
+RECORD_HELP = """Score a questionnaire and store it for a client's session (one transaction).
+
+The session must exist in the record (`rapport sessions add`); one response per instrument
+and session. Answers are checked before anything is written and stored encrypted.
+
+Example:
+
+  rapport measures record C-017 phq9 --session 3 --answers 1,1,2,1,0,1,1,0,0 --as tom
+"""
+
+PROGRESS_HELP = """A client's progress: scores by session with bands, change since the first
+score, alerts (safety first), a chart, attendance and style consistency.
+
+Example:
+
+  rapport progress C-017 --as tom
+"""
+
+
+def store_response(tx: Tx, code: str, instrument: Instrument, result: Score, *,
+                   session: int) -> int:
+    """Store one scored administration for an existing session of ``code``; one per
+    instrument and session. Raises before writing anything when either check fails."""
+    from rapport.errors import RapportInputError
+    from rapport.measures.catalog import definition_version
+    from rapport.store.clients import find_client
+    from rapport.store.responses import add_response, list_responses
+    from rapport.store.sessions import find_session
+
+    find_session(tx, find_client(tx, code, write=True), session)
+    if any(r.session_number == session
+           for r in list_responses(tx, code, instrument_id=instrument.id)):
+        raise RapportInputError(
+            f"client {code} already has a {instrument.short_name} for session {session}",
+            where="--session", fix="record it for another session", code="duplicate")
+    return add_response(tx, code, instrument_id=instrument.id,
+                        instrument_version=definition_version(instrument),
+                        answers=dict(result.answers), session_number=session,
+                        scores={"total": result.total, "subscales": dict(result.subscales)})
+
+
+def record_command(
+    code: Annotated[str, typer.Argument(help="The client's pseudonymous code.")],
+    name: InstrumentArg,
+    session: Annotated[int, typer.Option("--session", "-s", help="Session number.")],
+    answers: AnswersOpt = None,
+    file: FileOpt = None,
+    text_pack: TextPackOpt = None,
+    interactive: InteractiveOpt = False,
+    as_user: Annotated[str | None, typer.Option(
+        "--as", help="Act as this user (default: RAPPORT_USER).")] = None,
+) -> None:
+    from rapport.cli.db import record_tx
+    from rapport.measures.scoring import score
+
+    instrument = _load(name, text_pack)
+    given, where = _collect_answers(instrument, answers, file, interactive)
+    result = score(instrument, given, where=where)
+    with record_tx(as_user) as tx:
+        store_response(tx, code, instrument, result, session=session)
+    _print_score(instrument, result)
+    typer.echo(f"recorded {instrument.short_name} for client {code}, session {session}")
+
+
+def progress_command(
+    code: Annotated[str, typer.Argument(help="The client's pseudonymous code.")],
+    only: Annotated[str | None, typer.Option(
+        "--instrument", help="Show only this instrument.")] = None,
+    no_chart: Annotated[bool, typer.Option("--no-chart", help="Leave the charts out.")] = False,
+    as_user: Annotated[str | None, typer.Option(
+        "--as", help="Act as this user (default: RAPPORT_USER).")] = None,
+) -> None:
+    from rapport.cli.db import record_tx
+    from rapport.cli.framework import warn
+    from rapport.errors import RapportInputError
+    from rapport.measures.alerts import Administration
+    from rapport.measures.attendance import Appointment, Status, attendance
+    from rapport.measures.catalog import definition_version, get_instrument
+    from rapport.measures.consistency import style_consistency
+    from rapport.measures.progress import progress
+    from rapport.measures.render import render_attendance, render_consistency, render_progress
+    from rapport.measures.scoring import score
+    from rapport.store.analyses import list_analyses
+    from rapport.store.responses import list_responses
+    from rapport.store.sessions import list_sessions
+
+    wanted = get_instrument(only).id if only else None
+    with record_tx(as_user) as tx:
+        responses = list_responses(tx, code, instrument_id=wanted)
+        sessions = list_sessions(tx, code)
+        analyses = list_analyses(tx, code)
+    dates = {s.number: s.date for s in sessions}
+    grouped: dict[str, list[Administration]] = {}
+    for response in responses:
+        try:
+            instrument = get_instrument(response.instrument_id)
+        except RapportInputError:
+            warn(f"response {response.id}: unknown instrument {response.instrument_id!r}")
+            continue
+        if response.session_number is None:
+            warn(f"response {response.id}: no session number; left out")
+            continue
+        if response.instrument_version != definition_version(instrument):
+            warn(f"response {response.id}: stored under another {instrument.short_name} "
+                 "definition; re-scored with the current one")
+        grouped.setdefault(instrument.id, []).append(Administration(
+            session=response.session_number, date=dates.get(response.session_number),
+            score=score(instrument, response.answers, where=f"response {response.id}")))
+    typer.echo(f"Client {code}")
+    if not grouped:
+        typer.echo("No questionnaire responses recorded.")
+    for instrument_id, admins in grouped.items():
+        instrument = get_instrument(instrument_id)
+        typer.echo("")
+        typer.echo(render_progress(instrument, progress(instrument, admins),
+                                   with_chart=not no_chart))
+    status: dict[str, Status] = {"attended": "attended", "cancelled": "cancelled",
+                                 "no-show": "no_show"}
+    appointments = [Appointment(date=s.date, status=status.get(s.attendance, "cancelled"))
+                    for s in sessions if s.date is not None]
+    typer.echo("")
+    typer.echo(render_attendance(attendance(appointments)))
+    latest = {a.session_number: a.metrics for a in analyses if not a.purged}
+    typer.echo(render_consistency(style_consistency([latest[n] for n in sorted(latest)])))
+
+
 def register(app: typer.Typer) -> None:
     group = typer.Typer(help=HELP, no_args_is_help=True, rich_markup_mode=None)
     group.command("list", help=LIST_HELP)(list_command)
     group.command("show", help=SHOW_HELP)(show)
     group.command("score", help=SCORE_HELP)(score_command)
+    group.command("record", help=RECORD_HELP)(record_command)
     app.add_typer(group, name="measures")
+    app.command("progress", help=PROGRESS_HELP)(progress_command)

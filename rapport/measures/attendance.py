@@ -1,6 +1,7 @@
 """Attendance regularity (consistency of the frame): gaps, cancellations, no-shows.
 
-Input: a list of appointments with a date and a status. Output: counts, the attendance
+Input: a list of appointments with a date and a status (``cancelled`` when the record
+does not say who cancelled). Output: counts, the attendance
 rate, the gaps in days between attended sessions (mean, SD, longest, coefficient of
 variation) and the gaps longer than ``long_gap_days``.
 
@@ -21,8 +22,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Status = Literal["attended", "cancelled_by_client", "cancelled_by_therapist", "late_cancel",
-                 "no_show"]
+Status = Literal["attended", "cancelled", "cancelled_by_client", "cancelled_by_therapist",
+                 "late_cancel", "no_show"]
 
 
 class Appointment(BaseModel):
@@ -47,6 +48,7 @@ class Attendance(BaseModel):
 
     scheduled: int
     attended: int
+    cancelled: int
     cancelled_by_client: int
     cancelled_by_therapist: int
     late_cancel: int
@@ -63,8 +65,8 @@ def attendance(appointments: Sequence[Appointment], *, long_gap_days: int = 21) 
     """Summarise a client's appointments (any order)."""
     ordered = sorted(appointments, key=lambda a: a.date)
     count = {status: sum(a.status == status for a in ordered)
-             for status in ("attended", "cancelled_by_client", "cancelled_by_therapist",
-                            "late_cancel", "no_show")}
+             for status in ("attended", "cancelled", "cancelled_by_client",
+                            "cancelled_by_therapist", "late_cancel", "no_show")}
     # Cancellations by the therapist are not the client's absence, but they are part of
     # the frame the client experiences, so they are counted and reported separately.
     attended_days = [a.date for a in ordered if a.status == "attended"]
