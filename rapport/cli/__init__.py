@@ -31,6 +31,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "rapport.cli.backup",
     "rapport.cli.retention",
     "rapport.cli.db",
+    "rapport.cli.deid",
 )
 
 HELP = """Rapport: see how well you listened, where trust wavered, and how the alliance is trending.

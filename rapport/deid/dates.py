@@ -107,13 +107,15 @@ def _shift_numeric(text: str, offset: int, ref_year: int) -> str | None:
     date, parts, order = parsed
     new = date + dt.timedelta(days=offset)
     sep = next(ch for ch in text if ch in "/-.")
+    # "04/12/2024" is written zero-padded, so its shifted form is too.
+    padded = any(p.startswith("0") for k, p in zip(order, parts, strict=False) if k != "y")
     out = []
     for key, part in zip(order, parts, strict=False):
         if key == "y":
             out.append(part)  # years are kept as written
         else:
             value = new.month if key == "m" else new.day
-            out.append(f"{value:0{len(part)}d}" if part.startswith("0") else str(value))
+            out.append(f"{value:02d}" if padded else str(value))
     return sep.join(out)
 
 

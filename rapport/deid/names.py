@@ -157,8 +157,9 @@ def _before_speech_verb(toks: list[Tok], i: int) -> bool:
     if i + 1 >= len(toks):
         return False
     nxt = toks[i + 1].word
-    if toks[i].initial:  # "Honestly said" is rare, but sentence starts need a strong verb
-        return nxt in {"said", "says", "told", "texted", "thinks", "wants", "keeps"}
+    if toks[i].initial:  # sentence starts are capitalised anyway: "Being told", "Nobody said"
+        return (nxt in {"said", "says", "texted", "thinks", "wants", "keeps"}
+                and not toks[i].word.endswith(("ing", "ly", "ed", "one", "body")))
     return nxt in SPEECH_VERBS and nxt != "and"
 
 

@@ -63,8 +63,19 @@ def _cands(pattern: re.Pattern[str], text: str, priority: int,
         lead = _LEADING.match(text[start:end])
         if lead:
             start += lead.end()
-        if start < end and not _is_plain(text[start:end]):
+        if start < end and not _starts_plainly(text[start:end]):
             yield Candidate(start, end, IdType.LOCATION, priority)
+
+
+_FUNCTION_WORDS = frozenset({"i", "the", "a", "an", "my", "our", "this", "that", "and", "but",
+                             "so", "then", "when", "we", "she", "he", "they", "you", "it", "if",
+                             "yes", "no", "oh", "well", "okay", "ok", "because", "or"})
+
+
+def _starts_plainly(phrase: str) -> bool:
+    """A shaped match ("Good Samaritan Hospital") is rejected only for a function word."""
+    first = phrase.split(maxsplit=1)[0].lower().rstrip(".,") if phrase.split() else ""
+    return phrase.lower() in STATES_AND_COUNTRIES or first in _FUNCTION_WORDS
 
 
 def _is_plain(phrase: str) -> bool:

@@ -36,6 +36,8 @@ from rapport.domain import Role, Session, Speaker, Turn
 _NUMBERED = (IdType.PERSON, IdType.LOCATION, IdType.PHONE, IdType.EMAIL, IdType.URL,
              IdType.HANDLE, IdType.ID, IdType.PLATE)
 AGE_TEXT = "90+"
+#: Metadata strings that say how, not about whom, a transcript was made.
+SAFE_METADATA = frozenset({"source_format", "language"})
 
 
 class DeidReport(BaseModel):
@@ -166,7 +168,8 @@ def deidentify_session(session: Session, *, salt: str | bytes | None = None,
         unreadable += bad
         changed += text != turn.text
         turns.append(turn.model_copy(update={"text": text, "speaker": tags[turn.speaker]}))
-    kept = {k: v for k, v in session.metadata.items() if not isinstance(v, str)}
+    kept = {k: v for k, v in session.metadata.items()
+            if not isinstance(v, str) or k in SAFE_METADATA}
     new = Session(
         id="deid-" + _digest(key, "session-id", session.id).hex()[:16],
         speakers=tuple(Speaker(name=tags[s.name], role=s.role) for s in session.speakers),

@@ -1,0 +1,73 @@
+"""``rapport deid``: de-identify transcripts into Rapport JSONL for research or sharing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from rapport.cli.options import ClientOpt, FormatOpt, OtherOpt, TherapistOpt
+
+HELP = """Replace names, places, dates, ages over 89, contact details and ID numbers in transcripts.
+
+Writes de-identified Rapport JSONL: speakers become [THERAPIST], [CLIENT]...; each person,
+place or number gets the same pseudonym throughout a session ([PERSON_1]); dates move by a
+secret per-session offset (years kept). Runs offline. Review the output before sharing:
+no automatic tool finds every identifier (measured recall is in docs/deid.md).
+
+--out ending in .jsonl writes one file with every session; otherwise --out is a folder
+with one file per session. The same --salt (or RAPPORT_DEID_SALT) gives the same session
+ids and date offsets on every run, so a client's sessions stay linked; without it every
+run is unlinkable.
+
+Example:
+
+  rapport deid examples/ --out deidentified/ --salt "$(cat study.salt)"
+"""
+
+
+def deid(
+    inputs: Annotated[list[Path], typer.Argument(help="Transcript files or folders.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output .jsonl file, or a folder.")],
+    salt: Annotated[str | None, typer.Option(
+        "--salt", envvar="RAPPORT_DEID_SALT",
+        help="Secret that keys pseudonymous ids and date offsets (default: random).")] = None,
+    therapist: TherapistOpt = None,
+    client: ClientOpt = None,
+    other: OtherOpt = None,
+    fmt: FormatOpt = None,
+) -> None:
+    from rapport.cli.framework import warn
+    from rapport.cli.inputs import read_sessions, write_atomically
+    from rapport.deid import deidentify_session
+    from rapport.errors import RapportInputError
+    from rapport.ingest.jsonl import dump_sessions
+
+    if out.suffix and out.suffix.lower() != ".jsonl":
+        raise RapportInputError(f"cannot write {out.suffix} here", where=str(out),
+                                fix="end --out with .jsonl, or give a folder")
+    if not out.suffix and out.exists() and not out.is_dir():
+        raise RapportInputError("--out is an existing file, not a folder", where=str(out),
+                                fix="give a folder, or a file name ending in .jsonl")
+    sessions, warnings = read_sessions(inputs, therapist=therapist or (),
+                                       client=client or (), other=other or (), fmt=fmt)
+    for w in warnings:
+        warn(w)
+    done = [deidentify_session(s, salt=salt) for s in sessions]
+    # Everything is de-identified before the first byte is written.
+    if out.suffix:
+        write_atomically(out, dump_sessions(new for new, _ in done))
+    else:
+        for new, _ in done:
+            write_atomically(out / f"{new.id}.jsonl", dump_sessions([new]))
+    totals: dict[str, int] = {}
+    for _, report in done:
+        for kind, n in report.counts.items():
+            totals[kind] = totals.get(kind, 0) + n
+    summary = ", ".join(f"{n} {kind.lower()}" for kind, n in sorted(totals.items())) or "nothing"
+    typer.echo(f"{len(done)} sessions de-identified ({summary} replaced) -> {out}", err=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("deid", help=HELP)(deid)
