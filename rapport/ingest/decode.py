@@ -20,6 +20,9 @@ _BOMS = ((codecs.BOM_UTF32_LE, None), (codecs.BOM_UTF32_BE, None),
 #: Control characters that never belong in a transcript (tab, newlines, form feed do).
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
 _CONTROL_CHARS = tuple(chr(c) for c in (*range(0x09), *range(0x0E, 0x20)))
+#: UTF-8 read as Windows-1252/Latin-1 and saved again ("CafÃ©", "donâ€™t"): text that was
+#: already garbled before it reached us. Rapport cannot undo it reliably, so it says so.
+_MOJIBAKE = re.compile(r"Ã[\u0080-\u00bf]|â€[™œ\u009d\u0098\u0099“”˜–—¦]|Â[\u00a0-\u00bf]")
 _ENCODING_FIX = ("save the file as UTF-8, or name its encoding (e.g. --encoding cp1252 "
                  "for Windows Western European, --encoding latin-1)")
 
@@ -47,6 +50,12 @@ def decode(data: bytes, ctx: Context, encoding: str | None = None) -> tuple[str,
     else:
         text = _decode_auto(data, ctx)
     _check_characters(text, ctx)
+    garbled = _MOJIBAKE.search(text)
+    if garbled:
+        line = text.count("\n", 0, garbled.start()) + 1
+        warnings.append(f"line {line} holds {garbled.group()!r}, which looks like "
+                        "UTF-8 text decoded with the wrong encoding (mojibake); check the "
+                        "export settings of the tool that wrote the file")
     markup = sniff_markup(text)
     if markup:
         raise ctx.error(f"this is an {markup}, not a transcript",

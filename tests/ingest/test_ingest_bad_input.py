@@ -156,6 +156,15 @@ def test_explicit_encoding_decodes_with_a_warning() -> None:
     assert parse_error(b"T: Hi\nC: Hi\n", encoding="klingon").code == "bad_encoding"
 
 
+def test_text_garbled_before_it_reached_us_is_flagged() -> None:
+    result = parse("T: How was the café?\nC: I donâ€™t know.\n")
+    assert len(result.warnings) == 1
+    assert "line 2" in result.warnings[0]
+    assert "mojibake" in result.warnings[0]
+    wrong = parse("T: Café?\nC: Oui.\n".encode(), encoding="latin-1")
+    assert any("mojibake" in w for w in wrong.warnings)
+
+
 @pytest.mark.parametrize("encoded", [
     codecs.BOM_UTF8 + GOOD.encode(), GOOD.encode(), GOOD.encode("utf-16"),
     codecs.BOM_UTF16_BE + GOOD.encode("utf-16-be"),
@@ -200,6 +209,35 @@ def test_role_flags_conflict_and_typos() -> None:
 def test_unknown_format_is_refused() -> None:
     err = parse_error(GOOD, fmt="docx")
     assert (err.code, err.where) == ("bad_format", "--format")
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    (("Ciao, come stai oggi? Non lo so, sono molto stanco e ho avuto una settimana difficile "
+     "con il lavoro e anche con la mia famiglia, perché mio fratello non mi parla."), "it"),
+    (("Olá, como você está hoje? Não sei, estou muito cansado e tive uma semana difícil com o "
+     "trabalho e também com a minha família, porque o meu irmão não fala comigo."), "pt"),
+    (("Hoi, hoe gaat het vandaag met je? Ik weet het niet, ik ben erg moe en ik heb een "
+     "moeilijke week gehad met mijn werk en ook met mijn familie."), "nl"),
+    (("Bonjour, comment ça va aujourd'hui? Je ne sais pas, je suis très fatigué et la semaine "
+     "a été difficile avec mon travail et avec ma famille, mais ça va aller."), "fr"),
+    (("Wie geht es dir heute? Ich bin sehr müde und ich weiß nicht, was ich mit meiner Arbeit "
+     "machen soll. Das ist schon schwer für mich, aber es geht."), "de"),
+    (("こんにちは、今日はどうですか？あまりよくないです。"
+     "仕事がとても大変で、家族ともうまくいっていません。"), "ja"),
+    ("Привет, как ты сегодня? Не знаю, я очень устал, и у меня была тяжелая неделя.", "und"),
+])
+def test_language_guess(text: str, code: str) -> None:
+    half = len(text) // 2
+    result = parse(f"T: {text[:half]}\nC: {text[half:]}\n")
+    assert result.sessions[0].language == code
+    assert len(result.warnings) == 1
+
+
+def test_other_role_word_and_flag() -> None:
+    result = parse("T: Hello.\nInterpreter: Hola.\nC: Hi.\nAunt May: Hello all.\n",
+                   roles=roles(other=("aunt may",)))
+    assert [s.role.value for s in result.sessions[0].speakers] == [
+        "therapist", "other", "client", "other"]
 
 
 def test_non_english_is_read_with_a_warning() -> None:
