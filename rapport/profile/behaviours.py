@@ -44,8 +44,16 @@ def backing_off(v: SessionView, i: int) -> list[str]:
 
 
 def directive(v: SessionView, i: int) -> list[str]:
-    """Directive moves: advice without permission, confrontation."""
-    return [n for n in ("advice_without_permission", "confront") if v.flag(i, n)]
+    """Directive moves: advice without permission, confrontation.
+
+    Without ``advice_without_permission`` codes, advice (``input_type=advice``) in a turn
+    that asks no permission counts instead (MITI's "persuade" without permission).
+    """
+    found = [n for n in ("advice_without_permission", "confront") if v.flag(i, n)]
+    if not v.has("advice_without_permission") and v.is_(i, "input_type", "advice") \
+            and not asks_permission(v.turns[i].text):
+        found.append("advice (no permission asked)")
+    return found
 
 
 def transparency(v: SessionView, i: int) -> list[str]:

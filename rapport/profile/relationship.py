@@ -17,20 +17,22 @@ DIRECTIVE_CODES = ("advice_without_permission", "confront")
 def autonomy_support(v: SessionView) -> Metric:
     """Supportive / (supportive + directive) therapist moves."""
     key, label, element = "autonomy_support", "Autonomy support vs directiveness", "autonomy"
-    if not v.any_of(*AUTONOMY_CODES, *DIRECTIVE_CODES):
+    if not v.any_of(*AUTONOMY_CODES, *DIRECTIVE_CODES, "input_type"):
         return missing(key, label, element, "share", "no autonomy or directive codes "
                        "(emphasize_autonomy, seek_collaboration, advice_without_permission, "
-                       "confront)")
+                       "confront) and no input_type codes")
     therapist = therapist_turns(v)
     support = [(i, ", ".join(b.backing_off(v, i))) for i in therapist if b.backing_off(v, i)]
     direct = [(i, ", ".join(b.directive(v, i))) for i in therapist if b.directive(v, i)]
     n = len(support) + len(direct)
     detail = {"supportive": len(support), "directive": len(direct)}
+    reason = "" if v.any_of(*AUTONOMY_CODES, *DIRECTIVE_CODES) else \
+        "approximated: permission phrases vs advice (input_type) without permission"
     if n == 0:
         return Metric(key=key, label=label, element=element, unit="share", available=False,
                       reason="no autonomy-supportive or directive moves coded", detail=detail)
     return Metric(key=key, label=label, element=element, unit="share",
-                  value=len(support) / n, n=n, detail=detail,
+                  value=len(support) / n, n=n, detail=detail, reason=reason,
                   evidence=evidence_of(v, sorted(support + [(i, f"directive: {w}")
                                                     for i, w in direct])))
 

@@ -138,3 +138,15 @@ def test_disclosure_by_thirds_and_boundaries() -> None:
     notes = {e.turn_index: e.note for e in b.evidence}
     assert "contact outside sessions" in notes[4]
     assert "self-disclosure" in notes[5]
+
+
+def test_autonomy_falls_back_to_advice_without_permission_phrase() -> None:
+    advice = {"therapist_behaviour": "input", "input_type": "advice"}
+    rows = [("therapist", "You should walk every day.", advice),
+            ("therapist", "Would it be okay if I shared one idea? Walking helps some people.",
+             advice),
+            ("therapist", "Cut the coffee too.", advice)]
+    m = build_profile(coded(rows)).metric("autonomy_support")
+    assert m.detail == {"supportive": 1, "directive": 2}
+    assert m.value == pytest.approx(1 / 3)
+    assert "approximated" in m.reason
