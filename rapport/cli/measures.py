@@ -13,8 +13,11 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
+    from rapport.measures.alerts import Administration
     from rapport.measures.schema import Instrument
     from rapport.measures.scoring import Score
+    from rapport.store.analyses import AnalysisView
+    from rapport.store.sessions import SessionView
     from rapport.store.tx import Tx
 
 HELP = """Questionnaires: list the instruments, show one, score answers.
@@ -55,6 +58,10 @@ Example:
 """
 
 InstrumentArg = Annotated[str, typer.Argument(help="Instrument id or short name, e.g. phq9.")]
+CodeArg = Annotated[str, typer.Argument(help="The client's pseudonymous code.")]
+OnlyOpt = Annotated[str | None, typer.Option("--instrument", help="Only this instrument.")]
+AsUserOpt = Annotated[str | None, typer.Option(
+    "--as", help="Act as this user (default: RAPPORT_USER).")]
 TextPackOpt = Annotated[Path | None, typer.Option(
     "--text-pack", help="YAML/JSON file with your licensed item wording.")]
 
@@ -218,6 +225,17 @@ Example:
   rapport measures record C-017 phq9 --session 3 --answers 1,1,2,1,0,1,1,0,0 --as tom
 """
 
+FHIR_HELP = """Write a client's questionnaire responses as one FHIR R4B Bundle (JSON):
+a QuestionnaireResponse and a score Observation per administration.
+
+The Bundle is validated against the R4B models (structure, not profile conformance).
+Licensed item wording is never written. Needs the 'research' extra.
+
+Example:
+
+  rapport measures fhir C-017 --out c017-fhir.json --as tom
+"""
+
 PROGRESS_HELP = """A client's progress: scores by session with bands, change since the first
 score, alerts (safety first), a chart, attendance and style consistency.
 
@@ -250,15 +268,14 @@ def store_response(tx: Tx, code: str, instrument: Instrument, result: Score, *,
 
 
 def record_command(
-    code: Annotated[str, typer.Argument(help="The client's pseudonymous code.")],
+    code: CodeArg,
     name: InstrumentArg,
     session: Annotated[int, typer.Option("--session", "-s", help="Session number.")],
     answers: AnswersOpt = None,
     file: FileOpt = None,
     text_pack: TextPackOpt = None,
     interactive: InteractiveOpt = False,
-    as_user: Annotated[str | None, typer.Option(
-        "--as", help="Act as this user (default: RAPPORT_USER).")] = None,
+    as_user: AsUserOpt = None,
 ) -> None:
     from rapport.cli.db import record_tx
     from rapport.measures.scoring import score
@@ -272,24 +289,13 @@ def record_command(
     typer.echo(f"recorded {instrument.short_name} for client {code}, session {session}")
 
 
-def progress_command(
-    code: Annotated[str, typer.Argument(help="The client's pseudonymous code.")],
-    only: Annotated[str | None, typer.Option(
-        "--instrument", help="Show only this instrument.")] = None,
-    no_chart: Annotated[bool, typer.Option("--no-chart", help="Leave the charts out.")] = False,
-    as_user: Annotated[str | None, typer.Option(
-        "--as", help="Act as this user (default: RAPPORT_USER).")] = None,
-) -> None:
+def _from_record(code: str, only: str | None, as_user: str | None
+                 ) -> tuple[dict[str, list[Administration]], list[SessionView],
+                            list[AnalysisView]]:
     from rapport.cli.db import record_tx
     from rapport.cli.framework import warn
-    from rapport.errors import RapportInputError
-    from rapport.measures.alerts import Administration
-    from rapport.measures.attendance import Appointment, Status, attendance
-    from rapport.measures.catalog import definition_version, get_instrument
-    from rapport.measures.consistency import style_consistency
-    from rapport.measures.progress import progress
-    from rapport.measures.render import render_attendance, render_consistency, render_progress
-    from rapport.measures.scoring import score
+    from rapport.measures.catalog import get_instrument
+    from rapport.measures.stored import administrations
     from rapport.store.analyses import list_analyses
     from rapport.store.responses import list_responses
     from rapport.store.sessions import list_sessions
@@ -299,23 +305,25 @@ def progress_command(
         responses = list_responses(tx, code, instrument_id=wanted)
         sessions = list_sessions(tx, code)
         analyses = list_analyses(tx, code)
-    dates = {s.number: s.date for s in sessions}
-    grouped: dict[str, list[Administration]] = {}
-    for response in responses:
-        try:
-            instrument = get_instrument(response.instrument_id)
-        except RapportInputError:
-            warn(f"response {response.id}: unknown instrument {response.instrument_id!r}")
-            continue
-        if response.session_number is None:
-            warn(f"response {response.id}: no session number; left out")
-            continue
-        if response.instrument_version != definition_version(instrument):
-            warn(f"response {response.id}: stored under another {instrument.short_name} "
-                 "definition; re-scored with the current one")
-        grouped.setdefault(instrument.id, []).append(Administration(
-            session=response.session_number, date=dates.get(response.session_number),
-            score=score(instrument, response.answers, where=f"response {response.id}")))
+    grouped, warnings = administrations(responses, {s.number: s.date for s in sessions})
+    for message in warnings:
+        warn(message)
+    return grouped, sessions, analyses
+
+
+def progress_command(
+    code: CodeArg,
+    only: OnlyOpt = None,
+    no_chart: Annotated[bool, typer.Option("--no-chart", help="Leave the charts out.")] = False,
+    as_user: AsUserOpt = None,
+) -> None:
+    from rapport.measures.attendance import Appointment, Status, attendance
+    from rapport.measures.catalog import get_instrument
+    from rapport.measures.consistency import style_consistency
+    from rapport.measures.progress import progress
+    from rapport.measures.render import render_attendance, render_consistency, render_progress
+
+    grouped, sessions, analyses = _from_record(code, only, as_user)
     typer.echo(f"Client {code}")
     if not grouped:
         typer.echo("No questionnaire responses recorded.")
@@ -334,11 +342,32 @@ def progress_command(
     typer.echo(render_consistency(style_consistency([latest[n] for n in sorted(latest)])))
 
 
+def fhir_command(
+    code: CodeArg,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the Bundle (.json).")],
+    only: OnlyOpt = None,
+    as_user: AsUserOpt = None,
+) -> None:
+    import json
+
+    from rapport.cli.inputs import write_atomically
+    from rapport.measures.catalog import get_instrument
+    from rapport.measures.fhir import client_bundle
+
+    grouped, _, _ = _from_record(code, only, as_user)
+    data = client_bundle([(get_instrument(i), admins) for i, admins in grouped.items()],
+                         subject=f"Patient/{code}")
+    write_atomically(out, json.dumps(data, ensure_ascii=False, indent=1))
+    typer.echo(f"{len(data.get('entry', []))} FHIR resources for client {code} -> {out} "
+               "(R4B structure checked, not profile conformance)", err=True)
+
+
 def register(app: typer.Typer) -> None:
     group = typer.Typer(help=HELP, no_args_is_help=True, rich_markup_mode=None)
     group.command("list", help=LIST_HELP)(list_command)
     group.command("show", help=SHOW_HELP)(show)
     group.command("score", help=SCORE_HELP)(score_command)
     group.command("record", help=RECORD_HELP)(record_command)
+    group.command("fhir", help=FHIR_HELP)(fhir_command)
     app.add_typer(group, name="measures")
     app.command("progress", help=PROGRESS_HELP)(progress_command)

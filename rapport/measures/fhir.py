@@ -87,21 +87,8 @@ def _observation(instrument: Instrument, admin: Administration, subject: str | N
     return resource
 
 
-def fhir_bundle(instrument: Instrument, administrations: Sequence[Administration], *,
-                subject: str | None = None) -> dict[str, Any]:
-    """A validated R4B ``collection`` Bundle as JSON-ready data.
-
-    ``subject`` is a FHIR reference such as ``"Patient/abc123"``; use a pseudonymous id.
-    Administrations without a total get a QuestionnaireResponse but no Observation.
-    """
-    try:
-        from fhir.resources.R4B.bundle import Bundle
-    except ImportError:
-        raise RapportInputError("FHIR export needs the 'research' extra",
-                                fix="pip install 'rapportkit[research]'",
-                                code="missing_extra") from None
-    from pydantic import ValidationError
-
+def _entries(instrument: Instrument, administrations: Sequence[Administration],
+             subject: str | None) -> list[dict[str, Any]]:
     entries: list[dict[str, Any]] = []
     for admin in sorted(administrations, key=lambda a: a.session):
         qr_id = _uuid(instrument.id, subject, admin.session, "qr")
@@ -111,6 +98,18 @@ def fhir_bundle(instrument: Instrument, administrations: Sequence[Administration
             obs_id = _uuid(instrument.id, subject, admin.session, "obs")
             entries.append({"fullUrl": f"urn:uuid:{obs_id}",
                             "resource": _observation(instrument, admin, subject, obs_id, qr_id)})
+    return entries
+
+
+def _validated(entries: list[dict[str, Any]]) -> dict[str, Any]:
+    try:
+        from fhir.resources.R4B.bundle import Bundle
+    except ImportError:
+        raise RapportInputError("FHIR export needs the 'research' extra",
+                                fix="pip install 'rapportkit[research]'",
+                                code="missing_extra") from None
+    from pydantic import ValidationError
+
     data = {"resourceType": "Bundle", "type": "collection", "entry": entries}
     try:
         bundle = Bundle.model_validate(data)
@@ -118,3 +117,22 @@ def fhir_bundle(instrument: Instrument, administrations: Sequence[Administration
         raise RuntimeError(f"FHIR bundle failed R4B validation: {exc}") from exc
     result: dict[str, Any] = bundle.model_dump(mode="json", exclude_none=True)
     return result
+
+
+def fhir_bundle(instrument: Instrument, administrations: Sequence[Administration], *,
+                subject: str | None = None) -> dict[str, Any]:
+    """A validated R4B ``collection`` Bundle as JSON-ready data.
+
+    ``subject`` is a FHIR reference such as ``"Patient/abc123"``; use a pseudonymous id.
+    Administrations without a total get a QuestionnaireResponse but no Observation.
+    """
+    return _validated(_entries(instrument, administrations, subject))
+
+
+def client_bundle(groups: Sequence[tuple[Instrument, Sequence[Administration]]], *,
+                  subject: str | None = None) -> dict[str, Any]:
+    """One validated Bundle for several instruments of one client."""
+    entries: list[dict[str, Any]] = []
+    for instrument, administrations in groups:
+        entries += _entries(instrument, administrations, subject)
+    return _validated(entries)

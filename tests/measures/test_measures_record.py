@@ -154,3 +154,14 @@ def test_style_consistency_and_recording_from_a_file(demo: Store, tmp_path: Path
     with demo.transaction(THERAPIST) as tx:
         stored = list_responses(tx, "demo-safety", instrument_id="phq9")
     assert [(r.session_number, r.scores["total"]) for r in stored][-1] == (5, 8)
+
+    # FHIR export of everything recorded for the client (PHQ-9 sessions 1-4 and 5)
+    out = tmp_path / "fhir" / "demo-safety.json"
+    result = cli("measures", "fhir", "demo-safety", "--out", str(out), "--as", THERAPIST)
+    assert result.exit_code == 0, result.output
+    from fhir.resources.R4B.bundle import Bundle
+
+    bundle = Bundle.model_validate_json(out.read_text(encoding="utf-8"))
+    kinds = [entry.resource.get_resource_type() for entry in bundle.entry or []]
+    assert kinds.count("QuestionnaireResponse") == kinds.count("Observation") == 5
+    assert "structure checked, not profile conformance" in result.stderr
