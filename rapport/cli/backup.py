@@ -60,9 +60,8 @@ def restore(file: Annotated[Path, typer.Argument(help="A file made by `rapport b
     store = open_store()
     try:
         revision = read_backup(store, file)
-        with store.transaction(None, check_schema=False) as tx:
-            tx.audit("restore", "record", detail=f"from {file.name[:120]} by "
-                     f"{(as_user or '')[:40]}")
+        with record_tx(as_user) as tx:  # the restored record's own copy of the admin
+            tx.audit("restore", "record", detail=f"from {file.name[:150]}")
     finally:
         store.dispose()
     typer.echo(f"restored the record from {file} (schema revision {revision})")

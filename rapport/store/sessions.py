@@ -164,9 +164,14 @@ def read_session_file(path: Path) -> list[SessionRecord]:
                                 code="bad_file") from None
     rows: list[tuple[int, object]] = []
     if path.suffix.lower() == ".csv":
-        reader = csv.DictReader(io.StringIO(text))
-        rows = [(i, {k: v for k, v in row.items() if v not in ("", None)})
-                for i, row in enumerate(reader, start=2)]
+        try:
+            reader = csv.DictReader(io.StringIO(text))
+            rows = [(i, {k: v for k, v in row.items() if v not in ("", None)})
+                    for i, row in enumerate(reader, start=2)]
+        except csv.Error as exc:
+            raise RapportInputError(f"not valid CSV ({exc})", where=str(path),
+                                    fix="a header row, then one session per row",
+                                    code="bad_file") from None
     else:
         for i, line in enumerate(text.splitlines(), start=1):
             if not line.strip():

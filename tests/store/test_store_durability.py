@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from record_fixtures import People
 
 from rapport.errors import RapportInputError
@@ -123,3 +125,22 @@ def test_an_invalid_row_rejects_the_whole_import(store: Store, people: People, c
         import_sessions(tx, client, records)
     assert "already has session 1" in err.value.what
     assert _counts(store) == before
+
+
+@settings(max_examples=60)
+@given(st.lists(st.one_of(
+    st.text(max_size=40),
+    st.dictionaries(st.sampled_from(["number", "date", "attendance", "notes", "extra"]),
+                    st.one_of(st.none(), st.integers(-5, 10**6), st.text(max_size=12)),
+                    max_size=4).map(json.dumps)), max_size=6),
+    st.sampled_from([".jsonl", ".csv"]))
+def test_session_files_parse_or_fail_with_a_clear_error(tmp_path_factory: pytest.TempPathFactory,
+                                                        lines: list[str], suffix: str) -> None:
+    path = tmp_path_factory.mktemp("imp") / f"sessions{suffix}"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    try:
+        records = read_session_file(path)
+    except RapportInputError as err:
+        assert err.where and str(path) in err.where
+    else:
+        assert records and all(isinstance(r, SessionRecord) for r in records)
