@@ -48,13 +48,17 @@ class RelationshipCoder:
             texts = [turns[i].text for i in idx]
             # the turn answered: the nearest earlier turn by another speaker
             previous = [self._previous(session, i) for i in idx]
-            probs = self.model.predict_proba(texts, previous, role.value)
+            vectorizer = self.model.vectorizers_[role.value]
+            hits = vectorizer.hits(texts, previous)
+            probs = self.model.predict_proba(texts, previous, role.value, hits)
+            vectors = vectorizer.text_matrix(texts)
             for row, i in enumerate(idx):
                 for code in CODES_BY_ROLE[role]:
                     p = float(probs[code][row])
                     if p >= 0.5:
-                        evidence = self.model.evidence(texts[row], previous[row],
-                                                       role.value, code)
+                        evidence = self.model.evidence(
+                            texts[row], previous[row], role.value, code, hits=hits[row],
+                            vector=vectors[row])
                         codes[i].append(Code(name=code, value=True, confidence=p,
                                              evidence=evidence, source=self.model_id))
                     else:

@@ -13,6 +13,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer
 
 from rapport.coding.relationship.rules import (
+    RuleHit,
     is_minimal,
     normalise,
     question_kind,
@@ -102,22 +103,38 @@ class TurnVectorizer:
         self.prev_idf_ = _idf(counts)
         return self
 
+    def _counters(self) -> dict[str, CountVectorizer]:
+        # built once from the saved vocabularies: sklearn validates a vocabulary on first use
+        cache: dict[str, CountVectorizer] = self.__dict__.setdefault("_counter_cache", {})
+        if not cache:
+            cache["word"] = _word_vectorizer(self.word_vocab_)
+            cache["char"] = _char_vectorizer(self.char_vocab_)
+            cache["prev"] = _word_vectorizer(self.prev_vocab_)
+        return cache
+
     def text_matrix(self, texts: Sequence[str]) -> sparse.csr_matrix:
         """Word and char TF-IDF of the turns alone: the space nearest examples are found in."""
         norm = [normalise(t) for t in texts]
-        words = _tfidf(_word_vectorizer(self.word_vocab_).transform(norm), self.word_idf_)
-        chars = _tfidf(_char_vectorizer(self.char_vocab_).transform(norm), self.char_idf_)
+        counters = self._counters()
+        words = _tfidf(counters["word"].transform(norm), self.word_idf_)
+        chars = _tfidf(counters["char"].transform(norm), self.char_idf_)
         return sparse.csr_matrix(sparse.hstack([words, chars]) / np.sqrt(2.0))
 
-    def transform(self, texts: Sequence[str], previous: Sequence[str]) -> sparse.csr_matrix:
+    def hits(self, texts: Sequence[str], previous: Sequence[str]) -> list[list[RuleHit]]:
+        """The rule hits of every turn (computed once, used for features and evidence)."""
+        return [rule_hits(t, p, self.role) for t, p in zip(texts, previous, strict=True)]
+
+    def transform(self, texts: Sequence[str], previous: Sequence[str],
+                  hits: Sequence[Sequence[RuleHit]] | None = None) -> sparse.csr_matrix:
         """The full feature matrix (one row per turn)."""
         prev = [normalise(p) for p in previous]
-        prev_m = _tfidf(_word_vectorizer(self.prev_vocab_).transform(prev), self.prev_idf_)
+        prev_m = _tfidf(self._counters()["prev"].transform(prev), self.prev_idf_)
         names = rule_names(self.role)
         index = {name: i for i, name in enumerate(names)}
         rules = np.zeros((len(texts), len(names)))
-        for row, (text, before) in enumerate(zip(texts, previous, strict=True)):
-            for hit in rule_hits(text, before, self.role):
+        for row, turn_hits in enumerate(hits if hits is not None
+                                        else self.hits(texts, previous)):
+            for hit in turn_hits:
                 rules[row, index[hit.rule]] = 1.0
         cues = np.array([context_cues(t, p) for t, p in zip(texts, previous, strict=True)])
         cues = cues.reshape(len(texts), len(CONTEXT_CUES))

@@ -59,7 +59,7 @@ PATTERNS: dict[str, list[tuple[str, str, bool]]] = {
                      r"|perfectly )*(valid|real|legit|legitimate|understandable|"
                      r"sense|appropriate|reasonable|fair|natural)"), True),
         ("makes_sense", (r"\b(makes?|made) (complete |total |a lot of |perfect |so much )?"
-                        r"sense (that|you'd|you would|given)|\bof course (you|it)('re| are|'d|"
+                        r"sense( (that|you'd|you would|given))?|\bof course (you|it)('re| are|'d|"
                         r" feel| would| still| hurts|'s)|\banyone (would|in your)|it('s| is) "
                         r"(totally |completely |perfectly |entirely |absolutely )?(okay|ok|"
                         r"understandable|fair enough|fair|natural|allowed) (to|that you) "
@@ -189,7 +189,14 @@ PATTERNS: dict[str, list[tuple[str, str, bool]]] = {
                        r"ring|call|tell|keep|switch|turn|buy|eat|have|pack|give|unfollow|"
                        r"alternate|break|report|appeal|walk|send|separate|volunteer|drink|"
                        r"count|write|do|avoid|quit|book|leave|change|find|ask|use|be|"
-                       r"limit|skip|sit|apologi[sz]e|phone|text|speak|talk)\b"
+                       r"limit|skip|sit|apologi[sz]e|phone|text|speak|talk|clean|tidy|"
+                       r"wake|sleep|exercise|run|cook|save|spend|pay|read|listen|look|"
+                       r"focus|remember|forget|think|let|drop|plan|schedule|prepare|"
+                       r"practise|practice|pick|choose|move|throw|bin|sell|reduce|increase|"
+                       r"add|remove|swap|replace|install|uninstall|sign|register|see|visit|"
+                       r"meet|confront|face|accept|ignore|breathe|relax|rest|lie|wait|"
+                       r"hold|carry|bring|invite|message|email|contact|warn|explain|"
+                       r"insist|refuse|cancel|open|close|lock|hide|show|treat|reward)\b"
                         r"(?! (you|i|we|they|he|she)\b)"),
          False),
     ],
@@ -318,7 +325,8 @@ PATTERNS: dict[str, list[tuple[str, str, bool]]] = {
         ("bare_feeling", r"^(honestly,? |um,? |just |really |so |very )?" + _BARE
          + r"\b(?! (at first|"
                          r"as ever|but))", False),
-        ("crying", (r"\b(i (cry|cried|sobbed|sob|fell apart|fell to pieces|broke down|can't "
+        ("crying", (r"\b(i (\w+ ){0,6}(cried|sobbed)|and (cried|sobbed|wept)|"
+                   r"i (cry|cried|sobbed|sob|fell apart|fell to pieces|broke down|can't "
                    r"stop crying|miss (him|her|them) so)|i'm (crying|in bits)|(it|that) "
                    r"(hurts|broke my heart)|i('m| am) not (ok|okay|alright|coping)|i hate "
                    r"(myself|who i|it|my body)|eats (me|at me) alive|tears me up|my chest "

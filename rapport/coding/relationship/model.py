@@ -24,7 +24,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from rapport.coding.relationship.codes import CODES_BY_ROLE
 from rapport.coding.relationship.data import Example
 from rapport.coding.relationship.features import TurnVectorizer
-from rapport.coding.relationship.rules import rule_hits
+from rapport.coding.relationship.rules import RuleHit, rule_hits
 from rapport.domain import Role
 from rapport.errors import RapportInputError
 
@@ -114,24 +114,32 @@ class RelationshipModel:
                                  intercept=float(final.intercept_[0]), scale=scale,
                                  shift=shift)
 
-    def predict_proba(self, texts: Sequence[str], previous: Sequence[str],
-                      role: str) -> dict[str, np.ndarray]:
-        """``code -> P(code applies)`` for turns of one role."""
+    def predict_proba(self, texts: Sequence[str], previous: Sequence[str], role: str,
+                      hits: Sequence[Sequence[RuleHit]] | None = None
+                      ) -> dict[str, np.ndarray]:
+        """``code -> P(code applies)`` for turns of one role (``hits``: precomputed rules)."""
         if role not in ROLES:
             raise RapportInputError(f"unknown role {role!r}", fix="use therapist or client")
         if not texts:
             return {code: np.zeros(0) for code in CODES_BY_ROLE[Role(role)]}
-        features = self.vectorizers_[role].transform(texts, previous)
+        features = self.vectorizers_[role].transform(texts, previous, hits)
         return {code: self.heads_[code].proba(features) for code in CODES_BY_ROLE[Role(role)]}
 
-    def evidence(self, text: str, previous: str, role: str, code: str) -> tuple[str, ...]:
-        """Why ``code`` applies: the phrases its rules matched and the nearest examples."""
-        found = [f'matched "{hit.phrase}"' for hit in rule_hits(text, previous, role)
-                 if hit.code == code]
+    def evidence(self, text: str, previous: str, role: str, code: str, *,
+                 hits: Sequence[RuleHit] | None = None,
+                 vector: sparse.csr_matrix | None = None) -> tuple[str, ...]:
+        """Why ``code`` applies: the phrases its rules matched and the nearest examples.
+
+        ``hits`` and ``vector`` (the turn's :meth:`TurnVectorizer.text_matrix` row) may be
+        passed when already computed.
+        """
+        turn_hits = hits if hits is not None else rule_hits(text, previous, role)
+        found = [f'matched "{hit.phrase}"' for hit in turn_hits if hit.code == code]
         pool = self.neighbours_.get(code, [])
         if pool and self.n_neighbours:
-            vec = self.vectorizers_[role]
-            sims = (self._pool(code, role) @ vec.text_matrix([text]).T).toarray().ravel()
+            if vector is None:
+                vector = self.vectorizers_[role].text_matrix([text])
+            sims = (self._pool(code, role) @ vector.T).toarray().ravel()
             nearest = np.argsort(-sims, kind="stable")[: self.n_neighbours]
             found += [f'like training example "{pool[i]}"' for i in nearest if sims[i] > 0]
         return tuple(dict.fromkeys(found))

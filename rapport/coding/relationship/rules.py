@@ -87,9 +87,11 @@ def question_kind(previous: str) -> str:
     if not prev:
         return "none"
     last = re.split(r"(?<=[.!?])\s+", prev)[-1]
+    # "so, which...", "and how..." ask the same as "which...", "how..."
+    last = re.sub(r"^(so|and|okay|ok|right|well|but|now)\b,? ", "", last)
     if _FACTUAL.search(last) and not last.startswith(("how did", "how do", "how are")):
         return "factual"
-    if _OPEN.search(last) or _OPEN.search(prev):
+    if _OPEN.search(last) or _OPEN.search(prev) or last.endswith("?"):
         return "open"
     return "other"
 

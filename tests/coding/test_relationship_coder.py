@@ -1,0 +1,194 @@
+"""The shipped relationship coder: each code on new positives and hard negatives, the contract.
+
+The sentences here are written for these tests (not taken from the data files), in the
+phrasing a clinician might use, so they check generalisation as well as wiring.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from rapport.coding.base import SessionCoder
+from rapport.coding.relationship import load_coder
+from rapport.coding.relationship.coder import RelationshipCoder
+from rapport.coding.relationship.codes import CODES_BY_ROLE
+from rapport.domain import Code, Role, Session
+from rapport.errors import RapportInputError
+
+
+@pytest.fixture(scope="module")
+def coder() -> RelationshipCoder:
+    return load_coder("fast")
+
+
+def _codes(coder: RelationshipCoder, role: str, previous: str, text: str) -> dict[str, Code]:
+    other = "client" if role == "therapist" else "therapist"
+    turns = [("A", other, previous)] if previous else []
+    session = Session.build("t", [*turns, ("B", role, text)])
+    return {c.name: c for c in coder.code_session(session)[-1].codes}
+
+
+# (code, role, previous turn, text)
+POSITIVES = [
+    ("affirmation", "therapist", "I managed to go to the party.",
+     "Going even though you were anxious took a lot of courage."),
+    ("affirmation", "therapist", "I'm so upset about it.",
+     "Of course you're upset, that would hurt anyone."),
+    ("emphasize_autonomy", "therapist", "Should I stop seeing him?",
+     "That's really your decision to make, not mine."),
+    ("emphasize_autonomy", "therapist", "I'm not sure I want to cut down.",
+     "It's up to you whether you change anything at all."),
+    ("seek_collaboration", "therapist", "I can't stop worrying at night.",
+     "Would it be okay if I suggested a couple of things to try?"),
+    ("seek_collaboration", "therapist", "I've got loads going on.",
+     "What would you like us to focus on first?"),
+    ("normalize", "therapist", "I keep crying at random moments.",
+     "That's really common after a loss, lots of people describe exactly that."),
+    ("normalize", "therapist", "Is it weird that I hate Christmas now?",
+     "Not at all, many people find holidays hard after a bereavement."),
+    ("self_disclosure", "therapist", "My father has just been diagnosed.",
+     "When my own father was ill, I found the waiting the hardest part."),
+    ("self_disclosure", "therapist", "Do you have children?",
+     "I do, I've got a daughter who's just started school."),
+    ("metacommunication", "therapist", "Whatever.",
+     "I noticed you went quiet after my question. Did something I said not sit right?"),
+    ("metacommunication", "therapist", "Okay.",
+     "How are you finding our sessions so far? I'd really value your feedback."),
+    ("advice_without_permission", "therapist", "I can't sleep.",
+     "You need to stop drinking coffee after lunch."),
+    ("advice_without_permission", "therapist", "My flat is a mess.",
+     "Just clean one room a day, starting tonight."),
+    ("confront", "therapist", "I only drink socially.",
+     "Come on, you're kidding yourself. You drink every single night."),
+    ("confront", "therapist", "It wasn't my fault.",
+     "That's just an excuse. You need to take responsibility."),
+    ("boundary_statement", "therapist", "Can I have your mobile number?",
+     "I don't give out my personal number, but you can reach me through the clinic."),
+    ("boundary_statement", "therapist", "I bought you a present.",
+     "That's kind, but I'm not able to accept gifts from clients."),
+    ("withdrawal", "client", "What was going on for you when you left?", "I dunno."),
+    ("withdrawal", "client", "How do you feel about the move?",
+     "Can we talk about something else?"),
+    ("confrontation", "client", "Shall we go over the plan?",
+     "This is a waste of time, you never listen to me."),
+    ("confrontation", "client", "How have the sessions been?",
+     "Honestly, therapy isn't helping at all."),
+    ("boundary_issue", "client", "See you next week.",
+     "Could I get your personal number, just in case?"),
+    ("boundary_issue", "client", "How are you feeling?",
+     "I think I'm falling in love with you."),
+    ("emotional_disclosure", "client", "How have you been?",
+     "I feel so lonely and ashamed, I can't tell anyone."),
+    ("emotional_disclosure", "client", "What's it like at home?",
+     "I'm terrified of what he'll do next."),
+]
+
+# (code, role, previous turn, text): same words or topic, but not the code
+HARD_NEGATIVES = [
+    ("affirmation", "therapist", "My sister won a medal.", "What sport does she do?"),
+    ("emphasize_autonomy", "therapist", "Who decides about custody?",
+     "That's up to the court, unfortunately."),
+    ("seek_collaboration", "therapist", "I moved house.", "When did you move?"),
+    ("normalize", "therapist", "Are you open on Saturdays?",
+     "We're normally closed at weekends."),
+    ("self_disclosure", "therapist", "Do you have kids?",
+     "Let's keep the focus on you. What made you ask?"),
+    ("metacommunication", "therapist", "My husband and I argue a lot.",
+     "What happens between you and your husband when you argue?"),
+    ("advice_without_permission", "therapist", "I like walking.",
+     "You should see the bluebells in the park this month."),
+    ("advice_without_permission", "therapist", "I'm not sure what to do.",
+     "Would you like to hear a few options, and see if any fit?"),
+    ("confront", "therapist", "I don't think I drink too much.",
+     "So right now, drinking doesn't feel like a problem to you."),
+    ("boundary_statement", "therapist", "I can't say no to my mum.",
+     "It sounds hard to set limits with her."),
+    ("withdrawal", "client", "Do you know what time the bus leaves?",
+     "I don't know what time the bus leaves, sorry."),
+    ("withdrawal", "client", "How was the weekend?",
+     "Lovely, we went to the coast and had fish and chips."),
+    ("confrontation", "client", "How was work?",
+     "My manager is useless, she never listens to anyone."),
+    ("confrontation", "client", "How are you finding therapy?",
+     "You've really helped me, thank you."),
+    ("boundary_issue", "client", "What did you do at the weekend?",
+     "I bought my sister a present for her birthday."),
+    ("emotional_disclosure", "client", "Which option do you prefer?",
+     "I feel like the second one makes more sense."),
+]
+
+
+@pytest.mark.parametrize(("code", "role", "previous", "text"), POSITIVES)
+def test_each_code_fires_with_evidence(coder: RelationshipCoder, code: str, role: str,
+                                       previous: str, text: str) -> None:
+    found = _codes(coder, role, previous, text)[code]
+    assert found.value is True
+    assert found.confidence >= 0.5
+    assert found.evidence, "a positive must say why"
+    assert found.source == "relationship@1.0"
+
+
+@pytest.mark.parametrize(("code", "role", "previous", "text"), HARD_NEGATIVES)
+def test_hard_negatives_stay_negative(coder: RelationshipCoder, code: str, role: str,
+                                      previous: str, text: str) -> None:
+    found = _codes(coder, role, previous, text)[code]
+    assert found.value is False
+    assert found.evidence == ()
+
+
+def test_withdrawal_depends_on_what_the_turn_answers(coder: RelationshipCoder) -> None:
+    after_open = _codes(coder, "client", "How did it feel when she left?", "No idea.")
+    after_fact = _codes(coder, "client", "When are your results due?", "No idea.")
+    assert after_open["withdrawal"].value is True
+    assert after_fact["withdrawal"].value is False
+
+
+def test_coder_contract_on_a_mixed_session(coder: RelationshipCoder) -> None:
+    session = Session.build("s", [
+        ("Dr Ana", "therapist", "How has your week been, Zoë? ¿Todo bien?"),
+        ("Zoë", "client", "Je ne sais pas… I dunno."),
+        ("Interpreter", "other", "She says she doesn't know."),
+        ("Dr Ana", "therapist", "That's okay. It's completely your choice what we talk about."),
+    ])
+    before = session.model_dump()
+    first = coder.code_session(session)
+    assert session.model_dump() == before
+    assert first == coder.code_session(session)
+    assert isinstance(coder, SessionCoder)
+    assert [tc.turn_index for tc in first] == [0, 1, 2, 3]
+    assert first[2].codes == ()
+    declared = {f.name: f for f in coder.families}
+    for tc in first[:2] + first[3:]:
+        role = session.turns[tc.turn_index].role
+        assert [c.name for c in tc.codes] == list(CODES_BY_ROLE[role])
+        for code in tc.codes:
+            assert role in declared[code.name].roles
+            assert 0.0 <= code.confidence <= 1.0
+            assert (code.value is True) == bool(code.evidence)
+    assert first[3].get("emphasize_autonomy").value is True  # type: ignore[union-attr]
+
+
+def test_empty_one_turn_and_non_english_sessions(coder: RelationshipCoder) -> None:
+    empty = Session(id="e", speakers=(), turns=())
+    assert coder.code_session(empty) == []
+    one = Session.build("o", [("C", "client", "I feel so ashamed.")])
+    [only] = coder.code_session(one)
+    assert only.get("emotional_disclosure").value is True  # type: ignore[union-attr]
+    french = Session.build("f", [("C", "client", "I feel so ashamed.")], language="fr")
+    assert coder.code_session(french)[0].codes == ()
+    british = Session.build("b", [("C", "client", "I feel so ashamed.")], language="en-GB")
+    assert british.language == "en-GB"
+    assert coder.code_session(british)[0].codes
+
+
+def test_families_match_the_code_names() -> None:
+    coder = load_coder("accurate")
+    names = [f.name for f in coder.families]
+    assert names == [*CODES_BY_ROLE[Role.THERAPIST], *CODES_BY_ROLE[Role.CLIENT]]
+    assert all(f.kind == "multi" and len(f.roles) == 1 for f in coder.families)
+    assert coder.model_id == "relationship@1.0"
+
+
+def test_unknown_preset_is_an_input_error() -> None:
+    with pytest.raises(RapportInputError, match="preset"):
+        load_coder("turbo")
