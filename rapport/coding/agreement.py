@@ -12,7 +12,7 @@ corrections, reliability checks of a research corpus). Labels are any hashable v
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
@@ -57,7 +57,7 @@ def krippendorff_alpha(codings: Sequence[Sequence[Hashable]]) -> float:
     if any(len(c) != n_units for c in codings):
         msg = "every coder must code the same units (use None for missing)"
         raise ValueError(msg)
-    coincidence: Counter[tuple[Hashable, Hashable]] = Counter()
+    coincidence: defaultdict[tuple[Hashable, Hashable], float] = defaultdict(float)
     for u in range(n_units):
         values = [c[u] for c in codings if c[u] is not None]
         m = len(values)
@@ -71,7 +71,7 @@ def krippendorff_alpha(codings: Sequence[Sequence[Hashable]]) -> float:
     total = sum(coincidence.values())
     if total == 0:
         return 0.0
-    marginal: Counter[Hashable] = Counter()
+    marginal: defaultdict[Hashable, float] = defaultdict(float)
     for (v1, _), count in coincidence.items():
         marginal[v1] += count
     observed_disagreement = sum(c for (v1, v2), c in coincidence.items() if v1 != v2)

@@ -1,0 +1,90 @@
+"""Speed of the utterance coders: load time, utterances/s, resident memory; prints a table.
+
+Each measurement runs in a fresh process pinned to the stated number of cores
+(``fast``: 1 core, ``accurate``: 2 cores) on AnnoMI utterances coded as whole sessions.
+Also times ``rapport analyze`` on a 600-turn session end to end (process start included).
+
+    .venv/bin/python benchmarks/coding_speed.py
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHILD = r"""
+import json, os, resource, sys, time
+cores = int(sys.argv[2])
+os.sched_setaffinity(0, set(range(cores)))
+t0 = time.perf_counter()
+from rapport.coding.utterance import load_coder
+coder = load_coder(sys.argv[1])
+load_s = time.perf_counter() - t0
+from rapport.coding.utterance.data import load_annomi
+from rapport.domain import Session
+data = load_annomi()
+sessions = [Session.build(str(tid), [("T" if r == "therapist" else "C", r, t)
+                                     for r, t in zip(g["role"], g["text"], strict=True)])
+            for tid, g in data.groupby("transcript_id", sort=True)]
+sessions = sessions[:int(sys.argv[3])]
+n = sum(len(s.turns) for s in sessions)
+t0 = time.perf_counter()
+for s in sessions:
+    coder.code_session(s)
+rate = n / (time.perf_counter() - t0)
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"load_s": load_s, "utt_per_s": rate, "rss_mb": rss, "n": n}))
+"""
+
+
+def measure(preset: str, cores: int, sessions: int) -> dict[str, float]:
+    env = {**os.environ, "OMP_NUM_THREADS": str(cores), "OPENBLAS_NUM_THREADS": str(cores)}
+    out = subprocess.run([sys.executable, "-c", CHILD, preset, str(cores), str(sessions)],
+                         capture_output=True, text=True, check=True, env=env, cwd=ROOT)
+    result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def analyze_600_turns() -> float:
+    """Wall time of `rapport analyze` on a synthetic 600-turn session (fast preset)."""
+    lines = []
+    for i in range(300):
+        lines.append(f"T: So what would you like to change about that, part {i}?")
+        lines.append("C: I guess I want to drink less, but it is hard after work.")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "session.txt"
+        path.write_text("\n".join(lines) + "\n")
+        exe = Path(sys.executable).with_name("rapport")
+        t0 = time.perf_counter()
+        subprocess.run([str(exe), "analyze", str(path), "--json", str(Path(tmp) / "o.json")],
+                       capture_output=True, check=True, cwd=ROOT)
+        return time.perf_counter() - t0
+
+
+def main() -> None:
+    print(f"machine: {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}")
+    print("| preset | cores | utterances | utterances/s | load (s) | peak RSS (MB) |")
+    print("|---|---|---|---|---|---|")
+    for preset, cores, goal in (("fast", 1, 5000), ("accurate", 2, 300)):
+        try:
+            r = measure(preset, cores, 30)
+        except subprocess.CalledProcessError as exc:
+            print(f"| {preset} | {cores} | failed: {exc.stderr.strip().splitlines()[-1]} |")
+            continue
+        print(f"| {preset} | {cores} | {r['n']:.0f} | {r['utt_per_s']:.0f} (goal {goal}) | "
+              f"{r['load_s']:.2f} | {r['rss_mb']:.0f} |")
+    try:
+        print(f"\n`rapport analyze` 600-turn session, fast, end to end: "
+              f"{analyze_600_turns():.2f} s (goal < 2 s)")
+    except subprocess.CalledProcessError as exc:
+        print(f"\n`rapport analyze` failed: {exc.stderr!r}")
+
+
+if __name__ == "__main__":
+    main()

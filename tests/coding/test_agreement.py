@@ -1,0 +1,104 @@
+"""Agreement statistics: hand-computed values and invariants."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from rapport.coding.agreement import (
+    cohen_kappa,
+    confusion_matrix,
+    expected_calibration_error,
+    fleiss_kappa,
+    krippendorff_alpha,
+    macro_f1,
+    per_label_scores,
+)
+
+labels = st.sampled_from(["a", "b", "c"])
+codings = st.lists(st.tuples(labels, labels), min_size=1, max_size=40)
+
+
+def test_cohen_kappa_by_hand() -> None:
+    # observed 0.75; chance (2*1 + 2*3) / 16 = 0.5; kappa = 0.25 / 0.5
+    assert cohen_kappa(["a", "a", "b", "b"], ["a", "b", "b", "b"]) == pytest.approx(0.5)
+    # complete disagreement with balanced marginals is below chance
+    assert cohen_kappa(["a", "b"], ["b", "a"]) == pytest.approx(-1.0)
+
+
+def test_cohen_kappa_drops_missing_pairs() -> None:
+    assert cohen_kappa(["a", None, "b"], ["a", "b", "b"]) == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="length"):
+        cohen_kappa(["a"], ["a", "b"])
+
+
+def test_krippendorff_alpha_textbook_example() -> None:
+    # Krippendorff (2011) nominal example with missing values: alpha = 0.743
+    c1 = [1, 2, 3, 3, 2, 1, 4, 1, 2, None, None, None]
+    c2 = [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, None, 3]
+    c3 = [None, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, None]
+    c4 = [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, None]
+    assert krippendorff_alpha([c1, c2, c3, c4]) == pytest.approx(0.743, abs=0.001)
+
+
+def test_fleiss_kappa_by_hand() -> None:
+    # two units, three raters: (a,a,a) and (a,b,b)
+    # P_i = (1 + 1/3) / 2 = 2/3; p_a = 4/6, p_b = 2/6; P_e = 5/9; kappa = (2/3-5/9)/(4/9)
+    value = fleiss_kappa([["a", "a"], ["a", "b"], ["a", "b"]])
+    assert value == pytest.approx((2 / 3 - 5 / 9) / (4 / 9))
+
+
+def test_per_label_scores_and_confusion() -> None:
+    truth = ["x", "x", "y", "y", "y"]
+    pred = ["x", "y", "y", "y", "x"]
+    cm = confusion_matrix(truth, pred, ["x", "y"])
+    assert cm.tolist() == [[1, 1], [1, 2]]
+    x, y = per_label_scores(truth, pred, ["x", "y"])
+    assert (x.precision, x.recall, x.support) == (0.5, 0.5, 2)
+    assert y.f1 == pytest.approx(2 / 3)
+    assert macro_f1(truth, pred, ["x", "y"]) == pytest.approx((0.5 + 2 / 3) / 2)
+
+
+def test_ece_by_hand() -> None:
+    # one bin at 0.9 with 50% accuracy -> 0.4; one at 0.15 always right -> 0.85
+    ece = expected_calibration_error([0.9, 0.9, 0.15, 0.15], [True, False, True, True])
+    assert ece == pytest.approx((2 * 0.4 + 2 * 0.85) / 4)
+    assert expected_calibration_error([], []) == 0.0
+
+
+@given(codings)
+def test_kappa_of_identical_codings_is_one(pairs: list[tuple[str, str]]) -> None:
+    a = [x for x, _ in pairs]
+    assert cohen_kappa(a, a) == pytest.approx(1.0)
+    assert krippendorff_alpha([a, a]) == pytest.approx(1.0)
+
+
+@given(codings)
+def test_kappa_symmetric_and_in_range(pairs: list[tuple[str, str]]) -> None:
+    a = [x for x, _ in pairs]
+    b = [y for _, y in pairs]
+    k = cohen_kappa(a, b)
+    assert k == pytest.approx(cohen_kappa(b, a))
+    assert -1.0 - 1e-9 <= k <= 1.0 + 1e-9
+    alpha = krippendorff_alpha([a, b])
+    assert math.isfinite(alpha)
+    assert alpha <= 1.0 + 1e-9
+    assert krippendorff_alpha([a, b]) == pytest.approx(krippendorff_alpha([b, a]))
+
+
+@given(codings)
+def test_confusion_matrix_counts_every_pair(pairs: list[tuple[str, str]]) -> None:
+    a = [x for x, _ in pairs]
+    b = [y for _, y in pairs]
+    cm = confusion_matrix(a, b, ["a", "b", "c"])
+    assert cm.sum() == len(pairs)
+    assert 0.0 <= macro_f1(a, b, ["a", "b", "c"]) <= 1.0
+
+
+@given(st.lists(st.tuples(st.floats(0, 1), st.booleans()), max_size=50))
+def test_ece_in_unit_interval(rows: list[tuple[float, bool]]) -> None:
+    ece = expected_calibration_error([c for c, _ in rows], [h for _, h in rows])
+    assert 0.0 <= ece <= 1.0
