@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -175,3 +176,32 @@ def test_jsonl_dump_then_parse_gives_the_same_sessions(corpus: tuple[Session, ..
     result = parse_bytes(text.encode("utf-8"), name="corpus.jsonl")
     assert result.format == "jsonl"
     assert result.sessions == list(corpus)
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner,
+                                                               max_size=3),
+    max_leaves=12)
+
+
+@FAST
+@given(segments=st.lists(st.dictionaries(
+    st.sampled_from(["start", "end", "text", "speaker", "words"]), _JSON), max_size=5),
+    language=_JSON)
+def test_whisper_json_with_wrong_types_gives_our_error(segments: list[dict[str, object]],
+                                                       language: object) -> None:
+    doc = {"segments": segments, "language": language}
+    import_or_error(json.dumps(doc).encode(), "whisper", "s.json")
+
+
+@FAST
+@given(header=st.dictionaries(st.sampled_from(
+    ["rapport_format", "version", "id", "speakers", "language", "date", "metadata"]), _JSON),
+    turns=st.lists(st.dictionaries(st.sampled_from(
+        ["speaker", "text", "start", "end", "index", "backchannel"]), _JSON), max_size=4))
+def test_jsonl_with_wrong_types_gives_our_error(header: dict[str, object],
+                                                turns: list[dict[str, object]]) -> None:
+    header = {"rapport_format": "session", "version": 1, **header}
+    lines = [json.dumps(header), *(json.dumps(t) for t in turns)]
+    import_or_error("\n".join(lines).encode(), None, "s.jsonl")
