@@ -32,6 +32,9 @@ _MON_CLEAR = "(?:" + "|".join(m for m in MONTHS if m not in AMBIGUOUS_MONTHS) + 
 _WD = "(?:" + "|".join(WEEKDAYS) + ")"
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])"
 _ORD = rf"{_DAY}(?:st|nd|rd|th)"
+_ORD_WORD = (r"(?:(?:twenty|thirty)[- ])?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|"
+             r"ninth)|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|"
+             r"seventeenth|eighteenth|nineteenth|twentieth|thirtieth")
 _YEAR = r"(?:1[89]\d\d|20\d\d)"
 _HOLIDAY = (r"(?:Christmas(?: Eve| Day)?|Thanksgiving|Easter|New Year's(?: Eve| Day)?|"
             r"Halloween|Valentine's Day|Mother's Day|Father's Day)")
@@ -47,8 +50,8 @@ DATE_PATTERNS: tuple[re.Pattern[str], ...] = (
                rf"(?:,?\s+{_YEAR})?)(?!\w)"),
     re.compile(rf"(?P<d>{_MON},?\s+{_YEAR})\b"),
     re.compile(rf"(?P<d>{_WD},?\s+the\s+{_ORD})\b"),
-    re.compile(rf"\b(?:on|since|until|till|by|before|after|is|was|from|through|starting)\s+the\s+"
-               rf"(?P<d>{_ORD})\b{_NOT_A_DAY_NOUN}"),
+    re.compile(rf"\b(?i:on|since|until|till|by|before|after|is|was|from|through|starting)\s+"
+               rf"the\s+(?P<d>{_ORD}|{_ORD_WORD})\b{_NOT_A_DAY_NOUN}"),
     re.compile(rf"\b{_MONTH_CUE}\s+(?P<d>{_MON_FULL})\b(?!['’]s)"),
     re.compile(rf"(?P<d>{_MON_CLEAR})\b"),
     re.compile(rf"(?P<d>{_HOLIDAY}\s+{_YEAR})\b"),
@@ -68,8 +71,8 @@ def date_candidates(text: str) -> Iterator[Candidate]:
                 start += 4  # guideline: "the" before a day is not part of the date
             yield Candidate(start, end, IdType.DATE, 50)
     for m in _NUMERIC.finditer(text):
-        if _SCORE_CUE.search(text[max(0, m.start() - 20):m.start()]):
-            continue  # "scored 9/30" is a score, not a date
+        if _SCORE_CUE.search(text[max(0, m.start() - 20):m.start()]) or m.group("d") == "24/7":
+            continue  # "scored 9/30" is a score and "24/7" a phrase, not dates
         if _parse_numeric(m.group("d"), 2000) is not None:
             yield Candidate(m.start("d"), m.end("d"), IdType.DATE, 50)
 

@@ -62,7 +62,7 @@ NOT_NAMES = _set("""i i'm i've i'd i'll a an the and but or so if then when what
 where which that this these those there here he she it we they you my his her our their your
 me him us them yes no yeah yep nope okay ok oh um uh hmm well like just really maybe sure
 right thanks thank please sorry hi hey hello bye good great fine not never always sometimes
-email e-mail text texts call ring write look send tell ask see let get go come listen remember
+email e-mail text texts day call ring write look send tell ask see let get go come listen remember
 god jesus christ lord allah buddha bible church mom mum dad mommy daddy grandma grandpa nana
 sir madam doc doctor therapist client counselor counsellor
 freud jung beck rogers skinner pavlov maslow parkinson parkinson's alzheimer alzheimer's crohn

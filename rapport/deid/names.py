@@ -33,6 +33,9 @@ ROLE_LABELS = frozenset({"t", "c", "therapist", "client", "counsellor", "counsel
                          "mother", "father", "parent", "child", "couple"})
 _DETERMINERS = frozenset({"the", "a", "an", "this", "that", "last", "next", "every", "some",
                           "of", "by", "in", "no", "any", "all", "such", "what", "whose"})
+#: Pets have names too, but they identify no one ("my dog Max").
+_PETS = frozenset({"dog", "cat", "puppy", "kitten", "horse", "bird", "parrot", "hamster",
+                   "rabbit", "bunny", "pup", "pet", "fish", "goldfish", "turtle", "snake"})
 _LOWERCASE_CUES = frozenset({"and", "with", "told", "tell", "ask", "asked", "texted", "called",
                              "saw", "see", "met", "meet", "miss", "love", "loves", "hate",
                              "about", "to", "like", "for", "call"})
@@ -108,12 +111,14 @@ def _extend_surname(toks: list[Tok], i: int) -> int:
 def _name_word_in_context(toks: list[Tok], i: int) -> bool:
     """Is the name-word ``toks[i]`` ("Grace", "Will") used as a name here?"""
     tok = toks[i]
-    if not tok.capitalised:
+    if not tok.capitalised or (i > 0 and toks[i - 1].word in _PETS):
         return False
     prev = toks[i - 1].word if i > 0 else ""
     nxt = toks[i + 1].word if i + 1 < len(toks) else ""
     nxt2 = toks[i + 2].word if i + 2 < len(toks) else ""
     if (nxt in SPEECH_VERBS and nxt != "and") or (nxt == "and" and nxt2 in {"i", "me"}):
+        return True
+    if _pair_before_relation(toks, i):
         return True
     if nxt in {"is", "was"} and nxt2 in {"my", "his", "her", "our", "their"}:
         return i + 3 < len(toks) and toks[i + 3].word.rstrip("'s") in RELATIONS
@@ -134,9 +139,10 @@ def person_candidates(text: str, known_names: Iterable[str] = ()) -> Iterator[Ca
         if core in known or (core.lower() in {k.lower() for k, amb in known.items() if not amb}):
             yield Candidate(tok.start, tok.name_end, IdType.PERSON, 45)
             continue
-        if _is_plain_word(tok) or (word in TITLES and tok.capitalised):
+        if _is_plain_word(tok) or (word in TITLES and tok.capitalised) or prev in _PETS:
             continue
-        after_title = prev in TITLES and i > 0 and toks[i - 1].capitalised
+        after_title = (prev in TITLES and i > 0 and toks[i - 1].capitalised
+                       and not toks[i - 1].text.endswith(("'s", "’s")))
         after_relation = prev in RELATIONS and i > 0 and toks[i - 1].end <= tok.start
         named = prev in {"named", "called", "name's"} or (
             prev == "is" and i > 1 and toks[i - 2].word == "name")
@@ -152,11 +158,23 @@ def person_candidates(text: str, known_names: Iterable[str] = ()) -> Iterator[Ca
             yield _span(toks, i, 32)
 
 
+def _pair_before_relation(toks: list[Tok], i: int) -> bool:
+    """ "Lakshmi and Venkat are my in-laws": both capitalised words are names."""
+    words = [t.word for t in toks[i:i + 6]]
+    if len(words) >= 5 and words[1] == "and" and toks[i + 2].capitalised:
+        return words[3] in {"are", "were"} and words[4] in {"my", "his", "her", "our", "their"}
+    if i >= 2 and toks[i - 1].word == "and" and toks[i - 2].capitalised and len(words) >= 3:
+        return words[1] in {"are", "were"} and words[2] in {"my", "his", "her", "our", "their"}
+    return False
+
+
 def _before_speech_verb(toks: list[Tok], i: int) -> bool:
     """ "Sven says ...": an unknown capitalised word before a speech verb is a name."""
     if i + 1 >= len(toks):
         return False
     nxt = toks[i + 1].word
+    if _pair_before_relation(toks, i) and not _is_plain_word(toks[i]):
+        return True
     if toks[i].initial:  # sentence starts are capitalised anyway: "Being told", "Nobody said"
         return (nxt in {"said", "says", "texted", "thinks", "wants", "keeps"}
                 and not toks[i].word.endswith(("ing", "ly", "ed", "one", "body")))

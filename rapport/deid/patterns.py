@@ -30,7 +30,8 @@ HANDLE_CUED = re.compile(
 
 SSN = re.compile(r"(?<![\d-])\d{3}-\d{2}-\d{4}(?![\d-])")
 _ID_CUES = (r"nhs|mrn|medical record|record|chart|patient|member|policy|account|case|"
-            r"claim|licen[cs]e|passport|social security|social|ssn|id|reference|ref")
+            r"claim|licen[cs]e|passport|social security|social|ssn|id|reference|ref|"
+            r"insurance|card|medicaid|medicare|benefits")
 _ID_FILLER = (r"(?:(?i:number|no|num|id|is|was|it's|its|at|the|bank|on|for|they|gave|me|with|"
               r"my|said|reads|says)|[A-Z]{2,5}|[a-z']+)")
 _PHONE_WORDS = re.compile(r"\b(?:call|text|phone|cell|mobile|fax|reach|ring|dial)", re.IGNORECASE)
@@ -59,8 +60,9 @@ _AGE_WORD = (r"(?:ninety(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))
 _AGE_NUM = rf"(?P<n>9\d|1[01]\d|{_AGE_WORD})"
 AGE_BEFORE = re.compile(
     r"\b(?:i'm|i am|she's|he's|she is|he is|they're|they are|was|is|turned|turning|turns|aged?|"
-    r"age of|passed at|died at|passed away at|lived to|lived to be|made it to|reached)\s+"
-    + _AGE_NUM + r"(?![\d%])(?!\s*(?:%|percent|minutes|mins|hours|pounds|lbs|kg|mg|dollars|"
+    r"age of|passed at|died at|passed away at|lived to|lived to be|made it to|reached|at)\s+"
+    + _AGE_NUM + r"(?![\d%]|st|nd|rd|th|s\b|:)"
+    r"(?!\s*(?:%|percent|minutes|mins|hours|pounds|lbs|kg|mg|dollars|"
     r"bucks|times|miles|km|degrees|days|weeks|cents|seconds|people|pages|points))", _I)
 AGE_AFTER = re.compile(_AGE_NUM + r"(?:[- ]years?[- ]old|\s*y/?o\b|th birthday)", _I)
 
@@ -82,11 +84,19 @@ def _url_candidates(text: str) -> Iterator[Candidate]:
             yield Candidate(m.start(), end, IdType.URL, 85)
 
 
+PHONE_LOCAL = re.compile(r"(?<![\d-])\d{3}[-.]\d{4}(?![\d-])")
+_PHONE_CUE = re.compile(
+    r"\b(?:number|call|text|phone|cell|mobile|reach|fax|ring|dial|line)\b[^.?!]{0,25}$", re.I)
+
+
 def _phone_candidates(text: str) -> Iterator[Candidate]:
     for m in PHONE.finditer(text):
         digits = sum(ch.isdigit() for ch in m.group())
         if 10 <= digits <= 15:
             yield Candidate(m.start(), m.end(), IdType.PHONE, 60)
+    for m in PHONE_LOCAL.finditer(text):  # "555-0199": a phone only when talk is of phones
+        if _PHONE_CUE.search(text[max(0, m.start() - 40):m.start()]):
+            yield Candidate(m.start(), m.end(), IdType.PHONE, 59)
 
 
 def _id_candidates(text: str) -> Iterator[Candidate]:

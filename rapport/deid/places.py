@@ -37,7 +37,11 @@ _FACILITY = (r"(?:Hospital|Clinic|Medical Center|Medical Centre|Health Center|He
              r"High School|Primary School|School|Academy|College|University|Mall|Park|Square|"
              r"Church|Cathedral|Mosque|Synagogue|Temple|Center|Centre|Library|Prison|Jail|"
              r"Motel|Hotel|Inn|Airport|Station|Plaza|Heights|Village|County|Hospice|"
-             r"River|Creek|Bay|Beach|Valley|Hills?|Lodge|Shelter|Market)")
+             r"River|Creek|Bay|Beach|Valley|Hills?|Lodge|Shelter|Market|Cemetery|Funeral Home|"
+             r"Stadium|Arena|Zoo|Museum|Gym|Pharmacy|Pub|Tavern|Restaurant|Cafe|Café|Diner|"
+             r"Bakery|Store|Supermarket|Institute|Hall|Apartments|Estates|Manor|Towers|Baptist|"
+             r"Methodist|Lutheran|Presbyterian|Episcopal|Pentecostal|Chapel|Tabernacle|"
+             r"Fellowship|Ministries|Rehab|Recovery Center|Treatment Center|Correctional)")
 FACILITY = re.compile(rf"(?<![\w-])(?:St\.?\s+|Saint\s+)?(?:{_CAP}\s+){{1,3}}{_FACILITY}(?!\w)")
 FACILITY_NUMBERED = re.compile(r"\b(?:Motel|Super|Studio|Days Inn|Station)\s+\d{1,3}\b")
 LAKE = re.compile(rf"\b(?:Lake|Mount|Mt\.|Fort|Port|Lake of the)\s+{_CAP}(?:\s+{_CAP})?")
@@ -91,7 +95,11 @@ _MOTION = frozenset({"moved", "move", "moving", "went", "go", "going", "goes", "
                      "driving", "flew", "fly", "flying", "came", "come", "coming", "back", "trip",
                      "relocated", "commute", "way", "bus", "train", "ran", "walked",
                      "nurse", "work", "works", "worked", "working", "job", "shift", "staying",
-                     "stayed", "live", "lives", "lived", "met", "shopping", "shop", "volunteer"})
+                     "stayed", "live", "lives", "lived", "met", "shopping", "shop", "volunteer",
+                     "bartend", "bartended", "waitress", "waited", "served", "cashier",
+                     "clerk", "intern", "interned", "manager", "bouncer", "cook", "server"})
+#: "at O'Malley's", "at Denny's": a capitalised possessive after "at" names a business.
+_AT_POSSESSIVE = re.compile(r"\b[Aa]t\s+(?P<v>[A-Z][\w'’]*['’]s)(?!\w)")
 
 
 def _cued_places(text: str, ner_places: frozenset[tuple[int, int]]) -> Iterator[Candidate]:
@@ -147,6 +155,8 @@ def place_candidates(text: str, ner_places: frozenset[tuple[int, int]] = frozens
         group = "v" if m.group("v") else "w"
         yield Candidate(m.start(group), m.end(group), IdType.LOCATION, 45)
     yield from _cued_places(text, ner_places)
+    for m in _AT_POSSESSIVE.finditer(text):
+        yield Candidate(m.start("v"), m.end("v"), IdType.LOCATION, 33)
 
 
 def is_reportable_place(phrase: str) -> bool:

@@ -1,0 +1,77 @@
+"""Span-level precision, recall and F1 of ``find_identifiers`` per identifier type.
+
+A gold span is *found* when a predicted span of the same type overlaps it (and *exact* when
+start and end match too); a predicted span is *correct* when it overlaps a gold span of the
+same type. Prints a Markdown table.
+
+    .venv/bin/python benchmarks/deid_eval.py                      # frozen set
+    .venv/bin/python benchmarks/deid_eval.py data/deid/dev.jsonl  # development set
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+from rapport.deid import IdType, Span, find_identifiers_batch
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _overlap(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
+    return a_start < b_end and b_start < a_end
+
+
+def score(rows: list[dict[str, object]]) -> dict[str, Counter[str]]:
+    tallies: dict[str, Counter[str]] = {t.value: Counter() for t in IdType}
+    for row in rows:
+        text = str(row["text"])
+        known = [str(n) for n in row["known_names"]]  # type: ignore[attr-defined]
+        gold: list[dict[str, object]] = row["spans"]  # type: ignore[assignment]
+        pred: list[Span] = find_identifiers_batch([text], known_names=known)[0]
+        for g in gold:
+            t = tallies[str(g["type"])]
+            t["gold"] += 1
+            hits = [p for p in pred if p.type.value == g["type"]
+                    and _overlap(p.start, p.end, int(g["start"]), int(g["end"]))]  # type: ignore[call-overload]
+            t["found"] += bool(hits)
+            t["exact"] += any(p.start == g["start"] and p.end == g["end"] for p in hits)
+        for p in pred:
+            t = tallies[p.type.value]
+            t["pred"] += 1
+            t["correct"] += any(p.type.value == g["type"] and _overlap(
+                p.start, p.end, int(g["start"]), int(g["end"])) for g in gold)  # type: ignore[call-overload]
+    return tallies
+
+
+def _ratio(a: int, b: int) -> str:
+    return f"{a / b:.3f}" if b else "n/a"
+
+
+def table(tallies: dict[str, Counter[str]]) -> str:
+    total: Counter[str] = Counter()
+    lines = ["| type | gold | predicted | recall | precision | F1 | exact-span recall |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    for kind, t in [*tallies.items(), ("ALL", total)]:
+        if kind != "ALL":
+            total.update(t)
+        r = t["found"] / t["gold"] if t["gold"] else 0.0
+        p = t["correct"] / t["pred"] if t["pred"] else 0.0
+        f1 = f"{2 * p * r / (p + r):.3f}" if p + r else "n/a"
+        lines.append(f"| {kind} | {t['gold']} | {t['pred']} | {_ratio(t['found'], t['gold'])} "
+                     f"| {_ratio(t['correct'], t['pred'])} | {f1} "
+                     f"| {_ratio(t['exact'], t['gold'])} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    path = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "data" / "deid" / "eval.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    print(f"{path.name}: {len(rows)} utterances\n")
+    print(table(score(rows)))
+
+
+if __name__ == "__main__":
+    main()
