@@ -1,0 +1,51 @@
+"""End to end: the relationship codes appear in ``rapport code`` and, with evidence, in
+``rapport analyze``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+from typer.testing import CliRunner
+
+from rapport.cli import build_app
+from rapport.coding.relationship.codes import ALL_CODES
+
+SESSION = """Therapist: What would you like to focus on today?
+Client: Dunno. Whatever.
+Therapist: That's okay. It's entirely up to you what we talk about.
+Client: Honestly, this is a waste of time. You never listen.
+Therapist: Thank you for telling me. I'd like to hear what I've been getting wrong.
+Client: I just feel so ashamed all the time.
+"""
+
+
+def test_codes_in_the_table_and_evidence_in_the_analysis(tmp_path: Path) -> None:
+    transcript = tmp_path / "week5.txt"
+    transcript.write_text(SESSION, encoding="utf-8")
+    runner, app = CliRunner(), build_app()
+
+    table_path = tmp_path / "codes.csv"
+    result = runner.invoke(app, ["code", str(transcript), "--out", str(table_path)])
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(table_path)
+    for code in ALL_CODES:
+        assert {f"code_{code}", f"code_{code}_confidence"} <= set(table.columns)
+    assert table["code_withdrawal"].tolist()[1] == 1
+    assert table["code_emphasize_autonomy"].tolist()[2] == 1
+    # a client code is empty on therapist turns, and the reverse
+    assert pd.isna(table["code_withdrawal"][0])
+    assert pd.isna(table["code_affirmation"][1])
+
+    doc_path = tmp_path / "report.json"
+    result = runner.invoke(app, ["analyze", str(transcript), "--json", str(doc_path),
+                                 "--quiet"])
+    assert result.exit_code == 0, result.output
+    turns = json.loads(doc_path.read_text(encoding="utf-8"))["turns"]
+    confrontation = turns[3]["codes"]["confrontation"]
+    assert confrontation["value"] is True
+    assert any("waste of time" in e or "never listen" in e
+               for e in confrontation["evidence"])
+    assert turns[5]["codes"]["emotional_disclosure"]["value"] is True
+    assert turns[5]["codes"]["emotional_disclosure"]["source"] == "relationship@1.0"
