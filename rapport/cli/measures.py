@@ -362,6 +362,46 @@ def fhir_command(
                "(R4B structure checked, not profile conformance)", err=True)
 
 
+DEMO_HELP = """Add the made-up demo clients (recovery, not on track, safety flag, rupture and
+repair) with their sessions and questionnaires to the record, as the acting therapist.
+
+Example:
+
+  rapport measures demo --as tom
+  rapport progress demo-rupture --as tom
+"""
+
+
+def seed_demo(tx: Tx) -> int:
+    """Store the demo clients, sessions and responses in ``tx``; returns responses stored."""
+    from rapport.measures.catalog import get_instrument
+    from rapport.measures.demo import demo_records, demo_sessions
+    from rapport.measures.scoring import score
+    from rapport.store.clients import add_client
+    from rapport.store.sessions import Attendance, SessionRecord, add_session
+
+    sessions = demo_sessions()
+    for client in sorted({s.client for s in sessions}):
+        add_client(tx, client)
+    for row in sessions:
+        add_session(tx, row.client, SessionRecord(number=row.number, date=row.date,
+                                                  attendance=Attendance(row.attendance)))
+    records = demo_records()
+    for record in records:
+        instrument = get_instrument(record.instrument)
+        store_response(tx, record.client, instrument, score(instrument, record.answers),
+                       session=record.session)
+    return len(records)
+
+
+def demo_command(as_user: AsUserOpt = None) -> None:
+    from rapport.cli.db import record_tx
+
+    with record_tx(as_user) as tx:
+        stored = seed_demo(tx)
+    typer.echo(f"stored {stored} demo questionnaires; try: rapport progress demo-rupture")
+
+
 def register(app: typer.Typer) -> None:
     group = typer.Typer(help=HELP, no_args_is_help=True, rich_markup_mode=None)
     group.command("list", help=LIST_HELP)(list_command)
@@ -369,5 +409,6 @@ def register(app: typer.Typer) -> None:
     group.command("score", help=SCORE_HELP)(score_command)
     group.command("record", help=RECORD_HELP)(record_command)
     group.command("fhir", help=FHIR_HELP)(fhir_command)
+    group.command("demo", help=DEMO_HELP)(demo_command)
     app.add_typer(group, name="measures")
     app.command("progress", help=PROGRESS_HELP)(progress_command)

@@ -7,8 +7,8 @@
 * ``demo-safety``: PHQ-9 item 9 answered 1 at session 3 (urgent safety flag).
 * ``demo-rupture``: session check-in 44, 45, 44, 45, then 33 (rupture), then 45 (repair).
 
-Used by the tests and the docs, and meant for the demo database once the record can hold
-questionnaire responses: :func:`demo_records` gives plain rows to store.
+Used by the tests and the docs; ``rapport measures demo`` stores them in the record
+(:func:`demo_sessions` and :func:`demo_records` give the plain rows).
 """
 
 from __future__ import annotations
@@ -21,6 +21,13 @@ from rapport.measures.catalog import get_instrument
 from rapport.measures.scoring import score
 
 _START = dt.date(2026, 1, 6)
+
+
+class DemoSession(NamedTuple):
+    client: str
+    number: int
+    date: dt.date
+    attendance: str  # the record's words: attended, cancelled, no-show
 
 
 class DemoRecord(NamedTuple):
@@ -68,6 +75,16 @@ def demo_records() -> list[DemoRecord]:
                 rows.append(DemoRecord(client, instrument_id, number,
                                        _START + dt.timedelta(weeks=number - 1),
                                        _spread(instrument_id, total, fixed=fixed)))
+    return rows
+
+
+def demo_sessions() -> list[DemoSession]:
+    """The sessions the demo records belong to, plus a no-show and a cancellation."""
+    seen = sorted({(r.client, r.session, r.date) for r in demo_records()})
+    rows = [DemoSession(client, number, date, "attended") for client, number, date in seen]
+    rows.append(DemoSession("demo-rupture", 8, _START + dt.timedelta(weeks=7), "no-show"))
+    rows.append(DemoSession("demo-not-on-track", 7, _START + dt.timedelta(weeks=6),
+                            "cancelled"))
     return rows
 
 

@@ -10,11 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from rapport.cli import build_app
-from rapport.cli.measures import store_response
-from rapport.measures import get_instrument, score
+from rapport.measures import get_instrument
 from rapport.measures.demo import demo_records
 from rapport.store.analyses import store_analysis
-from rapport.store.clients import add_client
 from rapport.store.consents import ConsentKind, add_consent
 from rapport.store.database import Store
 from rapport.store.permissions import UserRole
@@ -38,32 +36,14 @@ def _answers(values: dict[str, float | None]) -> str:
 
 @pytest.fixture
 def demo(record: Store) -> Store:
-    """The demo clients with weekly sessions; demo-rupture also has a no-show."""
-    rows = demo_records()
+    """A therapist and the demo clients, stored by `rapport measures demo`."""
     with record.transaction(None) as tx:
         add_user(tx, "ada", UserRole.ADMIN)
     with record.transaction("ada") as tx:
         add_user(tx, THERAPIST, UserRole.THERAPIST)
-    with record.transaction(THERAPIST) as tx:
-        for client in sorted({r.client for r in rows}):
-            add_client(tx, client)
-            dates = sorted({(r.session, r.date) for r in rows if r.client == client})
-            for number, date in dates:
-                add_session(tx, client, SessionRecord(number=number, date=date))
-        add_session(tx, "demo-rupture", SessionRecord(
-            number=8, date=dt.date(2026, 3, 10), attendance="no-show"))  # type: ignore[arg-type]
-    # Seeded through the same function `measures record` uses, in one transaction (fast);
-    # the first row goes through the command itself, as does a file in a later test.
-    with record.transaction(THERAPIST) as tx:
-        for row in rows[1:]:
-            instrument = get_instrument(row.instrument)
-            store_response(tx, row.client, instrument, score(instrument, row.answers),
-                           session=row.session)
-    first = rows[0]
-    result = cli("measures", "record", first.client, first.instrument, "--session",
-                 str(first.session), "--answers", _answers(first.answers), "--as", THERAPIST)
+    result = cli("measures", "demo", "--as", THERAPIST)
     assert result.exit_code == 0, result.output
-    assert f"recorded PHQ-9 for client {first.client}, session 1" in result.stdout
+    assert f"stored {len(demo_records())} demo questionnaires" in result.stdout
     return record
 
 
@@ -154,8 +134,16 @@ def test_style_consistency_and_recording_from_a_file(demo: Store, tmp_path: Path
     with demo.transaction(THERAPIST) as tx:
         stored = list_responses(tx, "demo-safety", instrument_id="phq9")
     assert [(r.session_number, r.scores["total"]) for r in stored][-1] == (5, 8)
+    with demo.transaction(THERAPIST) as tx:
+        add_session(tx, "demo-safety", SessionRecord(number=6, date=dt.date(2026, 2, 10)))
+    answers = _answers(dict.fromkeys(get_instrument("phq9").item_ids, 2.0))
+    result = cli("measures", "record", "demo-safety", "phq9", "-s", "6", "-a", answers,
+                 "--as", THERAPIST)
+    assert result.exit_code == 0, result.output
+    assert "recorded PHQ-9 for client demo-safety, session 6" in result.stdout
+    assert result.stdout.startswith("!! SAFETY")  # item 9 = 2
 
-    # FHIR export of everything recorded for the client (PHQ-9 sessions 1-4 and 5)
+    # FHIR export of everything recorded for the client (PHQ-9 sessions 1-6)
     out = tmp_path / "fhir" / "demo-safety.json"
     result = cli("measures", "fhir", "demo-safety", "--out", str(out), "--as", THERAPIST)
     assert result.exit_code == 0, result.output
@@ -163,5 +151,14 @@ def test_style_consistency_and_recording_from_a_file(demo: Store, tmp_path: Path
 
     bundle = Bundle.model_validate_json(out.read_text(encoding="utf-8"))
     kinds = [entry.resource.get_resource_type() for entry in bundle.entry or []]
-    assert kinds.count("QuestionnaireResponse") == kinds.count("Observation") == 5
+    assert kinds.count("QuestionnaireResponse") == kinds.count("Observation") == 6
     assert "structure checked, not profile conformance" in result.stderr
+
+
+def test_demo_twice_changes_nothing(demo: Store) -> None:
+    with demo.transaction(THERAPIST) as tx:
+        before = len(list_responses(tx, "demo-recovery"))
+    again = cli("measures", "demo", "--as", THERAPIST)
+    assert again.exit_code == 2 and "demo-" in again.stderr
+    with demo.transaction(THERAPIST) as tx:
+        assert len(list_responses(tx, "demo-recovery")) == before
