@@ -9,8 +9,8 @@ out-of-fold ROC AUC is printed. Where the codes come from (``--codes``):
   **nested** inside the outer folds: codes of a test transcript come from a coder trained
   on the other folds only, and the codes of training transcripts from inner folds that
   also exclude the test fold, so no transcript's labels leak into its own codes.
-- ``oof``: ``rapport.coding.utterance.out_of_fold_predictions`` (the project's coder),
-  when that function exists.
+- ``oof``: ``rapport.coding.utterance.evaluation.out_of_fold_predictions("fast")`` (the
+  project's utterance coder, cross-validated by video).
 - ``human``: AnnoMI's human labels: an upper bound, not a model figure.
 
 Run: ``.venv/bin/python benchmarks/profile_auc.py --codes tfidf --codes human``
@@ -171,6 +171,16 @@ def nested_tfidf(frame: pd.DataFrame, tids: np.ndarray, y: np.ndarray, groups: n
     return fold_features
 
 
+def project_oof_codes(frame: pd.DataFrame) -> pd.DataFrame:
+    """The project coder's out-of-fold codes (``rapport.coding.utterance.evaluation``),
+    aligned with ``frame``: every utterance coded by a model that never saw its video."""
+    from rapport.coding.utterance.evaluation import out_of_fold_predictions
+
+    oof = out_of_fold_predictions("fast").set_index(["transcript_id", "utterance_id"])
+    keys = pd.MultiIndex.from_frame(frame[["transcript_id", "utterance_id"]])
+    return oof.reindex(keys)[list(FAMILIES)].set_axis(frame.index)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--codes", action="append", choices=("tfidf", "oof", "human"))
@@ -198,17 +208,9 @@ def main() -> None:
                 aucs.append(classify(pd.DataFrame(), y, groups, seed,
                                      nested_tfidf(frame, tids, y, groups, seed)))
             else:
-                try:
-                    from rapport.coding.utterance import (  # type: ignore[attr-defined]
-                        out_of_fold_predictions,
-                    )
-                except ImportError:
-                    print("oof      rapport.coding.utterance.out_of_fold_predictions is not "
-                          "available yet")
-                    break
-                codes = out_of_fold_predictions(frame)
-                x = features(sessions_with_codes(frame, codes)).reindex(tids)
-                aucs.append(classify(x, y, groups, seed))
+                if seed == 0:
+                    x = features(sessions_with_codes(frame, project_oof_codes(frame)))
+                aucs.append(classify(x.reindex(tids), y, groups, seed))
         if aucs:
             note = {"human": "human labels: upper bound, not a model figure",
                     "tfidf": "nested out-of-fold TF-IDF coder", "oof": "project coder, OOF"}
