@@ -55,6 +55,8 @@ DATE_PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(rf"\b{_MONTH_CUE}\s+(?P<d>{_MON_FULL})\b(?!['’]s)"),
     re.compile(rf"(?P<d>{_MON_CLEAR})\b"),
     re.compile(rf"(?P<d>{_HOLIDAY}\s+{_YEAR})\b"),
+    # Speech recognisers often write months in lowercase: "march 14th" (with a day only).
+    re.compile(rf"\b(?P<d>(?i:{_MON_FULL})\s+{_ORD}(?:,?\s+{_YEAR})?)\b"),
 )
 _NUMERIC = re.compile(r"(?<![\d/.:-])(?P<d>\d{1,2}/\d{1,2}(?:/(?:\d{4}|\d{2}))?"
                       r"|\d{4}-\d{1,2}-\d{1,2}"
@@ -123,19 +125,20 @@ def _shift_numeric(text: str, offset: int, ref_year: int) -> str | None:
 
 
 _ABBR_ALT = "|".join(sorted(_ABBR, key=len, reverse=True))
-_MONTH_TOKEN = re.compile(rf"\b({'|'.join(MONTHS)}|{_ABBR_ALT})\b")
+_MONTH_TOKEN = re.compile(rf"\b({'|'.join(MONTHS)}|{_ABBR_ALT})\b", re.IGNORECASE)
 _DAY_TOKEN = re.compile(r"(?<!\d)(\d{1,2})(st|nd|rd|th)?(?!\d)")
 
 
 def _month_number(token: str) -> int:
+    token = token.title()
     return MONTHS.index(token) + 1 if token in MONTHS else _ABBR[token]
 
 
 def _month_name(month: int, like: str) -> str:
     full = MONTHS[month - 1]
-    if like in MONTHS:
-        return full
-    return "Sept" if like == "Sept" and month == 9 else full[:3]
+    if like.title() not in MONTHS:
+        full = "Sept" if like.title() == "Sept" and month == 9 else full[:3]
+    return full.lower() if like.islower() else full
 
 
 def shift_date_text(text: str, offset: int, ref_year: int = 2000) -> str | None:

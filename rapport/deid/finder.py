@@ -52,7 +52,15 @@ def _results(raw: Iterable[object]) -> list[tuple[int, int, str]]:
     return [(r.start, r.end, r.entity_type) for r in raw]  # type: ignore[attr-defined]
 
 
-_ENTITIES = ["PERSON", "LOCATION", "PHONE_NUMBER", "EMAIL_ADDRESS"]
+def _entities(text: str) -> list[str]:
+    """Presidio entities worth asking for: its phone and email checks are slow, so they run
+    only on texts that could hold one."""
+    wanted = ["PERSON", "LOCATION"]
+    if sum(ch.isdigit() for ch in text) >= 7:
+        wanted.append("PHONE_NUMBER")
+    if "@" in text:
+        wanted.append("EMAIL_ADDRESS")
+    return wanted
 
 
 def find_identifiers(text: str, *, known_names: Sequence[str] = ()) -> list[Span]:
@@ -63,7 +71,7 @@ def find_identifiers(text: str, *, known_names: Sequence[str] = ()) -> list[Span
     """
     if not text.strip():
         return []
-    raw = analyzer().analyze(text=text, language="en", entities=_ENTITIES)
+    raw = analyzer().analyze(text=text, language="en", entities=_entities(text))
     return _combine(text, _results(raw), known_names)
 
 
@@ -75,7 +83,7 @@ def find_identifiers_batch(texts: Sequence[str], *, known_names: Sequence[str] =
     todo = [i for i, t in enumerate(texts) if t.strip()]
     artifacts = engine.nlp_engine.process_batch([texts[i] for i in todo], language="en")
     for i, (_, nlp_artifacts) in zip(todo, artifacts, strict=True):
-        raw = engine.analyze(text=texts[i], language="en", entities=_ENTITIES,
+        raw = engine.analyze(text=texts[i], language="en", entities=_entities(texts[i]),
                              nlp_artifacts=nlp_artifacts)
         found[i] = _combine(texts[i], _results(raw), known_names)
     return found

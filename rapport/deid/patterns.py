@@ -89,7 +89,13 @@ _PHONE_CUE = re.compile(
     r"\b(?:number|call|text|phone|cell|mobile|reach|fax|ring|dial|line)\b[^.?!]{0,25}$", re.I)
 
 
+_DIGIT_WORD = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)"
+#: A number read out digit by digit, as speech recognisers write it.
+PHONE_SPOKEN = re.compile(rf"\b{_DIGIT_WORD}(?:[\s,-]+{_DIGIT_WORD}){{6,14}}\b", re.IGNORECASE)
+
+
 def _phone_candidates(text: str) -> Iterator[Candidate]:
+    yield from _cands(PHONE_SPOKEN, text, IdType.PHONE, 60)
     for m in PHONE.finditer(text):
         digits = sum(ch.isdigit() for ch in m.group())
         if 10 <= digits <= 15:

@@ -90,7 +90,10 @@ def _is_plain(phrase: str) -> bool:
     return bool(words) and (words[0] in NOT_NAMES or words[0] in TITLES)
 
 
-_WEAK_CUES = frozenset({"to", "and", "at", "between", "towards", "toward"})
+_WEAK_CUES = frozenset({"to", "and", "between", "towards", "toward"})
+#: "unit 12", "apartment 4C", "my apartment is 4C": the flat is part of an address.
+UNIT = re.compile(r"\b(?i:unit|apt\.?|apartment|flat|suite)(?:\s+(?:number|no\.?|is))*\s+#?"
+                  r"(?P<v>\d{1,4}[A-Za-z]?|[A-Z]\d{0,3})\b")
 _MOTION = frozenset({"moved", "move", "moving", "went", "go", "going", "goes", "drove", "drive",
                      "driving", "flew", "fly", "flying", "came", "come", "coming", "back", "trip",
                      "relocated", "commute", "way", "bus", "train", "ran", "walked",
@@ -155,6 +158,7 @@ def place_candidates(text: str, ner_places: frozenset[tuple[int, int]] = frozens
         group = "v" if m.group("v") else "w"
         yield Candidate(m.start(group), m.end(group), IdType.LOCATION, 45)
     yield from _cued_places(text, ner_places)
+    yield from _cands(UNIT, text, 41, "v")
     for m in _AT_POSSESSIVE.finditer(text):
         yield Candidate(m.start("v"), m.end("v"), IdType.LOCATION, 33)
 
