@@ -64,3 +64,34 @@ def test_k10_either_scores_or_rejects_clearly(values: list[float | None]) -> Non
         return
     missing = sum(v is None for v in values)
     assert (result.total is None) == (missing > 1)
+
+
+@given(st.text(max_size=60))
+def test_answer_text_parses_or_rejects_clearly(text: str) -> None:
+    from rapport.errors import RapportInputError
+    from rapport.measures.answers import parse_answer_text
+
+    phq2 = get_instrument("phq2")
+    try:
+        answers = parse_answer_text(phq2, text)
+    except RapportInputError as err:
+        assert err.fix
+        return
+    assert set(answers) == set(phq2.item_ids)
+
+
+@given(st.binary(max_size=200), st.sampled_from([".json", ".csv"]))
+def test_answer_files_parse_or_reject_clearly(data: bytes, suffix: str) -> None:
+    import tempfile
+    from pathlib import Path
+
+    from rapport.errors import RapportInputError
+    from rapport.measures.answers import read_answers_file
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"answers{suffix}"
+        path.write_bytes(data)
+        try:
+            read_answers_file(get_instrument("gad2"), path)
+        except RapportInputError as err:
+            assert err.fix
