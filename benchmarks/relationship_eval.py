@@ -40,7 +40,7 @@ def speed(n_turns: int = 2000) -> tuple[float, float]:
 
 
 if __name__ == "__main__":
-    evaluate_cli()
+    print(evaluate_cli("all", None))
     wall, cpu = speed()
     print(f"\nspeed (2000 turns, one process, 1 BLAS thread): {wall:,.0f} utterances per "
           f"wall-clock second, {cpu:,.0f} per CPU second; load average {os.getloadavg()[0]:.1f}")

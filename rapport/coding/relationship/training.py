@@ -1,5 +1,6 @@
 """Train the relationship model on ``data/relationship/train.jsonl`` and ship it.
 
+    rapport train relationship [--out DIR]
     python -m rapport.coding.relationship.training [--c 1 4 16] [--out DIR]
 
 Picks the regularisation ``c`` by macro-F1 of out-of-fold predictions on the training
@@ -16,11 +17,7 @@ from pathlib import Path
 from rapport.coding.relationship.data import TRAIN_FILE, file_sha256, load_examples
 from rapport.coding.relationship.model import RelationshipModel
 from rapport.coding.relationship.persist import MODEL_DIR, save_model
-
-
-def write_line(line: str) -> None:
-    # these are command-line entry points: the table is their output
-    sys.stdout.write(line + "\n")
+from rapport.errors import RapportInputError
 
 
 def macro_f1(metrics: dict[str, dict[str, float]]) -> float:
@@ -46,35 +43,40 @@ def train(data: Path = TRAIN_FILE, *, c_grid: Sequence[float] = (1.0, 4.0, 16.0)
 
 
 def format_table(metrics: dict[str, dict[str, float]]) -> str:
-    """A plain-text table of per-code precision, recall, F1 and support, with macro-F1."""
-    lines = [f"{'code':28} {'prec':>6} {'rec':>6} {'F1':>6} {'n':>5}"]
+    """A markdown table of per-code precision, recall, F1 and support, with macro-F1."""
+    lines = ["| code | precision | recall | F1 | positives |", "|---|---|---|---|---|"]
     for code, m in metrics.items():
-        lines.append(f"{code:28} {m['precision']:6.3f} {m['recall']:6.3f} {m['f1']:6.3f} "
-                     f"{int(m['support']):5d}")
-    lines.append(f"{'macro-F1':28} {'':6} {'':6} {macro_f1(metrics):6.3f}")
+        lines.append(f"| {code} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} "
+                     f"| {int(m['support'])} |")
+    lines.append(f"| **macro-F1** | | | **{macro_f1(metrics):.3f}** | |")
     return "\n".join(lines)
 
 
-def train_cli(*, data: Path = TRAIN_FILE, out: Path = MODEL_DIR,
-              c_grid: Sequence[float] = (1.0, 4.0, 16.0)) -> RelationshipModel:
-    """Train, print the cross-validated table, save the model; used by ``rapport train``."""
+def train_cli(preset: str = "all", out_dir: Path | None = None, *, data: Path = TRAIN_FILE,
+              c_grid: Sequence[float] = (1.0, 4.0, 16.0)) -> str:
+    """Train, save, and return the cross-validated report; the ``rapport train`` task.
+
+    Both presets share this one model, so ``preset`` only has to be a known name.
+    """
+    if preset not in ("fast", "accurate", "all"):
+        raise RapportInputError(f"unknown preset {preset!r}", fix="use fast, accurate or all")
     model, scores = train(data, c_grid=c_grid)
-    for c, score in scores.items():
-        write_line(f"c={c:g}: cross-validated macro-F1 {score:.3f}")
-    write_line(f"chosen c={model.c:g}; 5-fold out-of-fold metrics on {data.name}:")
-    write_line(format_table(model.cv_metrics_))
-    path = save_model(model, out, data_sha256=file_sha256(data))
-    write_line(f"saved {path}")
-    return model
+    lines = [f"c={c:g}: cross-validated macro-F1 {score:.3f}" for c, score in scores.items()]
+    lines.append(f"chosen c={model.c:g}; {model.cv_folds}-fold out-of-fold metrics on "
+                 f"{data.name}:")
+    lines.append(format_table(model.cv_metrics_))
+    path = save_model(model, out_dir or MODEL_DIR, data_sha256=file_sha256(data))
+    lines.append(f"saved {path}")
+    return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=TRAIN_FILE)
-    parser.add_argument("--out", type=Path, default=MODEL_DIR)
+    parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--c", type=float, nargs="+", default=[1.0, 4.0, 16.0])
     args = parser.parse_args(argv)
-    train_cli(data=args.data, out=args.out, c_grid=args.c)
+    sys.stdout.write(train_cli("all", args.out, data=args.data, c_grid=args.c) + "\n")
     return 0
 
 
