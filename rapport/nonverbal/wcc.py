@@ -135,30 +135,91 @@ def _cell_r(x: np.ndarray, y: np.ndarray) -> float:
     return float(np.clip(np.corrcoef(xs, ys)[0, 1], -1.0, 1.0))
 
 
+def _window_exact(xw: np.ndarray, yw: np.ndarray, win: int, lag: int) -> np.ndarray:
+    """One window's row, computed directly (two-pass; the reference for the fast path)."""
+    row = np.full(2 * lag + 1, np.nan)
+    if np.isnan(xw).any() or np.isnan(yw).any():
+        for j, shift in enumerate(range(-lag, lag + 1)):
+            if shift >= 0:
+                row[j] = _cell_r(xw[:win], yw[shift:shift + win])
+            else:
+                row[j] = _cell_r(xw[-shift:-shift + win], yw[:win])
+        return row
+    row[lag:] = _rowwise_r(sliding_window_view(yw, win)[: lag + 1], xw[:win])  # s2 later
+    if lag:
+        row[:lag] = _rowwise_r(sliding_window_view(xw, win)[1: lag + 1], yw[:win])[::-1]
+    return row
+
+
+def _window_sums(v: np.ndarray, win: int, inc: int, n_win: int) -> np.ndarray:
+    """Sums of ``v[..., w*inc : w*inc + win]`` for every window, along the last axis.
+
+    Sums blocks of ``gcd(win, inc)`` samples first (a reshape, no Python loop), then adds
+    ``win/gcd`` consecutive blocks: cheaper and more accurate than one long running sum.
+    """
+    g = math.gcd(win, inc)
+    nb = (n_win - 1) * inc // g + win // g
+    blocks = v[..., : nb * g].reshape(*v.shape[:-1], nb, g).sum(axis=-1)
+    run = np.concatenate((np.zeros((*v.shape[:-1], 1)), np.cumsum(blocks, axis=-1)), axis=-1)
+    first = np.arange(n_win) * (inc // g)
+    return np.asarray(run[..., first + win // g] - run[..., first])
+
+
+def _running_sums_r(x: np.ndarray, y: np.ndarray, win: int, lag: int, inc: int,
+                    n_win: int) -> tuple[np.ndarray, np.ndarray]:
+    """Pearson r of every window and lag from window sums of products, all lags at once
+    (what makes 200 surrogates cheap). Also returns the cells whose sums are
+    ill-conditioned (a nearly still stretch, or |r| ~ 1), to be recomputed exactly."""
+    n = len(x)
+    m = n - lag  # every window (win samples, shifted by up to lag) fits in [0, n)
+    sx, sxx = _window_sums(x[:m], win, inc, n_win), _window_sums(x[:m] ** 2, win, inc, n_win)
+    # lagged copies: shifted[k] = v[k : k + m]
+    ys = sliding_window_view(y, m)[: lag + 1]
+    xs = sliding_window_view(x, m)[: lag + 1]
+    sy = _window_sums(ys, win, inc, n_win)           # (lag+1, n_win): y shifted by k
+    syy = _window_sums(ys * ys, win, inc, n_win)
+    sxk = _window_sums(xs, win, inc, n_win)          # x shifted by k
+    sxxk = _window_sums(xs * xs, win, inc, n_win)
+    pos = _window_sums(ys * x[:m], win, inc, n_win)  # x[t] * y[t + k]
+    neg = _window_sums(xs * y[:m], win, inc, n_win)  # x[t + k] * y[t]
+    # columns -lag..-1 use x shifted (negative lags), 0..lag use y shifted
+    sxy = np.concatenate((neg[1:][::-1], pos)).T
+    sx_all = np.concatenate((sxk[1:][::-1], np.broadcast_to(sx, (lag + 1, n_win)))).T
+    sxx_all = np.concatenate((sxxk[1:][::-1], np.broadcast_to(sxx, (lag + 1, n_win)))).T
+    y0, yy0 = sy[0], syy[0]
+    sy_all = np.concatenate((np.broadcast_to(y0, (lag, n_win)), sy)).T
+    syy_all = np.concatenate((np.broadcast_to(yy0, (lag, n_win)), syy)).T
+    vx = sxx_all - sx_all * sx_all / win
+    vy = syy_all - sy_all * sy_all / win
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r = (sxy - sx_all * sy_all / win) / np.sqrt(vx * vy)
+    # a window whose own variance is under 1 % of the series' can lose digits to rounding
+    unsafe = ((vx <= 0.01 * win * float(x @ x) / n) | (vy <= 0.01 * win * float(y @ y) / n)
+              | ~(np.abs(r) < 1 - 1e-6))
+    return np.asarray(r), np.asarray(unsafe)
+
+
 def wcc_matrix(s1: np.ndarray, s2: np.ndarray, win: int, lag: int, inc: int,
                n_win: int) -> np.ndarray:
     """Raw Pearson r for every window and lag (columns -lag..+lag)."""
-    out = np.full((n_win, 2 * lag + 1), np.nan)
     span = win + lag
+    starts = np.arange(n_win) * inc
+    missing_x = np.concatenate(([0], np.cumsum(np.isnan(s1))))
+    missing_y = np.concatenate(([0], np.cumsum(np.isnan(s2))))
+    miss_x = missing_x[starts + span] - missing_x[starts]
+    miss_y = missing_y[starts + span] - missing_y[starts]
+    # centre on the whole series (keeps running sums small); missing samples -> 0 only
+    # matters for windows that contain them, and those are recomputed below
+    x = np.nan_to_num(s1 - np.nanmean(s1)) if not np.isnan(s1).all() else np.zeros(len(s1))
+    y = np.nan_to_num(s2 - np.nanmean(s2)) if not np.isnan(s2).all() else np.zeros(len(s2))
+    out, unsafe = _running_sums_r(x, y, win, lag, inc, n_win)
     for w in range(n_win):
-        a = w * inc
-        xw, yw = s1[a:a + span], s2[a:a + span]
-        nan_x, nan_y = np.isnan(xw), np.isnan(yw)
-        if nan_x.mean() > 0.5 or nan_y.mean() > 0.5:
-            continue
-        if nan_x.any() or nan_y.any():
-            for j, shift in enumerate(range(-lag, lag + 1)):
-                if shift >= 0:
-                    out[w, j] = _cell_r(xw[:win], yw[shift:shift + win])
-                else:
-                    out[w, j] = _cell_r(xw[-shift:-shift + win], yw[:win])
-            continue
-        pos = sliding_window_view(yw, win)[: lag + 1]        # s2 shifted by 0..lag
-        out[w, lag:] = _rowwise_r(pos, xw[:win])
-        if lag:
-            neg = sliding_window_view(xw, win)[1: lag + 1]   # s1 shifted by 1..lag
-            out[w, :lag] = _rowwise_r(neg, yw[:win])[::-1]
-    return out
+        if miss_x[w] > span / 2 or miss_y[w] > span / 2:
+            out[w] = np.nan
+        elif miss_x[w] or miss_y[w] or unsafe[w].any():
+            a = w * inc
+            out[w] = _window_exact(s1[a:a + span], s2[a:a + span], win, lag)
+    return np.asarray(np.clip(out, -1.0, 1.0))
 
 
 def transform(r: np.ndarray, *, r2z: bool, absval: bool) -> np.ndarray:

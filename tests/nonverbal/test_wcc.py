@@ -131,3 +131,17 @@ def test_too_short_a_series_is_an_input_error() -> None:
         wcc(np.zeros(50), np.zeros(50), sr=1, lag_s=5, win_s=60, inc_s=10)
     with pytest.raises(RapportInputError, match="differ in length"):
         wcc(np.zeros(50), np.zeros(60), sr=1, lag_s=1, win_s=10, inc_s=5)
+
+
+def test_running_sums_agree_with_the_reference_where_they_are_trusted() -> None:
+    from rapport.nonverbal.wcc import _running_sums_r
+
+    x, y = _series(7, 500)
+    y[100:200] = 3.0  # the therapist sits still for 100 samples
+    x, y = x - x.mean(), y - y.mean()
+    n_win = window_params(500, 1, 8, 50, 20)[3]
+    fast, unsafe = _running_sums_r(x, y, 50, 8, 20, n_win)
+    slow = np.array(reference_wcc(x.tolist(), y.tolist(), 50, 8, 20))
+    assert unsafe.mean() < 0.2  # the fast path does most of the work
+    np.testing.assert_allclose(fast[~unsafe], slow[~unsafe], atol=1e-9)
+    assert unsafe[5:8].any(axis=1).all()  # windows starting at 100, 120, 140 are still
