@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from rapport.errors import RapportInputError
 from rapport.store.models import Supervision, User
-from rapport.store.permissions import UserRole, require_role
+from rapport.store.permissions import Actor, UserRole, require_role
 from rapport.store.tx import Tx
 
 _USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,63}$")
@@ -108,6 +108,19 @@ def set_password(tx: Tx, username: str, password: str) -> None:
     user = _get(tx, username)
     user.password_hash = hash_password(password)
     tx.audit("update", "user", detail=f"password of {username}")
+
+
+def check_login(tx: Tx, username: str, password: str) -> Actor | None:
+    """The user if ``password`` is theirs and they are active, else None (for the web app).
+
+    Both outcomes are audited; a wrong name and a wrong password look the same.
+    """
+    user = tx.db.scalar(sa.select(User).where(User.username == username, User.active))
+    ok = bool(user and user.password_hash and verify_password(user.password_hash, password))
+    tx.audit("login" if ok else "login-failed", "user", detail=f"user={username[:64]}")
+    if not ok or user is None:
+        return None
+    return Actor(id=user.id, username=user.username, role=UserRole(user.role))
 
 
 def link_supervision(tx: Tx, supervisor: str, supervisee: str, *,

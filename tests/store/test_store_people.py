@@ -12,7 +12,7 @@ from rapport.store.consents import ConsentKind, add_consent
 from rapport.store.database import Store
 from rapport.store.permissions import UserRole
 from rapport.store.sessions import SessionRecord, add_session, list_sessions
-from rapport.store.users import add_user, link_supervision, list_users
+from rapport.store.users import add_user, check_login, link_supervision, list_users
 
 
 def _client(store: Store, people: People, code: str = "C-001", *,
@@ -37,6 +37,11 @@ def test_first_admin_bootstraps_then_only_admins_add_users(store: Store) -> None
     assert err.value.code == "forbidden"
     with store.transaction("ada") as tx:
         assert [u.username for u in list_users(tx)] == ["ada", "tom"]
+    with store.transaction(None, interface="web") as tx:
+        actor = check_login(tx, "tom", "correct horse")
+        assert actor is not None and actor.role is UserRole.THERAPIST
+        assert check_login(tx, "tom", "wrong") is None
+        assert check_login(tx, "ada", "") is None  # no password set: no web login
 
 
 def test_unknown_user_is_refused(store: Store, people: People) -> None:
