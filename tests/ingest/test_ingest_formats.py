@@ -136,6 +136,11 @@ def test_generic_csv_without_session_id_uses_the_file_name() -> None:
     assert [s.id for s in result.sessions] == ["intake"]
 
 
+def test_sessions_without_their_own_id_are_numbered_after_the_file() -> None:
+    text = "session_id,speaker,text\n,T,Hi.\n,C,Hello.\nb,T,Hey.\nb,C,Hi.\n"
+    assert [s.id for s in parse(text, name="group.csv").sessions] == ["group-1", "b"]
+
+
 def test_annomi_transcripts_become_sessions_with_metadata() -> None:
     path = FIXTURES / "annomi_two_transcripts.csv"
     result = load_sessions(path)
