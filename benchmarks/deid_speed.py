@@ -9,6 +9,7 @@ turns, after one warm-up session (the spaCy model load is reported separately).
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -34,10 +35,11 @@ def main() -> None:
     analyzer()
     load = time.perf_counter() - t0
     deidentify_session(sessions[0], salt="warm-up")
-    t1 = time.perf_counter()
+    t1, c1 = time.perf_counter(), time.process_time()
     for s in sessions:
         deidentify_session(s, salt="bench")
     elapsed = time.perf_counter() - t1
+    cpu = time.process_time() - c1  # less sensitive than wall time to a busy machine
     n = sum(len(s.turns) for s in sessions)
     words = sum(s.turns[i].words for s in sessions for i in range(len(s.turns)))
     print("| measure | value |\n|---|---:|")
@@ -45,6 +47,9 @@ def main() -> None:
     print(f"| utterances | {n} ({words} words) |")
     print(f"| utterances/s | {n / elapsed:.0f} |")
     print(f"| ms per utterance | {1000 * elapsed / n:.1f} |")
+    print(f"| utterances per CPU-second | {n / cpu:.0f} |")
+    load_avg = os.getloadavg()[0]
+    print(f"| load average (1 min) at the end | {load_avg:.1f} on {os.cpu_count()} CPUs |")
 
 
 if __name__ == "__main__":
