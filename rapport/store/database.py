@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy import event, orm
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from rapport.errors import RapportInputError
 from rapport.store.crypto import Cipher, load_key
@@ -176,9 +176,16 @@ class Store:
         """
         if check_schema:
             self.require_current_schema()
-        with self._sessions() as db, db.begin():
-            actor: Actor | None = resolve_actor(db, username) if username else None
-            yield Tx(db=db, actor=actor, interface=interface, cipher_loader=self.cipher)
+        try:
+            with self._sessions() as db, db.begin():
+                actor: Actor | None = resolve_actor(db, username) if username else None
+                yield Tx(db=db, actor=actor, interface=interface, cipher_loader=self.cipher)
+        except IntegrityError:
+            # Checks run before writes; reaching here means another writer got there first
+            # (e.g. the same new client code at the same moment). Nothing was written.
+            raise RapportInputError("the change conflicts with data written at the same "
+                                    "time by someone else", where=self.describe(),
+                                    fix="run the command again", code="conflict") from None
 
     def dispose(self) -> None:
         self.engine.dispose()

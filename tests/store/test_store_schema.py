@@ -50,3 +50,17 @@ def test_unsupported_backend_is_an_input_error() -> None:
     with pytest.raises(RapportInputError) as err:
         Store("mysql://db/x")
     assert err.value.code == "bad_setting"
+
+
+def test_a_constraint_violation_is_a_clear_error_and_writes_nothing(store: Store) -> None:
+    from rapport.store.models import AppSetting
+
+    with pytest.raises(RapportInputError) as err, store.transaction(None) as tx:
+        tx.db.add(AppSetting(name="retention_days", value="1"))
+        tx.db.flush()
+        tx.db.add(AppSetting(name="other", value="2"))
+        tx.db.flush()
+        tx.db.execute(AppSetting.__table__.insert().values(name="retention_days", value="3"))
+    assert err.value.code == "conflict"
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM app_settings").scalar() == 0
