@@ -30,8 +30,8 @@ from rapport.errors import RapportInputError
 FIRST_PASS_HZ = (60.0, 700.0)
 #: Generic adult range when a speaker has too little voiced speech for their own range.
 FALLBACK_HZ = (75.0, 600.0)
-#: Voiced pitch frames (10 ms each) needed before a speaker gets an adapted range.
-MIN_VOICED_FRAMES = 200
+#: Voiced first-pass frames (20 ms each, so 2 s) before a speaker gets their own range.
+MIN_VOICED_FRAMES = 100
 
 
 @dataclass(frozen=True)
@@ -158,8 +158,10 @@ def _values_in(xs: np.ndarray, values: np.ndarray, spans: list[tuple[float, floa
     return values[mask]
 
 
-def _pitch(snd: object, floor: float, ceiling: float) -> tuple[np.ndarray, np.ndarray]:
-    pitch = snd.to_pitch_ac(pitch_floor=floor, pitch_ceiling=ceiling)  # type: ignore[attr-defined]
+def _pitch(snd: object, floor: float, ceiling: float,
+           step: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+    pitch = snd.to_pitch_ac(time_step=step, pitch_floor=floor,  # type: ignore[attr-defined]
+                            pitch_ceiling=ceiling)
     f0 = pitch.selected_array["frequency"].astype(float)
     f0[f0 <= 0] = np.nan
     return np.asarray(pitch.xs()), f0
@@ -235,11 +237,12 @@ def prosody(audio: np.ndarray, sr: int, segments: list[Segment], *, min_pause_s:
         thr = max(float(np.quantile(db, 0.99)) - 25.0, float(db.min()))
         loudness[c] = (np.asarray(inten.xs()), db, thr)
     speaker_rows, turn_rows = [], []
+    # the first pass only needs quartiles: one per channel, every 20 ms is plenty
+    first_pass = {c: _pitch(snd, *FIRST_PASS_HZ, step=0.02) for c, snd in sounds.items()}
     for speaker, role in speakers.items():
         c = channel_of[speaker] if channel_of else 0
         snd = sounds[c]
-        xs, f0 = _pitch(snd, *FIRST_PASS_HZ)
-        floor, ceiling = _adapted_range(_values_in(xs, f0, parts[speaker]))
+        floor, ceiling = _adapted_range(_values_in(*first_pass[c], parts[speaker]))
         xs, f0 = _pitch(snd, floor, ceiling)
         inten = snd.to_intensity(minimum_pitch=floor)
         ixs, idb = np.asarray(inten.xs()), inten.values[0]
