@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rapport.measures import get_instrument, list_instruments, score
@@ -20,7 +20,9 @@ def _value(instrument: Instrument) -> st.SearchStrategy[float]:
     return st.integers(0, steps).map(lambda n: round(scale.min + n * scale.step, 6))
 
 
+# 12 instruments x examples each: fewer per instrument keeps the box fast.
 @pytest.mark.parametrize("name", NAMES)
+@settings(max_examples=30)
 @given(data=st.data())
 def test_total_stays_in_range(name: str, data: st.DataObject) -> None:
     instrument = get_instrument(name)
@@ -36,6 +38,7 @@ def test_total_stays_in_range(name: str, data: st.DataObject) -> None:
 
 
 @pytest.mark.parametrize("name", NAMES)
+@settings(max_examples=30)
 @given(data=st.data())
 def test_total_is_monotonic_in_each_answer(name: str, data: st.DataObject) -> None:
     instrument = get_instrument(name)
