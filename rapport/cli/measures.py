@@ -76,95 +76,35 @@ def _load(name: str, text_pack: Path | None) -> Instrument:
 
 def list_command() -> None:
     from rapport.measures.catalog import list_instruments
+    from rapport.measures.render import render_catalog
 
-    typer.echo(f"{'id':<9} {'name':<26} {'kind':<9} {'items':>5}  {'text':<22} validated")
-    for instrument in list_instruments():
-        text = {"free": "bundled (free)", "licensed": "text pack needed",
-                "project": "bundled (Rapport)"}[instrument.licence.kind]
-        typer.echo(f"{instrument.id:<9} {instrument.short_name[:26]:<26} {instrument.kind:<9} "
-                   f"{len(instrument.items):>5}  {text:<22} "
-                   f"{'yes' if instrument.validated else 'NOT VALIDATED'}")
-
-
-def _options_line(instrument: Instrument) -> str:
-    if instrument.scale is not None:
-        scale = instrument.scale
-        return f"{scale.min:g} to {scale.max:g} (steps of {scale.step:g})"
-    return ", ".join(f"{o.value} = {o.label}" if o.label else str(o.value)
-                     for o in instrument.options)
+    typer.echo(render_catalog(list_instruments()))
 
 
 def show(name: InstrumentArg, text_pack: TextPackOpt = None) -> None:
-    instrument = _load(name, text_pack)
-    typer.echo(f"{instrument.name}  [{instrument.id}]")
-    if not instrument.validated:
-        typer.echo("NOT VALIDATED: written by the Rapport project; no norms, cut-off or "
-                   "reliability data.")
-    typer.echo(f"Version: {instrument.version}")
-    typer.echo(f"Measures: {instrument.assesses} ({instrument.direction.replace('_', ' ')})")
-    typer.echo(f"Licence: {instrument.licence.status}")
-    if instrument.instruction:
-        typer.echo(f"\n{instrument.instruction}")
-    if instrument.stem:
-        typer.echo(f"\n{instrument.stem}")
-    typer.echo(f"Answers: {_options_line(instrument)}\n")
-    if instrument.needs_text_pack:
-        typer.echo("Item text is not bundled (licensed instrument). Items to supply in a text "
-                   "pack (--text-pack FILE):")
-    for number, item in enumerate(instrument.items, 1):
-        flags = " (reverse-keyed)" if item.reverse else ""
-        flags += " (risk item)" if item.risk_item else ""
-        typer.echo(f"{number:>3}. [{item.id}] {item.text or '-'}{flags}")
-    low, high = instrument.total_range
-    typer.echo(f"\nScoring: {instrument.scoring} of items, range {low:g}-{high:g}")
-    for band in instrument.bands:
-        typer.echo(f"  {band.min:g}-{band.max:g}: {band.label}")
-    if instrument.cut_off:
-        typer.echo(f"Cut-off: {instrument.cut_off.value:g} - {instrument.cut_off.meaning}")
-    if instrument.reliable_change:
-        typer.echo(f"Reliable change: {instrument.reliable_change.min_raw_change:g} points")
-    if instrument.copyright.required_line:
-        typer.echo(f"\n{instrument.copyright.required_line}")
-    if instrument.copyright.citation:
-        typer.echo(f"Source: {instrument.copyright.citation}")
+    from rapport.measures.render import render_instrument
+
+    typer.echo(render_instrument(_load(name, text_pack)))
+
+
+def _print_score(instrument: Instrument, result: Score) -> None:
+    from rapport.measures.render import render_score
+
+    typer.echo(render_score(instrument, result))
 
 
 def _prompt_answers(instrument: Instrument) -> dict[str, float | None]:
     from rapport.measures.answers import parse_answer_text
+    from rapport.measures.render import options_line
 
     if instrument.stem:
         typer.echo(instrument.stem)
-    typer.echo(f"Answers: {_options_line(instrument)} (leave empty to skip)")
+    typer.echo(f"Answers: {options_line(instrument)} (leave empty to skip)")
     if instrument.copyright.required_line:
         typer.echo(instrument.copyright.required_line)
     values = [typer.prompt(f"{n}. {item.text or item.id}", default="", show_default=False)
               for n, item in enumerate(instrument.items, 1)]
     return parse_answer_text(instrument, ",".join(values), where="prompt")
-
-
-def _print_score(instrument: Instrument, result: Score) -> None:
-    for flag in result.safety_flags:
-        typer.echo(f"!! SAFETY: {flag.message}")
-    label = "" if instrument.validated else "  (NOT VALIDATED)"
-    if result.total is None:
-        typer.echo(f"{instrument.short_name}: no total - {result.note}{label}")
-    else:
-        low, high = instrument.total_range
-        line = f"{instrument.short_name}: {result.total:g} (range {low:g}-{high:g})"
-        if result.scaled_total is not None and instrument.scaled:
-            line += f", {instrument.scaled.label} {result.scaled_total:g}"
-        typer.echo(line + label)
-        if result.note:
-            typer.echo(f"  note: {result.note}")
-        if result.band:
-            typer.echo(f"  band: {result.band}")
-        if instrument.cut_off and result.in_clinical_range is not None:
-            side = "clinical range" if result.in_clinical_range else "non-clinical range"
-            typer.echo(f"  cut-off {instrument.cut_off.value:g}: {side}")
-    for name, value in result.subscales.items():
-        typer.echo(f"  {name}: {'-' if value is None else format(value, 'g')}")
-    if instrument.copyright.required_line:
-        typer.echo(instrument.copyright.required_line)
 
 
 AnswersOpt = Annotated[str | None, typer.Option(

@@ -10,12 +10,92 @@ from rapport.measures.attendance import Attendance
 from rapport.measures.consistency import MetricConsistency
 from rapport.measures.progress import ProgressReport, chart
 from rapport.measures.schema import Instrument
+from rapport.measures.scoring import Score
 
 _MARK = {"urgent": "!!", "warning": "! ", "info": "  "}
 
 
 def _num(value: float | None, fmt: str = "g") -> str:
     return "-" if value is None else format(value, fmt)
+
+
+def render_catalog(instruments: list[Instrument]) -> str:
+    """The ``measures list`` table."""
+    kinds = {"free": "bundled (free)", "licensed": "text pack needed",
+             "project": "bundled (Rapport)"}
+    lines = [f"{'id':<9} {'name':<26} {'kind':<9} {'items':>5}  {'text':<22} validated"]
+    lines += [f"{i.id:<9} {i.short_name[:26]:<26} {i.kind:<9} {len(i.items):>5}  "
+              f"{kinds[i.licence.kind]:<22} {'yes' if i.validated else 'NOT VALIDATED'}"
+              for i in instruments]
+    return "\n".join(lines)
+
+
+def options_line(instrument: Instrument) -> str:
+    """The response options in one line, e.g. ``0 = Not at all, 1 = Several days``."""
+    if instrument.scale is not None:
+        scale = instrument.scale
+        return f"{scale.min:g} to {scale.max:g} (steps of {scale.step:g})"
+    return ", ".join(f"{o.value} = {o.label}" if o.label else str(o.value)
+                     for o in instrument.options)
+
+
+def render_instrument(instrument: Instrument) -> str:
+    """Everything ``measures show`` prints: items verbatim, scoring, copyright line."""
+    lines = [f"{instrument.name}  [{instrument.id}]"]
+    if not instrument.validated:
+        lines.append("NOT VALIDATED: written by the Rapport project; no norms, cut-off or "
+                     "reliability data.")
+    lines += [f"Version: {instrument.version}",
+              f"Measures: {instrument.assesses} ({instrument.direction.replace('_', ' ')})",
+              f"Licence: {instrument.licence.status}"]
+    for text in (instrument.instruction, instrument.stem):
+        if text:
+            lines += ["", text]
+    lines += [f"Answers: {options_line(instrument)}", ""]
+    if instrument.needs_text_pack:
+        lines.append("Item text is not bundled (licensed instrument). Items to supply in a "
+                     "text pack (--text-pack FILE):")
+    for number, item in enumerate(instrument.items, 1):
+        flags = (" (reverse-keyed)" if item.reverse else "") + (
+            " (risk item)" if item.risk_item else "")
+        lines.append(f"{number:>3}. [{item.id}] {item.text or '-'}{flags}")
+    low, high = instrument.total_range
+    lines += ["", f"Scoring: {instrument.scoring} of items, range {low:g}-{high:g}"]
+    lines += [f"  {band.min:g}-{band.max:g}: {band.label}" for band in instrument.bands]
+    if instrument.cut_off:
+        lines.append(f"Cut-off: {instrument.cut_off.value:g} - {instrument.cut_off.meaning}")
+    if instrument.reliable_change:
+        lines.append(f"Reliable change: {instrument.reliable_change.min_raw_change:g} points")
+    if instrument.copyright.required_line:
+        lines += ["", instrument.copyright.required_line]
+    if instrument.copyright.citation:
+        lines.append(f"Source: {instrument.copyright.citation}")
+    return "\n".join(lines)
+
+
+def render_score(instrument: Instrument, result: Score) -> str:
+    """One scored administration; safety flags always come first."""
+    lines = [f"!! SAFETY: {flag.message}" for flag in result.safety_flags]
+    label = "" if instrument.validated else "  (NOT VALIDATED)"
+    if result.total is None:
+        lines.append(f"{instrument.short_name}: no total - {result.note}{label}")
+    else:
+        low, high = instrument.total_range
+        line = f"{instrument.short_name}: {result.total:g} (range {low:g}-{high:g})"
+        if result.scaled_total is not None and instrument.scaled:
+            line += f", {instrument.scaled.label} {result.scaled_total:g}"
+        lines.append(line + label)
+        if result.note:
+            lines.append(f"  note: {result.note}")
+        if result.band:
+            lines.append(f"  band: {result.band}")
+        if instrument.cut_off and result.in_clinical_range is not None:
+            side = "clinical range" if result.in_clinical_range else "non-clinical range"
+            lines.append(f"  cut-off {instrument.cut_off.value:g}: {side}")
+    lines += [f"  {name}: {_num(value)}" for name, value in result.subscales.items()]
+    if instrument.copyright.required_line:
+        lines.append(instrument.copyright.required_line)
+    return "\n".join(lines)
 
 
 def render_progress(instrument: Instrument, report: ProgressReport, *,
