@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from rapport.ingest.labels import split_label
-from rapport.ingest.raw import Context, RawSession, RawTurn, check_line_lengths
+from rapport.ingest.raw import Context, RawSession, RawTurn, check_line_lengths, split_lines
 from rapport.ingest.timecode import LOOKS_LIKE_TIME, parse_range
 
 _BRACKETED = re.compile(r"^\s*[\[(]([^\])]{1,40})[\])]\s*")
@@ -60,7 +60,7 @@ def parse_text(text: str, ctx: Context) -> list[RawSession]:
             session.add(RawTurn(speaker, " ".join(parts).strip(), first_line, start, end),
                         ctx)
 
-    for number, raw_line in enumerate(text.splitlines(), 1):
+    for number, raw_line in enumerate(split_lines(text), 1):
         line = raw_line.strip()
         if not line:
             continue

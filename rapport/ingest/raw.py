@@ -93,6 +93,15 @@ class RawSession:
         self.turns.append(turn)
 
 
+def split_lines(text: str) -> list[str]:
+    """Lines split at ``\n``, ``\r\n`` or ``\r`` only.
+
+    ``str.splitlines`` also breaks at U+2028, NEL and form feeds, which would make our line
+    numbers disagree with the user's editor.
+    """
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
 def check_line_lengths(text: str, ctx: Context) -> None:
     """Fail fast on a line over the limit (a minified or binary-ish file, not a transcript)."""
     limit = ctx.settings.max_line_chars

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from rapport.ingest.labels import split_label
-from rapport.ingest.raw import Context, RawSession, RawTurn
+from rapport.ingest.raw import Context, RawSession, RawTurn, split_lines
 from rapport.ingest.timecode import parse_timecode
 
 _VOICE = re.compile(r"<v(?:\.[^\s>]*)?\s+([^>]+)>")
@@ -39,7 +39,7 @@ def blocks(text: str) -> Iterator[tuple[int, list[str]]]:
     """Blank-line separated blocks as ``(first line number, lines)``."""
     current: list[str] = []
     first = 0
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(split_lines(text), 1):
         if line.strip():
             if not current:
                 first = number

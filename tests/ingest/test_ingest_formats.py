@@ -63,6 +63,15 @@ def test_timestamp_on_its_own_line_and_ranges() -> None:
     assert [(t.start, t.end) for t in turns] == [(1.0, 4.0), (5.0, 6.0)]
 
 
+def test_windows_and_old_mac_line_endings() -> None:
+    for newline in ("\r\n", "\r"):
+        text = newline.join(["T: How are you?", "C: Tired,", "very tired.", ""])
+        turns = parse(text).sessions[0].turns
+        assert [t.text for t in turns] == ["How are you?", "Tired, very tired."]
+    err = parse_error("T: Hi.\u2028still T\r\nC: Hi.\r\nC:\r\n")
+    assert err.where == "s.txt:3"  # U+2028 inside a turn is not a line break
+
+
 def test_sentence_with_colon_is_not_a_speaker() -> None:
     result = parse("T: What did she say?\nC: She said\nand then she said: no way.\n")
     assert result.sessions[0].turns[1].text == "She said and then she said: no way."
