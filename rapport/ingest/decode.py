@@ -53,9 +53,10 @@ def decode(data: bytes, ctx: Context, encoding: str | None = None) -> tuple[str,
     garbled = _MOJIBAKE.search(text)
     if garbled:
         line = text.count("\n", 0, garbled.start()) + 1
-        warnings.append(f"line {line} holds {garbled.group()!r}, which looks like "
-                        "UTF-8 text decoded with the wrong encoding (mojibake); check the "
-                        "export settings of the tool that wrote the file")
+        # the line number only: warnings never quote client text
+        warnings.append(f"line {line} has characters like 'Ã©' or 'â€™': UTF-8 text that was "
+                        "decoded with the wrong encoding (mojibake); check the export "
+                        "settings of the tool that wrote the file")
     markup = sniff_markup(text)
     if markup:
         raise ctx.error(f"this is an {markup}, not a transcript",
