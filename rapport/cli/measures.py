@@ -14,6 +14,7 @@ import typer
 
 if TYPE_CHECKING:
     from rapport.measures.alerts import Administration
+    from rapport.measures.expected import ExpectedChangeModel
     from rapport.measures.schema import Instrument
     from rapport.measures.scoring import Score
     from rapport.store.analyses import AnalysisView
@@ -251,10 +252,49 @@ def _from_record(code: str, only: str | None, as_user: str | None
     return grouped, sessions, analyses
 
 
+def _clinic_curves(instrument_ids: list[str], as_user: str | None, min_clients: int
+                   ) -> dict[str, ExpectedChangeModel]:
+    """Expected-change curves fitted on every client the user may read (stored totals under
+    the current definition only); an instrument without enough clients gets none."""
+    from rapport.cli.db import record_tx
+    from rapport.cli.framework import warn
+    from rapport.errors import RapportInputError
+    from rapport.measures.catalog import definition_version, get_instrument
+    from rapport.measures.expected import ExpectedChangeModel
+    from rapport.store.clients import list_clients
+    from rapport.store.responses import list_responses
+
+    curves: dict[str, ExpectedChangeModel] = {}
+    with record_tx(as_user) as tx:
+        codes = [c.code for c in list_clients(tx)]
+        for instrument_id in instrument_ids:
+            version = definition_version(get_instrument(instrument_id))
+            trajectories = {code: [(r.session_number, float(r.scores["total"]))
+                                   for r in list_responses(tx, code, instrument_id=instrument_id)
+                                   if r.session_number is not None and r.instrument_version ==
+                                   version and r.scores.get("total") is not None]
+                            for code in codes}
+            try:
+                model = ExpectedChangeModel(min_clients=min_clients).fit(trajectories)
+            except RapportInputError as exc:
+                warn(f"{instrument_id}: no clinic curve - {exc.what}")
+                continue
+            typer.echo(f"{get_instrument(instrument_id).short_name} clinic curve: "
+                       f"{model.n_clients_} clients, {model.n_scores_} scores, residual SD "
+                       f"{model.resid_sd_:.2f}")
+            curves[instrument_id] = model
+    return curves
+
+
 def progress_command(
     code: CodeArg,
     only: OnlyOpt = None,
     no_chart: Annotated[bool, typer.Option("--no-chart", help="Leave the charts out.")] = False,
+    clinic_curve: Annotated[bool, typer.Option(
+        "--clinic-curve", help="Also flag scores outside the expected-change band fitted on "
+        "all clients you may read (reads, and audits, each of their responses).")] = False,
+    min_clients: Annotated[int, typer.Option(
+        "--min-clients", min=2, help="Clients needed before a clinic curve is fitted.")] = 30,
     as_user: AsUserOpt = None,
 ) -> None:
     from rapport.measures.attendance import Appointment, Status, attendance
@@ -264,14 +304,16 @@ def progress_command(
     from rapport.measures.render import render_attendance, render_consistency, render_progress
 
     grouped, sessions, analyses = _from_record(code, only, as_user)
+    outcome = [i for i in grouped if get_instrument(i).kind == "outcome"]
+    curves = _clinic_curves(outcome, as_user, min_clients) if clinic_curve else {}
     typer.echo(f"Client {code}")
     if not grouped:
         typer.echo("No questionnaire responses recorded.")
     for instrument_id, admins in grouped.items():
         instrument = get_instrument(instrument_id)
         typer.echo("")
-        typer.echo(render_progress(instrument, progress(instrument, admins),
-                                   with_chart=not no_chart))
+        report = progress(instrument, admins, expected=curves.get(instrument_id))
+        typer.echo(render_progress(instrument, report, with_chart=not no_chart))
     status: dict[str, Status] = {"attended": "attended", "cancelled": "cancelled",
                                  "no-show": "no_show"}
     appointments = [Appointment(date=s.date, status=status.get(s.attendance, "cancelled"))

@@ -71,6 +71,15 @@ def test_progress_shows_each_demo_pattern(demo: Store) -> None:
     assert "Attendance: 7 of 8 attended (88%), 0 cancelled, 1 no-show" in rupture.stdout
     assert "* score" not in rupture.stdout
 
+    # the clinic's own expected-change curve, only once enough clients exist
+    few = cli("progress", "demo-safety", "--clinic-curve", "--no-chart", "--as", THERAPIST)
+    assert few.exit_code == 0
+    assert "phq9: no clinic curve - only 3 clients" in few.stderr and "needs 30" in few.stderr
+    fitted = cli("progress", "demo-safety", "--clinic-curve", "--min-clients", "3",
+                 "--no-chart", "--as", THERAPIST)
+    assert fitted.exit_code == 0, fitted.output
+    assert "PHQ-9 clinic curve: 3 clients, 13 scores" in fitted.stdout
+
     # one instrument only, and what the record holds
     result = cli("progress", "demo-recovery", "--instrument", "PHQ-9", "--as", THERAPIST)
     assert result.exit_code == 0 and "check-in" not in result.stdout
