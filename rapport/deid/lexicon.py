@@ -30,6 +30,15 @@ def given_names() -> frozenset[str]:
     return _words("first_names.txt") - ambiguous_names()
 
 
+@cache
+def towns() -> tuple[str, ...]:
+    """Town and city names as written, longest first (so "New York City" beats "York")."""
+    text = (_HERE / "places.txt").read_text(encoding="utf-8")
+    names = {line.strip() for line in text.splitlines()
+             if line.strip() and not line.startswith("#")}
+    return tuple(sorted(names, key=len, reverse=True))
+
+
 def _set(text: str) -> frozenset[str]:
     return frozenset(text.lower().split())
 
@@ -99,5 +108,6 @@ Cambodia|Laos|Philippines|Indonesia|Malaysia|Singapore|Australia|New Zealand|Nig
 Kenya|Ethiopia|Somalia|Sudan|Egypt|Morocco|Algeria|Tunisia|Libya|South Africa|Zimbabwe|
 Uganda|Rwanda|Congo|Senegal|Cameroon|Eritrea|Saudi Arabia|Yemen|Qatar|Dubai|UAE|Jordan|
 Europe|Africa|Asia|South America|North America|Latin America|Middle East|the States|
-Caribbean|Scandinavia|Midwest|the Midwest|the South|the North|New England|Pacific Northwest
+Caribbean|Scandinavia|Midwest|the Midwest|the South|the North|New England|Pacific Northwest|
+States
 """.replace("\n", "").split("|") if s.strip())

@@ -36,15 +36,18 @@ _ID_FILLER = (r"(?:(?i:number|no|num|id|is|was|it's|its|at|the|bank|on|for|they|
               r"my|said|reads|says)|[A-Z]{2,5}|[a-z']+)")
 _PHONE_WORDS = re.compile(r"\b(?:call|text|phone|cell|mobile|fax|reach|ring|dial)", re.IGNORECASE)
 ID_CUED = re.compile(
-    rf"\b(?i:{_ID_CUES})\b(?:[\s:#,.]+{_ID_FILLER}){{0,5}}?[\s:#,.]+"
+    rf"\b(?i:{_ID_CUES})\b(?!\s+(?i:plate))(?:[\s:#,.]+{_ID_FILLER}){{0,5}}?[\s:#,.]+"
     r"(?P<v>(?=[A-Z0-9-]*\d)(?:[A-Z]{1,5}-?)?\d[0-9A-Z]*(?:-[0-9A-Z]+)*(?: \d+)*)(?![\w-])")
 
-_PLATE_TOKEN = r"(?=[A-Z0-9 -]*\d)(?=[A-Z0-9 -]*[A-Z])[A-Z0-9]{1,4}(?:[- ][A-Z0-9]{1,4}){0,2}"  # noqa: S105 (a regex, not a secret)
+_PLATE_SHAPE_RE = (r"(?=[A-Z0-9 -]*\d)(?=[A-Z0-9 -]*[A-Z])"
+                r"(?:[A-Z0-9]{1,4}(?:[- ][A-Z0-9]{1,4}){1,2}|[A-Z0-9]{2,8})")
 PLATE_CUED = re.compile(
-    r"\b(?:plates?|plate number|registration|reg|tags?)\b(?:\s+(?:number|was|is|no\.?|read|said))*"
-    rf"[,:]?\s+(?P<v>{_PLATE_TOKEN})(?![A-Za-z0-9])")
-PLATE_SHAPE = re.compile(r"(?<![A-Za-z0-9])(?:[A-Z]{2}\d{2} ?[A-Z]{3}|\d[A-Z]{3}\d{3})"
-                         r"(?![A-Za-z0-9])")
+    r"\b(?:plates?|plate number|registration|reg|tags?|car|truck|van|SUV|jeep|motorbike|"
+    r"motorcycle|sedan|pickup|vehicle)\b(?:\s+(?:number|was|is|no\.?|read|said))*"
+    rf"[,:]?\s+(?P<v>{_PLATE_SHAPE_RE})(?![A-Za-z0-9])")
+# UK "AB12 CDE", California "7ABC123", and the common "ABC-1234".
+PLATE_SHAPE = re.compile(r"(?<![A-Za-z0-9])(?:[A-Z]{2}\d{2} ?[A-Z]{3}|\d[A-Z]{3}\d{3}"
+                         r"|[A-Z]{3}[- ]\d{4})(?![A-Za-z0-9])")
 
 # Telephone numbers: US/NANP, UK national, and international with a "+" prefix.
 PHONE = re.compile(

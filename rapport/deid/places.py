@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 
 from rapport.deid.dates import MONTHS
 from rapport.deid.lexicon import (
@@ -17,6 +18,7 @@ from rapport.deid.lexicon import (
     TITLES,
     ambiguous_names,
     given_names,
+    towns,
 )
 from rapport.deid.spans import Candidate, IdType
 
@@ -50,9 +52,12 @@ ZIP = re.compile(r"(?i:\b(?:zip|zipcode|zip code|postcode|postal code|post code)
                  r"(?:\s+(?:is|was|code|it's|:))*[\s:,]*(?P<v>\d{5}(?:-\d{4})?)\b"
                  r"|(?:,\s*[A-Z]{2}|\b(?:[A-Z][a-z]+))\s+(?P<w>\d{5}(?:-\d{4})?)\b")
 _PLACE_CUE = (r"(?:in|from|to|near|outside|around|at|visit|visiting|towards|toward|leave|left|"
-              r"into|between|and)")
+              r"into|between|and|through|past|across|via|on)")
 CUED_PLACE = re.compile(
-    rf"\b{_PLACE_CUE}\s+(?:the\s+)?(?P<v>{_CAP}(?:\s+{_CAP}){{0,2}})")
+    rf"\b{_PLACE_CUE}\s+(?:the\s+)?(?P<v>{_CAP}(?:\s+{_CAP}){{0,2}}"
+    rf"(?:\s+of\s+{_CAP}(?:\s+{_CAP})?)?)")
+#: "St. Louis", "St Ives": a saint's name not after another capitalised word is a place.
+SAINT_PLACE = re.compile(r"(?<![A-Za-z]\s)(?<![A-Za-z])\bSt\.?\s+[A-Z][a-z]+(?:['’]s)?")
 _LEADING = re.compile(r"^(?:The|A|An|My|Our|This|That)\s+")
 
 
@@ -90,7 +95,7 @@ def _is_plain(phrase: str) -> bool:
     return bool(words) and (words[0] in NOT_NAMES or words[0] in TITLES)
 
 
-_WEAK_CUES = frozenset({"to", "and", "between", "towards", "toward"})
+_WEAK_CUES = frozenset({"to", "and", "between", "towards", "toward", "on"})
 #: "unit 12", "apartment 4C", "my apartment is 4C": the flat is part of an address.
 UNIT = re.compile(r"\b(?i:unit|apt\.?|apartment|flat|suite)(?:\s+(?:number|no\.?|is))*\s+#?"
                   r"(?P<v>\d{1,4}[A-Za-z]?|[A-Z]\d{0,3})\b")
@@ -100,7 +105,9 @@ _MOTION = frozenset({"moved", "move", "moving", "went", "go", "going", "goes", "
                      "nurse", "work", "works", "worked", "working", "job", "shift", "staying",
                      "stayed", "live", "lives", "lived", "met", "shopping", "shop", "volunteer",
                      "bartend", "bartended", "waitress", "waited", "served", "cashier",
-                     "clerk", "intern", "interned", "manager", "bouncer", "cook", "server"})
+                     "clerk", "intern", "interned", "manager", "bouncer", "cook", "server",
+                     "took", "take", "taken", "brought", "bring", "headed", "heading",
+                     "walk", "transferred", "sent", "admitted", "flown", "driven"})
 #: "at O'Malley's", "at Denny's": a capitalised possessive after "at" names a business.
 _AT_POSSESSIVE = re.compile(r"\b[Aa]t\s+(?P<v>[A-Z][\w'’]*['’]s)(?!\w)")
 
@@ -159,8 +166,24 @@ def place_candidates(text: str, ner_places: frozenset[tuple[int, int]] = frozens
         yield Candidate(m.start(group), m.end(group), IdType.LOCATION, 45)
     yield from _cued_places(text, ner_places)
     yield from _cands(UNIT, text, 41, "v")
+    yield from _cands(SAINT_PLACE, text, 41)
+    yield from _town_candidates(text)
     for m in _AT_POSSESSIVE.finditer(text):
-        yield Candidate(m.start("v"), m.end("v"), IdType.LOCATION, 33)
+        yield Candidate(m.start("v"), m.end("v"), IdType.LOCATION, 35)
+
+
+@cache
+def _town_pattern() -> re.Pattern[str]:
+    names = [re.escape(t) for t in towns() if t.lower() not in given_names()
+             and t.lower() not in ambiguous_names()]
+    return re.compile(r"(?<![\w-])(?:" + "|".join(names) + r")(?![\w-])")
+
+
+def _town_candidates(text: str) -> Iterator[Candidate]:
+    """Known towns anywhere ("Atlanta area"); those that are also given names need a cue."""
+    for m in _town_pattern().finditer(text):
+        start = m.start() + 4 if m.group().startswith("the ") else m.start()
+        yield Candidate(start, m.end(), IdType.LOCATION, 36)
 
 
 def is_reportable_place(phrase: str) -> bool:

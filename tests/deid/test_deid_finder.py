@@ -47,6 +47,17 @@ POSITIVES = [
     ("Policy number HX-22019-7 covers it.", "ID", "HX-22019-7"),
     ("The plate was 5KJR221, I'm sure.", "PLATE", "5KJR221"),
     ("A van with plates MK21 ABC kept circling.", "PLATE", "MK21 ABC"),
+    ("It had a vanity plate, HUG4ME, on the back.", "PLATE", "HUG4ME"),
+    ("call me at two oh six five five five zero one four seven", "PHONE",
+     "two oh six five five five zero one four seven"),
+    ("i think it was april 22nd", "DATE", "april 22nd"),
+    ("Since the 2nd I've slept better.", "DATE", "2nd"),
+    ("I'll see you on the fifth.", "DATE", "fifth"),
+    ("Honestly it's the Pittsburgh area, not far.", "LOCATION", "Pittsburgh"),
+    ("We drove through St. Cloud at night.", "LOCATION", "St. Cloud"),
+    ("I'm at Parkside Apartments, unit 14.", "LOCATION", "14"),
+    ("I bartend at McGinty's on weekends.", "LOCATION", "McGinty's"),
+    ("Lakshmi and Venkat are my in-laws.", "PERSON", "Lakshmi"),
 ]
 
 
@@ -81,6 +92,11 @@ NEGATIVES = [
     "I take Zoloft every morning.",
     "I scored 9/30 on that questionnaire.",
     "Being told what to do makes me angry.",
+    "In 2008 I lost my job.",
+    "My dog Max died last year.",
+    "Father's Day is hard for me.",
+    "We're on call 24/7 at this job.",
+    "At 95 degrees it's too hot to walk.",
 ]
 
 
