@@ -74,7 +74,10 @@ def progress(instrument: Instrument, administrations: Sequence[Administration], 
         change=(None if intake is None or a.score.total is None or a is scored[0]
                 else classify_change(instrument, intake, a.score.total)))
         for a in ordered]
-    overall = points[-1].change if points and len(scored) > 1 else None
+    # The overall change runs to the last administration that has a total.
+    overall = (classify_change(instrument, intake, scored[-1].score.total)
+               if intake is not None and len(scored) > 1
+               and scored[-1].score.total is not None else None)
     alerts = safety_alerts(ordered)
     if instrument.kind == "alliance":
         alerts += alliance_alerts(instrument, ordered, alliance)

@@ -194,3 +194,12 @@ def test_chart_marks_scores_cut_off_and_band() -> None:
     assert "= cut-off" in lines[-1] and "no reliable change" in lines[-1]
     assert lines[-2].split()[1:] == ["1", "2", "3", "4", "5", "6"]
     assert "=" in next(line for line in lines if line.strip().startswith("9.0"))
+
+
+def test_overall_change_skips_a_last_incomplete_administration() -> None:
+    phq9 = get_instrument("phq9")
+    incomplete = Administration(session=3, score=score(phq9, {"phq9_1": 3}))
+    report = progress(phq9, [_phq9(1, 18), _phq9(2, 8), incomplete])
+    assert report.overall is not None and report.overall.after == 8
+    assert report.overall.category == "recovered"
+    assert report.points[-1].total is None and report.points[-1].change is None
