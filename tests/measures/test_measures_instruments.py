@@ -49,6 +49,9 @@ def test_free_text_is_verbatim_from_the_checked_pack(name: str) -> None:
     assert instrument.copyright.required_line == source["copyright"]["required_line"]
     assert instrument.licence.status == source["licence"]["status"]
     assert instrument.sources == source["sources"]
+    for key in ("instruction", "example"):  # WHO-5 only; kept verbatim, in order
+        if key in source:
+            assert source[key] in (instrument.instruction or "")
 
 
 @pytest.mark.parametrize("name", LICENSED)
