@@ -17,6 +17,7 @@ follows the client.
 from __future__ import annotations
 
 import math
+from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -161,7 +162,7 @@ def motion_energy(frames: Iterable[np.ndarray], *, fps: float, rois: dict[str, R
                                 "video player; re-export it as MP4 (mp4v/H.264) or MJPG AVI")
     thr = counter.finish()
     names = list(rois)
-    data = np.asarray(counter.counts, dtype=float).reshape(-1, len(names))
+    data = np.frombuffer(counter.counts, dtype=float).reshape(-1, len(names)).copy()
     me = MotionEnergy(fps=fps, threshold=thr, raw={n: data[:, k] for k, n in enumerate(names)},
                       area={n: b.area for n, b in zip(names, counter.boxes, strict=True)},
                       artefact_frames=counter.artefacts)
@@ -182,7 +183,7 @@ class _Counter:
     def __init__(self, boxes: list[Roi], bg: Roi | None, thr: int | None) -> None:
         self.boxes, self.bg, self.thr = boxes, bg if bg and bg.area else None, thr
         self.prev: np.ndarray = np.zeros(0, dtype=np.uint8)
-        self.counts: list[list[float]] = []
+        self.counts = array("d")  # 8 bytes per region and frame: the only growing state
         self.pending: list[list[np.ndarray]] = []
         self.sigmas: list[float] = []
         self.artefacts = 0
@@ -196,7 +197,7 @@ class _Counter:
             if row[-1] / self.bg.area > ARTEFACT_SHARE:
                 row, self.artefacts = [math.nan] * len(row), self.artefacts + 1
             row = row[:-1]
-        self.counts.append(row)
+        self.counts.extend(row)
 
     def add(self, diff: np.ndarray) -> None:
         import cv2
