@@ -26,6 +26,7 @@ from rapport.measures.catalog import get_instrument, list_instruments, load_inst
 from rapport.measures.change import Change, classify_change, criteria
 from rapport.measures.consistency import MetricConsistency, style_consistency
 from rapport.measures.expected import ExpectedChangeModel
+from rapport.measures.fhir import client_bundle, fhir_bundle
 from rapport.measures.progress import ProgressReport, chart, progress
 from rapport.measures.rupture import RuptureEvent, RuptureSettings, detect_ruptures
 from rapport.measures.schema import Instrument
@@ -36,8 +37,9 @@ __all__ = [
     "Administration", "Alert", "AllianceRules", "Appointment", "Attendance", "Change",
     "ExpectedChangeModel", "Instrument", "MetricConsistency", "NotOnTrackRules",
     "ProgressReport", "RuptureEvent", "RuptureSettings", "SafetyFlag", "Score", "TextPack",
-    "alliance_alerts", "apply_text_pack", "attendance", "chart", "classify_change", "criteria",
-    "detect_ruptures", "get_instrument", "list_instruments", "load_instrument_file",
+    "alliance_alerts", "apply_text_pack", "attendance", "chart", "classify_change",
+    "client_bundle", "criteria", "detect_ruptures", "fhir_bundle", "get_instrument",
+    "list_instruments", "load_instrument_file",
     "load_text_pack", "not_on_track_alerts", "progress", "read_text_pack", "safety_alerts",
     "score", "style_consistency",
 ]
