@@ -9,8 +9,8 @@ for counselling speech (speaker names, relations, titles, addresses, clinical nu
 """
 
 from rapport.deid.finder import find_identifiers, find_identifiers_batch
-from rapport.deid.session import DeidReport, deidentify_session
+from rapport.deid.session import DeidReport, deidentify_session, deidentify_sessions
 from rapport.deid.spans import IdType, Span
 
-__all__ = ["DeidReport", "IdType", "Span", "deidentify_session", "find_identifiers",
-           "find_identifiers_batch"]
+__all__ = ["DeidReport", "IdType", "Span", "deidentify_session", "deidentify_sessions",
+           "find_identifiers", "find_identifiers_batch"]

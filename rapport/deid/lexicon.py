@@ -57,7 +57,9 @@ roommate flatmate housemate ex ex-husband ex-wife ex-boyfriend ex-girlfriend nei
 sponsor caseworker therapist counselor counsellor psychiatrist doctor teacher stepdad stepmom
 stepmother stepfather stepson stepdaughter stepbrother stepsister kid kids baby fiance fiancé
 fiancee fiancée lawyer attorney priest pastor mentor classmate sibling twin child children
-babysitter nanny landlord landlady parole probation officer""")
+babysitter nanny landlord landlady parole probation officer mother-in-law father-in-law
+sister-in-law brother-in-law son-in-law daughter-in-law stepsibling godmother godfather
+godson goddaughter bf gf hubby""")
 
 #: Verbs that follow a person's name ("Hope said", "Will texted me").
 SPEECH_VERBS = _set("""said says told tells texted texts called calls asked asks thinks thought

@@ -186,6 +186,14 @@ def deidentify_session(session: Session, *, salt: str | bytes | None = None,
     return new, report
 
 
+def deidentify_sessions(sessions: Sequence[Session], *, salt: str | bytes | None = None,
+                        ) -> list[tuple[Session, DeidReport]]:
+    """De-identify several sessions under one salt (random when not given), so that an
+    export's sessions share one key: what exports and the researcher view call."""
+    key = os.urandom(32) if salt is None else salt
+    return [deidentify_session(s, salt=key) for s in sessions]
+
+
 def shift_keeping_year(date: dt.date, offset: int) -> dt.date:
     """Move ``date`` by ``offset`` days but keep its year, as dates in the text do."""
     moved = date + dt.timedelta(days=offset)

@@ -58,6 +58,7 @@ POSITIVES = [
     ("I'm at Parkside Apartments, unit 14.", "LOCATION", "14"),
     ("I bartend at McGinty's on weekends.", "LOCATION", "McGinty's"),
     ("Lakshmi and Venkat are my in-laws.", "PERSON", "Lakshmi"),
+    ("my sister-in-law Brigid won't come.", "PERSON", "Brigid"),
 ]
 
 

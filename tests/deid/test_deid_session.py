@@ -6,8 +6,10 @@ import datetime as dt
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from rapport.deid import deidentify_session
+from rapport.deid import deidentify_session, deidentify_sessions
 from rapport.deid.dates import shift_date_text
 from rapport.deid.session import date_offset
 from rapport.domain import Role, Session
@@ -104,6 +106,31 @@ def test_same_salt_links_sessions_and_no_salt_does_not() -> None:
     c, _ = deidentify_session(s)
     assert a == b
     assert c.id != a.id
+
+
+def test_several_sessions_share_one_random_key() -> None:
+    a = Session.build("a", [("T", "therapist", "Hi Omar, since March 3rd?")])
+    b = Session.build("b", [("T", "therapist", "Hi Omar, since March 3rd?")])
+    (new_a, _), (new_b, _) = deidentify_sessions([a, b])
+    # one key: the same date moves differently per session id, but both stay readable
+    assert new_a.id != new_b.id
+    assert "Omar" not in new_a.turns[0].text and "[PERSON_1]" in new_b.turns[0].text
+
+
+_turn_text = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)),
+                     max_size=80) | st.sampled_from([
+                         "Call 555-867-5309 on 2/30/2024", "Feb 30th, Dr. Lee", "the 31st",
+                         "She is 104. My sister Jenna, Jenna!", "99-year-old @x_y u/abc"])
+
+
+@settings(max_examples=25)
+@given(st.lists(_turn_text, min_size=1, max_size=4))
+def test_any_turn_texts_give_a_valid_session(texts: list[str]) -> None:
+    session = Session.build("h", [("T" if i % 2 else "C", "therapist" if i % 2 else "client", t)
+                                  for i, t in enumerate(texts)])
+    new, report = deidentify_session(session, salt="h")
+    assert Session.model_validate(new.model_dump()) == new
+    assert len(new.turns) == len(texts) and report.turns == len(texts)
 
 
 def test_empty_session() -> None:
