@@ -120,7 +120,10 @@ class TextContextVectorizer:
     UtteranceCoder`, which fits it on the training texts.
     """
 
-    def __init__(self, *, max_char_features: int = 60000) -> None:
+    def __init__(self, *, chars: bool = True, max_char_features: int = 60000) -> None:
+        # character n-grams add robustness to spelling and ASR noise but cost most of
+        # the transform time (Python-level n-gram counting): the fast preset goes without
+        self.chars = chars
         self.max_char_features = max_char_features
 
     def fit(self, frame: pd.DataFrame) -> TextContextVectorizer:
@@ -129,11 +132,12 @@ class TextContextVectorizer:
                                      sublinear_tf=True, dtype=np.float32)
         self.char_ = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=3,
                                      sublinear_tf=True, max_features=self.max_char_features,
-                                     dtype=np.float32)
+                                     dtype=np.float32) if self.chars else None
         self.cue_ = TfidfVectorizer(token_pattern=r"\S+", lowercase=False,  # noqa: S106 min_df=2,
                                     sublinear_tf=True, dtype=np.float32)
         self.word_.fit(texts)
-        self.char_.fit(texts)
+        if self.char_ is not None:
+            self.char_.fit(texts)
         self.cue_.fit([cue_text(t) for t in texts])
         return self
 
@@ -141,11 +145,13 @@ class TextContextVectorizer:
         texts = frame["text"].astype(str).tolist()
         sessions = frame["session"].to_numpy()
         if not texts:
-            width = (len(self.word_.vocabulary_) * 3 + len(self.char_.vocabulary_) * 2
+            n_chars = len(self.char_.vocabulary_) if self.char_ is not None else 0
+            width = (len(self.word_.vocabulary_) * 3 + n_chars * 2
                      + len(self.cue_.vocabulary_) * 2 + N_DENSE)
             return sparse.csr_matrix((0, width), dtype=np.float32)
         words = self.word_.transform(texts).tocsr()
-        chars = self.char_.transform(texts).tocsr()
+        chars = self.char_.transform(texts).tocsr() if self.char_ is not None \
+            else sparse.csr_matrix((len(texts), 0), dtype=np.float32)
         cues = self.cue_.transform([cue_text(t) for t in texts]).tocsr()
         prev1 = previous_index(sessions, 1)
         prev2 = previous_index(sessions, 2)

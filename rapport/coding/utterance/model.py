@@ -80,7 +80,7 @@ class UtteranceCoder(BaseEstimator):  # type: ignore[misc]
         if len(X) != len(y):
             msg = f"X has {len(X)} rows but y has {len(y)}"
             raise ValueError(msg)
-        self.vectorizer_ = TextContextVectorizer().fit(X)
+        self.vectorizer_ = TextContextVectorizer(chars=self.preset == "accurate").fit(X)
         views = self._views(X)
         groups = (X["group"] if "group" in X else X["session"]).astype(str).to_numpy()
         roles = X["role"].astype(str).to_numpy()
@@ -159,10 +159,11 @@ class UtteranceCoder(BaseEstimator):  # type: ignore[misc]
         # plain lists: per-cell DataFrame access costs more than the model itself
         columns = {name: table[name].tolist() for name in table.columns}
         source = self.model_id
+        families = self.families
         result = []
         for i, turn in enumerate(session.turns):
             codes = []
-            for fam in self.families:
+            for fam in families:
                 label = columns[fam.name][i]
                 if isinstance(label, str):
                     conf = float(columns[f"{fam.name}_confidence"][i])
