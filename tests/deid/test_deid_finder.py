@@ -98,6 +98,8 @@ NEGATIVES = [
     "Father's Day is hard for me.",
     "We're on call 24/7 at this job.",
     "At 95 degrees it's too hot to walk.",
+    "have mercy on me, it was a blessing",
+    "my mercedes broke down again",
 ]
 
 
