@@ -19,6 +19,7 @@ from rapport.errors import RapportInputError
 from rapport.nonverbal.motion import MotionEnergy, Roi, default_rois, motion_energy, open_video
 from rapport.nonverbal.motion import smooth as smooth_series
 from rapport.nonverbal.surrogates import Method, SurrogateTest, surrogate_test
+from rapport.nonverbal.susy import SusyResult, susy
 from rapport.nonverbal.wcc import WccSummary, wcc
 
 
@@ -58,15 +59,31 @@ class MovementResult(BaseModel):
     client_moving_share: float
     therapist_moving_share: float
     params: MovementParams
+    client_motion: list[float | None] = Field(
+        default_factory=list, description="Mean share of the client's region that changed, "
+        "per second of video (motion energy, even when synchrony cannot be computed).")
+    therapist_motion: list[float | None] = Field(default_factory=list)
     summary: WccSummary | None = None
     lag_profile: list[tuple[float, float | None]] = Field(default_factory=list)
     windows: list[WindowSynchrony] = Field(default_factory=list)
     test: SurrogateTest | None = None
+    susy: SusyResult | None = Field(default=None, description="SUSY-style effect size "
+                                    "(segments of segment_s, lags up to lag_s).")
     warnings: list[str] = Field(default_factory=list)
 
 
 def _opt(v: float) -> float | None:
     return None if math.isnan(v) else float(v)
+
+
+def per_second(me: MotionEnergy, name: str) -> list[float | None]:
+    """Mean changed share of a region per second of video (missing frames skipped)."""
+    frac = me.frac(name)
+    second = np.floor((np.arange(me.n) + 1) / me.fps).astype(int)
+    ok = ~np.isnan(frac)
+    total = np.bincount(second[ok], weights=frac[ok], minlength=second.max(initial=0) + 1)
+    count = np.bincount(second[ok], minlength=len(total))
+    return [round(float(t / c), 6) if c else None for t, c in zip(total, count, strict=True)]
 
 
 def movement_synchrony(me: MotionEnergy, params: MovementParams) -> MovementResult:
@@ -76,6 +93,8 @@ def movement_synchrony(me: MotionEnergy, params: MovementParams) -> MovementResu
         artefact_frames=me.artefact_frames,
         client_moving_share=me.moving_share("client"),
         therapist_moving_share=me.moving_share("therapist"), params=params,
+        client_motion=per_second(me, "client") if me.n else [],
+        therapist_motion=per_second(me, "therapist") if me.n else [],
         warnings=list(me.warnings))
     if any("almost no movement" in w for w in me.warnings):
         return result
@@ -99,6 +118,11 @@ def movement_synchrony(me: MotionEnergy, params: MovementParams) -> MovementResu
                         best_lag_s=_opt(bl), client_leads=_opt(c), therapist_leads=_opt(t))
         for a, b, v, bl, c, t in zip(res.win_start_s, res.win_end_s, res.per_window, best,
                                      s1_lead, s2_lead, strict=True)]
+    try:
+        result.susy = susy(s1, s2, sr=me.fps, segment_s=params.segment_s,
+                           max_lag_s=params.lag_s)
+    except RapportInputError as exc:
+        result.warnings.append(f"no SUSY effect size: {exc.what}")
     if params.surrogates:
         try:
             result.test = surrogate_test(

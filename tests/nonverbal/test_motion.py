@@ -93,6 +93,9 @@ def test_one_person_gives_motion_energy_and_a_warning_not_a_crash() -> None:
     result = movement_synchrony(me, MovementParams())
     assert result.summary is None and result.test is None
     assert result.client_moving_share > 0.1
+    assert len(result.client_motion) == len(result.therapist_motion) == 60
+    assert max(v or 0 for v in result.client_motion) > 100 * max(
+        v or 0 for v in result.therapist_motion)
     assert any("therapist region" in w for w in result.warnings)
 
 

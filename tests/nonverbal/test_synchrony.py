@@ -9,6 +9,7 @@ from rapport.errors import RapportInputError
 from rapport.nonverbal.motion import MotionEnergy, default_rois, motion_energy
 from rapport.nonverbal.movement import MovementParams, MovementResult, movement_synchrony
 from rapport.nonverbal.surrogates import segment_shuffle, surrogate_test
+from rapport.nonverbal.susy import susy
 from rapport.nonverbal.synthetic import BlobVideoSpec, coupled_blob_frames
 
 FPS = 10.0
@@ -49,8 +50,9 @@ def test_planted_coupling_is_significant(coupled: Coupled) -> None:
 
 def test_swapping_people_flips_the_lag(coupled: Coupled) -> None:
     me, _ = coupled
-    me.raw["client"], me.raw["therapist"] = me.raw["therapist"], me.raw["client"]
-    swapped = movement_synchrony(me, PARAMS.model_copy(update={"surrogates": 0}))
+    flipped = MotionEnergy(fps=me.fps, threshold=me.threshold, area=dict(me.area),
+                           raw={"client": me.raw["therapist"], "therapist": me.raw["client"]})
+    swapped = movement_synchrony(flipped, PARAMS.model_copy(update={"surrogates": 0}))
     assert swapped.summary is not None
     assert abs(swapped.summary.best_lag_s + 1.0) <= 1 / FPS
 
@@ -79,3 +81,30 @@ def test_surrogate_test_is_deterministic_and_checks_segments() -> None:
     assert 0 < shifted.p_value <= 1
     with pytest.raises(RapportInputError, match="segments"):
         surrogate_test(a, b, **{**kw, "segment_s": 250})
+
+
+def test_susy_effect_size_separates_coupled_from_uncoupled(coupled: Coupled) -> None:
+    _, res = coupled
+    assert res.susy is not None and res.susy.segments == 9  # 1499 samples, tail dropped
+    assert res.susy.surrogate_pairs == 72
+    assert res.susy.effect_size is not None and res.susy.effect_size > 1.5
+    rng = np.random.default_rng(5)
+    a, b = rng.normal(size=(2, 1500))
+    null = susy(a, b, sr=10, segment_s=15, max_lag_s=5)
+    assert null.effect_size is not None and abs(null.effect_size) < 1.5
+
+
+def test_susy_lag_sign_and_segment_rules() -> None:
+    rng = np.random.default_rng(6)
+    a = rng.normal(size=400)
+    b = np.roll(a, 2)  # b follows a by two samples
+    res = susy(a, b, sr=1, segment_s=100, max_lag_s=5)
+    assert res.z_real is not None and res.z_pseudo is not None and res.z_real > res.z_pseudo
+    from rapport.nonverbal.susy import _ccf_z
+
+    z = _ccf_z(a[:100], b[:100], 5)
+    assert int(np.argmax(z)) - 5 == 2  # positive lag: the second series follows
+    with pytest.raises(RapportInputError):
+        susy(a, b, sr=1, segment_s=8, max_lag_s=5)
+    with pytest.raises(RapportInputError):
+        susy(a, b, sr=1, segment_s=300, max_lag_s=5)
