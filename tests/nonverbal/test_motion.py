@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import tempfile
 import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rapport.errors import RapportInputError
 from rapport.nonverbal.motion import (
@@ -142,3 +145,28 @@ def test_missing_and_unreadable_video_are_input_errors(tmp_path: Path) -> None:
     with pytest.raises(RapportInputError) as unreadable:
         analyse_video(fake)
     assert unreadable.value.code == "unreadable_media" and unreadable.value.fix
+
+
+@given(st.text(max_size=30))
+def test_region_parser_accepts_or_explains(text: str) -> None:
+    try:
+        roi = Roi.parse(text)
+    except RapportInputError as exc:
+        assert exc.fix
+    else:
+        assert roi.w > 0 and roi.h > 0 and roi.x >= 0 and roi.y >= 0
+
+
+@settings(max_examples=25)
+@given(st.binary(max_size=2000), st.sampled_from([".mp4", ".avi", ".wav", ".flac"]))
+def test_garbage_media_gives_an_input_error(data: bytes, suffix: str) -> None:
+    from rapport.nonverbal.prosody import load_audio
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"garbage{suffix}"
+        path.write_bytes(data)
+        with pytest.raises(RapportInputError):
+            if suffix in (".wav", ".flac"):
+                load_audio(path)
+            else:
+                open_video(path)

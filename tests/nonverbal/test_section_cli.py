@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import jsonschema
 import numpy as np
 import pytest
 from typer.testing import CliRunner, Result
@@ -13,6 +14,7 @@ from rapport.cli import build_app
 from rapport.coding.base import CodedSession
 from rapport.domain import Code, Role, Session, Speaker, Turn, TurnCodes
 from rapport.errors import RapportInputError
+from rapport.nonverbal.analysis import NonverbalResult
 from rapport.nonverbal.section import NonverbalSection
 from rapport.nonverbal.synthetic import PlantedTurn
 from rapport.report.analyze import analyze_coded
@@ -52,6 +54,7 @@ def test_analysis_with_audio_and_video(dialogue: Dialogue, media_dir: Path) -> N
                              options={"nonverbal": {"surrogates": 60, "seed": 2}})
     doc = json.loads(analysis.to_json())
     section = doc["sections"]["nonverbal"]
+    jsonschema.validate(section, NonverbalResult.model_json_schema())
     assert section["movement"]["summary"]["best_lag_s"] == pytest.approx(1.0, abs=0.1)
     assert section["movement"]["test"]["n"] == 60
     assert section["movement"]["params"]["seed"] == 2
