@@ -88,6 +88,18 @@ def test_untimed_transcript_with_audio_asks_for_times(media_dir: Path) -> None:
     assert err.value.code == "needs_transcript"
 
 
+def test_missing_or_unreadable_media_stop_the_analysis(dialogue: Dialogue,
+                                                       tmp_path: Path) -> None:
+    _, turns = dialogue
+    broken = tmp_path / "broken.wav"
+    broken.write_bytes(b"not audio at all")
+    for media, code in (({"video": tmp_path / "gone.mp4"}, "missing_media"),
+                        ({"audio": broken}, "unreadable_media")):
+        with pytest.raises(RapportInputError) as err:
+            analyze_coded(_coded(turns), media=media)
+        assert err.value.code == code
+
+
 def _cli(*args: str | Path) -> Result:
     return CliRunner().invoke(build_app(), [str(a) for a in args], prog_name="rapport")
 
