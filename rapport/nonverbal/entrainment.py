@@ -48,6 +48,10 @@ class FeatureEntrainment(BaseModel):
                                       "adjacent vs other.")
     convergence_r: float | None = Field(description="r of adjacent similarity (feature "
                                         "units) with time; > 0: becoming more alike.")
+    distance_first_half: float | None = Field(
+        default=None, description="|therapist mean - client mean| in the first half of the "
+        "session (feature units): global convergence, compare with the second half.")
+    distance_second_half: float | None = None
     convergence_p: float | None = Field(description="Two-sided permutation p of "
                                         "convergence_r (time order shuffled).")
 
@@ -134,5 +138,23 @@ def entrainment(turns: Sequence[TurnProsody], *, permutations: int = 2000,
         if not math.isnan(conv):
             res.convergence_r = conv
             res.convergence_p = _two_sided(conv, _permuted_r(raw_sim, starts, permutations, rng))
+        res.distance_first_half, res.distance_second_half = _half_distances(floor, attr)
         out.append(res)
     return out
+
+
+def _half_distances(floor: Sequence[TurnProsody], attr: str
+                    ) -> tuple[float | None, float | None]:
+    """|mean(therapist) - mean(client)| of a feature in each half of the session."""
+    if not floor:
+        return None, None
+    middle = (floor[0].start + max(t.end for t in floor)) / 2
+    out: list[float | None] = []
+    for first in (True, False):
+        means = []
+        for role in (Role.THERAPIST, Role.CLIENT):
+            vals = [getattr(t, attr) for t in floor if t.role == role
+                    and getattr(t, attr) is not None and (t.start < middle) == first]
+            means.append(float(np.mean(vals)) if vals else None)
+        out.append(None if None in means else abs(means[0] - means[1]))  # type: ignore[operator]
+    return out[0], out[1]

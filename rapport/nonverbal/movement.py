@@ -86,6 +86,21 @@ def per_second(me: MotionEnergy, name: str) -> list[float | None]:
     return [round(float(t / c), 6) if c else None for t, c in zip(total, count, strict=True)]
 
 
+def drop_outliers(a: np.ndarray, b: np.ndarray, k: float = 10.0
+                  ) -> tuple[np.ndarray, np.ndarray, int]:
+    """rMEA's outlier rule: values above ``k`` SDs of both series pooled become missing."""
+    pooled = np.concatenate((a, b))
+    pooled = pooled[~np.isnan(pooled)]
+    if len(pooled) < 2:
+        return a, b, 0
+    limit = k * float(np.std(pooled, ddof=1))
+    bad_a, bad_b = a > limit, b > limit
+    if limit <= 0 or not (bad_a.any() or bad_b.any()):
+        return a, b, 0
+    return (np.where(bad_a, np.nan, a), np.where(bad_b, np.nan, b),
+            int(bad_a.sum() + bad_b.sum()))
+
+
 def movement_synchrony(me: MotionEnergy, params: MovementParams) -> MovementResult:
     """WCC and surrogate test on motion energy that has a client and a therapist series."""
     result = MovementResult(
@@ -98,8 +113,12 @@ def movement_synchrony(me: MotionEnergy, params: MovementParams) -> MovementResu
         warnings=list(me.warnings))
     if any("almost no movement" in w for w in me.warnings):
         return result
-    s1 = smooth_series(me.raw["client"], me.fps, params.smooth_s)
-    s2 = smooth_series(me.raw["therapist"], me.fps, params.smooth_s)
+    raw1, raw2, outliers = drop_outliers(me.raw["client"], me.raw["therapist"])
+    if outliers:
+        result.warnings.append(f"{outliers} frames with motion above 10 SD (a cut, zoom or "
+                               "flash?) were left out")
+    s1 = smooth_series(raw1, me.fps, params.smooth_s)
+    s2 = smooth_series(raw2, me.fps, params.smooth_s)
     kw = {"sr": me.fps, "lag_s": params.lag_s, "win_s": params.window_s,
           "inc_s": params.increment_s, "r2z": params.fisher_z, "absval": params.absolute}
     try:

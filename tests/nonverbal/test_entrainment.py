@@ -68,6 +68,9 @@ def test_converging_speakers_have_positive_convergence() -> None:
     values = [(1 if i % 2 else -1) * spread[i] + 0.1 * rng.normal() for i in range(n)]
     pitch = entrainment(_rows(values))[0]
     assert pitch.convergence_r is not None and pitch.convergence_r > 0.8
+    assert pitch.convergence_p is not None and pitch.convergence_p < 0.01
+    assert pitch.distance_first_half is not None and pitch.distance_second_half is not None
+    assert pitch.distance_first_half > 2 * pitch.distance_second_half
 
 
 def test_too_few_exchanges_give_no_numbers() -> None:

@@ -15,13 +15,19 @@ from hypothesis import strategies as st
 from rapport.errors import RapportInputError
 from rapport.nonverbal.motion import (
     CALIBRATION_FRAMES,
+    MotionEnergy,
     Roi,
     default_rois,
     motion_energy,
     open_video,
     smooth,
 )
-from rapport.nonverbal.movement import MovementParams, analyse_video, movement_synchrony
+from rapport.nonverbal.movement import (
+    MovementParams,
+    analyse_video,
+    drop_outliers,
+    movement_synchrony,
+)
 from rapport.nonverbal.synthetic import BlobVideoSpec, coupled_blob_frames, write_video
 
 W, H = 160, 90
@@ -170,3 +176,15 @@ def test_garbage_media_gives_an_input_error(data: bytes, suffix: str) -> None:
                 load_audio(path)
             else:
                 open_video(path)
+
+
+def test_ten_sd_spikes_are_left_out_with_a_warning() -> None:
+    rng = np.random.default_rng(0)
+    a, b = rng.poisson(20, size=(2, 3000)).astype(float)
+    a[100] = 1e5  # a camera flash in the client's region
+    clean_a, clean_b, n = drop_outliers(a, b)
+    assert n == 1 and np.isnan(clean_a[100]) and not np.isnan(clean_b).any()
+    me = MotionEnergy(fps=10, threshold=10, raw={"client": a, "therapist": b},
+                      area={"client": 1000, "therapist": 1000})
+    result = movement_synchrony(me, MovementParams(surrogates=0))
+    assert any("10 SD" in w for w in result.warnings)
