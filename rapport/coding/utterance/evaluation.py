@@ -145,8 +145,11 @@ def evaluate(preset: str, *, folds: int = FOLDS, write: bool = True) -> dict[str
     result = {"preset": preset, "folds": folds, "data_sha256": data_sha256(),
               "families": score(data, direct)}
     if write:
+        from rapport.coding.utterance.training import attach_cv_metrics
+
         path = cv_metrics_path(preset)
         path.write_text(json.dumps(result, indent=2, sort_keys=True) + "\n")
+        attach_cv_metrics(preset)
     return result
 
 

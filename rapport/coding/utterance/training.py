@@ -51,6 +51,23 @@ def train(preset: str, *, data_dir: Path = DATA_DIR, out_dir: Path = MODELS_DIR)
     return path
 
 
+def attach_cv_metrics(preset: str, models_dir: Path = MODELS_DIR) -> bool:
+    """Copy ``rapport evaluate`` metrics into an existing model card (same data only)."""
+    from rapport.coding.utterance.persist import card_path
+
+    cv_file = cv_metrics_path(preset, models_dir)
+    card_file = card_path(models_dir / f"utterance-{preset}.joblib")
+    if not cv_file.exists() or not card_file.exists():
+        return False
+    cv = json.loads(cv_file.read_text())
+    card = json.loads(card_file.read_text())
+    if cv.get("data_sha256") != card.get("data_sha256"):
+        return False
+    card.setdefault("metrics", {})["cross_validation"] = cv.get("families", {})
+    card_file.write_text(json.dumps(card, indent=2, sort_keys=True) + "\n")
+    return True
+
+
 def train_cli(preset: str, out_dir: Path | None = None) -> str:
     """Entry point of ``rapport train utterance``; returns a summary for the terminal."""
     presets = PRESETS if preset == "all" else (preset,)
