@@ -24,7 +24,7 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class Evidence(_Model):
+class ProfileEvidence(_Model):
     """One utterance behind a figure: where it is, who said it, a short excerpt."""
 
     turn_index: int = Field(ge=0)
@@ -33,7 +33,7 @@ class Evidence(_Model):
     note: str = Field(default="", description="What counted: the code or matched phrase.")
 
 
-class Reference(_Model):
+class ReferenceRange(_Model):
     """A reference range from the literature (higher is better for every one we use)."""
 
     fair: float
@@ -41,7 +41,7 @@ class Reference(_Model):
     source: str
 
 
-class Metric(_Model):
+class ProfileMetric(_Model):
     """One element of the relationship, measured in one session."""
 
     key: str = Field(description="Stable snake_case name; JSON metrics use profile.<key>.")
@@ -52,14 +52,14 @@ class Metric(_Model):
     n: int = Field(default=0, ge=0, description="How many units the value rests on.")
     available: bool = True
     reason: str = Field(default="", description="Why it is not available or approximated.")
-    reference: Reference | None = None
+    reference: ReferenceRange | None = None
     band: Band | None = None
-    evidence: list[Evidence] = Field(default_factory=list)
+    evidence: list[ProfileEvidence] = Field(default_factory=list)
     detail: dict[str, float] = Field(default_factory=dict,
                                      description="Named parts of the value (counts, thirds).")
 
 
-class TherapistResponse(_Model):
+class RuptureResponse(_Model):
     """A therapist turn in the few turns after a rupture, and what it did."""
 
     turn_index: int = Field(ge=0)
@@ -69,7 +69,7 @@ class TherapistResponse(_Model):
                                   "validation, backing off; or advice, confrontation.")
 
 
-class RuptureEvent(_Model):
+class SessionRupture(_Model):
     """A rupture marker within the session and whether it was repaired."""
 
     start_turn: int = Field(ge=0)
@@ -77,20 +77,20 @@ class RuptureEvent(_Model):
     type: RuptureType
     strength: float = Field(ge=0, le=1)
     rules: list[str] = Field(description="Which documented rules fired.")
-    evidence: list[Evidence]
+    evidence: list[ProfileEvidence]
     status: RepairStatus
     repair_turn: int | None = None
     how: list[str] = Field(default_factory=list, description="Repair strategies used.")
-    responses: list[TherapistResponse] = Field(default_factory=list)
+    responses: list[RuptureResponse] = Field(default_factory=list)
 
 
-class Moment(_Model):
+class RevisitMoment(_Model):
     """A moment worth revisiting, with the evidence and a concrete suggestion."""
 
     kind: MomentKind
     turn_index: int = Field(ge=0, description="The therapist turn (or the rupture start).")
     title: str
-    excerpt: list[Evidence]
+    excerpt: list[ProfileEvidence]
     coded: list[str] = Field(description="What was coded on these turns, with confidence.")
     suggestion: str
     priority: float = Field(ge=0, le=1)
@@ -103,12 +103,12 @@ class ProfileResult(_Model):
     session_id: str
     turns: int = Field(ge=0)
     families_available: list[str] = Field(description="Code families/codes present.")
-    metrics: list[Metric]
-    ruptures: list[RuptureEvent] = Field(default_factory=list)
-    moments: list[Moment] = Field(default_factory=list)
+    metrics: list[ProfileMetric]
+    ruptures: list[SessionRupture] = Field(default_factory=list)
+    moments: list[RevisitMoment] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
 
-    def metric(self, key: str) -> Metric:
+    def metric(self, key: str) -> ProfileMetric:
         """The metric named ``key`` (KeyError if the profile has none by that name)."""
         for m in self.metrics:
             if m.key == key:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from rapport.domain import Role
 from rapport.profile import behaviours as b
 from rapport.profile.lexicon import feeling_words
-from rapport.profile.models import Moment, RuptureEvent
+from rapport.profile.models import RevisitMoment, SessionRupture
 from rapport.profile.view import SessionView
 
 MAX_MOMENTS = 5
@@ -22,7 +22,7 @@ def _coded(v: SessionView, *indices: int) -> list[str]:
     return [line for i in indices for line in v.coded_summary(i)]
 
 
-def _missed_feelings(v: SessionView) -> list[Moment]:
+def _missed_feelings(v: SessionView) -> list[RevisitMoment]:
     if not v.has("therapist_behaviour"):
         return []
     out = []
@@ -40,7 +40,7 @@ def _missed_feelings(v: SessionView) -> list[Moment]:
         example = f" (for example: “It sounds like you feel {feeling}.”)" if feeling else ""
         nextstep = ("asking the next question" if b.is_question(v, t)
                     else "offering information or advice")
-        out.append(Moment(
+        out.append(RevisitMoment(
             kind="missed_feeling", turn_index=t, title="A feeling that was not reflected",
             excerpt=[v.evidence(c.index, "; ".join(why)), v.evidence(t, "next therapist turn")],
             coded=_coded(v, c.index, t),
@@ -49,7 +49,7 @@ def _missed_feelings(v: SessionView) -> list[Moment]:
     return out
 
 
-def _rupture_moments(v: SessionView, ruptures: list[RuptureEvent]) -> list[Moment]:
+def _rupture_moments(v: SessionView, ruptures: list[SessionRupture]) -> list[RevisitMoment]:
     out = []
     for r in ruptures:
         shown = [*r.evidence, *(v.evidence(x.turn_index, f"therapist response: {x.kind}"
@@ -63,12 +63,12 @@ def _rupture_moments(v: SessionView, ruptures: list[RuptureEvent]) -> list[Momen
                    "going on." if r.type == "withdrawal" else
                    "Acknowledge the objection and your part in it, then ask for the "
                    "client's view, before offering more advice.")
-            out.append(Moment(kind="unrepaired_rupture", turn_index=r.start_turn,
+            out.append(RevisitMoment(kind="unrepaired_rupture", turn_index=r.start_turn,
                               title=f"A {r.type} rupture that was not repaired",
                               excerpt=shown, coded=coded, suggestion=tip,
                               priority=min(1.0, 0.85 + 0.15 * r.strength)))
         elif r.status == "repaired":
-            out.append(Moment(kind="repaired_rupture", turn_index=r.start_turn,
+            out.append(RevisitMoment(kind="repaired_rupture", turn_index=r.start_turn,
                               title=f"A {r.type} rupture, repaired",
                               excerpt=shown, coded=coded,
                               suggestion="Worth keeping: when the client pulled away you "
@@ -77,7 +77,7 @@ def _rupture_moments(v: SessionView, ruptures: list[RuptureEvent]) -> list[Momen
     return out
 
 
-def _empathic_reflections(v: SessionView) -> list[Moment]:
+def _empathic_reflections(v: SessionView) -> list[RevisitMoment]:
     out = []
     for t in v.of_role(Role.THERAPIST):
         words = b.feeling_reflection(v, t.index)
@@ -88,7 +88,7 @@ def _empathic_reflections(v: SessionView) -> list[Moment]:
         prev = v.previous_of_role(t.index, Role.CLIENT)
         shown = ([v.evidence(prev.index, "client")] if prev else []) + [
             v.evidence(t.index, "reflection of feeling: " + ", ".join(words))]
-        out.append(Moment(
+        out.append(RevisitMoment(
             kind="empathic_reflection", turn_index=t.index,
             title="A strong empathic reflection" if strong else "A reflection of feeling",
             excerpt=shown, coded=_coded(v, *(e.turn_index for e in shown)),
@@ -98,12 +98,12 @@ def _empathic_reflections(v: SessionView) -> list[Moment]:
     return out
 
 
-def _advice_without_permission(v: SessionView) -> list[Moment]:
+def _advice_without_permission(v: SessionView) -> list[RevisitMoment]:
     out = []
     for t in v.of_role(Role.THERAPIST):
         if not v.flag(t.index, "advice_without_permission"):
             continue
-        out.append(Moment(
+        out.append(RevisitMoment(
             kind="advice_without_permission", turn_index=t.index,
             title="Advice given without asking permission",
             excerpt=[v.evidence(t.index, "advice_without_permission")],
@@ -114,12 +114,12 @@ def _advice_without_permission(v: SessionView) -> list[Moment]:
     return out
 
 
-def moments_to_revisit(v: SessionView, ruptures: list[RuptureEvent]) -> list[Moment]:
+def moments_to_revisit(v: SessionView, ruptures: list[SessionRupture]) -> list[RevisitMoment]:
     """The most useful moments of the session, in session order."""
     candidates = (_rupture_moments(v, ruptures) + _missed_feelings(v)
                   + _empathic_reflections(v) + _advice_without_permission(v))
     candidates.sort(key=lambda m: (-m.priority, m.turn_index, m.kind))
-    kept: list[Moment] = []
+    kept: list[RevisitMoment] = []
     per_kind: dict[str, int] = {}
     for m in candidates:
         if len(kept) == MAX_MOMENTS:

@@ -24,7 +24,7 @@ import statistics
 
 from rapport.domain import Role, Turn
 from rapport.profile import behaviours as b
-from rapport.profile.models import Evidence, RuptureEvent, RuptureType, TherapistResponse
+from rapport.profile.models import ProfileEvidence, RuptureResponse, RuptureType, SessionRupture
 from rapport.profile.view import SessionView
 
 MIN_RUN = 3
@@ -34,7 +34,7 @@ DROP_BASELINE_MIN_WORDS = 12.0
 MERGE_GAP = 2
 REPAIR_WINDOW = 3
 
-_Raw = tuple[int, int, RuptureType, float, str, list[Evidence]]
+_Raw = tuple[int, int, RuptureType, float, str, list[ProfileEvidence]]
 
 
 def _answers_question(v: SessionView, t: Turn) -> bool:
@@ -108,8 +108,8 @@ def _words_drops(v: SessionView) -> list[_Raw]:
 
 
 def _merge(raw: list[_Raw]) -> list[tuple[int, int, RuptureType, float, list[str],
-                                          list[Evidence]]]:
-    merged: list[tuple[int, int, RuptureType, float, list[str], list[Evidence]]] = []
+                                          list[ProfileEvidence]]]:
+    merged: list[tuple[int, int, RuptureType, float, list[str], list[ProfileEvidence]]] = []
     for start, end, kind, strength, rule, ev in sorted(raw, key=lambda r: (r[0], r[2])):
         for j, (s0, e0, k0, st0, rules0, ev0) in enumerate(merged):
             if k0 == kind and start <= e0 + MERGE_GAP and end >= s0 - MERGE_GAP:
@@ -124,13 +124,13 @@ def _merge(raw: list[_Raw]) -> list[tuple[int, int, RuptureType, float, list[str
     return merged
 
 
-def _outcome(v: SessionView, end: int) -> tuple[list[TherapistResponse], int | None,
+def _outcome(v: SessionView, end: int) -> tuple[list[RuptureResponse], int | None,
                                                 list[str], str]:
     responses = []
     for t in v.next_of_role(end, Role.THERAPIST, REPAIR_WINDOW):
         repair, press = b.repair_moves(v, t.index), b.pressing_on(v, t.index)
         kind = "repair" if repair else "press_on" if press else "neutral"
-        responses.append(TherapistResponse(turn_index=t.index, kind=kind,  # type: ignore[arg-type]
+        responses.append(RuptureResponse(turn_index=t.index, kind=kind,  # type: ignore[arg-type]
                                            strategies=repair or press))
     first = next((r for r in responses if r.kind == "repair"), None)
     if first is not None:
@@ -142,13 +142,13 @@ def _outcome(v: SessionView, end: int) -> tuple[list[TherapistResponse], int | N
     return responses, None, [], status
 
 
-def detect_ruptures(v: SessionView) -> list[RuptureEvent]:
+def detect_ruptures(v: SessionView) -> list[SessionRupture]:
     """Every rupture event of the session, in order, with its repair outcome."""
     raw = _code_events(v) + _minimal_runs(v) + _sustain_after_advice(v) + _words_drops(v)
     events = []
     for start, end, kind, strength, rules, ev in _merge(raw):
         responses, repair_turn, how, status = _outcome(v, end)
-        events.append(RuptureEvent(
+        events.append(SessionRupture(
             start_turn=start, end_turn=end, type=kind, strength=round(strength, 3),
             rules=rules, evidence=ev, status=status,  # type: ignore[arg-type]
             repair_turn=repair_turn, how=how, responses=responses))

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
-from rapport.profile.models import Metric, ProfileResult
+from rapport.profile.models import ProfileMetric, ProfileResult
 from rapport.profile.profile import build_profile
 from rapport.report.section import AnalysisContext, ReportSection
 
@@ -28,14 +28,14 @@ _FORMATS = {"ratio": "{:.1f}:1", "share": "{:.0%}", "rate": "{:.0%}", "count": "
             "seconds": "{:.2f} s", "words": "{:.1f}", "score": "{:.2f}"}
 
 
-def format_value(m: Metric) -> str:
+def format_value(m: ProfileMetric) -> str:
     """A metric's value as people read it ("2.0:1", "45%", "0.62", "3")."""
     if m.value is None:
         return "n/a"
     return _FORMATS[m.unit].format(m.value)
 
 
-def format_reference(m: Metric) -> str:
+def format_reference(m: ProfileMetric) -> str:
     if m.reference is None:
         return ""
     if m.unit == "ratio":

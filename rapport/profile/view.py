@@ -12,7 +12,7 @@ from functools import cached_property
 
 from rapport.coding.base import CodedSession
 from rapport.domain import Role, Turn, TurnCodes
-from rapport.profile.models import Evidence
+from rapport.profile.models import ProfileEvidence
 
 EXCERPT_CHARS = 140
 
@@ -102,7 +102,7 @@ class SessionView:
                 return t
         return None
 
-    def evidence(self, index: int, note: str = "") -> Evidence:
+    def evidence(self, index: int, note: str = "") -> ProfileEvidence:
         turn = self.turns[index]
-        return Evidence(turn_index=index, speaker=turn.speaker, excerpt=excerpt(turn.text),
+        return ProfileEvidence(turn_index=index, speaker=turn.speaker, excerpt=excerpt(turn.text),
                         note=note)
