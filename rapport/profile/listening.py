@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from rapport.domain import Role
 from rapport.profile import behaviours as b
-from rapport.profile.models import Band, ProfileEvidence, ProfileMetric, ReferenceRange
+from rapport.profile.models import Band, ProfileEvidence, ReferenceRange
+from rapport.profile.models import ProfileMetric as Metric
 from rapport.profile.view import SessionView
 
 MAX_EVIDENCE = 8
@@ -17,8 +18,8 @@ MITI42 = "MITI 4.2 (Moyers et al. 2016)"
 REF_R_Q = ReferenceRange(fair=1.0, good=2.0, source=f"{MITI42}: R:Q 1:1 fair, 2:1 good")
 REF_COMPLEX = ReferenceRange(fair=0.4, good=0.5, source=f"{MITI42}: %CR 40% fair, 50% good")
 REF_OPEN = ReferenceRange(fair=0.5, good=0.7,
-                     source="MITI 3.1.1 (Moyers et al. 2010): %OQ 50% fair, 70% good; "
-                     "not part of MITI 4.2")
+                          source="MITI 3.1.1 (Moyers et al. 2010): %OQ 50% fair, 70% good; "
+                          "not part of MITI 4.2")
 
 
 def band(value: float | None, ref: ReferenceRange | None) -> Band | None:
@@ -30,9 +31,9 @@ def band(value: float | None, ref: ReferenceRange | None) -> Band | None:
 
 
 def missing(key: str, label: str, element: str, unit: str, reason: str,
-            ref: ReferenceRange | None = None) -> ProfileMetric:
+            ref: ReferenceRange | None = None) -> Metric:
     """A metric that cannot be computed, saying why (never a made-up number)."""
-    return ProfileMetric(key=key, label=label, element=element, unit=unit,  # type: ignore[arg-type]
+    return Metric(key=key, label=label, element=element, unit=unit,  # type: ignore[arg-type]
                   available=False, reason=reason, reference=ref)
 
 
@@ -44,17 +45,17 @@ def therapist_turns(v: SessionView) -> list[int]:
     return [t.index for t in v.of_role(Role.THERAPIST)]
 
 
-def reflection_to_question(v: SessionView) -> ProfileMetric:
+def reflection_to_question(v: SessionView) -> Metric:
     key, label, element = "reflection_to_question", "Reflection-to-question ratio", "rapport"
     if not v.has("therapist_behaviour"):
         return missing(key, label, element, "ratio", "no therapist_behaviour codes", REF_R_Q)
     refl = [i for i in therapist_turns(v) if b.is_reflection(v, i)]
     ques = [i for i in therapist_turns(v) if b.is_question(v, i)]
     if not refl and not ques:
-        return ProfileMetric(key=key, label=label, element=element, unit="ratio", available=False,
+        return Metric(key=key, label=label, element=element, unit="ratio", available=False,
                       reason="no reflections or questions in this session", reference=REF_R_Q)
     value = len(refl) / max(len(ques), 1)
-    return ProfileMetric(key=key, label=label, element=element, unit="ratio", value=value,
+    return Metric(key=key, label=label, element=element, unit="ratio", value=value,
                   n=len(refl) + len(ques), reference=REF_R_Q, band=band(value, REF_R_Q),
                   reason="" if ques else "no questions: R counted against 1",
                   evidence=evidence_of(v, [(i, "reflection") for i in refl]),
@@ -62,33 +63,33 @@ def reflection_to_question(v: SessionView) -> ProfileMetric:
 
 
 def _subtype_share(v: SessionView, key: str, label: str, element: str, family: str,
-                   want: str, other: str, ref: ReferenceRange) -> ProfileMetric:
+                   want: str, other: str, ref: ReferenceRange) -> Metric:
     if not v.has(family):
         return missing(key, label, element, "share", f"no {family} codes", ref)
     hits = [i for i in therapist_turns(v) if v.is_(i, family, want)]
     rest = [i for i in therapist_turns(v) if v.is_(i, family, other)]
     n = len(hits) + len(rest)
     if n == 0:
-        return ProfileMetric(key=key, label=label, element=element, unit="share", available=False,
+        return Metric(key=key, label=label, element=element, unit="share", available=False,
                       reason=f"no {family} codes in this session", reference=ref)
     value = len(hits) / n
-    return ProfileMetric(key=key, label=label, element=element, unit="share", value=value, n=n,
+    return Metric(key=key, label=label, element=element, unit="share", value=value, n=n,
                   reference=ref, band=band(value, ref),
                   evidence=evidence_of(v, [(i, f"{family}={want}") for i in hits]),
                   detail={want: len(hits), other: len(rest)})
 
 
-def complex_reflections(v: SessionView) -> ProfileMetric:
+def complex_reflections(v: SessionView) -> Metric:
     return _subtype_share(v, "complex_reflection_share", "Complex reflections",
                           "rapport", "reflection_type", "complex", "simple", REF_COMPLEX)
 
 
-def open_questions(v: SessionView) -> ProfileMetric:
+def open_questions(v: SessionView) -> Metric:
     return _subtype_share(v, "open_question_share", "Open questions", "rapport",
                           "question_type", "open", "closed", REF_OPEN)
 
 
-def follow_up(v: SessionView) -> ProfileMetric:
+def follow_up(v: SessionView) -> Metric:
     """Client disclosures answered, in the next therapist turn, by reflection/validation."""
     key, label, element = "follow_up_rate", "Follow-up on client disclosures", "vulnerability"
     if not v.has("therapist_behaviour") and not v.any_of("affirmation", "normalize"):
@@ -109,10 +110,10 @@ def follow_up(v: SessionView) -> ProfileMetric:
     reason = "" if v.has("emotional_disclosure") else \
         "disclosures approximated from feeling words (no emotional_disclosure codes)"
     if not disclosures:
-        return ProfileMetric(key=key, label=label, element=element, unit="rate", available=False,
+        return Metric(key=key, label=label, element=element, unit="rate", available=False,
                       reason="no client disclosures found" + (f"; {reason}" if reason else ""))
     value = len(answered) / len(disclosures)
-    return ProfileMetric(key=key, label=label, element=element, unit="rate", value=value,
+    return Metric(key=key, label=label, element=element, unit="rate", value=value,
                   n=len(disclosures), reason=reason, evidence=evidence_of(v, answered),
                   detail={"disclosures": len(disclosures), "answered": len(answered),
                           "not_answered": unanswered})
@@ -122,7 +123,7 @@ def _saturate(x: float, at: float) -> float:
     return min(1.0, x / at)
 
 
-def empathy(v: SessionView) -> ProfileMetric:
+def empathy(v: SessionView) -> Metric:
     """Empathy estimate 0–1: mean of the available saturated components (docs/metrics.md)."""
     key, label, element = "empathy_estimate", "Empathy estimate", "empathy"
     therapist = therapist_turns(v)
@@ -153,12 +154,12 @@ def empathy(v: SessionView) -> ProfileMetric:
     value = sum(parts.values()) / len(parts)
     absent = {"feeling_reflections", "validation", "exploration"} - parts.keys()
     drivers.sort()
-    return ProfileMetric(key=key, label=label, element=element, unit="score", value=value, n=n,
+    return Metric(key=key, label=label, element=element, unit="score", value=value, n=n,
                   reason=f"without {', '.join(sorted(absent))} (codes missing)" if absent
                   else "", evidence=evidence_of(v, drivers), detail=parts)
 
 
-def validation_rate(v: SessionView) -> ProfileMetric:
+def validation_rate(v: SessionView) -> Metric:
     key, label, element = "validation_rate", "Validation and affirmation", "empathy"
     names = v.any_of("affirmation", "normalize")
     therapist = therapist_turns(v)
@@ -167,7 +168,7 @@ def validation_rate(v: SessionView) -> ProfileMetric:
     if not therapist:
         return missing(key, label, element, "rate", "no therapist turns")
     hits = [(i, ", ".join(b.validation(v, i))) for i in therapist if b.validation(v, i)]
-    return ProfileMetric(key=key, label=label, element=element, unit="rate",
+    return Metric(key=key, label=label, element=element, unit="rate",
                   value=len(hits) / len(therapist), n=len(therapist),
                   reason="" if len(names) == 2 else f"only {names[0]} codes available",
                   evidence=evidence_of(v, hits),

@@ -64,16 +64,16 @@ def _rupture_moments(v: SessionView, ruptures: list[SessionRupture]) -> list[Rev
                    "Acknowledge the objection and your part in it, then ask for the "
                    "client's view, before offering more advice.")
             out.append(RevisitMoment(kind="unrepaired_rupture", turn_index=r.start_turn,
-                              title=f"A {r.type} rupture that was not repaired",
-                              excerpt=shown, coded=coded, suggestion=tip,
-                              priority=min(1.0, 0.85 + 0.15 * r.strength)))
+                                     title=f"A {r.type} rupture that was not repaired",
+                                     excerpt=shown, coded=coded, suggestion=tip,
+                                     priority=min(1.0, 0.85 + 0.15 * r.strength)))
         elif r.status == "repaired":
             out.append(RevisitMoment(kind="repaired_rupture", turn_index=r.start_turn,
-                              title=f"A {r.type} rupture, repaired",
-                              excerpt=shown, coded=coded,
-                              suggestion="Worth keeping: when the client pulled away you "
-                              f"responded with {', '.join(r.how)}; keep using it.",
-                              priority=0.6 + 0.2 * r.strength))
+                                     title=f"A {r.type} rupture, repaired",
+                                     excerpt=shown, coded=coded,
+                                     suggestion="Worth keeping: when the client pulled away you "
+                                     f"responded with {', '.join(r.how)}; keep using it.",
+                                     priority=0.6 + 0.2 * r.strength))
     return out
 
 

@@ -6,7 +6,7 @@ from rapport.domain import Role
 from rapport.profile import behaviours as b
 from rapport.profile.lexicon import boundary_topic
 from rapport.profile.listening import evidence_of, missing, therapist_turns
-from rapport.profile.models import ProfileMetric
+from rapport.profile.models import ProfileMetric as Metric
 from rapport.profile.turn_taking import turn_taking
 from rapport.profile.view import SessionView
 
@@ -14,7 +14,7 @@ AUTONOMY_CODES = ("emphasize_autonomy", "seek_collaboration")
 DIRECTIVE_CODES = ("advice_without_permission", "confront")
 
 
-def autonomy_support(v: SessionView) -> ProfileMetric:
+def autonomy_support(v: SessionView) -> Metric:
     """Supportive / (supportive + directive) therapist moves."""
     key, label, element = "autonomy_support", "Autonomy support vs directiveness", "autonomy"
     if not v.any_of(*AUTONOMY_CODES, *DIRECTIVE_CODES, "input_type"):
@@ -29,29 +29,29 @@ def autonomy_support(v: SessionView) -> ProfileMetric:
     reason = "" if v.any_of(*AUTONOMY_CODES, *DIRECTIVE_CODES) else \
         "approximated: permission phrases vs advice (input_type) without permission"
     if n == 0:
-        return ProfileMetric(key=key, label=label, element=element, unit="share", available=False,
+        return Metric(key=key, label=label, element=element, unit="share", available=False,
                       reason="no autonomy-supportive or directive moves coded", detail=detail)
-    return ProfileMetric(key=key, label=label, element=element, unit="share",
+    return Metric(key=key, label=label, element=element, unit="share",
                   value=len(support) / n, n=n, detail=detail, reason=reason,
                   evidence=evidence_of(v, sorted(support + [(i, f"directive: {w}")
                                                     for i, w in direct])))
 
 
-def transparency(v: SessionView) -> ProfileMetric:
+def transparency(v: SessionView) -> Metric:
     """Therapist turns asking permission, explaining process, or metacommunicating."""
     key, label, element = "transparency_rate", "Transparency", "honesty and transparency"
     therapist = therapist_turns(v)
     if not therapist:
         return missing(key, label, element, "rate", "no therapist turns")
     hits = [(i, "; ".join(b.transparency(v, i))) for i in therapist if b.transparency(v, i)]
-    return ProfileMetric(key=key, label=label, element=element, unit="rate",
+    return Metric(key=key, label=label, element=element, unit="rate",
                   value=len(hits) / len(therapist), n=len(therapist), evidence=evidence_of(v, hits),
                   reason="" if v.has("metacommunication") else
                   "phrases only (no metacommunication codes)",
                   detail={"turns": len(hits)})
 
 
-def change_talk(v: SessionView) -> ProfileMetric:
+def change_talk(v: SessionView) -> Metric:
     """Change / (change + sustain) over client turns."""
     key, label, element = "change_talk_share", "Client change vs sustain talk", "autonomy"
     if not v.has("client_talk"):
@@ -62,15 +62,15 @@ def change_talk(v: SessionView) -> ProfileMetric:
     n = len(change) + len(sustain)
     detail = {"change": len(change), "sustain": len(sustain)}
     if n == 0:
-        return ProfileMetric(key=key, label=label, element=element, unit="share", available=False,
+        return Metric(key=key, label=label, element=element, unit="share", available=False,
                       reason="no change or sustain talk in this session", detail=detail)
-    return ProfileMetric(key=key, label=label, element=element, unit="share", value=len(change) / n,
+    return Metric(key=key, label=label, element=element, unit="share", value=len(change) / n,
                   n=n, detail=detail,
                   evidence=evidence_of(v, sorted([(i, "change talk") for i in change]
                                          + [(i, "sustain talk") for i in sustain])))
 
 
-def disclosure_over_session(v: SessionView) -> ProfileMetric:
+def disclosure_over_session(v: SessionView) -> Metric:
     """Share of client turns that disclose emotion, overall and by thirds of the session."""
     key, label, element = "emotional_disclosure", "Client emotional disclosure", "vulnerability"
     client = [t.index for t in v.of_role(Role.CLIENT)]
@@ -83,14 +83,14 @@ def disclosure_over_session(v: SessionView) -> ProfileMetric:
         part = [i for i in client if k * n_turns <= 3 * i < (k + 1) * n_turns]
         if part:
             detail[name] = sum(i in hits for i in part) / len(part)
-    return ProfileMetric(key=key, label=label, element=element, unit="share",
+    return Metric(key=key, label=label, element=element, unit="share",
                   value=len(hits) / len(client), n=len(client), detail=detail,
                   reason="" if v.has("emotional_disclosure") else
                   "approximated from feeling words (no emotional_disclosure codes)",
                   evidence=evidence_of(v, [(i, "; ".join(b.disclosure(v, i))) for i in hits]))
 
 
-def boundary_moments(v: SessionView) -> ProfileMetric:
+def boundary_moments(v: SessionView) -> Metric:
     """Turns that touch a boundary, each with a note on good practice (not a judgement)."""
     key, label, element = "boundary_moments", "Boundary-relevant moments", "boundaries"
     hits: list[tuple[int, str]] = []
@@ -109,20 +109,20 @@ def boundary_moments(v: SessionView) -> ProfileMetric:
         if notes:
             hits.append((t.index, "; ".join(notes)))
     codes = v.any_of("boundary_issue", "boundary_statement", "self_disclosure")
-    return ProfileMetric(key=key, label=label, element=element, unit="count",
-                         value=float(len(hits)), n=len(v.turns), evidence=evidence_of(v, hits),
+    return Metric(key=key, label=label, element=element, unit="count",
+                  value=float(len(hits)), n=len(v.turns), evidence=evidence_of(v, hits),
                   reason="" if codes else "phrases only (no boundary codes)",
                   detail={"moments": len(hits)})
 
 
-def talk_time(v: SessionView) -> list[ProfileMetric]:
+def talk_time(v: SessionView) -> list[Metric]:
     """Talk-time balance and turn-taking, from the foundation's turn-taking statistics."""
     tt = turn_taking(v.coded.session)
     element = "nonverbal: turn-taking"
     if not tt.total_words:
         return [missing("therapist_word_share", "Therapist share of words", element, "share",
                         "no words in this session")]
-    out = [ProfileMetric(key="therapist_word_share", label="Therapist share of words",
+    out = [Metric(key="therapist_word_share", label="Therapist share of words",
                   element=element, unit="share",
                   value=tt.role_word_share.get("therapist", 0.0), n=tt.total_words,
                   detail={f"speaker:{s.speaker}": s.word_share for s in tt.speakers},
@@ -132,11 +132,11 @@ def talk_time(v: SessionView) -> list[ProfileMetric]:
     if client and any(s.turns for s in client):
         turns = sum(s.turns for s in client)
         words = sum(s.mean_turn_words * s.turns for s in client)
-        out.append(ProfileMetric(key="client_words_per_turn", label="Client words per turn",
-                                 element=element, unit="words", value=words / turns, n=turns))
-    out.extend(ProfileMetric(key="client_response_latency",
-                             label="Client response latency (median)", element=element,
-                             unit="seconds", value=lat.median_s, n=lat.n,
-                             detail={"share_over_3s": lat.share_over_3s})
+        out.append(Metric(key="client_words_per_turn", label="Client words per turn",
+                          element=element, unit="words", value=words / turns, n=turns))
+    out.extend(Metric(key="client_response_latency",
+                      label="Client response latency (median)", element=element,
+                      unit="seconds", value=lat.median_s, n=lat.n,
+                      detail={"share_over_3s": lat.share_over_3s})
                for lat in tt.latency if lat.direction == "therapist->client")
     return out

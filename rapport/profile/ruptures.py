@@ -131,7 +131,7 @@ def _outcome(v: SessionView, end: int) -> tuple[list[RuptureResponse], int | Non
         repair, press = b.repair_moves(v, t.index), b.pressing_on(v, t.index)
         kind = "repair" if repair else "press_on" if press else "neutral"
         responses.append(RuptureResponse(turn_index=t.index, kind=kind,  # type: ignore[arg-type]
-                                           strategies=repair or press))
+                                         strategies=repair or press))
     first = next((r for r in responses if r.kind == "repair"), None)
     if first is not None:
         how = list(first.strategies)

@@ -104,5 +104,5 @@ class SessionView:
 
     def evidence(self, index: int, note: str = "") -> ProfileEvidence:
         turn = self.turns[index]
-        return ProfileEvidence(turn_index=index, speaker=turn.speaker, excerpt=excerpt(turn.text),
-                        note=note)
+        return ProfileEvidence(turn_index=index, speaker=turn.speaker,
+                               excerpt=excerpt(turn.text), note=note)
