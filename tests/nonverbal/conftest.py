@@ -10,7 +10,6 @@ import pytest
 pytest.importorskip("cv2")
 pytest.importorskip("parselmouth")
 
-from rapport.domain import Role, Session, Speaker, Turn, TurnCodes
 from rapport.nonverbal.synthetic import (
     BlobVideoSpec,
     PlantedTurn,
@@ -21,22 +20,6 @@ from rapport.nonverbal.synthetic import (
 )
 
 SR = 16000
-
-
-def session_from_truth(turns: list[PlantedTurn], session_id: str = "synthetic") -> Session:
-    """A timed session whose turns are the planted ones (text is project-written filler)."""
-    role = {"Therapist": Role.THERAPIST, "Client": Role.CLIENT}
-    return Session(
-        id=session_id,
-        speakers=(Speaker(name="Therapist", role=Role.THERAPIST),
-                  Speaker(name="Client", role=Role.CLIENT)),
-        turns=tuple(Turn(index=i, speaker=t.speaker, role=role[t.speaker],
-                         text=f"planted turn {i}", start=t.start, end=t.end)
-                    for i, t in enumerate(turns)))
-
-
-def empty_codes(session: Session) -> tuple[TurnCodes, ...]:
-    return tuple(TurnCodes(session_id=session.id, turn_index=t.index) for t in session.turns)
 
 
 @pytest.fixture(scope="session")
