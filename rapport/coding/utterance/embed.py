@@ -28,7 +28,7 @@ TOKENIZER_PATH = Path(__file__).parent / "models" / "minilm-tokenizer.json"
 TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
 DIM = 384
 MAX_TOKENS = 128
-BATCH = 32
+BATCH = 8  # measured: 8 beats 32 and 64 here (less padding of short turns)
 _lock = threading.Lock()
 
 
