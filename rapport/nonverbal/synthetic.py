@@ -296,3 +296,16 @@ def write_demo_media(out_dir: Path) -> tuple[Path, Path, Path]:
              "note": "synthetic session; client = s1 (left), therapist = s2 (right)"}
     (out_dir / "truth.json").write_text(json.dumps(truth, indent=1), encoding="utf-8")
     return vtt, wav, avi
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m rapport.nonverbal.synthetic OUT_DIR``: write the demo media there."""
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    for path in write_demo_media(Path(args[0] if args else "demo-output/media")):
+        sys.stdout.write(f"{path}\n")
+
+
+if __name__ == "__main__":
+    main()

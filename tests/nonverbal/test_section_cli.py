@@ -156,3 +156,23 @@ def test_analyze_with_missing_video_exits_2(tmp_path: Path) -> None:
     res = _cli("analyze", transcript, "--video", tmp_path / "gone.mp4", "--json", out)
     assert res.exit_code == 2 and "video file not found" in res.output
     assert not out.exists()
+
+
+def test_demo_media_belong_together(tmp_path: Path) -> None:
+    import soundfile as sf
+
+    from rapport.ingest import load_sessions
+    from rapport.nonverbal.motion import open_video
+    from rapport.nonverbal.synthetic import main
+
+    main([str(tmp_path)])
+    vtt, wav, avi = (tmp_path / f"demo_session.{ext}" for ext in ("vtt", "wav", "avi"))
+    truth = json.loads((tmp_path / "truth.json").read_text(encoding="utf-8"))
+    session = load_sessions(vtt).sessions[0]
+    assert {s.role for s in session.speakers} == {Role.THERAPIST, Role.CLIENT}
+    assert [round(t.start or 0, 3) for t in session.turns] == [
+        round(t["start"], 3) for t in truth["turns"]]
+    info = sf.info(str(wav))
+    video, _ = open_video(avi)
+    assert info.channels == 2 and 120 < info.duration < 300
+    assert abs(video.frames / video.fps - info.duration) < 1.0
