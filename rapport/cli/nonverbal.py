@@ -43,7 +43,7 @@ def _split_media(media: list[Path]) -> tuple[Path | None, Path | None]:
 
 
 def nonverbal(
-    media: Annotated[list[Path], typer.Argument(help="Session video and/or audio.")],
+    media: Annotated[list[Path], typer.Argument(help="Session video and/or audio.", metavar="VIDEO_OR_AUDIO...")],
     transcript: Annotated[Path | None, typer.Option("--transcript", "-t", help="Timed transcript (WebVTT, SRT, Whisper JSON...) of the same session.")] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the result as JSON here.")] = None,
     lag: Annotated[float, typer.Option(help="Largest lag in seconds (rMEA lagSec).")] = 5.0,
@@ -62,11 +62,12 @@ def nonverbal(
 ) -> None:
     import sys
 
+    from pydantic import ValidationError
     from rich.console import Console
     from rich.progress import Progress
 
     from rapport.cli.framework import warn
-    from rapport.cli.inputs import read_sessions, write_atomically
+    from rapport.cli.inputs import write_atomically
     from rapport.errors import RapportInputError
     from rapport.nonverbal.analysis import analyse_nonverbal
     from rapport.nonverbal.motion import Roi
@@ -77,34 +78,17 @@ def nonverbal(
     if (client_roi is None) != (therapist_roi is None):
         raise RapportInputError("give both --client-roi and --therapist-roi, or neither",
                                 fix="or use --client-side for a left/right split")
-    params = MovementParams(lag_s=lag, window_s=window, increment_s=increment,
-                            absolute=not signed, surrogates=surrogates, segment_s=segment,
-                            seed=seed, client_side=client_side, downscale=downscale)
+    try:
+        params = MovementParams(lag_s=lag, window_s=window, increment_s=increment,
+                                absolute=not signed, surrogates=surrogates, segment_s=segment,
+                                seed=seed, client_side=client_side, downscale=downscale)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise RapportInputError(f"--{err['loc'][0]}: {err['msg']}".replace("_s:", ":"),
+                                fix="see rapport nonverbal --help") from None
     rois = None if client_roi is None or therapist_roi is None else {
         "client": Roi.parse(client_roi), "therapist": Roi.parse(therapist_roi)}
-    session: Session | None = None
-    segments: list[Segment] | None = None
-    if transcript is not None:
-        sessions, notes = read_sessions([transcript])
-        for note in notes:
-            warn(note)
-        if len(sessions) != 1:
-            raise RapportInputError(f"the transcript holds {len(sessions)} sessions",
-                                    where=str(transcript), fix="give one session's transcript")
-        session = sessions[0]
-    elif audio is not None:
-        from rapport.nonverbal.prosody import load_audio
-        from rapport.nonverbal.voice_activity import segments_from_channels
-
-        data, sr = load_audio(audio)
-        try:
-            segments = segments_from_channels(data, sr)
-        except RapportInputError as exc:
-            raise exc.at(str(audio)) from None
-    if segments is not None and session is None:
-        from rapport.nonverbal.voice_activity import session_from_segments
-
-        session = session_from_segments(audio.stem if audio else "session", segments)
+    session, segments = _who_speaks(transcript, audio)
     show = video is not None and not quiet and sys.stderr.isatty()
     with Progress(transient=True, disable=not show) as bar:
         task = bar.add_task("reading video", total=None)
@@ -126,6 +110,34 @@ def nonverbal(
     if json_out is not None:
         write_atomically(json_out, result.model_dump_json(indent=2))
         typer.echo(f"JSON: {json_out}", err=quiet)
+
+
+def _who_speaks(transcript: Path | None, audio: Path | None
+                ) -> tuple[Session | None, list[Segment] | None]:
+    """Turn times from the transcript, or from the two channels of the audio."""
+    from rapport.cli.framework import warn
+    from rapport.cli.inputs import read_sessions
+    from rapport.errors import RapportInputError
+
+    if transcript is not None:
+        sessions, notes = read_sessions([transcript])
+        for note in notes:
+            warn(note)
+        if len(sessions) != 1:
+            raise RapportInputError(f"the transcript holds {len(sessions)} sessions",
+                                    where=str(transcript), fix="give one session's transcript")
+        return sessions[0], None
+    if audio is None:
+        return None, None
+    from rapport.nonverbal.prosody import load_audio
+    from rapport.nonverbal.voice_activity import segments_from_channels, session_from_segments
+
+    data, sr = load_audio(audio)
+    try:
+        segments = segments_from_channels(data, sr)
+    except RapportInputError as exc:
+        raise exc.at(str(audio)) from None
+    return session_from_segments(audio.stem, segments), segments
 
 
 def register(app: typer.Typer) -> None:

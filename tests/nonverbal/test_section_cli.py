@@ -176,3 +176,11 @@ def test_demo_media_belong_together(tmp_path: Path) -> None:
     video, _ = open_video(avi)
     assert info.channels == 2 and 120 < info.duration < 300
     assert abs(video.frames / video.fps - info.duration) < 1.0
+
+
+@pytest.mark.parametrize(("option", "value"), [("--lag", "-1"), ("--downscale", "3"),
+                                               ("--client-side", "middle")])
+def test_cli_bad_settings_exit_2(media_dir: Path, option: str, value: str) -> None:
+    res = _cli("nonverbal", media_dir / "video.avi", option, value, "--surrogates", "0")
+    assert res.exit_code == 2
+    assert option.lstrip("-").split("-")[0] in res.output
