@@ -82,3 +82,19 @@ def test_missing_and_unreadable_audio(tmp_path: Path) -> None:
     with pytest.raises(RapportInputError) as unreadable:
         load_audio(bad)
     assert unreadable.value.code == "unreadable_media"
+
+
+def test_high_sample_rate_files_are_resampled_and_still_measured(tmp_path: Path) -> None:
+    import soundfile as sf
+
+    from rapport.nonverbal.synthetic import SpeechSpec, harmonic_dialogue
+
+    audio, turns = harmonic_dialogue(SpeechSpec(turns=6, sr=44100, seed=4))
+    sf.write(tmp_path / "cd.wav", audio.astype(np.float32), 44100)
+    data, sr = load_audio(tmp_path / "cd.wav")
+    assert sr == 16000 and data.shape[1] == 2
+    assert abs(len(data) / sr - len(audio) / 44100) < 0.01
+    res = prosody(data, sr, _segments(turns))
+    for planted, got in zip(turns, res.turns, strict=True):
+        assert got.f0_median_hz is not None
+        assert abs(12 * np.log2(got.f0_median_hz / planted.f0_median_hz)) < 0.6
