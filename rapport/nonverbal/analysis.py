@@ -36,6 +36,17 @@ class NonverbalResult(BaseModel):
     warnings: list[str] = Field(default_factory=list)
 
 
+def require_extra(*modules: str) -> None:
+    """Media analysis needs the ``nonverbal`` extra; say so instead of a traceback."""
+    import importlib.util
+
+    missing = [m for m in modules if importlib.util.find_spec(m) is None]
+    if missing:
+        raise RapportInputError(f"audio and video analysis is not installed ({', '.join(missing)} "
+                                "missing)", fix="pip install 'rapportkit[nonverbal]'",
+                                code="missing_extra")
+
+
 def analyse_nonverbal(session: Session | None, *, audio: Path | None = None,
                       video: Path | None = None, movement: MovementParams | None = None,
                       segments: list[Segment] | None = None,
@@ -54,6 +65,7 @@ def analyse_nonverbal(session: Session | None, *, audio: Path | None = None,
     if video is not None:
         from rapport.nonverbal.movement import analyse_video
 
+        require_extra("cv2")
         result.movement = analyse_video(video, movement, rois=rois, background=background,
                                         progress=progress)
         result.warnings += result.movement.warnings
@@ -61,6 +73,7 @@ def analyse_nonverbal(session: Session | None, *, audio: Path | None = None,
         from rapport.nonverbal.entrainment import entrainment
         from rapport.nonverbal.prosody import load_audio, prosody, segments_from_session
 
+        require_extra("parselmouth", "soundfile")
         data, sr = load_audio(audio)
         segs = segments if segments is not None else (
             segments_from_session(session) if session is not None else [])

@@ -184,3 +184,13 @@ def test_cli_bad_settings_exit_2(media_dir: Path, option: str, value: str) -> No
     res = _cli("nonverbal", media_dir / "video.avi", option, value, "--surrogates", "0")
     assert res.exit_code == 2
     assert option.lstrip("-").split("-")[0] in res.output
+
+
+def test_a_missing_extra_is_named_with_the_install_command() -> None:
+    from rapport.nonverbal.analysis import require_extra
+
+    require_extra("numpy")  # installed: no error
+    with pytest.raises(RapportInputError) as err:
+        require_extra("numpy", "no_such_media_library_xyz")
+    assert err.value.code == "missing_extra" and "rapportkit[nonverbal]" in (err.value.fix or "")
+    assert "no_such_media_library_xyz" in err.value.what
