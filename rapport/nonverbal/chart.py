@@ -17,7 +17,7 @@ from rapport.coding.base import CodedSession
 from rapport.domain import Role
 from rapport.nonverbal.analysis import NonverbalResult
 
-WIDTH, LEFT, RIGHT = 720.0, 70.0, 10.0
+WIDTH, LEFT, RIGHT = 720.0, 92.0, 10.0
 TOP, PLOT_H, LANE_H = 10.0, 120.0, 16.0
 
 
@@ -33,6 +33,8 @@ class Chart:
     bars: list[tuple[float, float, float, int, int]] = field(default_factory=list)
     ruptures: list[tuple[float, float, int]] = field(default_factory=list)
     ticks: list[tuple[float, str]] = field(default_factory=list)
+    #: (label, top y, polyline points) of per-second motion energy, one per person
+    motion: list[tuple[str, float, list[tuple[float, float]]]] = field(default_factory=list)
     plot_bottom: float = TOP + PLOT_H
 
 
@@ -79,9 +81,19 @@ def build_chart(result: NonverbalResult, coded: CodedSession,
                     if w.synchrony is not None]
     if test is not None:
         chart.chance_y = y_of(test.surrogate_mean)
+    lane_top = TOP + PLOT_H + 24
+    if result.movement is not None and result.movement.client_motion:
+        m = result.movement
+        peak = max([v for v in m.client_motion + m.therapist_motion if v] or [1.0])
+        for k, (name, series) in enumerate((("client moves", m.client_motion),
+                                            ("therapist moves", m.therapist_motion))):
+            base = lane_top + k * (LANE_H + 4) + LANE_H
+            chart.motion.append((name, base - LANE_H, [
+                (x_of(sec + 0.5), round(base - LANE_H * (v or 0.0) / peak, 1))
+                for sec, v in enumerate(series)]))
+        lane_top += 2 * (LANE_H + 4) + 6
     roles = [r for r in (Role.THERAPIST, Role.CLIENT, Role.OTHER) if any(t.role == r
                                                                         for t in timed)]
-    lane_top = TOP + PLOT_H + 24
     chart.lanes = [(r.value, lane_top + k * (LANE_H + 4)) for k, r in enumerate(roles)]
     lane_y = dict(zip(roles, (y for _, y in chart.lanes), strict=True))
     flagged = rupture_turns(coded, results or {})
