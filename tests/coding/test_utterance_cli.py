@@ -58,8 +58,10 @@ def test_shipped_fast_model_codes_sensibly() -> None:
     assert codes[2].label("therapist_behaviour") == "reflection"
     # the decision rule trades probability for macro-F1 (rare sustain talk), so check
     # that change talk is the most probable reading rather than the emitted label
-    probs = coder.predict_proba(turn_frame(session))["client_talk"]
-    assert probs[3].argmax() == coder.heads_["client_talk"].labels.index("change")
+    frame = turn_frame(session)
+    probs = coder.predict_proba_arrays(frame["session"].to_numpy(), frame["role"].to_numpy(),
+                                       frame["text"].tolist())["client_talk"]
+    assert probs[3].argmax() == coder.heads["client_talk"].labels.index("change")
     assert all(c.source == "utterance-fast@1.0" for tc in codes for c in tc.codes)
 
 

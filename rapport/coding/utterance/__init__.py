@@ -13,15 +13,21 @@ from typing import TYPE_CHECKING
 from rapport.coding.utterance.families import FAMILIES
 
 if TYPE_CHECKING:
-    from rapport.coding.utterance.model import UtteranceCoder
+    from rapport.coding.utterance.compiled import CompiledCoder
 
 __all__ = ["FAMILIES", "load_coder"]
 
 
-def load_coder(preset: str = "fast") -> UtteranceCoder:
-    """The shipped coder of ``preset`` (``fast`` or ``accurate``), checked on load."""
-    from rapport.coding.utterance.model import PRESETS
-    from rapport.coding.utterance.persist import load_coder_file, shipped_path
+PRESETS = ("fast", "accurate")
+
+
+def load_coder(preset: str = "fast") -> CompiledCoder:
+    """The shipped coder of ``preset`` (``fast`` or ``accurate``), checked on load.
+
+    Returns the compiled, numpy-only form (no scikit-learn import: fast start-up); the
+    scikit-learn estimator itself loads with ``persist.load_coder_file``.
+    """
+    from rapport.coding.utterance.persist import load_compiled_file, shipped_path
     from rapport.errors import RapportInputError
 
     if preset not in PRESETS:
@@ -31,4 +37,4 @@ def load_coder(preset: str = "fast") -> UtteranceCoder:
     if not path.exists():
         raise RapportInputError(f"no shipped {preset} utterance model", where=str(path),
                                 fix="run `rapport train utterance --preset " + preset + "`")
-    return load_coder_file(path)
+    return load_compiled_file(path)

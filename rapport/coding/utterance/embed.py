@@ -107,3 +107,20 @@ def get_embedder() -> MiniLMEmbedder:
     """The process-wide embedder (loading the ONNX model takes a fraction of a second)."""
     with _lock:
         return MiniLMEmbedder()
+
+
+def embedding_features(sessions: np.ndarray, roles: np.ndarray, texts: list[str]
+                       ) -> np.ndarray:
+    """The ``embed`` view: embeddings of the turn and the two before it, the turn's cosine
+    similarity to each (a reflection echoes what it answers) and the dense cues."""
+    from rapport.coding.utterance.features import dense_arrays, previous_index
+
+    emb = get_embedder().embed(texts)
+    parts = [emb]
+    sims = []
+    for lag in (1, 2):
+        prev = previous_index(sessions, lag)
+        shifted = np.where((prev >= 0)[:, None], emb[np.maximum(prev, 0)], 0.0)
+        parts.append(shifted)
+        sims.append((emb * shifted).sum(axis=1, keepdims=True))
+    return np.hstack([*parts, *sims, dense_arrays(sessions, roles, texts)]).astype(np.float64)

@@ -15,13 +15,12 @@ import re
 from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from rapport.domain import is_backchannel
 
 if TYPE_CHECKING:
     import pandas as pd
+    from scipy import sparse
 
     from rapport.domain import Session
 
@@ -55,15 +54,20 @@ def previous_index(sessions: np.ndarray, lag: int) -> np.ndarray:
 
 def shift_rows(matrix: sparse.csr_matrix, index: np.ndarray) -> sparse.csr_matrix:
     """Rows of ``matrix`` at ``index``; an all-zero row where the index is -1."""
+    from scipy import sparse
+
     padded = sparse.vstack([matrix, sparse.csr_matrix((1, matrix.shape[1]))], format="csr")
     return padded[np.where(index < 0, matrix.shape[0], index)]
 
 
 def dense_features(frame: pd.DataFrame) -> np.ndarray:
     """Length, question marks, back-channel, position and the roles of the two previous turns."""
-    texts = frame["text"].astype(str).tolist()
-    sessions = frame["session"].to_numpy()
-    roles = frame["role"].to_numpy()
+    return dense_arrays(frame["session"].to_numpy(), frame["role"].to_numpy(),
+                        frame["text"].astype(str).tolist())
+
+
+def dense_arrays(sessions: np.ndarray, roles: np.ndarray, texts: list[str]) -> np.ndarray:
+    """:func:`dense_features` on plain arrays (the scikit-learn-free inference path)."""
     out = np.zeros((len(texts), N_DENSE), dtype=np.float64)
     for i, text in enumerate(texts):
         words = len(text.split())
@@ -127,14 +131,17 @@ class TextContextVectorizer:
         self.max_char_features = max_char_features
 
     def fit(self, frame: pd.DataFrame) -> TextContextVectorizer:
+        # imported here: the shipped models run on the numpy-only path (compiled.py)
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         texts = frame["text"].astype(str).tolist()
         self.word_ = TfidfVectorizer(token_pattern=_TOKEN, ngram_range=(1, 2), min_df=2,
                                      sublinear_tf=True, dtype=np.float32)
         self.char_ = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=3,
                                      sublinear_tf=True, max_features=self.max_char_features,
                                      dtype=np.float32) if self.chars else None
-        self.cue_ = TfidfVectorizer(token_pattern=r"\S+", lowercase=False,  # noqa: S106 min_df=2,
-                                    sublinear_tf=True, dtype=np.float32)
+        self.cue_ = TfidfVectorizer(token_pattern=r"\S+", lowercase=False,  # noqa: S106
+                                    min_df=1, sublinear_tf=True, dtype=np.float32)
         self.word_.fit(texts)
         if self.char_ is not None:
             self.char_.fit(texts)
@@ -142,6 +149,8 @@ class TextContextVectorizer:
         return self
 
     def transform(self, frame: pd.DataFrame) -> sparse.csr_matrix:
+        from scipy import sparse
+
         texts = frame["text"].astype(str).tolist()
         sessions = frame["session"].to_numpy()
         if not texts:

@@ -19,12 +19,7 @@ from sklearn.base import BaseEstimator
 
 from rapport import __version__
 from rapport.coding.utterance.families import FAMILIES
-from rapport.coding.utterance.features import (
-    TextContextVectorizer,
-    dense_features,
-    previous_index,
-    turn_frame,
-)
+from rapport.coding.utterance.features import TextContextVectorizer, turn_frame
 from rapport.coding.utterance.stacking import Head, fit_head
 from rapport.domain import Code, TurnCodes
 from rapport.errors import RapportInputError
@@ -41,19 +36,10 @@ MODEL_VERSION = "1.0"
 
 def embedding_view(frame: pd.DataFrame) -> np.ndarray:
     """MiniLM embeddings of the turn and the two before it, their similarities, dense cues."""
-    from rapport.coding.utterance.embed import get_embedder
+    from rapport.coding.utterance.embed import embedding_features
 
-    emb = get_embedder().embed(frame["text"].astype(str).tolist())
-    sessions = frame["session"].to_numpy()
-    parts = [emb]
-    sims = []
-    for lag in (1, 2):
-        prev = previous_index(sessions, lag)
-        shifted = np.where((prev >= 0)[:, None], emb[np.maximum(prev, 0)], 0.0)
-        parts.append(shifted)
-        # how closely the turn echoes the one before: the signature of a reflection
-        sims.append((emb * shifted).sum(axis=1, keepdims=True))
-    return np.hstack([*parts, *sims, dense_features(frame)]).astype(np.float64)
+    return embedding_features(frame["session"].to_numpy(), frame["role"].to_numpy(),
+                              frame["text"].astype(str).tolist())
 
 
 class UtteranceCoder(BaseEstimator):  # type: ignore[misc]

@@ -8,18 +8,19 @@ would mean something else) and warns when the package version differs.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import warnings
 from pathlib import Path
-from typing import Any
-
-import joblib
-import sklearn
+from typing import TYPE_CHECKING, Any
 
 from rapport import __version__
 from rapport.coding.utterance.families import LABEL_SET
-from rapport.coding.utterance.model import UtteranceCoder
 from rapport.errors import RapportInputError
+
+if TYPE_CHECKING:
+    from rapport.coding.utterance.compiled import CompiledCoder
+    from rapport.coding.utterance.model import UtteranceCoder
 
 FORMAT_VERSION = 1
 MODELS_DIR = Path(__file__).parent / "models"
@@ -35,14 +36,21 @@ def card_path(path: Path) -> Path:
 
 def save_coder(coder: UtteranceCoder, path: Path, *, data_sha256: str,
                metrics: dict[str, Any] | None = None) -> Path:
-    """Write ``path`` (joblib) and its card; returns the card's path."""
+    """Write ``path`` (joblib), its compiled ``.npz`` and its card; returns the card's path."""
+    import joblib
+    import sklearn
+
+    from rapport.coding.utterance.compiled import compile_coder
+
     path.parent.mkdir(parents=True, exist_ok=True)
+    compiled = compile_coder(coder, path.with_suffix(".npz"))
     card = {"format_version": FORMAT_VERSION, "model_id": coder.model_id,
             "preset": coder.preset, "labels": LABEL_SET, "data_sha256": data_sha256,
             "package_version": __version__, "sklearn_version": sklearn.__version__,
             "params": {k: list(v) if isinstance(v, tuple) else v
                        for k, v in coder.get_params().items()},
-            "metrics": metrics or {}}
+            "metrics": metrics or {},
+            "compiled": {"file": compiled.name, "sha256": _sha256(compiled)}}
     tmp = path.with_suffix(".tmp")
     joblib.dump(coder, tmp, compress=3)
     tmp.replace(path)
@@ -60,8 +68,12 @@ def read_card(path: Path) -> dict[str, Any]:
     return card
 
 
-def load_coder_file(path: Path) -> UtteranceCoder:
-    """Load a saved coder after checking its card (see module docstring)."""
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def check_card(path: Path) -> dict[str, Any]:
+    """Refuse a format or label-set mismatch, warn on a package-version mismatch."""
     card = read_card(path)
     if card.get("format_version") != FORMAT_VERSION:
         raise RapportInputError(
@@ -74,7 +86,17 @@ def load_coder_file(path: Path) -> UtteranceCoder:
     if card.get("package_version") != __version__:
         warnings.warn(f"model {path.name} was saved by rapport {card.get('package_version')}"
                       f", this is {__version__}; codes may differ slightly",
-                      ModelVersionWarning, stacklevel=2)
+                      ModelVersionWarning, stacklevel=3)
+    return card
+
+
+def load_coder_file(path: Path) -> UtteranceCoder:
+    """Load a saved (scikit-learn) coder after checking its card (see module docstring)."""
+    import joblib
+
+    from rapport.coding.utterance.model import UtteranceCoder
+
+    check_card(path)
     with warnings.catch_warnings():
         # scikit-learn's own version warning is covered by the card check above
         warnings.simplefilter("ignore", UserWarning)
@@ -83,6 +105,20 @@ def load_coder_file(path: Path) -> UtteranceCoder:
         raise RapportInputError("file does not hold an utterance coder", where=str(path),
                                 fix="rebuild the model with `rapport train utterance`")
     return coder
+
+
+def load_compiled_file(path: Path) -> CompiledCoder:
+    """Load the compiled (numpy-only) form of a saved coder after checking its card."""
+    from rapport.coding.utterance.compiled import load_compiled
+
+    card = check_card(path)
+    info = card.get("compiled") or {}
+    compiled = path.with_name(str(info.get("file", "")))
+    if not info or not compiled.is_file() or _sha256(compiled) != info.get("sha256"):
+        raise RapportInputError("compiled model missing or not the one its card names",
+                                where=str(compiled),
+                                fix="rebuild the model with `rapport train utterance`")
+    return load_compiled(compiled)
 
 
 def shipped_path(preset: str) -> Path:
