@@ -57,6 +57,7 @@ def nonverbal(
     client_roi: Annotated[str | None, typer.Option(help="Client region x,y,w,h in pixels (instead of a half).")] = None,
     therapist_roi: Annotated[str | None, typer.Option(help="Therapist region x,y,w,h in pixels.")] = None,
     background: Annotated[str | None, typer.Option(help="Static region x,y,w,h to catch lighting or camera changes.")] = None,
+    smoothing: Annotated[str, typer.Option(help="centred (default) or rmea (rMEA's MEAsmooth, for comparisons).")] = "centred",
     downscale: Annotated[float, typer.Option(help="Shrink frames by this factor before differencing (0.5 = half).")] = 1.0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No terminal summary.")] = False,
 ) -> None:
@@ -81,10 +82,12 @@ def nonverbal(
     try:
         params = MovementParams(lag_s=lag, window_s=window, increment_s=increment,
                                 absolute=not signed, surrogates=surrogates, segment_s=segment,
-                                seed=seed, client_side=client_side, downscale=downscale)
+                                seed=seed, client_side=client_side, downscale=downscale,
+                                smooth_mode=smoothing)
     except ValidationError as exc:
         err = exc.errors()[0]
-        raise RapportInputError(f"--{err['loc'][0]}: {err['msg']}".replace("_s:", ":"),
+        name = {"smooth_mode": "smoothing"}.get(str(err["loc"][0]), str(err["loc"][0]))
+        raise RapportInputError(f"--{name}: {err['msg']}".replace("_s:", ":"),
                                 fix="see rapport nonverbal --help") from None
     rois = None if client_roi is None or therapist_roi is None else {
         "client": Roi.parse(client_roi), "therapist": Roi.parse(therapist_roi)}

@@ -294,3 +294,26 @@ def smooth(x: np.ndarray, fps: float, window_s: float = 0.5) -> np.ndarray:
         out = total / count
     out[~valid] = np.nan
     return out
+
+
+def smooth_rmea(x: np.ndarray, fps: float, window_s: float = 0.5) -> np.ndarray:
+    """rMEA's ``MEAsmooth`` with its quirks, for comparisons with published rMEA results.
+
+    With ``n = window_s * fps`` (12.5 at 25 fps), sample t (1-based) becomes the sum of
+    ``x[trunc(t-(n-1)/2) : ... ]`` (R's ``lo:hi`` with fractional ends, lower end clamped
+    to 1) divided by n, even where fewer samples were summed; a window that touches a
+    missing sample or runs past the end gives 0; missing samples stay missing.
+    """
+    n = window_s * fps
+    half = (n - 1) / 2
+    size = len(x)
+    out = np.empty(size)
+    for t in range(1, size + 1):
+        lo, hi = max(1.0, t - half), t + half
+        idx = np.trunc(np.arange(lo, hi + 1e-9, 1.0)).astype(int)
+        if idx.max() > size or np.isnan(x[idx - 1]).any():
+            out[t - 1] = 0.0
+        else:
+            out[t - 1] = x[idx - 1].sum() / n
+    out[np.isnan(x)] = np.nan
+    return out

@@ -11,12 +11,20 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 from pydantic import BaseModel, Field
 
 from rapport.errors import RapportInputError
-from rapport.nonverbal.motion import MotionEnergy, Roi, default_rois, motion_energy, open_video
+from rapport.nonverbal.motion import (
+    MotionEnergy,
+    Roi,
+    default_rois,
+    motion_energy,
+    open_video,
+    smooth_rmea,
+)
 from rapport.nonverbal.motion import smooth as smooth_series
 from rapport.nonverbal.surrogates import Method, SurrogateTest, surrogate_test
 from rapport.nonverbal.susy import SusyResult, susy
@@ -32,6 +40,8 @@ class MovementParams(BaseModel):
     fisher_z: bool = True
     absolute: bool = True
     smooth_s: float = Field(default=0.5, ge=0)
+    smooth_mode: Literal["centred", "rmea"] = Field(
+        default="centred", description="'rmea' reproduces MEAsmooth's quirks (for parity).")
     threshold: int | None = Field(default=None, description="None: estimated from noise.")
     surrogates: int = Field(default=200, ge=0)
     segment_s: float = Field(default=30.0, gt=0)
@@ -117,8 +127,9 @@ def movement_synchrony(me: MotionEnergy, params: MovementParams) -> MovementResu
     if outliers:
         result.warnings.append(f"{outliers} frames with motion above 10 SD (a cut, zoom or "
                                "flash?) were left out")
-    s1 = smooth_series(raw1, me.fps, params.smooth_s)
-    s2 = smooth_series(raw2, me.fps, params.smooth_s)
+    smoother = smooth_rmea if params.smooth_mode == "rmea" else smooth_series
+    s1 = smoother(raw1, me.fps, params.smooth_s)
+    s2 = smoother(raw2, me.fps, params.smooth_s)
     kw = {"sr": me.fps, "lag_s": params.lag_s, "win_s": params.window_s,
           "inc_s": params.increment_s, "r2z": params.fisher_z, "absval": params.absolute}
     try:

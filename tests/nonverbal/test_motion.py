@@ -188,3 +188,17 @@ def test_ten_sd_spikes_are_left_out_with_a_warning() -> None:
                       area={"client": 1000, "therapist": 1000})
     result = movement_synchrony(me, MovementParams(surrogates=0))
     assert any("10 SD" in w for w in result.warnings)
+
+
+def test_rmea_smoothing_quirks_are_reproduced() -> None:
+    from rapport.nonverbal.motion import smooth_rmea
+
+    x = np.ones(40)
+    x[20] = np.nan
+    out = smooth_rmea(x, fps=25)  # n = 12.5, half-width 5.75
+    assert out[0] == pytest.approx(6 / 12.5)   # t=1: indices 1..6, still divided by n
+    assert out[8] == pytest.approx(12 / 12.5)  # interior: 12 samples / 12.5 (4 % less)
+    assert np.isnan(out[20])                   # missing stays missing
+    assert out[17] == 0.0                      # its window touches the missing sample
+    assert (out[-5:] == 0.0).all()             # windows past the end become 0
+    assert out[-7] == pytest.approx(12 / 12.5)

@@ -126,10 +126,12 @@ def test_cli_regions_and_signed(media_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "roi.json"
     res = _cli("nonverbal", media_dir / "video.avi", "--client-roi", "0,0,80,90",
                "--therapist-roi", "80,0,80,90", "--background", "0,0,160,5", "--signed",
+               "--smoothing", "rmea",
                "--surrogates", "0", "--json", out)
     assert res.exit_code == 0, res.output
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["movement"]["params"]["absolute"] is False and data["movement"]["test"] is None
+    assert data["movement"]["params"]["smooth_mode"] == "rmea"
 
 
 @pytest.mark.parametrize(("args", "message"), [
@@ -179,7 +181,8 @@ def test_demo_media_belong_together(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("option", "value"), [("--lag", "-1"), ("--downscale", "3"),
-                                               ("--client-side", "middle")])
+                                               ("--client-side", "middle"),
+                                               ("--smoothing", "gaussian")])
 def test_cli_bad_settings_exit_2(media_dir: Path, option: str, value: str) -> None:
     res = _cli("nonverbal", media_dir / "video.avi", option, value, "--surrogates", "0")
     assert res.exit_code == 2
