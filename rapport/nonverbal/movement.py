@@ -66,8 +66,12 @@ class MovementResult(BaseModel):
     duration_s: float
     threshold: int
     artefact_frames: int
-    client_moving_share: float
+    client_moving_share: float = Field(description="Frames with any changed pixel (rMEA "
+                                       "s1Perc; includes sensor noise).")
     therapist_moving_share: float
+    client_active_share: float = Field(description="Frames where > 0.1 % of the region "
+                                       "changed: visible movement.")
+    therapist_active_share: float
     params: MovementParams
     client_motion: list[float | None] = Field(
         default_factory=list, description="Mean share of the client's region that changed, "
@@ -117,7 +121,9 @@ def movement_synchrony(me: MotionEnergy, params: MovementParams) -> MovementResu
         fps=me.fps, frames=me.n + 1, duration_s=me.n / me.fps, threshold=me.threshold,
         artefact_frames=me.artefact_frames,
         client_moving_share=me.moving_share("client"),
-        therapist_moving_share=me.moving_share("therapist"), params=params,
+        therapist_moving_share=me.moving_share("therapist"),
+        client_active_share=me.active_share("client"),
+        therapist_active_share=me.active_share("therapist"), params=params,
         client_motion=per_second(me, "client") if me.n else [],
         therapist_motion=per_second(me, "therapist") if me.n else [],
         warnings=list(me.warnings))

@@ -99,8 +99,8 @@ class NonverbalSection(ReportSection):
             if m.summary is not None:
                 line += f", most synchronous lag {_fmt(m.summary.best_lag_s, '+.1f')} s"
             console.print(line)
-            console.print(f"  frames with movement: client {m.client_moving_share:.0%}, "
-                          f"therapist {m.therapist_moving_share:.0%} "
+            console.print(f"  frames with visible movement: client {m.client_active_share:.0%}"
+                          f", therapist {m.therapist_active_share:.0%} "
                           f"({m.duration_s:.0f} s of video at {m.fps:g} fps)")
         if result.prosody is not None:
             table = Table(title="Voice", title_justify="left")
