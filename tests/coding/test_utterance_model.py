@@ -191,3 +191,18 @@ def test_missing_card_is_an_input_error(fitted: UtteranceCoder, tmp_path: Path) 
     card_path(path).unlink()
     with pytest.raises(RapportInputError, match="card"):
         load_coder_file(path)
+
+
+def test_out_of_fold_predictions_cover_every_utterance(annomi: pd.DataFrame) -> None:
+    from rapport.coding.utterance.evaluation import out_of_fold_predictions
+
+    ids = sorted(annomi["transcript_id"].unique())[:12]
+    subset = annomi[annomi["transcript_id"].isin(ids)]
+    oof = out_of_fold_predictions("fast", folds=2, data=subset)
+    assert len(oof) == len(subset)
+    assert list(oof["utterance_id"]) == list(subset["utterance_id"])
+    therapist = oof["role"] == "therapist"
+    assert oof.loc[therapist, "therapist_behaviour"].notna().all()
+    assert oof.loc[~therapist, "therapist_behaviour"].isna().all()
+    assert oof.loc[~therapist, "client_talk"].notna().all()
+    assert oof["client_talk_confidence"].dropna().between(0, 1).all()

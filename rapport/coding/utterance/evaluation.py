@@ -125,14 +125,17 @@ def human_agreement() -> dict[str, dict[str, float]]:
     return out
 
 
-def out_of_fold_predictions(preset: str = "fast", *, folds: int = FOLDS) -> pd.DataFrame:
+def out_of_fold_predictions(preset: str = "fast", *, folds: int = FOLDS,
+                            data: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per-utterance out-of-fold codes for AnnoMI, keyed by transcript and utterance id.
 
     Columns: ``transcript_id, utterance_id, role`` and ``<family>``,
     ``<family>_confidence`` as the pipeline emits them (a sub-family only under its
     predicted parent). Each row was coded by a model that never saw its video.
+    ``data`` (default: all of AnnoMI, as :func:`~rapport.coding.utterance.data.
+    load_annomi` returns it) lets callers use a subset.
     """
-    data = load_annomi()
+    data = load_annomi() if data is None else data.reset_index(drop=True)
     gated, _ = cross_validate(preset, folds=folds, data=data)
     keys = data[["transcript_id", "utterance_id", "role"]].reset_index(drop=True)
     return keys.join(gated.reset_index(drop=True))
