@@ -74,3 +74,35 @@ def load_examples(path: Path) -> list[Example]:
                                     fix="write one JSON object per line") from exc
         out.append(_example(row, where))
     return out
+
+
+#: AnnoMI (public counselling demonstration transcripts), used only as weak negatives.
+ANNOMI_FILE = DATA_DIR.parent / "annomi" / "AnnoMI-simple.csv"
+
+
+def load_weak_negatives(path: Path = ANNOMI_FILE, *, parity: int = 0) -> list[Example]:
+    """AnnoMI turns of transcripts whose id has this ``parity``, as code-less examples.
+
+    Real counselling talk by other writers: mostly reflections, questions, answers and
+    back-channels that carry none of the codes. Turns where any relationship rule fires
+    are left out by the trainer (they may be positives). The other parity is kept for
+    the spot check in ``benchmarks/relationship_annomi.py``.
+    """
+    import pandas as pd
+
+    if not path.is_file():
+        raise RapportInputError("AnnoMI data not found", where=str(path),
+                                fix="run from a source checkout that has data/annomi/")
+    frame = pd.read_csv(path).sort_values(["transcript_id", "utterance_id"], kind="stable")
+    out = []
+    for tid, rows in frame.groupby("transcript_id", sort=True):
+        if int(str(tid)) % 2 != parity:
+            continue
+        previous = ""
+        for uid, role, raw in zip(rows["utterance_id"], rows["interlocutor"],
+                                  rows["utterance_text"], strict=True):
+            if role in ("therapist", "client"):
+                out.append(Example(id=f"annomi-{tid}-{uid}", role=str(role),
+                                   previous=previous, text=str(raw), codes=()))
+            previous = str(raw)
+    return out

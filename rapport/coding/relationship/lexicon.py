@@ -134,7 +134,7 @@ PATTERNS: dict[str, list[tuple[str, str, bool]]] = {
                       r"has)|most of us"), False),
     ],
     "self_disclosure": [
-        ("me_too", (r"\b(me too|so (am|did|do) i|mine (did|was|is|does) too|i('m| am| do|"
+        ("me_too", (r"\b(me too|so (am|did|do) i\b(?! \w)|mine (did|was|is|does) too|i('m| am| do|"
                    r" did| was| have|'ve)( \w+){0,3} (too|as well|myself)|(myself|my own)"
                    r" (life|family|son|daughter|father|mother|kids|mum|dad)|i('m| am) a "
                    r"\w+ (myself|too))\b"), False),
@@ -240,7 +240,8 @@ PATTERNS: dict[str, list[tuple[str, str, bool]]] = {
                   r"(friend|mate)|i('m| am) (here as )?your (therapist|counsellor)|"
                   r"confidential(ity)?|limits (of|to)|there are limits|crisis line|"
                   r"samaritans|\b999\b|\b111\b|a&e|"
-                  r"policy|wouldn't be (appropriate|possible|okay)|isn't allowed|not "
+                  r"(our|the clinic's|my|service) policy|wouldn't be (appropriate|"
+                  r"possible|okay)|isn't allowed|not "
                   r"allowed|keep (my|our|physical|contact)|keep it that way|have to report|pass "
                   r"that on|stays between us|unless (there's|i'm worried|there is)|limited "
                   r"to|(these|our) sessions are (just |only )?for you|i'd (prefer|rather) we "
@@ -299,8 +300,10 @@ PATTERNS: dict[str, list[tuple[str, str, bool]]] = {
                  r"gift|something) for you|take this|here's (twenty|a tenner|some money)|"
                  r"(lend|loan) me"), False),
         ("social", (r"\b((go|get|grab|meet|going) (for )?(a |some )?(coffee|drink|pint|"
-                   r"lunch|dinner|meal|the cinema|bowling)|(be|stay) friends|hang out|"
-                   r"wanna hang|you should (totally )?come|(come|you) (to|round to) my|"
+                   r"lunch|dinner|meal|the cinema|bowling)|(be|stay) friends (with you|when|"
+                   r"after|on)|we could be friends|hang out (with you|together|sometime)|"
+                   r"wanna hang (out )?(with you|\?)|you should (totally )?come|(come|you) "
+                   r"(to|round to) my|"
                    r"at my (place|house|flat)|come over|come round|come (out|for)|my (gig|"
                    r"wedding|party|40th|birthday|band|leaving do)|give me a lift|drop me|"
                    r"(can i|could i) (have|give you) a (hug|cuddle)|keep in touch|stay in "
@@ -309,7 +312,8 @@ PATTERNS: dict[str, list[tuple[str, str, bool]]] = {
                    r"(at|more)|sessions at my)"), False),
         ("romance", (r"\b((feelings|fallen|falling) for you|in love with you|(date|dating|"
                     r"kiss|kissing|marry) you|go out together|attractive|you're (really )?"
-                    r"fit|your (girlfriend|boyfriend)|my girlfriend instead|be together|"
+                    r"fit|your (girlfriend|boyfriend)|my girlfriend instead|we (could|can|should) "
+                    r"be together|"
                     r"are you (married|single)|do you have a (partner|boyfriend|girlfriend|"
                     r"husband|wife)|thinking about you|dreamt about (kissing )?you|dream "
                     r"we were|wish you were my|the only (person|one) i want|want to see "

@@ -49,7 +49,8 @@ def _atomic_write(path: Path, data: bytes) -> None:
 
 
 def save_model(model: RelationshipModel, directory: Path = MODEL_DIR, *,
-               data_sha256: str, name: str = MODEL_NAME) -> Path:
+               data_sha256: str, weak_negatives_sha256: str | None = None,
+               name: str = MODEL_NAME) -> Path:
     """Write ``<name>.json`` and ``<name>.npz`` into ``directory``; returns the JSON path."""
     directory.mkdir(parents=True, exist_ok=True)
     arrays: dict[str, np.ndarray] = {}
@@ -67,6 +68,8 @@ def save_model(model: RelationshipModel, directory: Path = MODEL_DIR, *,
         "format_version": FORMAT_VERSION, "model_version": MODEL_VERSION,
         "package_version": __version__, "labels": label_set(),
         "training_data_sha256": data_sha256,
+        "weak_negatives": {"file": "data/annomi/AnnoMI-simple.csv", "transcripts": "even ids",
+                           "sha256": weak_negatives_sha256},
         "params": {"c": model.c, "rule_weight": model.rule_weight,
                    "context_weight": model.context_weight, "cv_folds": model.cv_folds,
                    "random_state": model.random_state, "n_neighbours": model.n_neighbours},

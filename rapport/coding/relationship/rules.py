@@ -32,6 +32,14 @@ _MINIMAL = frozenset((
     "be", "mate", "honestly", "can't", "remember", "care", "bro", "innit", "sure", "easy",
     "i'm", "im", "empty", "stuff", "so", "anyway", "haven't", "thought", "about", "it",
 ))
+#: Words that make a short answer non-committal; "Yeah." or "Okay." alone only agree.
+_NONCOMMITTAL = frozenset((
+    "dunno", "idea", "whatever", "nothing", "meh", "suppose", "guess", "maybe", "not",
+    "don't", "can't", "care", "remember", "same", "ken", "haven't", "empty", "stuff", "tired",
+))
+#: A direct open question ("How have things been?"), after which even "Fine." says little.
+_WH_OPEN = re.compile(r"^(how|what|why|tell me|describe|can you (tell|say|describe)|could "
+                      r"you (tell|say|describe))\b.*\?$")
 _OPEN = re.compile(r"^(what|how|why|tell me|describe|can you (tell|say|describe|talk)|could "
                    r"you (tell|say|describe|talk)|say more|i wonder|it sounds|it seems|you "
                    r"seem|you mentioned|would you like to talk)|\b(tell me|say more|more "
@@ -101,8 +109,13 @@ def _withdrawal_context(text: str, previous: str) -> list[RuleHit]:
     kind = question_kind(previous)
     hits = []
     if is_minimal(text) and kind != "factual":
-        name = "minimal_after_open" if kind == "open" else "minimal"
-        hits.append(RuleHit("withdrawal", f"withdrawal.{name}", norm))
+        if any(w in _NONCOMMITTAL for w in _WORDS.findall(norm)):
+            name = "minimal_after_open" if kind == "open" else "minimal"
+            hits.append(RuleHit("withdrawal", f"withdrawal.{name}", norm))
+        elif _WH_OPEN.search(re.split(r"(?<=[.!?])\s+", normalise(previous))[-1]):
+            # "Fine." to "How have things been?"; a bare "Yeah." after a reflection or a
+            # yes/no question is ordinary agreement, not withdrawal
+            hits.append(RuleHit("withdrawal", "withdrawal.bare_after_question", norm))
     if kind == "open" and _TOPIC_SHIFT.search(norm):
         hits.append(RuleHit("withdrawal", "withdrawal.topic_shift", norm))
     return hits
@@ -135,5 +148,5 @@ def rule_names(role: str) -> tuple[str, ...]:
     names = [f"{code}.{name}" for code in codes for name, _, _ in PATTERNS.get(code, ())]
     if role == "client":
         names += ["withdrawal.minimal_after_open", "withdrawal.minimal",
-                  "withdrawal.topic_shift"]
+                  "withdrawal.bare_after_question", "withdrawal.topic_shift"]
     return tuple(names)

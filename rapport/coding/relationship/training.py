@@ -14,10 +14,21 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from rapport.coding.relationship.data import TRAIN_FILE, file_sha256, load_examples
+from rapport.coding.relationship.data import (
+    ANNOMI_FILE,
+    TRAIN_FILE,
+    Example,
+    file_sha256,
+    load_examples,
+    load_weak_negatives,
+)
 from rapport.coding.relationship.model import RelationshipModel
 from rapport.coding.relationship.persist import MODEL_DIR, save_model
+from rapport.coding.relationship.rules import rule_hits
 from rapport.errors import RapportInputError
+
+#: How many AnnoMI turns join the training data as weak negatives.
+WEAK_NEGATIVES = 1500
 
 
 def macro_f1(metrics: dict[str, dict[str, float]]) -> float:
@@ -25,10 +36,23 @@ def macro_f1(metrics: dict[str, dict[str, float]]) -> float:
     return sum(m["f1"] for m in metrics.values()) / max(len(metrics), 1)
 
 
-def train(data: Path = TRAIN_FILE, *, c_grid: Sequence[float] = (1.0, 4.0, 16.0)
-          ) -> tuple[RelationshipModel, dict[float, float]]:
-    """Fit one model per ``c``; return the best (by cross-validated macro-F1) and all scores."""
-    examples = load_examples(data)
+def weak_negatives(limit: int = WEAK_NEGATIVES) -> list[Example]:
+    """Up to ``limit`` AnnoMI turns (even transcripts) on which no relationship rule fires."""
+    rows = [e for e in load_weak_negatives(parity=0)
+            if not rule_hits(e.text, e.previous, e.role)]
+    # a fixed, spread-out subset: every k-th turn keeps all transcripts represented
+    step = max(1, len(rows) // limit) if limit else len(rows) + 1
+    return rows[::step][:limit]
+
+
+def train(data: Path = TRAIN_FILE, *, c_grid: Sequence[float] = (1.0, 4.0, 16.0),
+          n_weak: int = WEAK_NEGATIVES) -> tuple[RelationshipModel, dict[float, float]]:
+    """Fit one model per ``c``; return the best (by cross-validated macro-F1) and all scores.
+
+    Cross-validation runs over the written examples plus the weak negatives, so the
+    scores count false positives on real counselling talk too.
+    """
+    examples = load_examples(data) + weak_negatives(n_weak)
     scores: dict[float, float] = {}
     best: RelationshipModel | None = None
     for c in c_grid:
@@ -65,7 +89,8 @@ def train_cli(preset: str = "all", out_dir: Path | None = None, *, data: Path = 
     lines.append(f"chosen c={model.c:g}; {model.cv_folds}-fold out-of-fold metrics on "
                  f"{data.name}:")
     lines.append(format_table(model.cv_metrics_))
-    path = save_model(model, out_dir or MODEL_DIR, data_sha256=file_sha256(data))
+    path = save_model(model, out_dir or MODEL_DIR, data_sha256=file_sha256(data),
+                      weak_negatives_sha256=file_sha256(ANNOMI_FILE))
     lines.append(f"saved {path}")
     return "\n".join(lines)
 
