@@ -55,3 +55,16 @@ def test_a_bad_line_is_one_clear_input_error(tmp_path: Path, line: str, message:
     with pytest.raises(RapportInputError, match=message) as info:
         load_examples(path)
     assert info.value.where == f"{path}:2"
+
+
+def test_weak_negatives_come_from_even_transcripts_and_fire_no_rule() -> None:
+    from rapport.coding.relationship.rules import rule_hits
+    from rapport.coding.relationship.training import weak_negatives
+
+    rows = weak_negatives(300)
+    assert len(rows) == 300
+    assert {r.role for r in rows} == {"therapist", "client"}
+    for row in rows:
+        assert int(row.id.split("-")[1]) % 2 == 0
+        assert row.codes == ()
+        assert not rule_hits(row.text, row.previous, row.role)
