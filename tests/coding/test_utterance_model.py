@@ -15,6 +15,7 @@ from rapport.coding.base import SessionCoder
 from rapport.coding.utterance.families import FAMILIES
 from rapport.coding.utterance.model import UtteranceCoder
 from rapport.coding.utterance.persist import (
+    FORMAT_VERSION,
     ModelVersionWarning,
     card_path,
     load_coder_file,
@@ -150,7 +151,7 @@ def _saved(fitted: UtteranceCoder, tmp_path: Path) -> Path:
 def test_save_load_round_trip(fitted: UtteranceCoder, tmp_path: Path) -> None:
     path = _saved(fitted, tmp_path)
     card = json.loads(card_path(path).read_text())
-    assert card["format_version"] == 1
+    assert card["format_version"] == FORMAT_VERSION
     assert card["data_sha256"] == "abc"
     assert card["labels"]["client_talk"] == ["change", "neutral", "sustain"]
     loaded = load_coder_file(path)

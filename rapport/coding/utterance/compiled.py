@@ -38,7 +38,8 @@ _SPACE = re.compile(r"\s\s+")
 _EPS = 1e-6
 #: Block order and weights of TextContextVectorizer.transform: (vocabulary, lag, weight).
 BLOCKS = (("word", 0, 1.0), ("char", 0, 1.0), ("cue", 0, 1.0), ("cue", 1, 0.7),
-          ("word", 1, 0.7), ("char", 1, 0.7), ("word", 2, 0.4))
+          ("word", 1, 0.7), ("char", 1, 0.7), ("word", 2, 0.4),
+          ("word", -1, 0.7), ("cue", -1, 0.7), ("word", -2, 0.4))
 
 
 def _word_terms(text: str) -> list[str]:
@@ -164,7 +165,7 @@ class CompiledCoder:
         """Every head's ``text``-view decision scores, block by block (no sparse matrix)."""
         n = len(texts)
         triplets = {kind: vocab.rows(texts) for kind, vocab in self.vocabularies.items()}
-        lags = {0: np.arange(n), 1: previous_index(sessions, 1), 2: previous_index(sessions, 2)}
+        lags = {lag: previous_index(sessions, lag) for lag in (0, 1, 2, -1, -2)}
         dense = dense_arrays(sessions, roles, texts)
         out = {}
         for name, head in self.heads.items():

@@ -111,14 +111,15 @@ def get_embedder() -> MiniLMEmbedder:
 
 def embedding_features(sessions: np.ndarray, roles: np.ndarray, texts: list[str]
                        ) -> np.ndarray:
-    """The ``embed`` view: embeddings of the turn and the two before it, the turn's cosine
-    similarity to each (a reflection echoes what it answers) and the dense cues."""
+    """The ``embed`` view: embeddings of the turn, the two before it and the reply, the
+    turn's cosine similarity to each (a reflection echoes what it answers) and the dense
+    cues."""
     from rapport.coding.utterance.features import dense_arrays, previous_index
 
     emb = get_embedder().embed(texts)
     parts = [emb]
     sims = []
-    for lag in (1, 2):
+    for lag in (1, 2, -1):  # two turns back and the reply
         prev = previous_index(sessions, lag)
         shifted = np.where((prev >= 0)[:, None], emb[np.maximum(prev, 0)], 0.0)
         parts.append(shifted)

@@ -1,7 +1,8 @@
-"""Turn features with context: what the turn says, what came just before, and where it sits.
+"""Turn features with context: what the turn says, what came before and after, where it sits.
 
 Context matters for these codes: a reflection answers something the client said, and
-change talk is often an answer to the therapist's question. Every turn is vectorised once;
+change talk is often an answer to the therapist's question; the reply (the next turn or
+two) is used too, as a human coder of a whole session would. Every turn is vectorised once;
 the context blocks reuse the rows of the previous turns (shifted within a session), so
 context costs no extra text processing.
 
@@ -44,10 +45,11 @@ def turn_frame(session: Session) -> pd.DataFrame:
 
 
 def previous_index(sessions: np.ndarray, lag: int) -> np.ndarray:
-    """Row of the turn ``lag`` places earlier in the same session, or -1."""
+    """Row of the turn ``lag`` places earlier (later, for a negative lag) in the same
+    session, or -1."""
     n = len(sessions)
     idx = np.arange(n) - lag
-    valid = idx >= 0
+    valid = (idx >= 0) & (idx < n)
     valid[valid] = sessions[idx[valid]] == sessions[valid]
     return np.where(valid, idx, -1)
 
@@ -164,9 +166,13 @@ class TextContextVectorizer:
         cues = self.cue_.transform([cue_text(t) for t in texts]).tocsr()
         prev1 = previous_index(sessions, 1)
         prev2 = previous_index(sessions, 2)
+        following = previous_index(sessions, -1)
         blocks = [words, chars, cues, 0.7 * shift_rows(cues, prev1),
                   # the previous turn weighs less than the turn itself; two back, less again
                   0.7 * shift_rows(words, prev1), 0.7 * shift_rows(chars, prev1),
                   0.4 * shift_rows(words, prev2),
+                  # the reply: a coder of a whole session sees how the other answered
+                  0.7 * shift_rows(words, following), 0.7 * shift_rows(cues, following),
+                  0.4 * shift_rows(words, previous_index(sessions, -2)),
                   sparse.csr_matrix(dense_features(frame), dtype=np.float32)]
         return sparse.hstack(blocks, format="csr", dtype=np.float32)

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from rapport.coding.utterance.compiled import CompiledCoder
     from rapport.coding.utterance.model import UtteranceCoder
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: reply (next-turn) context blocks in the compiled layout
 MODELS_DIR = Path(__file__).parent / "models"
 
 
