@@ -10,15 +10,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rapport.coding.utterance.families import FAMILIES
+from rapport.coding.utterance.families import FAMILIES, PRESETS
 
 if TYPE_CHECKING:
     from rapport.coding.utterance.compiled import CompiledCoder
 
-__all__ = ["FAMILIES", "load_coder"]
-
-
-PRESETS = ("fast", "accurate")
+__all__ = ["FAMILIES", "PRESETS", "load_coder"]
 
 
 def load_coder(preset: str = "fast") -> CompiledCoder:

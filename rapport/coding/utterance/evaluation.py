@@ -26,8 +26,8 @@ from rapport.coding.agreement import (
     per_label_scores,
 )
 from rapport.coding.utterance.data import annotator_labels, data_sha256, load_annomi
-from rapport.coding.utterance.families import FAMILIES
-from rapport.coding.utterance.model import PRESETS, UtteranceCoder
+from rapport.coding.utterance.families import FAMILIES, PRESETS
+from rapport.coding.utterance.model import UtteranceCoder
 from rapport.coding.utterance.training import cv_metrics_path, training_frames
 
 if TYPE_CHECKING:

@@ -30,6 +30,8 @@ CLIENT_TALK = CodeFamily(
 #: Parents come before their children: prediction relies on this order.
 FAMILIES: tuple[CodeFamily, ...] = (
     THERAPIST_BEHAVIOUR, QUESTION_TYPE, REFLECTION_TYPE, INPUT_TYPE, CLIENT_TALK)
+#: The two presets behind one API (see docs/models.md).
+PRESETS = ("fast", "accurate")
 FAMILY_BY_NAME = {f.name: f for f in FAMILIES}
 #: The label set every saved model must match exactly.
 LABEL_SET: dict[str, list[str]] = {f.name: list(f.labels) for f in FAMILIES}

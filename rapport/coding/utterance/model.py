@@ -17,8 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from sklearn.base import BaseEstimator
 
-from rapport import __version__
-from rapport.coding.utterance.families import FAMILIES
+from rapport.coding.utterance.families import FAMILIES, PRESETS
 from rapport.coding.utterance.features import TextContextVectorizer, turn_frame
 from rapport.coding.utterance.stacking import Head, fit_head
 from rapport.domain import Code, TurnCodes
@@ -30,7 +29,6 @@ if TYPE_CHECKING:
     from rapport.coding.base import CodeFamily
     from rapport.domain import Session
 
-PRESETS = ("fast", "accurate")
 MODEL_VERSION = "1.0"
 
 
@@ -158,7 +156,3 @@ class UtteranceCoder(BaseEstimator):  # type: ignore[misc]
             result.append(TurnCodes(session_id=session.id, turn_index=turn.index,
                                     codes=tuple(codes)))
         return result
-
-
-def package_version() -> str:
-    return __version__

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rapport.coding.utterance.data import DATA_DIR, LABEL_COLUMNS, data_sha256, load_annomi
-from rapport.coding.utterance.model import PRESETS, UtteranceCoder
+from rapport.coding.utterance.families import PRESETS
+from rapport.coding.utterance.model import UtteranceCoder
 from rapport.coding.utterance.persist import MODELS_DIR, save_coder
 
 if TYPE_CHECKING:
