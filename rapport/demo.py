@@ -8,9 +8,11 @@ prints what to open next. It returns; it never serves or blocks.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rapport.errors import RapportInputError
 
@@ -31,7 +33,15 @@ class Example:
 
 
 #: The bundled examples (see examples/README.md for what each one shows).
-EXAMPLES: tuple[Example, ...] = ()
+EXAMPLES: tuple[Example, ...] = (
+    Example(file="rupture_repair.txt"),
+    Example(file="poor_listening.vtt", therapist=("Dr. Lee",), client=("Jordan",)),
+    Example(file="good_listening.srt", client=("Maya",)),
+    Example(file="couple_session.json", therapist=("SPEAKER_00",),
+            client=("SPEAKER_01", "SPEAKER_02")),
+    Example(file="first_session.csv"),
+    Example(file="check_in.jsonl"),
+)
 
 
 def _examples() -> list[Example]:
@@ -41,8 +51,8 @@ def _examples() -> list[Example]:
             if p.suffix in (".txt", ".vtt", ".srt", ".json", ".csv", ".jsonl")]
 
 
-def run_demo(out: Path) -> list[Path]:
-    """Analyse every example into ``out``; return the HTML reports written."""
+def run_demo(out: Path) -> tuple[list[Path], list[object]]:
+    """Analyse every example into ``out``; return the HTML reports and the analyses."""
     from rich.console import Console
 
     from rapport.cli.inputs import read_sessions, write_atomically
@@ -52,6 +62,7 @@ def run_demo(out: Path) -> list[Path]:
     console = Console()
     coders = load_coders("fast")
     written: list[Path] = []
+    analyses: list[object] = []
     for example in _examples():
         path = EXAMPLES_DIR / example.file
         sessions, warnings = read_sessions([path], therapist=example.therapist,
@@ -63,8 +74,28 @@ def run_demo(out: Path) -> list[Path]:
             html = out / f"{sid}.html"
             write_atomically(html, analysis.to_html())
             written.append(html)
+            analyses.append(analysis)
             console.print(f"[green]✓[/] {example.file} → {html}")
-    return written
+    written.append(_nonverbal_demo(out, coders, console))
+    return written, analyses
+
+
+def _nonverbal_demo(out: Path, coders: list[Any], console: Any) -> Path:
+    """The generated session with audio and video: shows the nonverbal section."""
+    from rapport.cli.inputs import read_sessions, write_atomically
+    from rapport.coding import code_sessions
+    from rapport.nonverbal.synthetic import write_demo_media
+    from rapport.report.analyze import analyze_coded
+
+    transcript, audio, video = write_demo_media(out / "media")
+    sessions, warnings = read_sessions([transcript])
+    coded = code_sessions(sessions, coders)[0]
+    analysis = analyze_coded(coded, media={"audio": audio, "video": video}, warnings=warnings)
+    html = out / f"{analysis.document.session.id}-nonverbal.html"
+    write_atomically(html, analysis.to_html())
+    write_atomically(html.with_suffix(".json"), analysis.to_json())
+    console.print(f"[green]✓[/] generated audio + video session → {html}")
+    return html
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -72,14 +103,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("demo-output"))
     args = parser.parse_args(argv)
     try:
-        reports = run_demo(args.out)
+        reports, analyses = run_demo(args.out)
+        from rapport.settings import get_settings
+        from rapport.store.demo import create_demo_record
+
+        home = (args.out / "home").resolve()
+        os.environ["RAPPORT_HOME"] = str(home)  # the demo record lives beside the reports
+        os.environ.pop("RAPPORT_DATABASE_URL", None)
+        record = create_demo_record(analyses, settings=get_settings(),  # type: ignore[arg-type]
+                                    reset=True)
     except RapportInputError as exc:
         sys.stderr.write(f"error: {exc.render()}\n")
         return 2
     sys.stdout.write(
         f"\n{len(reports)} reports in {args.out.resolve()}/ (open the .html files in a "
         "browser; the .json files follow docs/schema/analysis.schema.json).\n"
-        "Analyse your own transcript: .venv/bin/rapport analyze FILE --html report.html\n")
+        "Analyse your own transcript: .venv/bin/rapport analyze FILE --html report.html\n"
+        f"\n{record.describe()}\n"
+        f"Use the demo record: export RAPPORT_HOME={home}\n"
+        "The web app (rapport serve) is not built yet; the record above is what it will serve.\n")
     return 0
 
 

@@ -66,7 +66,7 @@ def analyze(
         check_record_target(record_client, record_session, len(sessions), as_user)
     coders = load_coders(settings.preset)
     analyses = [analyze_coded(cs, media=media, warnings=[w for w in warnings
-                                                          if w.startswith(cs.session.id)])
+                                                          if cs.session.id in w])
                 for cs in code_sessions(sessions, coders)]
     if record_client is not None and record_session is not None:
         from rapport.cli.db import store_in_record

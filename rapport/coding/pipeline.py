@@ -51,7 +51,8 @@ def code_sessions(sessions: Iterable[Session], coders: Sequence[SessionCoder]
     out = []
     for session in sessions:
         merged: list[list[Code]] = [[] for _ in session.turns]
-        for coder in coders:
+        # the coders are English-only: other languages keep language-independent metrics
+        for coder in coders if session.language == "en" else ():
             for tc in coder.code_session(session):
                 merged[tc.turn_index].extend(tc.codes)
         codes = tuple(TurnCodes(session_id=session.id, turn_index=i, codes=tuple(c))

@@ -50,7 +50,7 @@ def test_to_frame_has_one_row_per_turn() -> None:
 
 def test_turn_indices_must_be_positions() -> None:
     sp = Speaker(name="T", role=Role.THERAPIST)
-    with pytest.raises(ValidationError, match="0..n-1"):
+    with pytest.raises(ValidationError, match=r"0\.\.n-1"):
         Session(id="x", speakers=(sp,), turns=(Turn(index=1, speaker="T", role=Role.THERAPIST,
                                                     text="hi"),))
 
