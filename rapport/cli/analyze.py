@@ -10,6 +10,7 @@ import typer
 from rapport.cli.db import AsOpt
 from rapport.cli.options import (
     ClientOpt,
+    EncodingOpt,
     FormatOpt,
     OtherOpt,
     PresetOpt,
@@ -38,6 +39,7 @@ def analyze(
     client: ClientOpt = None,
     other: OtherOpt = None,
     fmt: FormatOpt = None,
+    encoding: EncodingOpt = None,
     preset: PresetOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No terminal summary.")] = False,
     record_client: Annotated[str | None, typer.Option("--client", help="Store the analysis in this client's record (needs their consent to analysis).")] = None,
@@ -54,7 +56,8 @@ def analyze(
 
     media = {k: v for k, v in (("audio", audio), ("video", video)) if v is not None}
     sessions, warnings = read_sessions(files, therapist=therapist or (),
-                                       client=client or (), other=other or (), fmt=fmt)
+                                       client=client or (), other=other or (), fmt=fmt,
+                                       encoding=encoding)
     for w in warnings:
         warn(w)
     settings = get_settings(**({"preset": preset} if preset else {}))

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from rapport.cli.options import ClientOpt, FormatOpt, OtherOpt, PresetOpt, TherapistOpt
+from rapport.cli.options import ClientOpt, EncodingOpt, FormatOpt, OtherOpt, PresetOpt, TherapistOpt
 
 HELP = """Code every turn of one or more sessions and write a table (csv, parquet or jsonl).
 
@@ -28,6 +28,7 @@ def code(
     client: ClientOpt = None,
     other: OtherOpt = None,
     fmt: FormatOpt = None,
+    encoding: EncodingOpt = None,
     preset: PresetOpt = None,
 ) -> None:
     import io
@@ -45,7 +46,8 @@ def code(
         raise RapportInputError(f"cannot write {suffix or 'a file without an ending'}",
                                 where=str(out), fix="end --out with " + ", ".join(_WRITERS))
     sessions, warnings = read_sessions(inputs, therapist=therapist or (),
-                                       client=client or (), other=other or (), fmt=fmt)
+                                       client=client or (), other=other or (), fmt=fmt,
+                                       encoding=encoding)
     for w in warnings:
         warn(w)
     settings = get_settings(**({"preset": preset} if preset else {}))

@@ -33,7 +33,8 @@ def expand_paths(paths: Sequence[Path]) -> list[Path]:
 
 def read_sessions(paths: Sequence[Path], *, therapist: Sequence[str] = (),
                   client: Sequence[str] = (), other: Sequence[str] = (),
-                  fmt: str | None = None) -> tuple[list[Session], list[str]]:
+                  fmt: str | None = None, encoding: str | None = None,
+                  ) -> tuple[list[Session], list[str]]:
     """Parse every input before anything is written: one bad file stops the command."""
     from rapport.ingest import RoleMap, load_sessions
     from rapport.settings import get_settings
@@ -44,7 +45,8 @@ def read_sessions(paths: Sequence[Path], *, therapist: Sequence[str] = (),
     warnings: list[str] = []
     seen: dict[str, Path] = {}
     for path in expand_paths(paths):
-        result = load_sessions(path, roles=roles, fmt=fmt, settings=settings)
+        result = load_sessions(path, roles=roles, fmt=fmt, settings=settings,
+                               encoding=encoding)
         for session in result.sessions:
             if session.id in seen:
                 raise RapportInputError(

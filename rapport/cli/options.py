@@ -18,3 +18,6 @@ FormatOpt = Annotated[str | None, typer.Option(
     "csv, jsonl.")]
 PresetOpt = Annotated[str | None, typer.Option(
     "--preset", help="Coder preset: fast (default) or accurate (needs the 'accurate' extra).")]
+EncodingOpt = Annotated[str | None, typer.Option(
+    "--encoding", help="Decode transcripts with this encoding (e.g. cp1252) instead of "
+    "refusing input that is not UTF-8/UTF-16; a warning names it.")]

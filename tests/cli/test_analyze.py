@@ -115,3 +115,17 @@ def test_version(cli) -> None:
     result = cli("--version")
     assert result.exit_code == 0
     assert __version__ in result.output
+
+
+def test_encoding_option_decodes_with_a_warning(cli, tmp_path: Path) -> None:
+    src = tmp_path / "cp.txt"
+    src.write_bytes("Therapist: Shall we meet at the café?\nClient: The café is fine.\n"
+                    .encode("cp1252"))
+    refused = cli("analyze", src, "-q")
+    assert refused.exit_code == 2
+    assert "--encoding" in refused.output
+    out = tmp_path / "cp.json"
+    result = cli("analyze", src, "-q", "--encoding", "cp1252", "--json", out)
+    assert result.exit_code == 0, result.output
+    assert "cp1252" in result.output
+    assert "café" in json.loads(out.read_text(encoding="utf-8"))["turns"][0]["text"]
