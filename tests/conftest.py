@@ -1,12 +1,17 @@
-"""Shared test setup: Hypothesis profiles, an isolated RAPPORT_HOME, example paths."""
+"""Shared test setup: Hypothesis profiles, an isolated RAPPORT_HOME, example paths, and the
+record backends (``db_url``: a SQLite file, or a fresh schema in this run's own PostgreSQL
+database on 127.0.0.1:5432, created on first use and dropped at the end; an unreachable
+server fails the postgres cases when CI=true and skips them otherwise)."""
 
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,3 +38,49 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory,
 @pytest.fixture
 def examples() -> Path:
     return EXAMPLES
+
+
+PG_SERVER = os.environ.get("RAPPORT_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[str]:
+    """A database of this test run's own; yields its URL."""
+    admin_url = f"{PG_SERVER}/test"
+    try:
+        admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+    except Exception as exc:
+        message = f"PostgreSQL at {admin_url} unreachable: {exc.__class__.__name__}"
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(message)
+        pytest.skip(message)
+    name = f"rapport_test_{secrets.token_hex(6)}"
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{PG_SERVER}/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The record's URL on each backend, isolated per test."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'rapport.sqlite3'}"
+        return
+    base = request.getfixturevalue("pg_database")
+    schema = f"t_{secrets.token_hex(6)}"
+    engine = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    try:
+        yield f"{base}?options=-csearch_path%3D{schema}"
+    finally:
+        with engine.connect() as conn:
+            conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+        engine.dispose()
