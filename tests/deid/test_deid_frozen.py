@@ -20,7 +20,8 @@ def _recorded() -> dict[str, str]:
 
 def test_frozen_files_match_their_recorded_hashes() -> None:
     recorded = _recorded()
-    assert set(recorded) == {"eval.src.txt", "eval.jsonl", "holdout.src.txt", "holdout.jsonl"}
+    assert set(recorded) == {"eval.src.txt", "eval.jsonl", "holdout.src.txt", "holdout.jsonl",
+                             "holdout2.src.txt", "holdout2.jsonl"}
     for name, sha in recorded.items():
         assert hashlib.sha256((DATA / name).read_bytes()).hexdigest() == sha, name
 
@@ -31,7 +32,7 @@ def test_jsonl_is_exactly_what_the_builder_makes_from_the_source() -> None:
     assert spec is not None and spec.loader is not None
     builder = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(builder)
-    for stem in ("eval", "holdout", "dev", "dev2", "dev3", "dev4"):
+    for stem in ("eval", "holdout", "holdout2", "dev", "dev2", "dev3", "dev4"):
         rows = builder.build(DATA / f"{stem}.src.txt")
         on_disk = [json.loads(line) for line in
                    (DATA / f"{stem}.jsonl").read_text(encoding="utf-8").splitlines()]
