@@ -1,9 +1,5 @@
-"""``rapport measures``: list, show and score questionnaires (no database needed).
-
-``rapport measures record`` and ``rapport progress`` will sit on top of the record once
-``rapport.store`` offers questionnaire responses; the library calls they need
-(:func:`rapport.measures.score`, :func:`rapport.measures.progress`) are ready.
-"""
+"""``rapport measures`` (list, show, score: no database needed; record, fhir, demo) and
+``rapport progress``, which read the record through :mod:`rapport.caseload`."""
 
 from __future__ import annotations
 
@@ -17,8 +13,7 @@ if TYPE_CHECKING:
     from rapport.measures.expected import ExpectedChangeModel
     from rapport.measures.schema import Instrument
     from rapport.measures.scoring import Score
-    from rapport.store.analyses import AnalysisView
-    from rapport.store.sessions import SessionView
+    from rapport.store.responses import ResponseView
     from rapport.store.tx import Tx
 
 HELP = """Questionnaires: list the instruments, show one, score answers.
@@ -186,28 +181,6 @@ Example:
 """
 
 
-def store_response(tx: Tx, code: str, instrument: Instrument, result: Score, *,
-                   session: int) -> int:
-    """Store one scored administration for an existing session of ``code``; one per
-    instrument and session. Raises before writing anything when either check fails."""
-    from rapport.errors import RapportInputError
-    from rapport.measures.catalog import definition_version
-    from rapport.store.clients import find_client
-    from rapport.store.responses import add_response, list_responses
-    from rapport.store.sessions import find_session
-
-    find_session(tx, find_client(tx, code, write=True), session)
-    if any(r.session_number == session
-           for r in list_responses(tx, code, instrument_id=instrument.id)):
-        raise RapportInputError(
-            f"client {code} already has a {instrument.short_name} for session {session}",
-            where="--session", fix="record it for another session", code="duplicate")
-    return add_response(tx, code, instrument_id=instrument.id,
-                        instrument_version=definition_version(instrument),
-                        answers=dict(result.answers), session_number=session,
-                        scores={"total": result.total, "subscales": dict(result.subscales)})
-
-
 def record_command(
     code: CodeArg,
     name: InstrumentArg,
@@ -218,6 +191,7 @@ def record_command(
     interactive: InteractiveOpt = False,
     as_user: AsUserOpt = None,
 ) -> None:
+    from rapport.caseload import record_response
     from rapport.cli.db import record_tx
     from rapport.measures.scoring import score
 
@@ -225,31 +199,25 @@ def record_command(
     given, where = _collect_answers(instrument, answers, file, interactive)
     result = score(instrument, given, where=where)
     with record_tx(as_user) as tx:
-        store_response(tx, code, instrument, result, session=session)
+        record_response(tx, code, instrument, result, session=session)
     _print_score(instrument, result)
     typer.echo(f"recorded {instrument.short_name} for client {code}, session {session}")
 
 
 def _from_record(code: str, only: str | None, as_user: str | None
-                 ) -> tuple[dict[str, list[Administration]], list[SessionView],
-                            list[AnalysisView]]:
+                 ) -> dict[str, list[Administration]]:
     from rapport.cli.db import record_tx
     from rapport.cli.framework import warn
-    from rapport.measures.catalog import get_instrument
     from rapport.measures.stored import administrations
-    from rapport.store.analyses import list_analyses
-    from rapport.store.responses import list_responses
     from rapport.store.sessions import list_sessions
 
-    wanted = get_instrument(only).id if only else None
     with record_tx(as_user) as tx:
-        responses = list_responses(tx, code, instrument_id=wanted)
+        responses = _responses(tx, code, only)
         sessions = list_sessions(tx, code)
-        analyses = list_analyses(tx, code)
     grouped, warnings = administrations(responses, {s.number: s.date for s in sessions})
     for message in warnings:
         warn(message)
-    return grouped, sessions, analyses
+    return grouped
 
 
 def _clinic_curves(instrument_ids: list[str], as_user: str | None, min_clients: int
@@ -297,31 +265,39 @@ def progress_command(
         "--min-clients", min=2, help="Clients needed before a clinic curve is fitted.")] = 30,
     as_user: AsUserOpt = None,
 ) -> None:
-    from rapport.measures.attendance import Appointment, Status, attendance
+    from rapport.caseload import client_progress
+    from rapport.cli.db import record_tx
+    from rapport.cli.framework import warn
     from rapport.measures.catalog import get_instrument
-    from rapport.measures.consistency import style_consistency
-    from rapport.measures.progress import progress
     from rapport.measures.render import render_attendance, render_consistency, render_progress
 
-    grouped, sessions, analyses = _from_record(code, only, as_user)
-    outcome = [i for i in grouped if get_instrument(i).kind == "outcome"]
-    curves = _clinic_curves(outcome, as_user, min_clients) if clinic_curve else {}
+    curves: dict[str, ExpectedChangeModel] = {}
+    if clinic_curve:
+        with record_tx(as_user) as tx:
+            kinds = {r.instrument_id for r in _responses(tx, code, only)}
+        outcome = [i for i in kinds if get_instrument(i).kind == "outcome"]
+        curves = _clinic_curves(outcome, as_user, min_clients)
+    with record_tx(as_user) as tx:
+        state = client_progress(tx, code, only=only, curves=curves)
+    for message in state.warnings:
+        warn(message)
     typer.echo(f"Client {code}")
-    if not grouped:
+    if not state.reports:
         typer.echo("No questionnaire responses recorded.")
-    for instrument_id, admins in grouped.items():
-        instrument = get_instrument(instrument_id)
+    for report in state.reports:
         typer.echo("")
-        report = progress(instrument, admins, expected=curves.get(instrument_id))
-        typer.echo(render_progress(instrument, report, with_chart=not no_chart))
-    status: dict[str, Status] = {"attended": "attended", "cancelled": "cancelled",
-                                 "no-show": "no_show"}
-    appointments = [Appointment(date=s.date, status=status.get(s.attendance, "cancelled"))
-                    for s in sessions if s.date is not None]
+        typer.echo(render_progress(get_instrument(report.instrument), report,
+                                   with_chart=not no_chart))
     typer.echo("")
-    typer.echo(render_attendance(attendance(appointments)))
-    latest = {a.session_number: a.metrics for a in analyses if not a.purged}
-    typer.echo(render_consistency(style_consistency([latest[n] for n in sorted(latest)])))
+    typer.echo(render_attendance(state.attendance))
+    typer.echo(render_consistency(state.consistency))
+
+
+def _responses(tx: Tx, code: str, only: str | None) -> list[ResponseView]:
+    from rapport.measures.catalog import get_instrument
+    from rapport.store.responses import list_responses
+
+    return list_responses(tx, code, instrument_id=get_instrument(only).id if only else None)
 
 
 def fhir_command(
@@ -336,7 +312,7 @@ def fhir_command(
     from rapport.measures.catalog import get_instrument
     from rapport.measures.fhir import client_bundle
 
-    grouped, _, _ = _from_record(code, only, as_user)
+    grouped = _from_record(code, only, as_user)
     data = client_bundle([(get_instrument(i), admins) for i, admins in grouped.items()],
                          subject=f"Patient/{code}")
     write_atomically(out, json.dumps(data, ensure_ascii=False, indent=1))
@@ -354,33 +330,12 @@ Example:
 """
 
 
-def seed_demo(tx: Tx) -> int:
-    """Store the demo clients, sessions and responses in ``tx``; returns responses stored."""
-    from rapport.measures.catalog import get_instrument
-    from rapport.measures.demo import demo_records, demo_sessions
-    from rapport.measures.scoring import score
-    from rapport.store.clients import add_client
-    from rapport.store.sessions import Attendance, SessionRecord, add_session
-
-    sessions = demo_sessions()
-    for client in sorted({s.client for s in sessions}):
-        add_client(tx, client)
-    for row in sessions:
-        add_session(tx, row.client, SessionRecord(number=row.number, date=row.date,
-                                                  attendance=Attendance(row.attendance)))
-    records = demo_records()
-    for record in records:
-        instrument = get_instrument(record.instrument)
-        store_response(tx, record.client, instrument, score(instrument, record.answers),
-                       session=record.session)
-    return len(records)
-
-
 def demo_command(as_user: AsUserOpt = None) -> None:
+    from rapport.caseload import seed_demo_measures
     from rapport.cli.db import record_tx
 
     with record_tx(as_user) as tx:
-        stored = seed_demo(tx)
+        stored = seed_demo_measures(tx)
     typer.echo(f"stored {stored} demo questionnaires; try: rapport progress demo-rupture")
 
 

@@ -207,6 +207,61 @@ class AppSetting(Base):
     value: Mapped[str] = mapped_column(sa.String(200))
 
 
+class WebSession(Base):
+    """A signed-in browser. The cookie holds a random token; only its SHA-256 is stored,
+    so a copy of the database cannot be used to take over a session."""
+
+    __tablename__ = "web_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(_part_of("users"), index=True)
+    csrf_token: Mapped[str] = mapped_column(sa.String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class ApiToken(Base):
+    """A token for scripts (``Authorization: Bearer ...``); stored as its SHA-256 only."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(_part_of("users"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class LoginThrottle(Base):
+    """Failed sign-ins per key (``user:<name>`` and ``ip:<address>``) for rate limiting and
+    temporary lockout; kept in the record so every server process sees the same counts."""
+
+    __tablename__ = "login_throttle"
+    key: Mapped[str] = mapped_column(sa.String(128), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    window_start: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class FeedbackForm(Base):
+    """A single-use questionnaire link for one client and session. The URL carries a
+    random token (stored as its SHA-256), never client data; it dies after submission."""
+
+    __tablename__ = "feedback_forms"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    client_id: Mapped[int] = mapped_column(_part_of("clients"), index=True)
+    session_number: Mapped[int]
+    instruments: Mapped[list[str]] = mapped_column(sa.JSON)
+    kiosk: Mapped[bool] = mapped_column(default=False)
+    created_by: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
 #: Every encrypted column as (model, attribute, cipher context): what `keys rotate`
 #: re-encrypts. The context is bound into each ciphertext as associated data.
 ENCRYPTED_COLUMNS: tuple[tuple[type[Base], str, str], ...] = (

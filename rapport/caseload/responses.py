@@ -1,0 +1,47 @@
+"""Storing scored questionnaires for a session, and the measures demo clients."""
+
+from __future__ import annotations
+
+from rapport.errors import RapportInputError
+from rapport.measures.catalog import definition_version, get_instrument
+from rapport.measures.schema import Instrument
+from rapport.measures.scoring import Score, score
+from rapport.store.clients import add_client, find_client
+from rapport.store.responses import add_response, list_responses
+from rapport.store.sessions import Attendance, SessionRecord, add_session, find_session
+from rapport.store.tx import Tx
+
+
+def record_response(tx: Tx, code: str, instrument: Instrument, result: Score, *,
+                    session: int) -> int:
+    """Store one scored administration for an existing session of ``code``; one per
+    instrument and session. Raises before writing anything when either check fails."""
+    find_session(tx, find_client(tx, code, write=True), session)
+    if any(r.session_number == session
+           for r in list_responses(tx, code, instrument_id=instrument.id)):
+        raise RapportInputError(
+            f"client {code} already has a {instrument.short_name} for session {session}",
+            where="session", fix="record it for another session", code="duplicate")
+    return add_response(tx, code, instrument_id=instrument.id,
+                        instrument_version=definition_version(instrument),
+                        answers=dict(result.answers), session_number=session,
+                        scores={"total": result.total, "subscales": dict(result.subscales)})
+
+
+def seed_demo_measures(tx: Tx) -> int:
+    """Store the made-up demo clients, sessions and responses as the acting therapist;
+    returns the number of responses stored."""
+    from rapport.measures.demo import demo_records, demo_sessions
+
+    sessions = demo_sessions()
+    for client in sorted({s.client for s in sessions}):
+        add_client(tx, client)
+    for row in sessions:
+        add_session(tx, row.client, SessionRecord(number=row.number, date=row.date,
+                                                  attendance=Attendance(row.attendance)))
+    records = demo_records()
+    for record in records:
+        instrument = get_instrument(record.instrument)
+        record_response(tx, record.client, instrument, score(instrument, record.answers),
+                        session=record.session)
+    return len(records)
