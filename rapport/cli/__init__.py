@@ -32,6 +32,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "rapport.cli.retention",
     "rapport.cli.db",
     "rapport.cli.deid",
+    "rapport.cli.reliability",
+    "rapport.cli.export",
 )
 
 HELP = """Rapport: see how well you listened, where trust wavered, and how the alliance is trending.
