@@ -32,6 +32,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "rapport.cli.retention",
     "rapport.cli.db",
     "rapport.cli.deid",
+    "rapport.cli.batch",
     "rapport.cli.reliability",
     "rapport.cli.export",
 )
