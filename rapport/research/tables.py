@@ -1,0 +1,28 @@
+"""Writing a table as CSV, Parquet or JSONL in one go (temporary file, then rename)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def write_table(frame: pd.DataFrame, path: Path) -> None:
+    """Write ``frame`` by the ending of ``path`` (.csv, .parquet or .jsonl)."""
+    from rapport.cli.inputs import write_atomically
+
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        write_atomically(path, frame.to_csv(index=False))
+    elif suffix == ".jsonl":
+        write_atomically(path, frame.to_json(orient="records", lines=True, force_ascii=False))
+    elif suffix == ".parquet":
+        buffer = io.BytesIO()
+        frame.to_parquet(buffer, index=False)
+        write_atomically(path, buffer.getvalue())
+    else:
+        msg = f"no writer for {suffix!r}"
+        raise ValueError(msg)
