@@ -24,6 +24,7 @@ $(VENV)/.demo-installed: $(PY) pyproject.toml
 
 $(VENV)/.test-installed: $(PY) pyproject.toml
 	$(PIP) install -q -e ".[$(EXTRAS_TEST)]"
+	$(PIP) install -q --no-deps convokit==5.0.0  # MIT; tests load exported corpora; its declared deps pull torch
 	@touch $@
 
 install-demo: $(VENV)/.demo-installed
