@@ -51,6 +51,19 @@ class Settings(BaseSettings):
                                 description="Longest line accepted in a transcript.")
     max_turns: int = Field(default=50_000, gt=0,
                            description="Most turns accepted in one session.")
+    web_idle_minutes: int = Field(default=30, gt=0, le=24 * 60,
+                                  description="Web sign-in ends after this many idle minutes.")
+    web_absolute_hours: int = Field(default=12, gt=0, le=24 * 7,
+                                    description="Web sign-in ends this many hours after login.")
+    login_max_failures: int = Field(default=5, gt=0, le=100,
+                                    description="Failed logins (per user, per address) "
+                                    "within the lockout window before a temporary lockout.")
+    login_lockout_minutes: int = Field(default=15, gt=0, le=24 * 60,
+                                       description="Length of a login lockout, and of the "
+                                       "window in which failures are counted.")
+    feedback_form_minutes: int = Field(default=120, gt=0, le=14 * 24 * 60,
+                                       description="A client feedback link expires after "
+                                       "this many minutes.")
 
     @property
     def resolved_database_url(self) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from backends import BACKENDS, backend_url
 from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,20 +68,8 @@ def pg_database() -> Iterator[str]:
         admin.dispose()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(params=BACKENDS)
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """The record's URL on each backend, isolated per test."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'rapport.sqlite3'}"
-        return
-    base = request.getfixturevalue("pg_database")
-    schema = f"t_{secrets.token_hex(6)}"
-    engine = sa.create_engine(base, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    try:
-        yield f"{base}?options=-csearch_path%3D{schema}"
-    finally:
-        with engine.connect() as conn:
-            conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-        engine.dispose()
+    with backend_url(request, tmp_path) as url:
+        yield url

@@ -45,8 +45,9 @@ def _check_turn(turn_index: int | None) -> None:
 
 def add_correction(tx: Tx, analysis_id: int, turn_index: int, code_name: str,
                    value: str) -> None:
-    require_role(tx.me(), UserRole.THERAPIST, UserRole.SUPERVISOR, doing="correcting codes")
-    client, _ = find_analysis(tx, analysis_id)
+    # The treating therapist corrects codes; supervisors stay read-only and comment.
+    require_role(tx.me(), UserRole.THERAPIST, doing="correcting codes")
+    client, _ = find_analysis(tx, analysis_id, write=True)
     _check_turn(turn_index)
     tx.db.add(CodeCorrection(analysis_id=analysis_id, turn_index=turn_index,
                              code_name=code_name[:64], value=value[:64], user_id=tx.me().id))

@@ -103,14 +103,17 @@ def test_corrections_and_comments(store: Store, people: People, client: str) -> 
     with store.transaction(people.therapist) as tx:
         add_consent(tx, client, ConsentKind.ANALYSIS, given_on=DAY)
         analysis_id = store_analysis(tx, client, 1, document_json())
-    with store.transaction(people.supervisor) as tx:
+    with store.transaction(people.therapist) as tx:
         add_correction(tx, analysis_id, 1, "reflection", "complex")
+    with store.transaction(people.supervisor) as tx:
         add_comment(tx, analysis_id, "good pause here", turn_index=1)
+    with store.transaction(people.supervisor) as tx, pytest.raises(RapportInputError):
+        add_correction(tx, analysis_id, 1, "reflection", "simple")  # read-only
     with store.transaction(people.therapist) as tx:
         (corr,) = list_corrections(tx, analysis_id)
         (comment,) = list_comments(tx, analysis_id)
     assert (corr.turn_index, corr.code_name, corr.value, corr.user) == (
-        1, "reflection", "complex", people.supervisor)
+        1, "reflection", "complex", people.therapist)
     assert (comment.text, comment.user) == ("good pause here", people.supervisor)
     with store.transaction(people.other_therapist) as tx, \
             pytest.raises(RapportInputError) as err:

@@ -1,0 +1,182 @@
+"""Web sign-ins, API tokens and login throttling, kept in the record.
+
+Tokens are random (``secrets.token_urlsafe``); only their SHA-256 is stored, so reading
+the database does not give anyone a usable cookie or API token. The web app decides when
+to call these; the rules (expiry, lockout) are here so every server process shares them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from rapport.errors import RapportInputError
+from rapport.store.models import ApiToken, LoginThrottle, User, WebSession, utcnow
+from rapport.store.permissions import Actor, UserRole
+from rapport.store.tx import Tx
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """A live browser sign-in."""
+
+    id: int
+    actor: Actor
+    csrf_token: str
+    created_at: dt.datetime
+
+
+# -- browser sessions ---------------------------------------------------------------------
+def start_web_session(tx: Tx, actor: Actor) -> tuple[str, SignIn]:
+    """A new sign-in for ``actor``; returns the cookie token (shown once) and the sign-in."""
+    token = secrets.token_urlsafe(32)
+    row = WebSession(token_hash=token_digest(token), user_id=actor.id,
+                     csrf_token=secrets.token_urlsafe(32))
+    tx.db.add(row)
+    tx.db.flush()
+    tx.audit("start", "web-session", detail=f"user={actor.username}")
+    return token, SignIn(id=row.id, actor=actor, csrf_token=row.csrf_token,
+                         created_at=row.created_at)
+
+
+def resume_web_session(db: orm.Session, token: str, *, idle: dt.timedelta,
+                       absolute: dt.timedelta, now: dt.datetime | None = None
+                       ) -> SignIn | None:
+    """The sign-in behind a cookie token, touched; None when unknown, ended or expired
+    (idle or absolute), or when the user has been deactivated."""
+    now = now or utcnow()
+    found = db.execute(sa.select(WebSession, User).join(User, User.id == WebSession.user_id)
+                       .where(WebSession.token_hash == token_digest(token))).first()
+    if found is None:
+        return None
+    row, user = found
+    if (row.ended_at is not None or not user.active or now - row.last_seen_at > idle
+            or now - row.created_at > absolute):
+        if row.ended_at is None:
+            row.ended_at = now
+        return None
+    row.last_seen_at = now
+    return SignIn(id=row.id, actor=_actor(user), csrf_token=row.csrf_token,
+                  created_at=row.created_at)
+
+
+def end_web_session(db: orm.Session, sign_in_id: int) -> None:
+    db.execute(sa.update(WebSession).where(WebSession.id == sign_in_id,
+                                           WebSession.ended_at.is_(None))
+               .values(ended_at=utcnow()))
+
+
+def end_all_web_sessions(db: orm.Session, user_id: int, *, keep: int | None = None) -> None:
+    """End every sign-in of a user (after a password change), except ``keep``."""
+    query = sa.update(WebSession).where(WebSession.user_id == user_id,
+                                        WebSession.ended_at.is_(None))
+    if keep is not None:
+        query = query.where(WebSession.id != keep)
+    db.execute(query.values(ended_at=utcnow()))
+
+
+# -- login throttling ---------------------------------------------------------------------
+def locked_until(db: orm.Session, keys: list[str], *, now: dt.datetime | None = None
+                 ) -> dt.datetime | None:
+    """The latest lockout end among ``keys`` still in the future, if any."""
+    now = now or utcnow()
+    ends = [row.locked_until for row in db.scalars(
+        sa.select(LoginThrottle).where(LoginThrottle.key.in_(keys)))
+        if row.locked_until is not None and row.locked_until > now]
+    return max(ends) if ends else None
+
+
+def record_failure(db: orm.Session, keys: list[str], *, max_failures: int,
+                   window: dt.timedelta, now: dt.datetime | None = None) -> None:
+    """Count one failed login against every key; lock a key at ``max_failures`` within
+    ``window`` (the lockout lasts one window)."""
+    now = now or utcnow()
+    for key in keys:
+        row = db.get(LoginThrottle, key)
+        if row is None:
+            row = LoginThrottle(key=key, failures=0, window_start=now)
+            db.add(row)
+        if now - row.window_start > window:
+            row.failures, row.window_start = 0, now
+        row.failures += 1
+        if row.failures >= max_failures:
+            row.locked_until = now + window
+            row.failures, row.window_start = 0, now
+
+
+def clear_failures(db: orm.Session, key: str) -> None:
+    db.execute(sa.delete(LoginThrottle).where(LoginThrottle.key == key))
+
+
+# -- API tokens ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TokenView:
+    id: int
+    name: str
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None
+    revoked: bool
+
+
+def create_api_token(tx: Tx, name: str) -> tuple[str, TokenView]:
+    """A new API token for the acting user; the token itself is returned only here."""
+    me = tx.me()
+    name = name.strip()
+    if not 1 <= len(name) <= 64:
+        raise RapportInputError("a token needs a name of 1-64 characters", where="name",
+                                fix="name it after the script that will use it",
+                                code="bad_name")
+    token = "rpt_" + secrets.token_urlsafe(32)
+    row = ApiToken(token_hash=token_digest(token), user_id=me.id, name=name)
+    tx.db.add(row)
+    tx.db.flush()
+    tx.audit("create", "api-token", detail=f"token={row.id}")
+    return token, _token_view(row)
+
+
+def list_api_tokens(tx: Tx) -> list[TokenView]:
+    rows = tx.db.scalars(sa.select(ApiToken).where(ApiToken.user_id == tx.me().id)
+                         .order_by(ApiToken.id))
+    return [_token_view(r) for r in rows]
+
+
+def revoke_api_token(tx: Tx, token_id: int) -> None:
+    row = tx.db.scalar(sa.select(ApiToken).where(ApiToken.id == token_id,
+                                                 ApiToken.user_id == tx.me().id,
+                                                 ApiToken.revoked_at.is_(None)))
+    if row is None:
+        raise RapportInputError(f"no API token {token_id} of yours that is still valid",
+                                where="token", fix="list your tokens first",
+                                code="not_found")
+    row.revoked_at = utcnow()
+    tx.audit("revoke", "api-token", detail=f"token={token_id}")
+
+
+def actor_for_api_token(db: orm.Session, token: str) -> Actor | None:
+    """The active user owning a valid token (and the token marked used), else None."""
+    found = db.execute(sa.select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+                       .where(ApiToken.token_hash == token_digest(token),
+                              ApiToken.revoked_at.is_(None), User.active)).first()
+    if found is None:
+        return None
+    row, user = found
+    row.last_used_at = utcnow()
+    return _actor(user)
+
+
+def _actor(user: User) -> Actor:
+    return Actor(id=user.id, username=user.username, role=UserRole(user.role))
+
+
+def _token_view(row: ApiToken) -> TokenView:
+    return TokenView(id=row.id, name=row.name, created_at=row.created_at,
+                     last_used_at=row.last_used_at, revoked=row.revoked_at is not None)

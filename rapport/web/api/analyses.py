@@ -1,0 +1,88 @@
+"""Analyses: list, read, analyse an uploaded transcript; code corrections and comments."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import File, Form, Request, UploadFile
+from pydantic import BaseModel, Field
+
+from rapport.store.analyses import AnalysisView, list_analyses, read_analysis
+from rapport.store.annotations import (
+    Comment,
+    Correction,
+    add_comment,
+    add_correction,
+    list_comments,
+    list_corrections,
+)
+from rapport.web.api.common import Ok, api_router
+from rapport.web.identity import RecordTx, get_settings_of
+from rapport.web.uploads import UploadedAnalysis, analyze_upload
+
+router = api_router("analyses")
+
+#: Largest upload read into memory before the size check in ``analyze_upload``.
+_READ_LIMIT = 200_000_000
+
+
+class NewCorrection(BaseModel):
+    turn_index: int = Field(ge=0, lt=1_000_000)
+    code: str = Field(min_length=1, max_length=64)
+    value: str = Field(min_length=1, max_length=64)
+
+
+class NewComment(BaseModel):
+    text: str = Field(min_length=1, max_length=10_000)
+    turn_index: int | None = Field(default=None, ge=0, lt=1_000_000)
+
+
+@router.get("/clients/{code}/analyses")
+def analyses(code: str, tx: RecordTx) -> Ok[list[AnalysisView]]:
+    """Stored analyses of a client's sessions, with their headline metrics."""
+    return Ok(data=list_analyses(tx, code))
+
+
+@router.post("/clients/{code}/sessions/{number}/analyses", status_code=201)
+def analyse(request: Request, code: str, number: int, tx: RecordTx,
+            file: Annotated[UploadFile, File(description="The session transcript.")],
+            format: Annotated[str, Form(max_length=20)] = "",  # noqa: A002
+            therapist: Annotated[str, Form(max_length=200)] = "",
+            client: Annotated[str, Form(max_length=200)] = "") -> Ok[UploadedAnalysis]:
+    """Import a transcript (any format Rapport reads), analyse it and store the result."""
+    data = file.file.read(_READ_LIMIT)
+    return Ok(data=analyze_upload(
+        tx, code, number, data, filename=file.filename or "upload",
+        settings=get_settings_of(request), fmt=format or None,
+        therapist=(therapist,) if therapist else (), client=(client,) if client else ()))
+
+
+@router.get("/analyses/{analysis_id}")
+def analysis(analysis_id: int, tx: RecordTx) -> Ok[dict[str, Any]]:
+    """The full analysis document (schema: docs/schema/analysis.schema.json)."""
+    return Ok(data=json.loads(read_analysis(tx, analysis_id)))
+
+
+@router.get("/analyses/{analysis_id}/corrections")
+def corrections(analysis_id: int, tx: RecordTx) -> Ok[list[Correction]]:
+    return Ok(data=list_corrections(tx, analysis_id))
+
+
+@router.post("/analyses/{analysis_id}/corrections", status_code=201)
+def new_correction(analysis_id: int, body: NewCorrection, tx: RecordTx) -> Ok[None]:
+    """A human code beside the model's (the treating therapist only)."""
+    add_correction(tx, analysis_id, body.turn_index, body.code, body.value)
+    return Ok(data=None)
+
+
+@router.get("/analyses/{analysis_id}/comments")
+def comments(analysis_id: int, tx: RecordTx) -> Ok[list[Comment]]:
+    return Ok(data=list_comments(tx, analysis_id))
+
+
+@router.post("/analyses/{analysis_id}/comments", status_code=201)
+def new_comment(analysis_id: int, body: NewComment, tx: RecordTx) -> Ok[None]:
+    """A comment on the session or one moment (supervisors and the therapist)."""
+    add_comment(tx, analysis_id, body.text, turn_index=body.turn_index)
+    return Ok(data=None)

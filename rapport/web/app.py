@@ -1,0 +1,54 @@
+"""Build the web application for one record."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from rapport import __version__
+from rapport.settings import Settings, get_settings
+from rapport.store.database import Store
+from rapport.web.errors import install_error_handlers
+from rapport.web.security import SecurityHeaders
+
+#: Router modules, each exposing ``router``; the pages issue adds its pages here.
+ROUTER_MODULES: tuple[str, ...] = (
+    "rapport.web.pages.account",
+    "rapport.web.pages.home",
+    "rapport.web.api.me",
+    "rapport.web.api.clients",
+    "rapport.web.api.measures",
+    "rapport.web.api.analyses",
+    "rapport.web.api.stats",
+    "rapport.web.api.admin",
+)
+
+API_DESCRIPTION = """Everything the Rapport pages do, for scripts.
+
+Authenticate with an API token (`Authorization: Bearer rpt_...`, create one with
+`rapport tokens create` or `POST /api/v1/tokens`) or a browser sign-in (then send the
+`X-CSRF-Token` header on writes). Successful answers are `{"ok": true, "data": ...}`;
+errors are `{"ok": false, "error": "...", "code": "...", "status": 404}`. Anything you
+may not see answers 404, exactly like something that does not exist.
+"""
+
+
+def create_app(settings: Settings | None = None, *, store: Store | None = None,
+               secure_cookies: bool = True) -> FastAPI:
+    """The app for ``store`` (default: the configured record, which must be current)."""
+    import importlib
+
+    settings = settings or get_settings()
+    store = store or Store.from_settings(settings)
+    store.require_current_schema()
+    app = FastAPI(title="Rapport", version=__version__, description=API_DESCRIPTION,
+                  docs_url=None, redoc_url=None, openapi_url="/openapi.json")
+    app.state.store = store
+    app.state.settings = settings
+    app.state.secure_cookies = secure_cookies
+    app.add_middleware(SecurityHeaders)
+    install_error_handlers(app)
+    for name in ROUTER_MODULES:
+        app.include_router(importlib.import_module(name).router)
+    app.mount("/static", StaticFiles(packages=[("rapport.web", "static")]), name="static")
+    return app

@@ -1,0 +1,158 @@
+"""Sign in, sign out, change password.
+
+Login is rate limited per username and per client address: after
+``RAPPORT_LOGIN_MAX_FAILURES`` failures within ``RAPPORT_LOGIN_LOCKOUT_MINUTES`` that
+username (or address) is locked for the same time, whatever password is tried, and the
+answer does not say whether the username exists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import secrets
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from rapport.errors import RapportInputError
+from rapport.store.logins import (
+    clear_failures,
+    end_all_web_sessions,
+    end_web_session,
+    locked_until,
+    record_failure,
+    start_web_session,
+)
+from rapport.store.users import check_login, set_password, verify_password
+from rapport.web.errors import WebError
+from rapport.web.identity import (
+    LOGIN_CSRF_COOKIE,
+    SESSION_COOKIE,
+    CurrentIdentity,
+    RecordTx,
+    SignedIn,
+    find_identity,
+    get_settings_of,
+    get_store,
+)
+from rapport.web.security import delete_cookie, set_cookie
+from rapport.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+MIN_PASSWORD = 10
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths: never redirect a user to another host after login."""
+    if not target:
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    return target
+
+
+def _login_page(request: Request, *, error: str | None = None, status: int = 200,
+                username: str = "", next_url: str = "/") -> Response:
+    token = secrets.token_urlsafe(32)
+    response = render(request, "login.html", {"error": error, "login_csrf": token,
+                                              "username": username, "next": next_url},
+                      status=status)
+    set_cookie(response, LOGIN_CSRF_COOKIE, token, secure=request.app.state.secure_cookies,
+               max_age=3600)
+    return response
+
+
+@router.get("/login")
+def login_form(request: Request, next: str | None = None) -> Response:  # noqa: A002
+    if find_identity(request) is not None:
+        return RedirectResponse(_safe_next(next), status_code=303)
+    return _login_page(request, next_url=_safe_next(next))
+
+
+@router.post("/login")
+def login(request: Request, username: Annotated[str, Form(max_length=200)],
+          password: Annotated[str, Form(max_length=1000)],
+          csrf_token: Annotated[str, Form(max_length=200)] = "",
+          next: Annotated[str, Form(max_length=2000)] = "/") -> Response:  # noqa: A002
+    # The login form has no sign-in yet: a double-submit cookie protects it instead.
+    expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    if not expected or not hmac.compare_digest(expected.encode(), csrf_token.encode()):
+        raise WebError(403, "csrf", "the login form expired; reload the page and try again")
+    store, settings = get_store(request), get_settings_of(request)
+    username = username.strip().lower()
+    address = request.client.host if request.client else "unknown"
+    keys = [f"user:{username[:100]}", f"ip:{address}"]
+    window = dt.timedelta(minutes=settings.login_lockout_minutes)
+    with store.transaction(None, interface="web") as tx:
+        until = locked_until(tx.db, keys)
+        if until is not None:
+            tx.audit("login-locked", "user", detail=f"user={username[:64]}")
+            minutes = max(1, int((until - dt.datetime.now(dt.UTC)).total_seconds() // 60) + 1)
+            return _login_page(request, status=429, username=username, next_url=next,
+                               error=f"Too many failed attempts. Try again in {minutes} "
+                               "minutes, or ask an admin.")
+        actor = check_login(tx, username, password)
+        if actor is None:
+            record_failure(tx.db, keys, max_failures=settings.login_max_failures,
+                           window=window)
+        else:
+            clear_failures(tx.db, keys[0])
+            token, _ = start_web_session(tx, actor)
+    if actor is None:
+        return _login_page(request, status=401, username=username, next_url=next,
+                           error="Wrong username or password.")
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    set_cookie(response, SESSION_COOKIE, token, secure=request.app.state.secure_cookies)
+    delete_cookie(response, LOGIN_CSRF_COOKIE, secure=request.app.state.secure_cookies)
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, identity: CurrentIdentity) -> Response:
+    if identity.sign_in is not None:
+        with get_store(request).transaction(identity.actor.username,
+                                            interface="web") as tx:
+            end_web_session(tx.db, identity.sign_in.id)
+            tx.audit("end", "web-session", detail=f"user={identity.actor.username}")
+    response = RedirectResponse("/login", status_code=303)
+    delete_cookie(response, SESSION_COOKIE, secure=request.app.state.secure_cookies)
+    return response
+
+
+@router.get("/account/password", dependencies=[SignedIn])
+def password_form(request: Request) -> Response:
+    return render(request, "password.html", {"done": False})
+
+
+@router.post("/account/password")
+def change_password(request: Request, identity: CurrentIdentity, tx: RecordTx,
+                    current: Annotated[str, Form(max_length=1000)],
+                    new: Annotated[str, Form(max_length=1000)],
+                    repeat: Annotated[str, Form(max_length=1000)]) -> Response:
+    from rapport.store.models import User
+
+    user = tx.db.get(User, identity.actor.id)
+    problem = None
+    if user is None or not user.password_hash or not verify_password(user.password_hash,
+                                                                     current):
+        problem = "The current password is wrong."
+    elif len(new) < MIN_PASSWORD:
+        problem = f"The new password needs at least {MIN_PASSWORD} characters."
+    elif new != repeat:
+        problem = "The two new passwords differ."
+    if problem:
+        return render(request, "password.html", {"done": False, "error": problem},
+                      status=400)
+    try:
+        set_password(tx, identity.actor.username, new)
+    except RapportInputError as exc:  # pragma: no cover - the user exists (signed in)
+        raise WebError(400, exc.code, exc.what) from None
+    # Other browsers signed in as this user are signed out; this one stays.
+    end_all_web_sessions(tx.db, identity.actor.id,
+                         keep=identity.sign_in.id if identity.sign_in else None)
+    return render(request, "password.html", {"done": True})

@@ -1,0 +1,78 @@
+"""Who may call what: the expected access of EVERY route, written down independently of
+the code that enforces it. ``test_web_matrix.py`` checks every role against every row
+on SQLite and PostgreSQL, and fails when the app has a route this table does not name.
+
+Rules (users from conftest.World: tom owns C-001 and ``analysis_id``; tess owns C-900;
+sam supervises tom without an identity grant; sue supervises nobody; rita researches;
+ada administers):
+
+- PUBLIC: anyone, signed in or not.
+- SIGNED_IN: every signed-in user; anonymous -> 401 (API) or a redirect to /login (pages).
+- CLIENT_READ: tom and sam; every other signed-in user -> 404.
+- CLIENT_WRITE: tom only (supervisors are read-only) -> others 404.
+- CLIENT_COMMENT: tom and sam (comments on moments).
+- THERAPIST: any therapist (tom, tess), e.g. adding a client of their own.
+- CLINICIAN: therapists and supervisors (their own caseload; empty for sue).
+- RESEARCHER: rita only. ADMIN: ada only.
+
+Add one row per route you add; keep the path exactly as the app declares it. Path
+parameters are filled by the matrix test: {code} -> C-001, {analysis_id} -> tom's
+analysis, {number} -> 1 (sessions), others as the test documents.
+"""
+
+from __future__ import annotations
+
+PUBLIC = "public"
+SIGNED_IN = "signed_in"
+CLIENT_READ = "client_read"
+CLIENT_WRITE = "client_write"
+CLIENT_COMMENT = "client_comment"
+THERAPIST = "therapist"
+CLINICIAN = "clinician"
+RESEARCHER = "researcher"
+ADMIN = "admin"
+
+ACCESS: dict[tuple[str, str], str] = {
+    # -- account pages (rapport/web/pages/account.py)
+    ("GET", "/login"): PUBLIC,
+    ("POST", "/login"): PUBLIC,
+    ("POST", "/logout"): SIGNED_IN,
+    ("GET", "/account/password"): SIGNED_IN,
+    ("POST", "/account/password"): SIGNED_IN,
+    # -- start page (rapport/web/pages/home.py)
+    ("GET", "/"): SIGNED_IN,
+    # -- API: me and tokens
+    ("GET", "/api/v1/me"): SIGNED_IN,
+    ("GET", "/api/v1/tokens"): SIGNED_IN,
+    ("POST", "/api/v1/tokens"): SIGNED_IN,
+    ("DELETE", "/api/v1/tokens/{token_id}"): SIGNED_IN,
+    # -- API: clients
+    ("GET", "/api/v1/clients"): SIGNED_IN,  # researchers and admins get an empty list
+    ("POST", "/api/v1/clients"): THERAPIST,
+    ("GET", "/api/v1/clients/{code}"): CLIENT_READ,
+    ("GET", "/api/v1/clients/{code}/sessions"): CLIENT_READ,
+    ("POST", "/api/v1/clients/{code}/sessions"): CLIENT_WRITE,
+    ("GET", "/api/v1/clients/{code}/consents"): CLIENT_READ,
+    ("POST", "/api/v1/clients/{code}/consents"): CLIENT_WRITE,
+    # -- API: measures
+    ("GET", "/api/v1/instruments"): SIGNED_IN,
+    ("GET", "/api/v1/clients/{code}/responses"): CLIENT_READ,
+    ("POST", "/api/v1/clients/{code}/responses"): CLIENT_WRITE,
+    ("GET", "/api/v1/clients/{code}/progress"): CLIENT_READ,
+    ("GET", "/api/v1/alerts"): SIGNED_IN,
+    # -- API: analyses
+    ("GET", "/api/v1/clients/{code}/analyses"): CLIENT_READ,
+    ("POST", "/api/v1/clients/{code}/sessions/{number}/analyses"): CLIENT_WRITE,
+    ("GET", "/api/v1/analyses/{analysis_id}"): CLIENT_READ,
+    ("GET", "/api/v1/analyses/{analysis_id}/corrections"): CLIENT_READ,
+    ("POST", "/api/v1/analyses/{analysis_id}/corrections"): CLIENT_WRITE,
+    ("GET", "/api/v1/analyses/{analysis_id}/comments"): CLIENT_READ,
+    ("POST", "/api/v1/analyses/{analysis_id}/comments"): CLIENT_COMMENT,
+    # -- API: research and admin
+    ("GET", "/api/v1/stats/metrics"): RESEARCHER,
+    ("GET", "/api/v1/users"): SIGNED_IN,  # admins see all; others themselves and partners
+    ("POST", "/api/v1/users"): ADMIN,
+    ("POST", "/api/v1/supervision"): ADMIN,
+    ("GET", "/api/v1/audit"): SIGNED_IN,  # scoped: admins all, others their own
+    # -- pages issue: add rows below this line, one per route -------------------------
+}
