@@ -27,7 +27,7 @@ def _walk(routes: Iterable[Any], prefix: str) -> Iterable[RouteInfo]:
         if original is not None:  # an included router (FastAPI keeps it as one object)
             yield from _walk(original.routes, prefix + route.include_context.prefix)
         elif isinstance(route, APIRoute):
-            for method in sorted(route.methods - {"HEAD"}):
+            for method in sorted((route.methods or set()) - {"HEAD"}):
                 yield RouteInfo(method, prefix + route.path, route.name)
 
 
