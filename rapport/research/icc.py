@@ -63,7 +63,8 @@ def icc_2_1(ratings: Ratings) -> float | None:
     """ICC(2,1): absolute agreement of single raters; ``None`` where undefined.
 
     Undefined with fewer than two targets or raters, or when every rating is the same
-    (0/0: no variance to share out).
+    (0/0: no variance to share out). At most 1; unlike ICC(3,1) it has no floor of
+    -1/(k-1): when raters differ less than chance (JMS < EMS) it can fall below that.
     """
     ms = mean_squares(ratings)
     if ms.n < 2 or ms.k < 2:
