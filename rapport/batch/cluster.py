@@ -59,7 +59,8 @@ def open_client(scheduler: str | None, *, workers: int | None, dashboard: bool
     """A client of the scheduler at ``scheduler``, else of a new local cluster."""
     if scheduler:
         try:
-            client = Client(scheduler, timeout="20s")  # type: ignore[no-untyped-call]
+            # waits up to distributed.comm.timeouts.connect (Dask config, 30 s by default)
+            client = Client(scheduler)  # type: ignore[no-untyped-call]
         except (OSError, TimeoutError, ValueError) as exc:
             raise RapportInputError(f"cannot reach the Dask scheduler ({type(exc).__name__})",
                                     where=scheduler, fix="check the address "
