@@ -9,7 +9,7 @@ DEMO_OUT := demo-output
 EXTRAS_DEMO := accurate,nonverbal,web,research
 EXTRAS_TEST := $(EXTRAS_DEMO),test
 
-.PHONY: demo test lint typecheck unit install-demo install-test system-deps docs-cli schema clean
+.PHONY: demo serve-demo test lint typecheck unit install-demo install-test system-deps docs-cli schema clean
 
 $(PY):
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
@@ -33,6 +33,11 @@ install-test: $(VENV)/.test-installed
 ## demo: analyse the bundled examples into demo-output/ (returns; does not serve)
 demo: install-demo
 	@$(PY) -m rapport.demo --out $(DEMO_OUT)
+
+## serve-demo: serve the web app on the demo record (after make demo); Ctrl-C stops it
+serve-demo: install-demo
+	RAPPORT_HOME=$(abspath $(DEMO_OUT))/home RAPPORT_KEY_FILE=$(abspath $(DEMO_OUT))/home/demo.key \
+	  $(VENV)/bin/rapport serve
 
 ## test: lint, type check and the whole suite
 test: install-test system-deps lint typecheck unit

@@ -98,6 +98,20 @@ def _nonverbal_demo(out: Path, coders: list[Any], console: Any) -> Path:
     return html
 
 
+def _seed_measures(key_file: Path) -> int:
+    """Tom's questionnaire demo clients (recovery, not on track, safety flag, rupture)."""
+    from rapport.caseload import seed_demo_measures
+    from rapport.settings import get_settings
+    from rapport.store.database import Store
+
+    store = Store.from_settings(get_settings(key_file=key_file))
+    try:
+        with store.transaction("tom", interface="system") as tx:
+            return seed_demo_measures(tx)
+    finally:
+        store.dispose()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m rapport.demo", description=__doc__)
     parser.add_argument("--out", type=Path, default=Path("demo-output"))
@@ -112,6 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         os.environ.pop("RAPPORT_DATABASE_URL", None)
         record = create_demo_record(analyses, settings=get_settings(),  # type: ignore[arg-type]
                                     reset=True)
+        questionnaires = _seed_measures(record.key_file)
     except RapportInputError as exc:
         sys.stderr.write(f"error: {exc.render()}\n")
         return 2
@@ -120,8 +135,11 @@ def main(argv: list[str] | None = None) -> int:
         "browser; the .json files follow docs/schema/analysis.schema.json).\n"
         "Analyse your own transcript: .venv/bin/rapport analyze FILE --html report.html\n"
         f"\n{record.describe()}\n"
-        f"Use the demo record: export RAPPORT_HOME={home}\n"
-        "The web app (rapport serve) is not built yet; the record above is what it will serve.\n")
+        f"{questionnaires} demo questionnaires stored (clients demo-recovery, "
+        "demo-not-on-track, demo-safety, demo-rupture).\n"
+        f"Use the demo record: export RAPPORT_HOME={home} RAPPORT_KEY_FILE={record.key_file}\n"
+        "Web app: make serve-demo   (or, with the two variables above: .venv/bin/rapport "
+        "serve)\n  then open http://127.0.0.1:8000/ and sign in as tom, password demo-tom\n")
     return 0
 
 

@@ -1,0 +1,92 @@
+"""Run the app with uvicorn under the bind and TLS rules of ``rapport serve``.
+
+- Loopback (127.0.0.1, ::1, localhost) needs nothing: traffic never leaves the machine.
+- Any other interface needs TLS (``--cert`` and ``--key``) or the explicit
+  ``--insecure-lan`` (a warning is printed; cookies then lose the Secure flag, because a
+  browser would not send them back over plain HTTP).
+- ``--behind-proxy`` trusts ``X-Forwarded-For``/``-Proto`` from the loopback proxy only
+  (the proxy terminates TLS; see docs/deploy.md).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+from pathlib import Path
+
+from rapport.errors import RapportInputError
+
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def is_loopback(host: str) -> bool:
+    if host in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass(frozen=True)
+class ServePlan:
+    host: str
+    port: int
+    cert: Path | None = None
+    key: Path | None = None
+    insecure_lan: bool = False
+    behind_proxy: bool = False
+
+    @property
+    def tls(self) -> bool:
+        return self.cert is not None
+
+    @property
+    def secure_cookies(self) -> bool:
+        return not self.insecure_lan
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{'https' if self.tls else 'http'}://{host}:{self.port}/"
+
+    def check(self) -> list[str]:
+        """Refuse unsafe plans; return warnings for allowed but risky ones."""
+        if (self.cert is None) != (self.key is None):
+            raise RapportInputError("TLS needs both a certificate and its key",
+                                    where="--cert/--key",
+                                    fix="pass both --cert FILE and --key FILE",
+                                    code="bad_tls")
+        for path, flag in ((self.cert, "--cert"), (self.key, "--key")):
+            if path is not None and not path.is_file():
+                raise RapportInputError(f"no such file: {path}", where=flag,
+                                        fix="give the PEM file's path", code="bad_tls")
+        if self.behind_proxy and not is_loopback(self.host):
+            raise RapportInputError("--behind-proxy serves the local proxy only",
+                                    where="--host", fix="bind 127.0.0.1 and let the proxy "
+                                    "face the network (docs/deploy.md)", code="unsafe_bind")
+        if is_loopback(self.host) or self.tls:
+            return []
+        if not self.insecure_lan:
+            raise RapportInputError(
+                f"serving on {self.host} would send passwords and client data unencrypted",
+                where="--host", fix="pass --cert and --key (docs/deploy.md), serve "
+                "127.0.0.1 behind a TLS proxy, or accept the risk with --insecure-lan",
+                code="unsafe_bind")
+        return [(f"serving WITHOUT TLS on {self.host}: anyone on this network can read "
+                "passwords and client data; use only on a network you trust completely")]
+
+
+def run(plan: ServePlan, *, log_level: str = "warning") -> None:
+    """Serve until interrupted (the configured record must be at the current schema)."""
+    import uvicorn
+
+    from rapport.web.app import create_app
+
+    app = create_app(secure_cookies=plan.secure_cookies)
+    uvicorn.run(app, host=plan.host, port=plan.port, log_level=log_level,
+                ssl_certfile=str(plan.cert) if plan.cert else None,
+                ssl_keyfile=str(plan.key) if plan.key else None,
+                proxy_headers=plan.behind_proxy,
+                forwarded_allow_ips="127.0.0.1,::1" if plan.behind_proxy else None,
+                server_header=False, date_header=False, access_log=False)
