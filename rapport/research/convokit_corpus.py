@@ -5,8 +5,9 @@ of ConvoKit 5.0.0, which reads it) is a folder holding:
 
 - ``utterances.jsonl``: one JSON object per line with ``id``, ``speaker``,
   ``conversation_id`` (the id of the conversation's first utterance), ``reply_to`` (the
-  previous utterance's id, ``null`` for the first), ``timestamp``, ``text``, ``meta`` and
-  ``vectors``;
+  previous utterance's id, ``null`` for the first), ``timestamp`` (ConvoKit sorts by it:
+  here the turn's start in seconds, or its index when the session lacks times), ``text``,
+  ``meta`` and ``vectors``;
 - ``speakers.json`` and ``conversations.json``: ``{id: {"meta": {...}, "vectors": []}}``;
 - ``corpus.json``: the corpus-level meta;
 - ``index.json``: per object type, each meta key with the Python type names of its values
@@ -108,6 +109,9 @@ def build_corpus(corpus: CodedCorpus, table: pd.DataFrame,
         if not turns:
             continue  # ConvoKit has no empty conversations
         root = utterance_id(session.id, 0)
+        # ConvoKit orders a conversation by timestamp: seconds when every turn has a start,
+        # else the turn index (never a mix, which would not sort).
+        timed = all(t.start is not None for t in session.turns)
         for speaker in session.speakers:
             speakers[speaker_id(session.id, speaker.name)] = {
                 "meta": {"name": speaker.name, "role": speaker.role.value,
@@ -121,7 +125,8 @@ def build_corpus(corpus: CodedCorpus, table: pd.DataFrame,
                 "speaker": speaker_id(session.id, str(row["speaker"])),
                 "conversation_id": root,
                 "reply_to": utterance_id(session.id, index - 1) if index else None,
-                "timestamp": row.get("start"), "text": row["text"], "meta": meta,
+                "timestamp": row.get("start") if timed else index, "text": row["text"],
+                "meta": meta,
                 "vectors": []})
         conversations[root] = {"meta": {
             "session_id": session.id, "turns": len(session.turns),

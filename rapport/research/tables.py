@@ -18,7 +18,9 @@ def write_table(frame: pd.DataFrame, path: Path) -> None:
     if suffix == ".csv":
         write_atomically(path, frame.to_csv(index=False))
     elif suffix == ".jsonl":
-        write_atomically(path, frame.to_json(orient="records", lines=True, force_ascii=False))
+        # pandas rounds to 10 digits unless told; 15 is its maximum
+        write_atomically(path, frame.to_json(orient="records", lines=True, force_ascii=False,
+                                             double_precision=15))
     elif suffix == ".parquet":
         buffer = io.BytesIO()
         frame.to_parquet(buffer, index=False)
