@@ -15,12 +15,17 @@ from rapport.web.security import SecurityHeaders
 ROUTER_MODULES: tuple[str, ...] = (
     "rapport.web.pages.account",
     "rapport.web.pages.home",
+    "rapport.web.pages.feedback",
     "rapport.web.api.me",
     "rapport.web.api.clients",
     "rapport.web.api.measures",
     "rapport.web.api.analyses",
     "rapport.web.api.stats",
+    "rapport.web.api.research",
     "rapport.web.api.admin",
+    "rapport.web.pages.sessions",
+    "rapport.web.pages.upload",
+    "rapport.web.pages.questionnaire",
 )
 
 API_DESCRIPTION = """Everything the Rapport pages do, for scripts.

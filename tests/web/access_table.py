@@ -70,9 +70,19 @@ ACCESS: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/analyses/{analysis_id}/comments"): CLIENT_COMMENT,
     # -- API: research and admin
     ("GET", "/api/v1/stats/metrics"): RESEARCHER,
+    ("GET", "/api/v1/research/analyses"): RESEARCHER,
+    ("GET", "/api/v1/research/analyses/{analysis_id}"): RESEARCHER,  # C-001 consented
     ("GET", "/api/v1/users"): SIGNED_IN,  # admins see all; others themselves and partners
     ("POST", "/api/v1/users"): ADMIN,
     ("POST", "/api/v1/supervision"): ADMIN,
     ("GET", "/api/v1/audit"): SIGNED_IN,  # scoped: admins all, others their own
     # -- pages issue: add rows below this line, one per route -------------------------
+    # feedback forms (rapport/web/pages/feedback.py); {token}: a live form's token
+    ("GET", "/clients/{code}/sessions/{number}/feedback"): CLIENT_WRITE,
+    ("POST", "/clients/{code}/sessions/{number}/feedback"): CLIENT_WRITE,
+    ("GET", "/f/{token}"): PUBLIC,
+    ("POST", "/f/{token}"): PUBLIC,
+    ("GET", "/feedback/thanks"): PUBLIC,
+    ("GET", "/kiosk"): PUBLIC,
+    ("POST", "/kiosk"): PUBLIC,
 }
