@@ -31,12 +31,12 @@ def client_ref(uid: str) -> str:
     return "p-" + hashlib.sha256(uid.encode()).hexdigest()[:12]
 
 
-def _consenting() -> sa.Select[tuple[int]]:
+def _consenting() -> sa.Select[int]:
     return sa.select(Consent.client_id).where(Consent.kind == ConsentKind.RESEARCH.value,
                                               Consent.withdrawn_on.is_(None))
 
 
-def _query() -> sa.Select[tuple[StoredAnalysis, TherapySession, Client]]:
+def _query() -> sa.Select[StoredAnalysis, TherapySession, Client]:
     return (sa.select(StoredAnalysis, TherapySession, Client)
             .join(TherapySession, TherapySession.id == StoredAnalysis.session_id)
             .join(Client, Client.id == TherapySession.client_id)
