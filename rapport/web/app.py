@@ -16,6 +16,7 @@ ROUTER_MODULES: tuple[str, ...] = (
     "rapport.web.pages.account",
     "rapport.web.pages.home",
     "rapport.web.pages.feedback",
+    "rapport.web.pages.feedback",
     "rapport.web.api.me",
     "rapport.web.api.clients",
     "rapport.web.api.measures",

@@ -85,4 +85,12 @@ ACCESS: dict[tuple[str, str], str] = {
     ("GET", "/feedback/thanks"): PUBLIC,
     ("GET", "/kiosk"): PUBLIC,
     ("POST", "/kiosk"): PUBLIC,
+    # feedback forms (rapport/web/pages/feedback.py); {token}: a live form's token
+    ("GET", "/clients/{code}/sessions/{number}/feedback"): CLIENT_WRITE,
+    ("POST", "/clients/{code}/sessions/{number}/feedback"): CLIENT_WRITE,
+    ("GET", "/f/{token}"): PUBLIC,
+    ("POST", "/f/{token}"): PUBLIC,
+    ("GET", "/feedback/thanks"): PUBLIC,
+    ("GET", "/kiosk"): PUBLIC,
+    ("POST", "/kiosk"): PUBLIC,
 }

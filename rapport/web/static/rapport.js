@@ -9,3 +9,15 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
+
+// == feedback forms (rapport/web/pages/feedback.py) ==============================
+document.addEventListener("DOMContentLoaded", () => {
+  // After a rejected submission, move focus to the list of unanswered questions.
+  const summary = document.getElementById("error-summary");
+  if (summary) summary.focus();
+  // The one-time link is selected whole on focus, ready to copy.
+  for (const input of document.querySelectorAll("input[data-select-all]")) {
+    input.addEventListener("focus", () => input.select());
+  }
+});
+// == end feedback forms ==========================================================

@@ -1,0 +1,222 @@
+"""Client feedback forms: a single-use link (or kiosk) for one client's session.
+
+The therapist who owns the client creates a form naming the questionnaires; the client
+opens it with a random token (``secrets.token_urlsafe(32)``, only its SHA-256 is kept) and
+needs no account. The URL and the form carry no client data. A submission is stored as
+the creating therapist, exactly like a questionnaire they entered themselves, and the form
+dies: a second submission, or one after expiry, stores nothing. Audit rows name the form's
+id, never the token or an answer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from rapport.errors import RapportInputError
+from rapport.measures.catalog import get_instrument, list_instruments
+from rapport.measures.schema import Instrument
+from rapport.measures.scoring import Score, score
+from rapport.store.clients import find_client
+from rapport.store.logins import token_digest
+from rapport.store.models import Client, FeedbackForm, User, utcnow
+from rapport.store.permissions import Actor, UserRole, require_role
+from rapport.store.responses import list_responses
+from rapport.store.sessions import find_session
+from rapport.store.tx import Tx
+
+#: Questionnaires a form can hold at most (a one-minute form, not a battery).
+MAX_INSTRUMENTS = 3
+
+
+def form_instruments() -> list[Instrument]:
+    """Instruments a client can fill in on a form: bundled wording and labelled options
+    (licensed ones need the clinic's own text pack, visual-analogue lines a paper form)."""
+    return [i for i in list_instruments()
+            if not i.needs_text_pack and i.scale is None and all(o.label for o in i.options)]
+
+
+@dataclass(frozen=True)
+class CreatedForm:
+    """A new form; ``token`` exists only here (the record keeps its digest)."""
+
+    id: int
+    token: str
+    expires_at: dt.datetime
+    instruments: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class OpenForm:
+    """What the client's page needs: the questionnaires, nothing about the client."""
+
+    id: int
+    instruments: tuple[Instrument, ...]
+    expires_at: dt.datetime
+    kiosk: bool
+
+
+@dataclass(frozen=True)
+class Submitted:
+    form_id: int
+    scores: tuple[Score, ...]
+
+    @property
+    def has_safety_flag(self) -> bool:
+        return any(s.safety_flags for s in self.scores)
+
+
+def _gone(what: str) -> RapportInputError:
+    return RapportInputError(what, where="feedback form", fix="ask your therapist for a new "
+                             "link", code="gone")
+
+
+def _unknown() -> RapportInputError:
+    return RapportInputError("no such feedback form", where="feedback form",
+                             fix="check the link, or ask your therapist for a new one",
+                             code="not_found")
+
+
+def _check_instruments(ids: Sequence[str]) -> list[Instrument]:
+    allowed = {i.id for i in form_instruments()}
+    chosen = list(dict.fromkeys(ids))
+    if not chosen or len(chosen) > MAX_INSTRUMENTS:
+        raise RapportInputError(f"choose 1 to {MAX_INSTRUMENTS} questionnaires",
+                                where="instruments", fix="tick at least one questionnaire",
+                                code="bad_input")
+    for instrument_id in chosen:
+        if instrument_id not in allowed:
+            raise RapportInputError(f"{instrument_id!r} cannot be used on a client form",
+                                    where="instruments", fix="choose one of "
+                                    + ", ".join(sorted(allowed)), code="bad_input")
+    return [get_instrument(i) for i in chosen]
+
+
+def create_form(tx: Tx, code: str, session_number: int, instrument_ids: Sequence[str], *,
+                minutes: int, kiosk: bool = False) -> CreatedForm:
+    """A form for session ``session_number`` of ``code`` (the acting therapist's client).
+
+    Refused before writing when the session lacks, or a chosen questionnaire is already
+    recorded for that session (the submission could never be stored)."""
+    me = tx.me()
+    require_role(me, UserRole.THERAPIST, doing="creating feedback forms")
+    client = find_client(tx, code, write=True)
+    find_session(tx, client, session_number)
+    instruments = _check_instruments(instrument_ids)
+    done = {r.instrument_id for r in list_responses(tx, code)
+            if r.session_number == session_number}
+    for instrument in instruments:
+        if instrument.id in done:
+            raise RapportInputError(
+                f"session {session_number} already has a {instrument.short_name}",
+                where="instruments", fix="choose another questionnaire or session",
+                code="duplicate")
+    token = secrets.token_urlsafe(32)
+    row = FeedbackForm(token_hash=token_digest(token), client_id=client.id,
+                       session_number=session_number,
+                       instruments=[i.id for i in instruments], kiosk=kiosk,
+                       created_by=me.id,
+                       expires_at=utcnow() + dt.timedelta(minutes=minutes))
+    tx.db.add(row)
+    tx.db.flush()
+    tx.audit("create", "feedback-form", subject=client.uid,
+             detail=f"feedback-form={row.id} session={session_number} "
+             f"kiosk={'yes' if kiosk else 'no'}")
+    return CreatedForm(id=row.id, token=token, expires_at=row.expires_at,
+                       instruments=tuple(row.instruments))
+
+
+def _live_row(db: orm.Session, token: str, now: dt.datetime) -> FeedbackForm:
+    row = db.scalar(sa.select(FeedbackForm).where(
+        FeedbackForm.token_hash == token_digest(token)))
+    if row is None:
+        raise _unknown()
+    if row.used_at is not None:
+        raise _gone("this form has already been sent")
+    if row.expires_at <= now:
+        raise _gone("this form has expired")
+    return row
+
+
+def open_form(db: orm.Session, token: str, *, now: dt.datetime | None = None) -> OpenForm:
+    """The live form behind ``token``; "not found" or "gone" (used or expired) otherwise.
+    Needs no signed-in user: the token is the permission."""
+    row = _live_row(db, token, now or utcnow())
+    return OpenForm(id=row.id, instruments=tuple(get_instrument(i) for i in row.instruments),
+                    expires_at=row.expires_at, kiosk=row.kiosk)
+
+
+def _creator(db: orm.Session, row: FeedbackForm) -> Actor:
+    user = db.get(User, row.created_by)
+    if user is None or not user.active or user.role != UserRole.THERAPIST.value:
+        # The therapist left; their client's answers cannot be filed under anyone else.
+        raise _gone("this form is no longer valid")
+    return Actor(id=user.id, username=user.username, role=UserRole(user.role))
+
+
+def submit_form(tx: Tx, token: str, answers: Mapping[str, Mapping[str, float | None]], *,
+                now: dt.datetime | None = None) -> Submitted:
+    """Score and store the answers (instrument id -> item id -> value) as the creating
+    therapist, then kill the form; all or nothing.
+
+    ``tx`` is an anonymous transaction (``actor`` None): the token, not a sign-in, grants
+    this one write. Bad answers raise before anything is stored and leave the form alive.
+    """
+    from rapport.caseload.responses import record_response
+
+    now = now or utcnow()
+    row = _live_row(tx.db, token, now)
+    as_creator = Tx(db=tx.db, actor=_creator(tx.db, row), interface=tx.interface,
+                    cipher_loader=tx.cipher_loader)
+    instruments = [get_instrument(i) for i in row.instruments]
+    extra = sorted(set(answers) - set(row.instruments))
+    if extra:
+        raise RapportInputError(f"{extra[0]!r} is not on this form", where="answers",
+                                fix="answer the questionnaires shown", code="bad_input")
+    scores = tuple(score(i, answers.get(i.id, {}), where=i.id) for i in instruments)
+    # Claim the form first: of two simultaneous submissions exactly one updates the row
+    # (the other waits for the row lock, then sees used_at set and stores nothing).
+    claimed = tx.db.execute(sa.update(FeedbackForm).where(
+        FeedbackForm.id == row.id, FeedbackForm.used_at.is_(None))
+        .values(used_at=now).execution_options(synchronize_session=False))
+    if getattr(claimed, "rowcount", 0) != 1:
+        raise _gone("this form has already been sent")
+    code = tx.db.scalar(sa.select(Client.code).where(Client.id == row.client_id))
+    assert code is not None  # the form's client row is kept by the foreign key
+    for instrument, result in zip(instruments, scores, strict=True):
+        record_response(as_creator, code, instrument, result, session=row.session_number)
+    client_uid = tx.db.scalar(sa.select(Client.uid).where(Client.id == row.client_id))
+    as_creator.audit("submit", "feedback-form", subject=client_uid,
+                     detail=f"feedback-form={row.id}")
+    return Submitted(form_id=row.id, scores=scores)
+
+
+@dataclass(frozen=True)
+class FeedbackFormView:
+    id: int
+    instruments: tuple[str, ...]
+    kiosk: bool
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    used_at: dt.datetime | None
+
+    def state(self, now: dt.datetime) -> str:
+        if self.used_at is not None:
+            return "answered"
+        return "expired" if self.expires_at <= now else "waiting"
+
+
+def forms_of_session(tx: Tx, code: str, session_number: int) -> list[FeedbackFormView]:
+    """The forms of one session (no tokens: they are not kept), newest first."""
+    client = find_client(tx, code, write=True)
+    rows = tx.db.scalars(sa.select(FeedbackForm).where(
+        FeedbackForm.client_id == client.id, FeedbackForm.session_number == session_number)
+        .order_by(FeedbackForm.id.desc())).all()
+    return [FeedbackFormView(id=r.id, instruments=tuple(r.instruments), kiosk=r.kiosk,
+                             created_at=r.created_at, expires_at=r.expires_at,
+                             used_at=r.used_at) for r in rows]
