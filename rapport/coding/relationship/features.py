@@ -6,11 +6,13 @@ JSON plus ``.npz`` and never a pickle. Fit and transform share :func:`_tfidf`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import itertools
+import re
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import CountVectorizer
 
 from rapport.coding.relationship.rules import (
     RuleHit,
@@ -20,6 +22,9 @@ from rapport.coding.relationship.rules import (
     rule_hits,
     rule_names,
 )
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import CountVectorizer
 
 _WORD_REGEX = r"(?u)\b\w[\w']*\b"
 #: Dense context cues; their order is the order of the columns.
@@ -31,16 +36,72 @@ _STOP = frozenset(("i", "you", "the", "a", "an", "and", "to", "of", "it", "is", 
                    "did", "what", "how", "just", "like", "um"))
 
 
+# scikit-learn is needed to fit only: importing it costs more than coding a session, so
+# inference counts n-grams itself (the same analysers, checked equal by a test).
 def _word_vectorizer(vocabulary: Sequence[str] | None = None) -> CountVectorizer:
+    from sklearn.feature_extraction.text import CountVectorizer
+
     return CountVectorizer(token_pattern=_WORD_REGEX, ngram_range=(1, 2), lowercase=False,
                            min_df=1 if vocabulary is not None else 2,
                            vocabulary=list(vocabulary) if vocabulary is not None else None)
 
 
 def _char_vectorizer(vocabulary: Sequence[str] | None = None) -> CountVectorizer:
+    from sklearn.feature_extraction.text import CountVectorizer
+
     return CountVectorizer(analyzer="char_wb", ngram_range=(2, 5), lowercase=False,
                            min_df=1 if vocabulary is not None else 2,
                            vocabulary=list(vocabulary) if vocabulary is not None else None)
+
+
+_WORD = re.compile(_WORD_REGEX)
+_SPACES = re.compile(r"\s\s+")
+
+
+def word_ngrams(text: str) -> list[str]:
+    """scikit-learn's word 1-2-grams for ``token_pattern=_WORD_REGEX``, no lowercasing."""
+    tokens = _WORD.findall(text)
+    return tokens + [f"{a} {b}" for a, b in itertools.pairwise(tokens)]
+
+
+def char_ngrams(text: str) -> list[str]:
+    """scikit-learn's ``char_wb`` 2-5-grams, no lowercasing."""
+    out = []
+    for word in _SPACES.sub(" ", text).split():
+        w = f" {word} "
+        for n in range(2, 6):
+            offset = 0
+            out.append(w[:n])
+            while offset + n < len(w):
+                offset += 1
+                out.append(w[offset:offset + n])
+            if offset == 0:
+                break
+    return out
+
+
+class NgramCounter:
+    """Term counts over a fixed vocabulary: CountVectorizer.transform without sklearn."""
+
+    def __init__(self, vocabulary: Sequence[str], analyse: Callable[[str], list[str]]) -> None:
+        self.index = {term: j for j, term in enumerate(vocabulary)}
+        self.analyse = analyse
+
+    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        indptr, cols, vals = [0], [], []
+        for text in texts:
+            counts: dict[int, int] = {}
+            for term in self.analyse(text):
+                j = self.index.get(term)
+                if j is not None:
+                    counts[j] = counts.get(j, 0) + 1
+            for j in sorted(counts):
+                cols.append(j)
+                vals.append(counts[j])
+            indptr.append(len(cols))
+        return sparse.csr_matrix((np.array(vals, dtype=np.int64),
+                                  np.array(cols, dtype=np.int64), np.array(indptr)),
+                                 shape=(len(texts), len(self.index)))
 
 
 def _tfidf(counts: sparse.spmatrix, idf: np.ndarray) -> sparse.csr_matrix:
@@ -103,21 +164,20 @@ class TurnVectorizer:
         self.prev_idf_ = _idf(counts)
         return self
 
-    def _counters(self) -> dict[str, CountVectorizer]:
-        # built once from the saved vocabularies: sklearn validates a vocabulary on first use
-        cache: dict[str, CountVectorizer] = self.__dict__.setdefault("_counter_cache", {})
-        if not cache:
-            cache["word"] = _word_vectorizer(self.word_vocab_)
-            cache["char"] = _char_vectorizer(self.char_vocab_)
-            cache["prev"] = _word_vectorizer(self.prev_vocab_)
-        return cache
+    def _counter(self, kind: str) -> NgramCounter:
+        # built once from the saved vocabularies
+        cache: dict[str, NgramCounter] = self.__dict__.setdefault("_counter_cache", {})
+        if kind not in cache:
+            vocab = {"word": self.word_vocab_, "char": self.char_vocab_,
+                     "prev": self.prev_vocab_}[kind]
+            cache[kind] = NgramCounter(vocab, char_ngrams if kind == "char" else word_ngrams)
+        return cache[kind]
 
     def text_matrix(self, texts: Sequence[str]) -> sparse.csr_matrix:
         """Word and char TF-IDF of the turns alone: the space nearest examples are found in."""
         norm = [normalise(t) for t in texts]
-        counters = self._counters()
-        words = _tfidf(counters["word"].transform(norm), self.word_idf_)
-        chars = _tfidf(counters["char"].transform(norm), self.char_idf_)
+        words = _tfidf(self._counter("word").transform(norm), self.word_idf_)
+        chars = _tfidf(self._counter("char").transform(norm), self.char_idf_)
         return sparse.csr_matrix(sparse.hstack([words, chars]) / np.sqrt(2.0))
 
     def hits(self, texts: Sequence[str], previous: Sequence[str]) -> list[list[RuleHit]]:
@@ -128,7 +188,7 @@ class TurnVectorizer:
                   hits: Sequence[Sequence[RuleHit]] | None = None) -> sparse.csr_matrix:
         """The full feature matrix (one row per turn)."""
         prev = [normalise(p) for p in previous]
-        prev_m = _tfidf(self._counters()["prev"].transform(prev), self.prev_idf_)
+        prev_m = _tfidf(self._counter("prev").transform(prev), self.prev_idf_)
         names = rule_names(self.role)
         index = {name: i for i, name in enumerate(names)}
         rules = np.zeros((len(texts), len(names)))

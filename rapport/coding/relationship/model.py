@@ -15,11 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import sparse
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from rapport.coding.relationship.codes import CODES_BY_ROLE
 from rapport.coding.relationship.data import Example
@@ -27,6 +26,9 @@ from rapport.coding.relationship.features import TurnVectorizer
 from rapport.coding.relationship.rules import RuleHit, rule_hits
 from rapport.domain import Role
 from rapport.errors import RapportInputError
+
+if TYPE_CHECKING:
+    from sklearn.linear_model import LogisticRegression
 
 ROLES = ("therapist", "client")
 
@@ -71,6 +73,9 @@ class RelationshipModel:
         self.n_neighbours = n_neighbours
 
     def _classifier(self) -> LogisticRegression:
+        # scikit-learn only for fitting (importing it costs more than coding a session)
+        from sklearn.linear_model import LogisticRegression
+
         return LogisticRegression(C=self.c, class_weight="balanced", max_iter=2000)
 
     def fit(self, examples: Sequence[Example]) -> RelationshipModel:
@@ -102,6 +107,9 @@ class RelationshipModel:
         return self
 
     def _fit_code(self, code: str, features: sparse.csr_matrix, y: np.ndarray) -> None:
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
         folds = StratifiedKFold(self.cv_folds, shuffle=True, random_state=self.random_state)
         oof = cross_val_predict(self._classifier(), features, y, cv=folds,
                                 method="decision_function")
