@@ -2,8 +2,8 @@
 
 ``DIR/<table>/part-XXXXX.parquet`` for the tables ``utterances`` (exactly the columns of
 ``rapport code``, :mod:`rapport.coding.table`), ``sessions`` (one row per session: its
-profile metrics, the models and the Rapport version) and ``errors`` (inputs skipped and
-warnings). Every part of a table has the same schema, also when it has no rows, so any
+metadata as a JSON object, its profile metrics, the models and the Rapport version) and
+``errors`` (inputs skipped and warnings). Every part of a table has the same schema, also when it has no rows, so any
 Parquet reader can read a table's folder as one table.
 
 A part is written to a hidden temporary file in its folder and renamed into place
@@ -14,6 +14,7 @@ partition is finished exactly when all three of its parts exist.
 from __future__ import annotations
 
 import functools
+import json
 import os
 import tempfile
 from collections.abc import Sequence
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 
 #: Table folders, in the order their parts are renamed into place (``sessions`` last).
 TABLES = ("errors", "utterances", "sessions")
-SESSION_BASE = ("session_id", "input", "language", "date", "turns", "words")
+SESSION_BASE = ("session_id", "input", "language", "date", "metadata", "turns", "words")
 SESSION_TAIL = ("preset", "models", "rapport_version")
 ERROR_COLUMNS = ("partition", "input", "level", "code", "message")
 
@@ -74,6 +75,7 @@ def session_table(coded: Sequence[CodedSession], inputs: Sequence[str], preset: 
         rows.append({
             "session_id": session.id, "input": source, "language": session.language,
             "date": session.date.isoformat() if session.date else None,
+            "metadata": json.dumps(session.metadata, ensure_ascii=False, sort_keys=True),
             "turns": len(session.turns), "words": sum(t.words for t in session.turns),
             **{k: metrics.get(k) for k in keys},
             "preset": preset, "models": " ".join(cs.models), "rapport_version": __version__,
