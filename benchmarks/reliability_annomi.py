@@ -19,6 +19,7 @@ minutes; an existing ``model.csv`` in ``--work`` is reused (``--fresh`` redoes i
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import subprocess
 import sys
@@ -28,7 +29,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from rapport.coding.utterance.data import LABEL_COLUMNS, load_annomi
+from rapport.coding.utterance.data import (
+    LABEL_COLUMNS,
+    MULTI_ANNOTATED,
+    annotator_labels,
+    load_annomi,
+)
 from rapport.coding.utterance.evaluation import out_of_fold_predictions
 
 SESSION_SCORES = ("therapist_behaviour=reflection", "therapist_behaviour=question",
@@ -58,6 +64,62 @@ def write_tables(work: Path, preset: str, *, fresh: bool) -> None:
     model.to_csv(model_path, index=False)
     print(f"out-of-fold predictions in {time.perf_counter() - started:.0f} s",
           file=sys.stderr)
+
+
+def write_annotator_tables(work: Path) -> list[Path]:
+    """One coding per AnnoMI-full annotator of the multi-annotated transcripts (7, 55, 66)."""
+    data = load_annomi()
+    data = data[data["transcript_id"].isin(MULTI_ANNOTATED)].reset_index(drop=True)
+    labels = {fam: annotator_labels(fam) for fam in LABEL_COLUMNS}
+    annotators = sorted({a for by_unit in labels.values() for unit in by_unit.values()
+                         for a in unit})
+    paths = []
+    for annotator in annotators:
+        table = _keys(data)
+        units = list(zip(data["transcript_id"], data["utterance_id"], strict=True))
+        for fam in LABEL_COLUMNS:
+            table[fam] = [labels[fam].get((int(t), int(u)), {}).get(annotator)
+                          for t, u in units]
+        path = work / f"annotator_{annotator}.csv"
+        table.to_csv(path, index=False)
+        paths.append(path)
+    return paths
+
+
+def _command(*args: str | Path) -> list[str]:
+    return [str(Path(sys.executable).with_name("rapport")), "reliability", *map(str, args)]
+
+
+def _json_run(*args: str | Path) -> dict[str, dict[str, float | None]]:
+    done = subprocess.run(_command(*args, "--json"), check=True, capture_output=True,
+                          text=True)
+    return {c["code"]: c for c in json.loads(done.stdout)["codes"]}
+
+
+def _mean(values: list[float | None]) -> str:
+    kept = [v for v in values if v is not None]
+    return f"{sum(kept) / len(kept):.3f}" if kept else "n/a"
+
+
+def human_and_model_pairs(work: Path) -> None:
+    """Mean pairwise kappa/alpha: human vs human (45 pairs) and model vs each human (10)."""
+    annotators = write_annotator_tables(work)
+    print(f"$ rapport reliability annotator_I.csv annotator_J.csv --json   # {len(annotators)}"
+          " annotators, every pair", file=sys.stderr)
+    print("$ rapport reliability annotator_I.csv model.csv --reference a --allow-partial "
+          "--json   # every annotator", file=sys.stderr)
+    human = [_json_run(a, b) for a, b in itertools.combinations(annotators, 2)]
+    model = [_json_run(a, work / "model.csv", "--reference", "a", "--allow-partial")
+             for a in annotators]
+    print("| code | human vs human kappa | human vs human alpha | model vs human kappa | "
+          "model vs human alpha | N per pair |")
+    print("|---|---|---|---|---|---|")
+    for fam in LABEL_COLUMNS:
+        n = sorted(int(r[fam]["n"] or 0) for r in human)
+        print(f"| `{fam}` | {_mean([r[fam]['cohen_kappa'] for r in human])} | "
+              f"{_mean([r[fam]['krippendorff_alpha'] for r in human])} | "
+              f"{_mean([r[fam]['cohen_kappa'] for r in model])} | "
+              f"{_mean([r[fam]['krippendorff_alpha'] for r in model])} | {n[0]}–{n[-1]} |")
 
 
 def run_reliability(work: Path) -> dict[str, object]:
@@ -114,6 +176,8 @@ def main() -> None:
     write_tables(args.work, args.preset, fresh=args.fresh)
     if not args.tables_only:
         print_tables(run_reliability(args.work))
+        print()
+        human_and_model_pairs(args.work)
 
 
 if __name__ == "__main__":
