@@ -82,5 +82,24 @@ def supervise(
                f"({'with' if identity else 'without'} identifying fields)")
 
 
+@users_app.command("deactivate")
+def deactivate(
+    username: Annotated[str, typer.Argument(help="The user to deactivate.")],
+    reactivate: Annotated[bool, typer.Option("--reactivate", help="Make the user active again.")] = False,
+    as_user: AsOpt = None,
+) -> None:
+    """Stop a user from signing in (admins only); their sign-ins and API tokens end at once.
+
+    Example:
+
+      rapport users deactivate tess --as ada
+    """
+    from rapport.store.users import set_active
+
+    with record_tx(as_user) as tx:
+        set_active(tx, username, reactivate)
+    typer.echo(f"{username} is {'active' if reactivate else 'deactivated'}")
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(users_app, name="users")

@@ -110,6 +110,24 @@ def set_password(tx: Tx, username: str, password: str) -> None:
     tx.audit("update", "user", detail=f"password of {username}")
 
 
+def set_active(tx: Tx, username: str, active: bool) -> None:
+    """Deactivate (or reactivate) a user (admins only). A deactivated user cannot sign in,
+    and their browser sign-ins and API tokens stop working at once; their records stay."""
+    me = require_admin(tx)
+    user = _get(tx, username)
+    if user.id == me.id and not active:
+        raise RapportInputError("you cannot deactivate yourself", where="username",
+                                fix="ask another admin", code="bad_input")
+    user.active = active
+    tx.audit("activate" if active else "deactivate", "user", detail=f"user={username}")
+
+
+def require_admin(tx: Tx) -> Actor:
+    me = tx.me()
+    require_role(me, UserRole.ADMIN, doing="changing users")
+    return me
+
+
 def check_login(tx: Tx, username: str, password: str) -> Actor | None:
     """The user if ``password`` is theirs and they are active, else None (for the web app).
 

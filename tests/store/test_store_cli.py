@@ -139,3 +139,13 @@ def test_db_upgrade_and_status(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     assert "upgraded (empty) -> " in run("db", "upgrade").output
     assert "already at revision" in run("db", "upgrade").output
     assert "up to date" in run("db", "status").output
+
+
+def test_users_deactivate_and_reactivate(cli: Cli) -> None:
+    assert "deactivated" in cli("users", "deactivate", "sam", "--as", "ada").output
+    refused = cli("clients", "list", "--as", "sam", code=2)
+    assert "no active user" in refused.output
+    cli("users", "deactivate", "ada", "--as", "ada", code=2)  # not yourself
+    cli("users", "deactivate", "sam", "--as", "tom", code=2)  # admins only
+    assert "active" in cli("users", "deactivate", "sam", "--reactivate", "--as", "ada").output
+    cli("clients", "list", "--as", "sam")

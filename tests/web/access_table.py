@@ -75,8 +75,17 @@ ACCESS: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/users"): SIGNED_IN,  # admins see all; others themselves and partners
     ("POST", "/api/v1/users"): ADMIN,
     ("POST", "/api/v1/supervision"): ADMIN,
+    ("PUT", "/api/v1/users/{username}/active"): ADMIN,  # {username}: a throwaway user
     ("GET", "/api/v1/audit"): SIGNED_IN,  # scoped: admins all, others their own
     # -- pages issue: add rows below this line, one per route -------------------------
+    # -- client, supervision, research and admin pages (rapport/web/pages/*.py)
+    ("GET", "/clients/{code}"): CLIENT_READ,
+    ("GET", "/supervision"): CLINICIAN,  # supervisors: supervisees; therapists: their own
+    ("GET", "/research"): RESEARCHER,
+    ("GET", "/admin"): ADMIN,
+    ("POST", "/admin/users"): ADMIN,
+    ("POST", "/admin/supervision"): ADMIN,
+    ("POST", "/admin/retention"): ADMIN,
     # feedback forms (rapport/web/pages/feedback.py); {token}: a live form's token
     ("GET", "/clients/{code}/sessions/{number}/feedback"): CLIENT_WRITE,
     ("POST", "/clients/{code}/sessions/{number}/feedback"): CLIENT_WRITE,
@@ -85,12 +94,14 @@ ACCESS: dict[tuple[str, str], str] = {
     ("GET", "/feedback/thanks"): PUBLIC,
     ("GET", "/kiosk"): PUBLIC,
     ("POST", "/kiosk"): PUBLIC,
-    # feedback forms (rapport/web/pages/feedback.py); {token}: a live form's token
-    ("GET", "/clients/{code}/sessions/{number}/feedback"): CLIENT_WRITE,
-    ("POST", "/clients/{code}/sessions/{number}/feedback"): CLIENT_WRITE,
-    ("GET", "/f/{token}"): PUBLIC,
-    ("POST", "/f/{token}"): PUBLIC,
-    ("GET", "/feedback/thanks"): PUBLIC,
-    ("GET", "/kiosk"): PUBLIC,
-    ("POST", "/kiosk"): PUBLIC,
+    # session, upload and questionnaire pages (rapport/web/pages/{sessions,upload,
+    # questionnaire}.py)
+    ("GET", "/clients/{code}/sessions/{number}"): CLIENT_READ,
+    ("POST", "/clients/{code}/sessions/{number}/corrections"): CLIENT_WRITE,
+    ("POST", "/clients/{code}/sessions/{number}/comments"): CLIENT_COMMENT,
+    ("GET", "/clients/{code}/sessions/{number}/corrections.csv"): CLIENT_READ,
+    ("GET", "/upload"): THERAPIST,
+    ("POST", "/upload"): THERAPIST,  # into the therapist's own (or a new) client
+    ("GET", "/clients/{code}/sessions/{number}/questionnaire"): CLIENT_WRITE,
+    ("POST", "/clients/{code}/sessions/{number}/questionnaire"): CLIENT_WRITE,
 }

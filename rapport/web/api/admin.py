@@ -10,7 +10,14 @@ from fastapi import Query
 from pydantic import BaseModel, Field
 
 from rapport.store.audit import AuditView, query_audit
-from rapport.store.users import UserView, add_user, link_supervision, list_users, parse_role
+from rapport.store.users import (
+    UserView,
+    add_user,
+    link_supervision,
+    list_users,
+    parse_role,
+    set_active,
+)
 from rapport.web.api.common import Ok, api_router
 from rapport.web.identity import RecordTx
 
@@ -40,6 +47,17 @@ def users(tx: RecordTx) -> Ok[list[UserView]]:
 def new_user(body: NewUser, tx: RecordTx) -> Ok[UserView]:
     return Ok(data=add_user(tx, body.username, parse_role(body.role),
                             display_name=body.display_name, password=body.password))
+
+
+class Activation(BaseModel):
+    active: bool
+
+
+@router.put("/users/{username}/active")
+def activation(username: str, body: Activation, tx: RecordTx) -> Ok[None]:
+    """Deactivate or reactivate a user (admins); sign-ins and tokens end at once."""
+    set_active(tx, username, body.active)
+    return Ok(data=None)
 
 
 @router.post("/supervision", status_code=201)
