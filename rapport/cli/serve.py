@@ -102,7 +102,10 @@ def revoke_token(
 def register(app: typer.Typer) -> None:
     app.command("serve", help=SERVE_HELP)(serve)
     tokens = typer.Typer(help=TOKENS_HELP, no_args_is_help=True, rich_markup_mode=None)
-    tokens.command("create", help="Create a token; it is printed once.")(create_token)
-    tokens.command("list", help="Your tokens (never the secrets).")(list_tokens)
-    tokens.command("revoke", help="Revoke one of your tokens.")(revoke_token)
+    tokens.command("create", help="Create a token for the acting user; it is printed once."
+                   "\n\nExample:\n\n  rapport tokens create nightly-export --as tom")(create_token)
+    tokens.command("list", help="Your tokens (never the secrets).\n\nExample:\n\n"
+                   "  rapport tokens list --as tom")(list_tokens)
+    tokens.command("revoke", help="Revoke one of your tokens.\n\nExample:\n\n"
+                   "  rapport tokens revoke 3 --as tom")(revoke_token)
     app.add_typer(tokens, name="tokens")
