@@ -126,9 +126,11 @@ def main() -> None:
         sessions = make_corpus(path, args.utterances, args.turns)
         print(f"corpus: {args.utterances:,} utterances in {sessions:,} sessions, "
               f"{path.stat().st_size / 2**20:.0f} MiB Parquet, made in "
-              f"{time.perf_counter() - t0:.0f} s; {os.cpu_count()} CPUs")
+              f"{time.perf_counter() - t0:.0f} s; {os.cpu_count()} CPUs", flush=True)
         single, single_cpu = single_process(path, min(args.baseline, args.utterances),
                                             args.turns)
+        print(f"single process: {single:,.0f} utterances/s, load average "
+              f"{os.getloadavg()[0]:.1f}", flush=True)
         rows = [("single process (code + profile)", 1, "", single, "", single_cpu, "", "")]
         rates: dict[int, float] = {}
         for n in (int(w) for w in args.workers.split(",")):
@@ -138,6 +140,8 @@ def main() -> None:
             rows.append((f"batch, {n} worker{'s' if n > 1 else ''}", n, f"{seconds:.0f}",
                          rates[n], f"{rates[n] / n / single:.0%}", done / cpu,
                          f"{done / cpu / single_cpu:.0%}", rss_text))
+            print(f"{n} worker(s): {done:,} utterances in {seconds:.0f} s, load average "
+                  f"{os.getloadavg()[0]:.1f}", flush=True)
     print("\n| run | workers | wall s | utterances/s | per worker vs single | "
           "utterances per CPU s | vs single | peak RSS per worker, MiB |\n"
           "|---|---:|---:|---:|---:|---:|---:|---|")
