@@ -23,7 +23,7 @@ default (names, places, dates, contact details, ID numbers; see docs/deid.md);
 
 Example:
 
-  rapport export convokit examples/ --out corpus/
+  rapport export convokit examples/rupture_repair.txt --out corpus/
 """
 
 TABLE_HELP = """One row per turn with every code, as .csv, .parquet or .jsonl (de-identified).
@@ -32,7 +32,7 @@ The columns are those of `rapport code` (docs/formats.md, "The code table").
 
 Example:
 
-  rapport export table examples/ --out turns.parquet
+  rapport export table examples/rupture_repair.txt examples/first_session.csv --out turns.parquet
 """
 
 CONVOKIT_HELP = """A ConvoKit corpus folder: utterances with Rapport codes in their meta, one
@@ -42,7 +42,7 @@ Load it with convokit.Corpus(filename="corpus/"). Field list: docs/exports.md.
 
 Example:
 
-  rapport export convokit examples/ --out corpus/
+  rapport export convokit examples/rupture_repair.txt --out corpus/
 """
 
 _TABLE_SUFFIXES = (".csv", ".parquet", ".jsonl")
@@ -93,7 +93,7 @@ def _deidentify(corpus: CodedCorpus, *, keep: bool, salt: str | None) -> CodedCo
         return corpus
     done, counts = deidentify_corpus(corpus, salt=salt)
     summary = ", ".join(f"{n} {kind.lower()}" for kind, n in sorted(counts.items()))
-    typer.echo(f"de-identified {len(done.coded)} sessions ({summary or 'nothing'} replaced)",
+    typer.echo(f"de-identified {len(done.coded)} session(s) ({summary or 'nothing'} replaced)",
                err=True)
     return done
 
