@@ -57,8 +57,13 @@ def batch(
 
     from rapport.batch import ReadOptions, run_batch
     from rapport.cli.framework import warn
+    from rapport.errors import RapportInputError
     from rapport.settings import get_settings
 
+    if scheduler and (workers or dashboard):
+        raise RapportInputError("--workers and --dashboard are for the local cluster",
+                                where="--scheduler", fix="size the existing cluster itself, "
+                                "and open its own dashboard")
     settings = get_settings(**({"preset": preset} if preset else {}))
     options = ReadOptions(
         therapist=tuple(therapist or ()), client=tuple(client or ()),

@@ -135,3 +135,12 @@ def test_unreachable_scheduler_is_a_clear_error(cli: Cli, corpus: Path,
                      "tcp://127.0.0.1:9", "--quiet")
     assert result.exit_code == 2
     assert "cannot reach the Dask scheduler" in result.output
+
+
+def test_local_cluster_options_with_a_scheduler_are_refused(cli: Cli, corpus: Path,
+                                                            tmp_path: Path) -> None:
+    result = cli("batch", corpus, "--out", tmp_path / "out", "--scheduler",
+                 "tcp://127.0.0.1:9", "--workers", "2", "--quiet")
+    assert result.exit_code == 2
+    assert "--workers and --dashboard are for the local cluster" in result.output
+    assert not (tmp_path / "out").exists()
