@@ -53,6 +53,10 @@ def _safe_next(target: str | None) -> str:
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return "/"
+    # Browsers read "/\evil.example" as "//evil.example" and drop tabs and newlines
+    # inside URLs, so neither may pass as a same-site path.
+    if "\\" in target or any(ord(c) < 0x20 or ord(c) == 0x7F for c in target):
+        return "/"
     return target
 
 

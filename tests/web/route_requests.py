@@ -1,0 +1,233 @@
+"""How the security tests call any route: path parameter fillers and valid request bodies.
+
+The matrix (test_web_matrix.py) and the injection tests call every route of the app as
+every role. A call must be *valid* (right path values, a well-formed body), otherwise a
+refusal would be a 422 that says nothing about permissions. So:
+
+- ``FILLERS`` maps a path parameter name to a function giving a value that exists and that
+  the owning therapist (tom) may use: {code} -> C-001, {analysis_id} -> tom's analysis.
+- ``BODIES`` maps (method, path) of every state-changing route to a function returning the
+  keyword arguments for ``TestClient.request`` (json=, data=, files=). Values are unique per
+  call (``call.unique``), so repeating a call never collides with an earlier one. A body
+  function may prepare the record first (e.g. withdraw a consent so it can be given
+  again); it runs before the matrix snapshots the record.
+
+Adding a route with a new path parameter or a new POST/PUT/PATCH/DELETE body? Add one
+entry here (small edit, like the rows of access_table.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from conftest import DAY, PASSWORD, World
+from fastapi.testclient import TestClient
+
+from rapport.measures.catalog import get_instrument
+from rapport.store.consents import ConsentKind, withdraw_consent
+from rapport.store.logins import create_api_token
+from rapport.store.permissions import UserRole
+from rapport.store.sessions import SessionRecord, add_session
+from rapport.store.users import add_user
+
+_counter = itertools.count(1)
+
+#: A short transcript in Rapport's plain-text format (coded quickly).
+TRANSCRIPT = (b"Therapist: How has the week been since we last met?\n"
+              b"Client: Hard. I argued with my sister again and felt awful.\n"
+              b"Therapist: It sounds like that argument stayed with you.\n"
+              b"Client: Yes, it did. I keep replaying it.\n")
+
+
+@dataclass
+class Call:
+    """One request being prepared: who makes it, against which record, with which client."""
+
+    world: World
+    client: TestClient
+    username: str | None  # None: anonymous
+    unique: str = ""
+
+    def __post_init__(self) -> None:
+        self.unique = self.unique or f"{next(_counter):05d}"
+
+    @property
+    def owner(self) -> str:
+        """The user a created object belongs to (anonymous calls borrow tom's)."""
+        return self.username or "tom"
+
+
+# -- path parameters ------------------------------------------------------------------------
+def _token_id(call: Call) -> str:
+    with call.world.store.transaction(call.owner, interface="system") as tx:
+        _, view = create_api_token(tx, f"matrix-{call.unique}")
+    return str(view.id)
+
+
+FILLERS: dict[str, Callable[[Call], str]] = {
+    "code": lambda call: "C-001",
+    "analysis_id": lambda call: str(call.world.analysis_id),
+    "number": lambda call: "1",
+    "token_id": _token_id,
+}
+
+
+def fill_path(path: str, call: Call) -> str:
+    """``path`` with every {param} replaced by its filler; fails clearly for a new one."""
+    import re
+
+    import pytest
+
+    def one(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in FILLERS:
+            pytest.fail(f"route {path}: no filler for path parameter {{{name}}}; add one to "
+                        "FILLERS in tests/web/route_requests.py (a value tom may use)")
+        return FILLERS[name](call)
+
+    return re.sub(r"\{([a-zA-Z_]+)(?::[a-z]+)?\}", one, path)
+
+
+# -- request bodies ---------------------------------------------------------------------------
+def _login(call: Call) -> dict[str, Any]:
+    # Double-submit: the login form's token must equal the login CSRF cookie.
+    token = f"login-csrf-{call.unique}"
+    call.client.cookies.set("rapport_login_csrf", token)
+    return {"data": {"username": call.owner, "password": PASSWORD, "csrf_token": token}}
+
+
+def _password(call: Call) -> dict[str, Any]:
+    # "Changed" to the same password, so later sign-ins keep working.
+    return {"data": {"current": PASSWORD, "new": PASSWORD, "repeat": PASSWORD}}
+
+
+def _consent(call: Call) -> dict[str, Any]:
+    with call.world.store.transaction("tom", interface="system") as tx:
+        from rapport.store.consents import list_consents
+
+        if any(c.kind == "sharing" and c.current for c in list_consents(tx, "C-001")):
+            withdraw_consent(tx, "C-001", ConsentKind.SHARING, on=DAY)
+    return {"json": {"kind": "sharing", "given_on": DAY.isoformat()}}
+
+
+def _response(call: Call) -> dict[str, Any]:
+    with call.world.store.transaction("tom", interface="system") as tx:
+        number = add_session(tx, "C-001", SessionRecord(date=DAY))
+    phq9 = get_instrument("phq9")
+    return {"json": {"instrument": "phq9", "session": number,
+                     "answers": dict.fromkeys(phq9.item_ids, 1.0)}}
+
+
+def _supervision(call: Call) -> dict[str, Any]:
+    with call.world.store.transaction("ada", interface="system") as tx:
+        add_user(tx, f"sv{call.unique}", UserRole.SUPERVISOR)
+        add_user(tx, f"th{call.unique}", UserRole.THERAPIST)
+    return {"json": {"supervisor": f"sv{call.unique}", "supervisee": f"th{call.unique}"}}
+
+
+def _questionnaire(call: Call) -> dict[str, Any]:
+    # One administration per instrument and session: pick one session 1 does not have yet.
+    from rapport.measures.catalog import list_instruments
+    from rapport.store.responses import list_responses
+
+    with call.world.store.transaction("tom", interface="system") as tx:
+        done = {r.instrument_id for r in list_responses(tx, "C-001") if r.session_number == 1}
+    instrument = next(i for i in list_instruments() if i.id not in done)
+    low = instrument.value_range[0]
+    return {"data": {"instrument": instrument.id,
+                     **{f"item_{item}": f"{low:g}" for item in instrument.item_ids}}}
+
+
+BODIES: dict[tuple[str, str], Callable[[Call], dict[str, Any]]] = {
+    ("POST", "/login"): _login,
+    ("POST", "/logout"): lambda call: {},
+    ("POST", "/account/password"): _password,
+    ("POST", "/api/v1/tokens"): lambda call: {"json": {"name": f"t-{call.unique}"}},
+    ("DELETE", "/api/v1/tokens/{token_id}"): lambda call: {},
+    ("POST", "/api/v1/clients"): lambda call: {
+        "json": {"code": f"M-{call.unique}", "name": "Matrix Person"}},
+    ("POST", "/api/v1/clients/{code}/sessions"): lambda call: {
+        "json": {"date": (DAY + dt.timedelta(days=7)).isoformat()}},
+    ("POST", "/api/v1/clients/{code}/consents"): _consent,
+    ("POST", "/api/v1/clients/{code}/responses"): _response,
+    ("POST", "/api/v1/clients/{code}/sessions/{number}/analyses"): lambda call: {
+        "files": {"file": ("session.txt", TRANSCRIPT, "text/plain")}},
+    ("POST", "/api/v1/analyses/{analysis_id}/corrections"): lambda call: {
+        "json": {"turn_index": 0, "code": "miti", "value": "reflection"}},
+    ("POST", "/api/v1/analyses/{analysis_id}/comments"): lambda call: {
+        "json": {"text": f"comment {call.unique}", "turn_index": 1}},
+    ("POST", "/api/v1/users"): lambda call: {
+        "json": {"username": f"u{call.unique}", "role": "therapist",
+                 "password": "a long enough password"}},
+    ("POST", "/api/v1/supervision"): _supervision,
+    # session, upload and questionnaire pages
+    ("POST", "/clients/{code}/sessions/{number}/corrections"): lambda call: {
+        "data": {"analysis_id": str(call.world.analysis_id), "turn_index": "0",
+                 "correction": "therapist_behaviour=question"}},
+    ("POST", "/clients/{code}/sessions/{number}/comments"): lambda call: {
+        "data": {"analysis_id": str(call.world.analysis_id), "turn_index": "1",
+                 "text": f"comment {call.unique}"}},
+    ("POST", "/upload"): lambda call: {
+        "data": {"new_client": f"U-{call.unique}", "consent": "yes", "session": "1"},
+        "files": {"file": ("session.txt", TRANSCRIPT, "text/plain")}},
+    ("POST", "/clients/{code}/sessions/{number}/questionnaire"): _questionnaire,
+}
+
+UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def request_kwargs(method: str, path: str, call: Call) -> dict[str, Any]:
+    """The body for one call (empty for reads); fails clearly for a write without one."""
+    import pytest
+
+    if method not in UNSAFE:
+        return {}
+    if (method, path) not in BODIES:
+        pytest.fail(f"{method} {path}: no request body known; add a function giving a valid "
+                    "body to BODIES in tests/web/route_requests.py")
+    return BODIES[method, path](call)
+
+
+# -- did a refused call change anything? ------------------------------------------------------
+#: Tables a refused call may still touch: the audit log records reads and refusals, and
+#: sign-ins and throttling are bookkeeping of the request itself.
+BOOKKEEPING = frozenset({"audit_log", "web_sessions", "login_throttle"})
+#: Audit actions that mean something was written.
+WRITE_ACTIONS = frozenset({"create", "update", "delete", "revoke", "erase", "import",
+                           "withdraw", "end", "purge", "rotate", "reopen"})
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    counts: dict[str, int]
+    last_audit_id: int
+
+
+def snapshot(world: World) -> Snapshot:
+    """Row counts of every record table, and the newest audit row."""
+    import sqlalchemy as sa
+
+    from rapport.store.models import AuditEntry, Base
+
+    with world.store.transaction(None, interface="system") as tx:
+        counts = {t.name: int(tx.db.scalar(sa.select(sa.func.count()).select_from(t)) or 0)
+                  for t in Base.metadata.sorted_tables if t.name not in BOOKKEEPING}
+        last = tx.db.scalar(sa.select(sa.func.max(AuditEntry.id))) or 0
+    return Snapshot(counts, int(last))
+
+
+def writes_since(world: World, before: Snapshot) -> list[tuple[str, str, str]]:
+    """(actor, action, entity) of every write audited after ``before``."""
+    import sqlalchemy as sa
+
+    from rapport.store.models import AuditEntry
+
+    with world.store.transaction(None, interface="system") as tx:
+        rows = tx.db.execute(sa.select(AuditEntry.actor, AuditEntry.action, AuditEntry.entity)
+                             .where(AuditEntry.id > before.last_audit_id,
+                                    AuditEntry.action.in_(WRITE_ACTIONS))).all()
+    return [(r.actor, r.action, r.entity) for r in rows]
