@@ -59,9 +59,10 @@ def _hook(section: ReportSection, name: str) -> Callable[..., Any] | None:
     return hook if callable(hook) else None
 
 
-def render_report(doc: AnalysisDocument, ctx: AnalysisContext,
-                  sections: list[ReportSection]) -> str:
-    """The whole report page for one analysed session."""
+def report_parts(doc: AnalysisDocument, ctx: AnalysisContext,
+                 sections: list[ReportSection]) -> dict[str, Any]:
+    """The pieces the report page is built from (section fragments, header figures, filter
+    tokens per turn), so another page (the web session page) can embed the same sections."""
     fragments, headers = [], []
     marks: dict[int, list[str]] = {}
     for section in sections:
@@ -79,6 +80,12 @@ def render_report(doc: AnalysisDocument, ctx: AnalysisContext,
     all_tokens = sorted({tok for toks in tokens.values() for tok in toks})
     mark_names = sorted({m for ms in marks.values() for m in ms})
     code_names = [t for t in all_tokens if t not in mark_names]
+    return {"fragments": fragments, "headers": headers, "tokens": tokens,
+            "code_names": code_names, "mark_names": mark_names}
+
+
+def render_report(doc: AnalysisDocument, ctx: AnalysisContext,
+                  sections: list[ReportSection]) -> str:
+    """The whole report page for one analysed session."""
     return _env().get_template("report.html.j2").render(
-        doc=doc, fragments=fragments, headers=headers, tokens=tokens,
-        code_names=code_names, mark_names=mark_names)
+        doc=doc, **report_parts(doc, ctx, sections))

@@ -21,3 +21,23 @@ document.addEventListener("DOMContentLoaded", () => {
   }
 });
 // == end feedback forms ==========================================================
+
+// == session page (rapport/web/pages/sessions.py) ================================
+document.addEventListener("DOMContentLoaded", () => {
+  // The transcript filter also works as a plain GET form; with script it filters in
+  // place, without reloading the page, and announces the count.
+  const select = document.querySelector("select[data-live-filter]");
+  if (!select) return;
+  const list = document.getElementById(select.dataset.liveFilter);
+  const count = document.getElementById("filter-count");
+  select.addEventListener("change", () => {
+    let shown = 0;
+    for (const turn of list.querySelectorAll(".turn")) {
+      const codes = (turn.dataset.codes || "").split(" ");
+      turn.hidden = select.value !== "" && !codes.includes(select.value);
+      if (!turn.hidden) shown += 1;
+    }
+    if (count) count.textContent = `${shown} turns shown`;
+  });
+});
+// == end session page ============================================================

@@ -1,0 +1,115 @@
+"""Questionnaire entry by the treating therapist, for one session of a client.
+
+One accessible field per item with the instrument's answer options (item text only where
+the instrument's licence lets Rapport bundle it; licensed ones show item numbers and
+options, for use beside the licensed paper form). Scored by ``rapport.measures.scoring``
+and stored by ``rapport.caseload.record_response``, which refuses a second administration
+of the same instrument for the session before writing anything.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+
+from rapport.errors import RapportInputError
+from rapport.measures.schema import Instrument
+from rapport.store.clients import find_client
+from rapport.store.tx import Tx
+from rapport.web.errors import STATUS_OF_CODE
+from rapport.web.identity import RecordTx
+from rapport.web.pages.sessions import SESSION_PATH, session_url
+from rapport.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+FIELD_PREFIX = "item_"
+_NOT_FOUND = frozenset({"not_found", "forbidden"})
+
+
+def _check_target(tx: Tx, code: str, number: int) -> None:
+    """Only the treating therapist, only an existing session (else 404)."""
+    from rapport.store.sessions import find_session
+
+    find_session(tx, find_client(tx, code, write=True), number)
+
+
+def answers_from_form(instrument: Instrument, form: dict[str, str]) -> dict[str, float | None]:
+    """Item answers from the form fields; an empty field is an unanswered item."""
+    answers: dict[str, float | None] = {}
+    for number, item_id in enumerate(instrument.item_ids, 1):
+        raw = form.get(FIELD_PREFIX + item_id, "").strip()
+        if not raw:
+            answers[item_id] = None
+            continue
+        try:
+            value = float(raw)
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value):
+            raise RapportInputError(f"the answer to item {number} is not a number",
+                                    where=f"item {number}", fix="choose one of the options",
+                                    code="bad_answer")
+        answers[item_id] = value
+    return answers
+
+
+def _form(request: Request, code: str, number: int, instrument: Instrument | None, *,
+          error: RapportInputError | None = None, given: dict[str, str] | None = None,
+          status: int = 200) -> Response:
+    from rapport.measures.catalog import list_instruments
+
+    return render(request, "questionnaire.html", {
+        "code": code, "number": number, "instrument": instrument,
+        "instruments": list_instruments(), "error": error, "given": given or {},
+        "prefix": FIELD_PREFIX, "base_url": session_url(code, number)}, status=status)
+
+
+@router.get(SESSION_PATH + "/questionnaire")
+def questionnaire_form(request: Request, code: str, number: int, tx: RecordTx,
+                       instrument: str = "") -> Response:
+    from rapport.measures.catalog import get_instrument
+
+    _check_target(tx, code, number)
+    if not instrument:
+        return _form(request, code, number, None)
+    try:
+        chosen = get_instrument(instrument[:64])
+    except RapportInputError as exc:
+        return _form(request, code, number, None, error=exc, status=400)
+    return _form(request, code, number, chosen)
+
+
+async def _form_fields(request: Request) -> dict[str, str]:
+    # The items differ per instrument, so the fields are read as a whole (parsed once:
+    # the CSRF check has read the same form).
+    return {k: v[:32] for k, v in (await request.form()).items() if isinstance(v, str)}
+
+
+FormFields = Annotated[dict[str, str], Depends(_form_fields)]
+
+
+@router.post(SESSION_PATH + "/questionnaire")
+def questionnaire_submit(request: Request, code: str, number: int, tx: RecordTx,
+                         form: FormFields) -> Response:
+    from rapport.caseload import record_response
+    from rapport.measures.catalog import get_instrument
+    from rapport.measures.scoring import score
+
+    _check_target(tx, code, number)
+    instrument = get_instrument(form.get("instrument", "")[:64])
+    try:
+        result = score(instrument, answers_from_form(instrument, form), where="answers")
+        # record_response checks everything before it writes, so after a refusal the
+        # transaction holds no change and the form can be shown again.
+        record_response(tx, code, instrument, result, session=number)
+    except RapportInputError as exc:
+        if exc.code in _NOT_FOUND:
+            raise
+        return _form(request, code, number, instrument, error=exc, given=form,
+                     status=STATUS_OF_CODE.get(exc.code, 400))
+    return RedirectResponse(f"{session_url(code, number)}?scored={instrument.id}#scores",
+                            status_code=303)

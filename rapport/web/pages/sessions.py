@@ -1,0 +1,196 @@
+"""The session page: the stored report's sections, the annotated transcript, human code
+corrections (the treating therapist), comments (therapist and supervisors), and the
+de-identified export of corrections for retraining.
+
+Every read and write goes through ``rapport.store``, which decides who may do what: a
+supervisor's correction is refused there (and answers 404); the page only leaves out the
+controls a reader cannot use.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from rapport.errors import RapportInputError
+from rapport.store.analyses import AnalysisView, list_analyses, read_analysis
+from rapport.store.annotations import (
+    Comment,
+    Correction,
+    add_comment,
+    add_correction,
+    list_comments,
+    list_corrections,
+)
+from rapport.store.clients import find_client
+from rapport.store.permissions import UserRole
+from rapport.store.responses import list_responses
+from rapport.store.sessions import list_sessions
+from rapport.store.tx import Tx
+from rapport.web.identity import CurrentIdentity, RecordTx
+from rapport.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+SESSION_PATH = "/clients/{code}/sessions/{number}"
+
+
+def session_url(code: str, number: int) -> str:
+    return f"/clients/{code}/sessions/{number}"
+
+
+def _require_session(tx: Tx, code: str, number: int) -> None:
+    if not any(s.number == number for s in list_sessions(tx, code)):
+        raise RapportInputError(f"client {code} has no session {number}", where="session",
+                                fix="choose a session from the client page", code="not_found")
+
+
+def latest_analysis(tx: Tx, code: str, number: int) -> AnalysisView | None:
+    """The newest stored analysis of one session (an upload again adds a newer one)."""
+    found = [a for a in list_analyses(tx, code) if a.session_number == number]
+    return max(found, key=lambda a: a.id) if found else None
+
+
+def _analysis_of(tx: Tx, code: str, number: int, analysis_id: int) -> AnalysisView:
+    """``analysis_id`` only if it is an analysis of this client's session (else 404)."""
+    for view in list_analyses(tx, code):
+        if view.id == analysis_id and view.session_number == number:
+            return view
+    raise RapportInputError(f"no analysis {analysis_id} of session {number}",
+                            where="analysis", fix="reload the session page", code="not_found")
+
+
+def _can_write(tx: Tx, code: str) -> bool:
+    try:
+        find_client(tx, code, write=True)
+    except RapportInputError:
+        return False
+    return True
+
+
+def _latest_by_code(corrections: list[Correction]) -> dict[int, dict[str, Correction]]:
+    """The newest human value of each code on each turn (older ones stay in the export)."""
+    out: dict[int, dict[str, Correction]] = defaultdict(dict)
+    for c in corrections:  # oldest first
+        out[c.turn_index][c.code_name] = c
+    return dict(out)
+
+
+def _scores_of_session(tx: Tx, code: str, number: int) -> list[dict[str, Any]]:
+    from rapport.measures.catalog import get_instrument
+    from rapport.measures.scoring import band_of
+
+    rows = []
+    for r in list_responses(tx, code):
+        if r.session_number != number:
+            continue
+        total = r.scores.get("total")
+        risk: list[int] = []
+        try:
+            instrument = get_instrument(r.instrument_id)
+            name, band = instrument.short_name, (
+                band_of(instrument, total) if isinstance(total, int | float) else None)
+            risk = [n for n, item in enumerate(instrument.items, 1)
+                    if item.risk_item and (r.answers.get(item.id) or 0) > 0]
+        except RapportInputError:  # an instrument no longer bundled
+            name, band = r.instrument_id, None
+        rows.append({"instrument": name, "total": total, "band": band, "risk": risk,
+                     "missing": sum(v is None for v in r.answers.values())})
+    return rows
+
+
+@router.get(SESSION_PATH)
+def session_page(request: Request, code: str, number: int, identity: CurrentIdentity,
+                 tx: RecordTx, show: str = "", scored: str = "") -> Response:
+    from rapport.web.stored_report import correction_choices, load_stored_report, report_css
+
+    _require_session(tx, code, number)
+    view = latest_analysis(tx, code, number)
+    can_write = _can_write(tx, code)
+    can_comment = identity.actor.role in (UserRole.THERAPIST, UserRole.SUPERVISOR)
+    values: dict[str, Any] = {
+        "code": code, "number": number, "view": view, "report": None, "purged": False,
+        "can_write": can_write, "can_comment": can_comment, "show": show[:100],
+        "scored": scored[:64], "scores": _scores_of_session(tx, code, number),
+        "base_url": session_url(code, number), "report_css": report_css()}
+    if view is None:
+        return render(request, "session.html", values)
+    if view.purged:
+        return render(request, "session.html", values | {"purged": True})
+    report = load_stored_report(read_analysis(tx, view.id))
+    corrections = list_corrections(tx, view.id)
+    comments = list_comments(tx, view.id)
+    by_turn: dict[int | None, list[Comment]] = defaultdict(list)
+    for note in comments:
+        by_turn[note.turn_index].append(note)
+    human = _latest_by_code(corrections)
+    tokens: dict[int, list[str]] = {i: list(t) for i, t in report.parts["tokens"].items()}
+    for index in human:
+        tokens.setdefault(index, []).append("corrected")
+    for at in by_turn:
+        if at is not None:
+            tokens.setdefault(at, []).append("commented")
+    review_names = [n for n, present in (("corrected", bool(human)),
+                                         ("commented", any(i is not None for i in by_turn)))
+                    if present]
+    choices = {role: correction_choices(report.families, role)
+               for role in {t.role for t in report.document.turns}} if can_write else {}
+    shown = sum(1 for toks in tokens.values() if not show or show in toks)
+    return render(request, "session.html", values | {
+        "shown": shown, "report": report, "doc": report.document, "parts": report.parts,
+        "tokens": tokens,        "review_names": review_names, "human": human, "comments": by_turn,
+        "corrections_count": len(corrections), "choices": choices})
+
+
+@router.post(SESSION_PATH + "/corrections")
+def correct_code(code: str, number: int, tx: RecordTx,
+                 analysis_id: Annotated[int, Form()], turn_index: Annotated[int, Form(ge=0)],
+                 correction: Annotated[str, Form(max_length=200)]) -> Response:
+    """A human code beside the model's; the store lets only the treating therapist."""
+    from rapport.web.stored_report import load_stored_report, parse_correction
+
+    _analysis_of(tx, code, number, analysis_id)
+    report = load_stored_report(read_analysis(tx, analysis_id))
+    turns = report.document.turns
+    if turn_index >= len(turns):
+        raise RapportInputError(f"the session has no turn {turn_index}", where="turn_index",
+                                fix="reload the session page", code="bad_turn")
+    name, value = parse_correction(correction, report.families, turns[turn_index].role)
+    add_correction(tx, analysis_id, turn_index, name, value)
+    return RedirectResponse(f"{session_url(code, number)}#turn-{turn_index}", status_code=303)
+
+
+@router.post(SESSION_PATH + "/comments")
+def comment(code: str, number: int, tx: RecordTx, analysis_id: Annotated[int, Form()],
+            text: Annotated[str, Form(max_length=10_000)],
+            turn_index: Annotated[str, Form(max_length=12)] = "") -> Response:
+    """A comment on the session (no turn) or on one turn or moment."""
+    _analysis_of(tx, code, number, analysis_id)
+    index = int(turn_index) if turn_index.strip().isdigit() else None
+    add_comment(tx, analysis_id, text, turn_index=index)
+    anchor = f"#turn-{index}" if index is not None else "#comments"
+    return RedirectResponse(f"{session_url(code, number)}{anchor}", status_code=303)
+
+
+@router.get(SESSION_PATH + "/corrections.csv")
+def corrections_export(code: str, number: int, tx: RecordTx) -> Response:
+    """Human corrections beside the model's values, for retraining; no transcript text."""
+    import json
+
+    from rapport.web.corrections_export import corrections_csv
+
+    _require_session(tx, code, number)
+    rows: list[tuple[int, dict[str, Any], list[Correction]]] = []
+    for view in list_analyses(tx, code):
+        if view.session_number != number or view.purged:
+            continue
+        corrections = list_corrections(tx, view.id)
+        if corrections:
+            rows.append((view.id, json.loads(read_analysis(tx, view.id)), corrections))
+    body = corrections_csv(f"{code}/{number}", rows)
+    return Response(body, media_type="text/csv; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="{code}-session-{number}-'
+                               'corrections.csv"'})

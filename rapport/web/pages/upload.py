@@ -1,0 +1,107 @@
+"""Upload a session transcript (any importable format), analyse it, show the session.
+
+The whole upload is one transaction: a new client (with the consent to analysis the
+therapist confirms), the session and the analysis are stored together or not at all, so
+an import error leaves the record unchanged and is shown on the form (what, where, how to
+fix). Audio and video are analysed by ``rapport analyze --audio/--video --client`` on the
+machine holding the files (minutes of media processing do not belong in a web request);
+the session page then shows the nonverbal section.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, cast
+
+from fastapi import APIRouter, File, Form, Request, UploadFile, params
+from fastapi.responses import RedirectResponse, Response
+
+from rapport.errors import RapportInputError
+from rapport.store.clients import add_client, list_clients
+from rapport.store.consents import ConsentKind, add_consent
+from rapport.store.permissions import UserRole
+from rapport.web.errors import STATUS_OF_CODE
+from rapport.web.identity import (
+    CurrentIdentity,
+    RecordTx,
+    get_settings_of,
+    get_store,
+    require_roles,
+)
+from rapport.web.pages.sessions import session_url
+from rapport.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+# require_roles returns a FastAPI Depends (typed as object in rapport.web.identity).
+THERAPISTS = cast(params.Depends, require_roles(UserRole.THERAPIST))
+#: Answers that mean "you may not / it does not exist": the 404 page, not a form error.
+_NOT_FOUND = frozenset({"not_found", "forbidden"})
+
+
+def _names(text: str) -> tuple[str, ...]:
+    """Speaker names from a comma-separated field (``SPEAKER_01, SPEAKER_02``)."""
+    return tuple(name.strip() for name in text.split(",") if name.strip())
+
+
+def _form(request: Request, tx_clients: list[str], values: dict[str, Any], *,
+          error: RapportInputError | None = None, status: int = 200) -> Response:
+    from rapport.ingest.detect import FORMATS
+
+    return render(request, "upload.html", {
+        "clients": tx_clients, "formats": FORMATS, "values": values, "error": error,
+        "max_bytes": get_settings_of(request).max_file_bytes}, status=status)
+
+
+@router.get("/upload", dependencies=[THERAPISTS])
+def upload_form(request: Request, tx: RecordTx, client: str = "",
+                session: str = "") -> Response:
+    codes = [c.code for c in list_clients(tx)]
+    return _form(request, codes, {"client": client[:64], "session": session[:6]})
+
+
+@router.post("/upload", dependencies=[THERAPISTS])
+def upload(request: Request, identity: CurrentIdentity, *,
+           file: Annotated[UploadFile, File()],
+           session: Annotated[int, Form(ge=1, le=100_000)],
+           client: Annotated[str, Form(max_length=64)] = "",
+           new_client: Annotated[str, Form(max_length=64)] = "",
+           consent: Annotated[str, Form(max_length=8)] = "",
+           format: Annotated[str, Form(max_length=20)] = "",  # noqa: A002
+           therapist: Annotated[str, Form(max_length=500)] = "",
+           client_speakers: Annotated[str, Form(max_length=500)] = "") -> Response:
+    from rapport.web.uploads import analyze_upload
+
+    settings = get_settings_of(request)
+    values = {"client": client, "new_client": new_client, "consent": consent,
+              "session": str(session), "format": format, "therapist": therapist,
+              "client_speakers": client_speakers}
+    code = new_client.strip() or client.strip()
+    data = file.file.read(settings.max_file_bytes + 1)
+    store = get_store(request)
+    try:
+        # Leaving this block by an exception rolls everything back: nothing half-stored.
+        with store.transaction(identity.actor.username, interface=identity.interface) as tx:
+            if not code:
+                raise RapportInputError("no client chosen", where="client",
+                                        fix="choose a client or type a new client code",
+                                        code="no_client")
+            if new_client.strip():
+                if consent != "yes":
+                    raise RapportInputError(
+                        "a new client needs their consent to analysis", where="consent",
+                        fix="tick the consent box once the client has agreed",
+                        code="no_consent")
+                add_client(tx, code)
+                add_consent(tx, code, ConsentKind.ANALYSIS, given_on=dt.datetime.now(dt.UTC).date())
+            analyze_upload(tx, code, session, data, filename=file.filename or "upload",
+                           settings=settings, fmt=format or None,
+                           therapist=_names(therapist), client=_names(client_speakers))
+    except RapportInputError as exc:
+        if exc.code in _NOT_FOUND:
+            raise
+        with store.transaction(identity.actor.username, interface=identity.interface) as tx:
+            codes = [c.code for c in list_clients(tx)]
+        return _form(request, codes, values, error=exc,
+                     status=STATUS_OF_CODE.get(exc.code or "", 400))
+    return RedirectResponse(session_url(code, session), status_code=303)
