@@ -15,7 +15,10 @@ from rapport.web.security import SecurityHeaders
 ROUTER_MODULES: tuple[str, ...] = (
     "rapport.web.pages.account",
     "rapport.web.pages.home",
-    "rapport.web.pages.feedback",
+    "rapport.web.pages.clients",
+    "rapport.web.pages.supervision",
+    "rapport.web.pages.research",
+    "rapport.web.pages.admin",
     "rapport.web.pages.feedback",
     "rapport.web.api.me",
     "rapport.web.api.clients",

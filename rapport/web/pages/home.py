@@ -2,19 +2,92 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from rapport.caseload import caseload
+from rapport.caseload import CaseloadRow, ClientAlert, caseload
+from rapport.measures.progress import ProgressReport
 from rapport.store.permissions import UserRole
+from rapport.store.sessions import list_sessions
+from rapport.store.tx import Tx
 from rapport.web.identity import CurrentIdentity, RecordTx
 from rapport.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
+#: Change category -> (arrow, words); the words carry the meaning, the arrow only helps.
+TREND = {"recovered": ("↑", "recovered"), "improved": ("↑", "improved"),
+         "unchanged": ("→", "no reliable change"), "deteriorated": ("↓", "deteriorated")}
+ALERT_LABEL = {"urgent": "Urgent", "warning": "Warning", "info": "Note"}
+
+
+@dataclass(frozen=True)
+class Latest:
+    short_name: str
+    total: float
+    band: str | None
+    session: int
+
+    @property
+    def shown(self) -> str:
+        return f"{self.total:g}"
+
+
+@dataclass(frozen=True)
+class AlertLine:
+    label: str  # "Safety", "Urgent", "Warning", "Note": the words say it, not the colour
+    css: str
+    session: int
+    message: str
+
+
+@dataclass(frozen=True)
+class DashboardRow:
+    code: str
+    therapist: str
+    sessions: int
+    last_session: dt.date | None
+    outcome: Latest | None
+    alliance: Latest | None
+    trend: tuple[str, str] | None
+    alerts: list[AlertLine]
+
+
+def latest(report: ProgressReport | None) -> Latest | None:
+    scored = [p for p in (report.points if report else []) if p.total is not None]
+    if report is None or not scored:
+        return None
+    point = scored[-1]
+    assert point.total is not None
+    return Latest(report.short_name, point.total, point.band, point.session)
+
+
+def alert_line(alert: ClientAlert) -> AlertLine:
+    a = alert.alert
+    if a.rule.startswith("safety"):
+        return AlertLine("Safety", "alert-safety", a.session, a.message)
+    # Most messages name the instrument already; prefix it only where they do not.
+    message = (a.message if alert.short_name in a.message
+               else f"{alert.short_name}: {a.message}")
+    return AlertLine(ALERT_LABEL[a.severity], f"alert-{a.severity}", a.session, message)
+
+
+def dashboard_row(tx: Tx, row: CaseloadRow) -> DashboardRow:
+    dates = [s.date for s in list_sessions(tx, row.code) if s.date is not None]
+    overall = row.outcome.overall if row.outcome else None
+    return DashboardRow(
+        code=row.code, therapist=row.therapist, sessions=row.sessions,
+        last_session=max(dates, default=None), outcome=latest(row.outcome),
+        alliance=latest(row.alliance),
+        trend=TREND.get(overall.category or "") if overall else None,
+        alerts=[alert_line(a) for a in row.alerts])
+
 
 @router.get("/")
 def home(request: Request, identity: CurrentIdentity, tx: RecordTx) -> Response:
-    rows = (caseload(tx) if identity.actor.role in (UserRole.THERAPIST, UserRole.SUPERVISOR)
-            else [])
+    rows = ([dashboard_row(tx, r) for r in caseload(tx)]
+            if identity.actor.role in (UserRole.THERAPIST, UserRole.SUPERVISOR) else [])
     return render(request, "home.html", {"rows": rows})

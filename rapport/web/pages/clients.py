@@ -1,0 +1,139 @@
+"""One client's page: progress charts, relationship profile across sessions, attendance,
+consents and sessions. Every read goes through the store (scoped and audited); a client
+the viewer may not read answers 404 like one that does not exist."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import Response
+from markupsafe import Markup
+
+from rapport.caseload import client_progress
+from rapport.measures.catalog import get_instrument
+from rapport.measures.progress import ProgressReport
+from rapport.report.html import PALETTE
+from rapport.store.clients import show_client
+from rapport.store.consents import list_consents
+from rapport.web.charts import Chart, Marker, line_chart, sparkline
+from rapport.web.identity import RecordTx
+from rapport.web.pages import profile_metrics as pm
+from rapport.web.pages.home import alert_line
+from rapport.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+ClientCode = Annotated[str, Path(max_length=64)]
+_MARKER_TEXT = {"rupture": "rupture (R)", "repair": "repair (✓)"}
+
+
+@dataclass(frozen=True)
+class ChartRow:
+    session: int
+    date: dt.date | None
+    total: str
+    band: str | None
+    change: str | None
+    markers: str
+
+
+@dataclass(frozen=True)
+class ChartView:
+    chart_id: str
+    title: str
+    kind: str
+    svg: Markup
+    rows: list[ChartRow]
+    cut_off: str | None
+    reliable_change: str | None
+    validated: bool
+
+
+@dataclass(frozen=True)
+class MetricRow:
+    name: str
+    label: str
+    values: list[str]
+    spark: Markup
+    mean: str
+    reference: str | None
+    latest_band: str | None
+
+
+def markers_of(report: ProgressReport) -> list[Marker]:
+    """Rupture and repair sessions from the alliance alerts' rupture-repair rules."""
+    found: list[Marker] = []
+    for alert in report.alerts:
+        if alert.rule == "alliance.rupture_repaired":
+            found.append(Marker(int(alert.numbers["rupture_session"]), "rupture"))
+            found.append(Marker(alert.session, "repair"))
+        elif alert.rule.startswith("alliance.rupture_"):
+            found.append(Marker(alert.session, "rupture"))
+    return sorted(set(found), key=lambda m: (m.session, m.kind))
+
+
+def chart_view(report: ProgressReport) -> ChartView:
+    instrument = get_instrument(report.instrument)
+    points = [(p.session, p.total) for p in report.points if p.total is not None]
+    rc = instrument.reliable_change
+    band = None
+    if rc is not None and points:
+        low, high = instrument.total_range
+        first = points[0][1]
+        band = (max(low, first - rc.min_raw_change), min(high, first + rc.min_raw_change))
+    markers = markers_of(report)
+    title = f"{instrument.short_name} ({instrument.kind}) across sessions"
+    chart = Chart(chart_id=f"chart-{instrument.id}", title=title, points=points,
+                  y_range=instrument.total_range,
+                  cut_off=instrument.cut_off.value if instrument.cut_off else None,
+                  band=band, markers=markers,
+                  colour=PALETTE[0] if instrument.kind == "outcome" else PALETTE[5])
+    at = {s: ", ".join(_MARKER_TEXT[m.kind] for m in markers if m.session == s)
+          for s in {m.session for m in markers}}
+    rows = [ChartRow(session=p.session, date=p.date,
+                     total="—" if p.total is None else f"{p.total:g}", band=p.band,
+                     change=p.change.category if p.change else None,
+                     markers=at.get(p.session, "")) for p in report.points]
+    return ChartView(
+        chart_id=chart.chart_id, title=title, kind=instrument.kind, svg=line_chart(chart),
+        rows=rows,
+        cut_off=(f"{instrument.cut_off.value:g} ({instrument.cut_off.meaning})"
+                 if instrument.cut_off else None),
+        reliable_change=(f"{rc.min_raw_change:g} points" if rc else None),
+        validated=instrument.validated)
+
+
+def metric_rows(by_session: dict[int, dict[str, float | None]]) -> list[MetricRow]:
+    sessions = sorted(by_session)
+    names = sorted({n for m in by_session.values() for n in m if pm.is_profile(n)})
+    rows = []
+    for name in names:
+        series = [by_session[s].get(name) for s in sessions]
+        known = [v for v in series if v is not None]
+        last = next((v for v in reversed(series) if v is not None), None)
+        rows.append(MetricRow(
+            name=name, label=pm.label(name), values=[pm.fmt(name, v) for v in series],
+            spark=sparkline(series, label=pm.label(name) + " by session"),
+            mean=pm.fmt(name, sum(known) / len(known) if known else None),
+            reference=pm.reference_text(name), latest_band=pm.reference_band(name, last)))
+    return rows
+
+
+@router.get("/clients/{code}")
+def client_page(request: Request, tx: RecordTx, code: ClientCode) -> Response:
+    detail = show_client(tx, code)  # first: "not found" before anything else is read
+    state = client_progress(tx, code)
+    consents = list_consents(tx, code)
+    charts = [chart_view(r) for r in sorted(
+        state.reports, key=lambda r: (get_instrument(r.instrument).kind != "outcome",
+                                      r.instrument))]
+    # The latest analysis of each session (a re-analysis replaces the earlier one).
+    by_session = {a.session_number: a.metrics for a in state.analyses}
+    return render(request, "client.html", {
+        "client": detail, "charts": charts, "alerts": [alert_line(a) for a in state.alerts],
+        "attendance": state.attendance, "consents": consents, "sessions": state.sessions,
+        "metric_sessions": sorted(by_session), "metrics": metric_rows(by_session),
+        "warnings": state.warnings})

@@ -1,0 +1,92 @@
+"""How the pages show the stored relationship-profile metrics (``profile.<key>`` rows).
+
+Reference ranges are the profile's own (MITI thresholds, ``docs/metrics.md``); no other
+metric has one in the literature, and none is invented here.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapport.profile.listening import REF_COMPLEX, REF_OPEN, REF_R_Q, band
+from rapport.profile.models import ReferenceRange
+
+PREFIX = "profile."
+#: Stored metric name -> the literature reference range (higher is better for each).
+REFERENCES: dict[str, ReferenceRange] = {
+    "profile.reflection_to_question": REF_R_Q,
+    "profile.complex_reflection_share": REF_COMPLEX,
+    "profile.open_question_share": REF_OPEN,
+}
+_COUNTS = {"boundary_moments", "ruptures", "ruptures_repaired"}
+_PLAIN = {"client_words_per_turn": " words", "client_response_latency": " s"}
+#: The metrics the supervision page follows, in reading order.
+KEY_METRICS = ("profile.reflection_to_question", "profile.complex_reflection_share",
+               "profile.open_question_share", "profile.follow_up_rate",
+               "profile.empathy_estimate", "profile.validation_rate",
+               "profile.autonomy_support", "profile.change_talk_share",
+               "profile.therapist_word_share")
+
+
+def is_profile(name: str) -> bool:
+    return name.startswith(PREFIX)
+
+
+def label(name: str) -> str:
+    """``profile.open_question_share`` -> ``Open question share``."""
+    key = name.removeprefix(PREFIX).replace("turn_taking.", "turn taking: ")
+    return key.replace("_", " ").capitalize()
+
+
+def fmt(name: str, value: float | None) -> str:
+    """The value in the unit the metric is read in (ratio, count, words, seconds, share)."""
+    if value is None:
+        return "—"
+    key = name.removeprefix(PREFIX)
+    if key == "reflection_to_question":
+        return f"{value:.1f}:1"
+    if key in _COUNTS:
+        return f"{value:.0f}"
+    if key in _PLAIN:
+        return f"{value:.1f}{_PLAIN[key]}"
+    return f"{value:.0%}"
+
+
+def reference_text(name: str) -> str | None:
+    ref = REFERENCES.get(name)
+    if ref is None:
+        return None
+    return f"fair ≥ {fmt(name, ref.fair)}, good ≥ {fmt(name, ref.good)}"
+
+
+def reference_band(name: str, value: float | None) -> str | None:
+    """``good`` / ``fair`` / ``below fair`` against the literature, where it has a range."""
+    return band(value, REFERENCES.get(name))
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """The spread of one metric over the analyses a viewer can read (not a norm)."""
+
+    n: int
+    q1: float
+    median: float
+    q3: float
+
+    def place(self, value: float | None) -> str | None:
+        if value is None or self.n < 4:
+            return None
+        if value < self.q1:
+            return "below middle half"
+        return "above middle half" if value > self.q3 else "within middle half"
+
+
+def distribution(values: Sequence[float | None]) -> Distribution | None:
+    """Quartiles of the known values; None with fewer than two."""
+    known = sorted(v for v in values if v is not None)
+    if len(known) < 2:
+        return None
+    q1, median, q3 = statistics.quantiles(known, n=4, method="inclusive")
+    return Distribution(n=len(known), q1=q1, median=median, q3=q3)

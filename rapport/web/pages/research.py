@@ -1,0 +1,26 @@
+"""Research: aggregate statistics over clients who consented to research; nothing per
+client (the store computes them and refuses anyone but researchers)."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from fastapi import APIRouter, Request, params
+from fastapi.responses import Response
+
+from rapport.store.analyses import aggregate_metrics
+from rapport.store.permissions import UserRole
+from rapport.web.identity import RecordTx, require_roles
+from rapport.web.pages import profile_metrics as pm
+from rapport.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+RESEARCHERS = cast(params.Depends, require_roles(UserRole.RESEARCHER))
+
+
+@router.get("/research", dependencies=[RESEARCHERS])
+def research(request: Request, tx: RecordTx) -> Response:
+    rows = [(pm.label(a.name), a.name, a.clients, a.analyses, pm.fmt(a.name, a.mean)
+             if pm.is_profile(a.name) else ("—" if a.mean is None else f"{a.mean:.3g}"))
+            for a in aggregate_metrics(tx)]
+    return render(request, "research.html", {"rows": rows})

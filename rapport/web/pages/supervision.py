@@ -1,0 +1,132 @@
+"""Supervision: each supervisee's analysed sessions over time, the relationship-profile
+metrics against reference ranges. Read-only.
+
+Only three metrics have a reference range in the literature (MITI, ``docs/metrics.md``);
+the others are placed against the spread of every analysis this viewer may read (the
+middle half of that distribution), and the page says so. A therapist sees the same page
+for their own sessions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import cast
+
+from fastapi import APIRouter, Request, params
+from fastapi.responses import Response
+from markupsafe import Markup
+
+from rapport.store.analyses import list_analyses
+from rapport.store.clients import list_clients
+from rapport.store.permissions import UserRole
+from rapport.store.sessions import list_sessions
+from rapport.store.tx import Tx
+from rapport.store.users import list_users
+from rapport.web.charts import sparkline
+from rapport.web.identity import CurrentIdentity, RecordTx, require_roles
+from rapport.web.pages import profile_metrics as pm
+from rapport.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+CLINICIANS = cast(params.Depends, require_roles(UserRole.SUPERVISOR, UserRole.THERAPIST))
+
+
+@dataclass(frozen=True)
+class SessionLine:
+    code: str
+    number: int
+    date: dt.date | None
+    metrics: dict[str, float | None]
+
+    @property
+    def order(self) -> tuple[dt.date, str, int]:
+        return (self.date or dt.date.min, self.code, self.number)
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    place: str | None  # "good"/"fair"/"below fair" or the place in the clinic spread
+
+
+@dataclass(frozen=True)
+class MetricSummary:
+    label: str
+    reference: str
+    literature: bool
+    spark: Markup
+    latest: Cell
+    mean: str
+
+
+@dataclass
+class SuperviseeView:
+    username: str
+    display_name: str
+    clients: list[str] = field(default_factory=list)
+    sessions: list[SessionLine] = field(default_factory=list)
+    cells: list[list[Cell]] = field(default_factory=list)
+    summary: list[MetricSummary] = field(default_factory=list)
+
+
+def session_lines(tx: Tx, code: str) -> list[SessionLine]:
+    """The analysed sessions of a client (the latest analysis of each)."""
+    dates = {s.number: s.date for s in list_sessions(tx, code)}
+    latest = {a.session_number: a.metrics for a in list_analyses(tx, code)}
+    return [SessionLine(code, n, dates.get(n), latest[n]) for n in sorted(latest)]
+
+
+def place(name: str, value: float | None, spread: pm.Distribution | None) -> str | None:
+    return (pm.reference_band(name, value) if name in pm.REFERENCES
+            else spread.place(value) if spread else None)
+
+
+def reference_of(name: str, spread: pm.Distribution | None) -> tuple[str, bool]:
+    text = pm.reference_text(name)
+    if text is not None:
+        return text, True
+    if spread is None:
+        return "too few sessions for a clinic range", False
+    text = (f"clinic middle half {pm.fmt(name, spread.q1)}–{pm.fmt(name, spread.q3)} "
+            f"(median {pm.fmt(name, spread.median)}, {spread.n} sessions)")
+    return text, False
+
+
+def build(tx: Tx, me: str, role: UserRole) -> tuple[list[SuperviseeView], list[str]]:
+    people = ({u.username: u.display_name for u in list_users(tx)
+               if u.role == UserRole.THERAPIST.value and u.username != me}
+              if role is UserRole.SUPERVISOR else
+              {u.username: u.display_name for u in list_users(tx) if u.username == me})
+    views = {name: SuperviseeView(name, display) for name, display in sorted(people.items())}
+    for summary in list_clients(tx):
+        view = views.get(summary.therapist)
+        if view is None:
+            continue
+        view.clients.append(summary.code)
+        view.sessions.extend(session_lines(tx, summary.code))
+    everything = [s for v in views.values() for s in v.sessions]
+    names = [n for n in pm.KEY_METRICS if any(n in s.metrics for s in everything)]
+    spreads = {n: pm.distribution([s.metrics.get(n) for s in everything]) for n in names}
+    for view in views.values():
+        view.sessions.sort(key=lambda s: s.order)
+        view.cells = [[Cell(pm.fmt(n, s.metrics.get(n)), place(n, s.metrics.get(n), spreads[n]))
+                       for n in names] for s in view.sessions]
+        for n in names:
+            series = [s.metrics.get(n) for s in view.sessions]
+            known = [v for v in series if v is not None]
+            last = known[-1] if known else None
+            reference, literature = reference_of(n, spreads[n])
+            view.summary.append(MetricSummary(
+                label=pm.label(n), reference=reference, literature=literature,
+                spark=sparkline(series, label=f"{pm.label(n)}, {view.username}'s sessions "
+                                "in date order"),
+                latest=Cell(pm.fmt(n, last), place(n, last, spreads[n])),
+                mean=pm.fmt(n, sum(known) / len(known) if known else None)))
+    return list(views.values()), [pm.label(n) for n in names]
+
+
+@router.get("/supervision", dependencies=[CLINICIANS])
+def supervision(request: Request, identity: CurrentIdentity, tx: RecordTx) -> Response:
+    views, labels = build(tx, identity.actor.username, identity.actor.role)
+    return render(request, "supervision.html", {"views": views, "labels": labels})
