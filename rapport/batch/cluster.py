@@ -75,6 +75,9 @@ def open_client(scheduler: str | None, *, workers: int | None, dashboard: bool
     cluster = LocalCluster(  # type: ignore[no-untyped-call]
         n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
         scheduler_port=0, dashboard_address=DASHBOARD_ADDRESS if dashboard else None,
+        # the scheduler's small HTTP API (health, metrics) runs even without the
+        # dashboard: keep it on a free loopback port instead of 8787
+        scheduler_kwargs=None if dashboard else {"dashboard_address": "127.0.0.1:0"},
         env=dict(THREAD_ENV), silence_logs=logging.ERROR)
     with cluster, Client(cluster) as client:  # type: ignore[no-untyped-call]
         yield client
