@@ -208,3 +208,23 @@ def test_corrections_csv_is_de_identified(signed_in: dict[str, TestClient],
         assert speaker["name"] not in answer.text
     assert "corrections.csv" in tom.get(PAGE).text  # the page says where the export is
     assert signed_in["sam"].get(f"{PAGE}/corrections.csv").status_code == 200
+
+
+def test_export_cells_cannot_run_as_spreadsheet_formulas() -> None:
+    import datetime as dt
+
+    from rapport.store.annotations import Correction
+    from rapport.web.corrections_export import corrections_csv, model_value
+
+    document = {"turns": [{"codes": {"affirmation": {"value": False},
+                                     "client_talk": {"value": "change"}}}]}
+    assert model_value(document, 0, "affirmation") == "false"
+    assert model_value(document, 0, "client_talk") == "change"
+    assert model_value(document, 0, "withdrawal") == ""  # the model gave no value
+    assert model_value(document, 5, "affirmation") == ""  # no such turn
+    at = dt.datetime(2026, 1, 6, 9, 30, tzinfo=dt.UTC)
+    rows = list(csv.reader(io.StringIO(corrections_csv("=C-1/1", [(7, document, [
+        Correction(analysis_id=7, turn_index=0, code_name="client_talk", value="@sustain",
+                   user="tom", at=at)])]))))
+    assert rows[1] == ["'=C-1/1", "7", "0", "client_talk", "change", "'@sustain", "tom",
+                       "2026-01-06T09:30:00+00:00"]
