@@ -91,15 +91,33 @@ def test_corpus_reader_returns_sessions_or_a_clear_error(rows: list[dict[str, ob
     assert sum(len(s.turns) for s in sessions) == len(frame)
 
 
-def test_planning_splits_multi_session_files_and_is_deterministic(tmp_path: Path) -> None:
-    corpus = tmp_path / "many.jsonl"
+def jsonl_corpus(path: Path, sessions: int) -> Path:
+    """A Rapport JSONL corpus of two-turn sessions ``s0``, ``s1``, ..."""
     lines = []
-    for k in range(5):
+    for k in range(sessions):
         lines.append(f'{{"rapport_format": "session", "version": 1, "id": "s{k}", '
                      '"speakers": [{"name": "T", "role": "therapist"}, '
                      '{"name": "C", "role": "client"}]}')
-        lines += ['{"speaker": "T", "text": "How are you?"}', '{"speaker": "C", "text": "Ok."}']
-    corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        lines += [f'{{"speaker": "T", "text": "How was week {k}?"}}',
+                  '{"speaker": "C", "text": "Better, I want to keep going."}']
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_multi_session_file_split_over_partitions_codes_like_rapport_code(
+        cli: Cli, tmp_path: Path, scheduler: str) -> None:
+    corpus = jsonl_corpus(tmp_path / "many.jsonl", 7)
+    out = tmp_path / "out"
+    result = cli("batch", corpus, "--out", out, "--scheduler", scheduler,
+                 "--partition-size", "3", "--quiet")
+    assert result.exit_code == 0, result.output
+    assert "14 turns from 7 sessions in 3 partitions" in result.output
+    pd.testing.assert_frame_equal(read_table(out, "utterances"),
+                                  code_table_of(cli, [corpus], tmp_path / "code.parquet"))
+
+
+def test_planning_splits_multi_session_files_and_is_deterministic(tmp_path: Path) -> None:
+    corpus = jsonl_corpus(tmp_path / "many.jsonl", 5)
     single = tmp_path / "one.txt"
     single.write_text("T: Hi.\nC: Hello.\n", encoding="utf-8")
     plan = plan_partitions([corpus, single], ReadOptions(), partition_size=2)
