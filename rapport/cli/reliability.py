@@ -9,8 +9,9 @@ import typer
 
 HELP = """Agreement between two codings of the same utterances (human vs human, model vs human).
 
-A and B are code tables as `rapport code` writes them (.csv, .parquet or .jsonl), or any
-table with session_id, turn_index and code columns; they are joined on
+A and B are code tables as `rapport code` writes them (.csv, .parquet or .jsonl, or a
+folder of Parquet parts such as `rapport batch`'s utterances/), or any table with
+session_id, turn_index and code columns; they are joined on
 session_id/turn_index and must cover the same utterances (--allow-partial compares only
 the ones both cover). For each code column in both: N, Cohen's kappa, Krippendorff's
 alpha (nominal), accuracy, per-label precision/recall/F1 with --reference as the truth,

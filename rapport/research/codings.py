@@ -30,9 +30,11 @@ EXAMPLES = 3
 
 
 def read_table(path: Path) -> pd.DataFrame:
-    """A CSV, Parquet or JSONL table with at least ``session_id`` (ids kept as text)."""
+    """A CSV, Parquet or JSONL table, or a folder of Parquet parts, with ``session_id``."""
     import pandas as pd
 
+    if path.is_dir():
+        return _read_parquet_folder(path)
     suffix = path.suffix.lower()
     if suffix not in TABLE_SUFFIXES:
         raise RapportInputError(f"cannot read {suffix or 'a file without an ending'} here",
@@ -53,6 +55,29 @@ def read_table(path: Path) -> pd.DataFrame:
         raise RapportInputError(f"not a readable {suffix[1:]} table ({type(exc).__name__})",
                                 where=str(path), fix=f"check that the file is {suffix[1:]} "
                                 "as written by `rapport code`", code="unreadable") from None
+    return _checked(frame, path)
+
+
+def _read_parquet_folder(path: Path) -> pd.DataFrame:
+    """A folder of Parquet parts read as one table (``rapport batch`` writes these)."""
+    import pandas as pd
+
+    if not any(p.suffix == ".parquet" and not p.name.startswith((".", "_"))
+               for p in path.iterdir()):
+        raise RapportInputError("folder holds no .parquet parts", where=str(path),
+                                fix="give a code table file, or a folder of Parquet parts "
+                                "such as rapport batch's utterances/", code="not_found")
+    try:
+        frame = pd.read_parquet(path)
+    except (ValueError, OSError) as exc:
+        raise RapportInputError(f"the Parquet parts do not read as one table "
+                                f"({type(exc).__name__})", where=str(path),
+                                fix="every part needs the same columns", code="unreadable"
+                                ) from None
+    return _checked(frame, path)
+
+
+def _checked(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
     if "session_id" not in frame.columns:
         raise RapportInputError(
             "no session_id column (found: " + ", ".join(map(str, frame.columns[:12])) + ")",
@@ -79,17 +104,17 @@ def normalise_keys(frame: pd.DataFrame, where: str) -> pd.DataFrame:
 
     out = frame.copy()
     if out["session_id"].isna().any():
-        line = int(out.index[out["session_id"].isna()][0]) + 2  # header + 1-based rows
-        raise RapportInputError("empty session_id", where=f"{where}:{line}",
+        row = int(out.index[out["session_id"].isna()][0]) + 1
+        raise RapportInputError("empty session_id", where=f"{where}, row {row}",
                                 fix="give every row its session id", code="bad_keys")
     out["session_id"] = out["session_id"].astype(str)
     if "turn_index" in out.columns:
         turn = pd.to_numeric(out["turn_index"], errors="coerce")
         bad = turn.isna() | (turn < 0) | (turn.fillna(0) % 1 != 0)
         if bad.any():
-            line = int(out.index[bad][0]) + 2
+            row = int(out.index[bad][0]) + 1
             raise RapportInputError(f"turn_index {out['turn_index'][bad].iloc[0]!r} is not a "
-                                    "whole number >= 0", where=f"{where}:{line}",
+                                    "whole number >= 0", where=f"{where}, row {row}",
                                     fix="turn_index is the 0-based position of the turn in "
                                     "its session", code="bad_keys")
         out["turn_index"] = turn.astype("int64")

@@ -206,3 +206,23 @@ def test_a_table_without_turns_against_an_utterance_coding(cli, tmp_path: Path) 
     result = cli("reliability", a, b)
     assert result.exit_code == 2
     assert "has a turn_index column but" in result.stderr
+
+
+def test_a_folder_of_parquet_parts_is_one_coding(cli, tmp_path: Path) -> None:
+    parts = tmp_path / "utterances"
+    parts.mkdir()
+    frame = pd.concat([coding(HUMAN_A, session="s1"), coding(HUMAN_A, session="s2")])
+    frame[frame["session_id"] == "s1"].to_parquet(parts / "part-00000.parquet", index=False)
+    frame[frame["session_id"] == "s2"].to_parquet(parts / "part-00001.parquet", index=False)
+    (parts / ".part-00002.parquet.tmp").write_text("half written")
+    b = write(pd.concat([coding(HUMAN_B, session="s1"), coding(HUMAN_B, session="s2")]),
+              tmp_path / "b.csv")
+    result = cli("reliability", parts, b, "--json")
+    assert result.exit_code == 0, result.output
+    code = json.loads(result.stdout)["codes"][0]
+    assert (code["n"], code["cohen_kappa"]) == (8, pytest.approx(0.5))
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = cli("reliability", empty, b)
+    assert result.exit_code == 2
+    assert "folder holds no .parquet parts" in result.stderr
