@@ -66,6 +66,14 @@ def towns() -> tuple[str, ...]:
     return tuple(sorted(names, key=len, reverse=True))
 
 
+@cache
+def geonames_towns() -> frozenset[str]:
+    """Generated town list (GeoNames, see ``towns_geonames.txt``), lower case."""
+    text = (_HERE / "towns_geonames.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip().lower() for line in text.splitlines()
+                     if line.strip() and not line.startswith("#"))
+
+
 def _set(text: str) -> frozenset[str]:
     return frozenset(text.lower().split())
 

@@ -19,6 +19,7 @@ from rapport.deid.lexicon import (
     ambiguous_names,
     census_given_names,
     common_words,
+    geonames_towns,
     given_names,
     towns,
 )
@@ -157,7 +158,7 @@ _LOWER_WEAK = frozenset({"to", "into"})
 
 @cache
 def _lower_towns() -> frozenset[str]:
-    return frozenset(t.lower() for t in towns())
+    return frozenset(t.lower() for t in towns()) | geonames_towns()
 
 
 def _lowercase_places(text: str) -> Iterator[Candidate]:
@@ -207,6 +208,7 @@ def place_candidates(text: str, ner_places: frozenset[tuple[int, int]] = frozens
     yield from _cands(UNIT, text, 41, "v")
     yield from _cands(SAINT_PLACE, text, 41)
     yield from _town_candidates(text)
+    yield from _geonames_candidates(text)
     yield from _lowercase_places(text)
     for m in _AT_POSSESSIVE.finditer(text):
         yield Candidate(m.start("v"), m.end("v"), IdType.LOCATION, 35)
@@ -217,6 +219,32 @@ def _town_pattern() -> re.Pattern[str]:
     names = [re.escape(t) for t in towns() if t.lower() not in given_names()
              and t.lower() not in ambiguous_names()]
     return re.compile(r"(?<![\w-])(?:" + "|".join(names) + r")(?![\w-])")
+
+
+#: A run of capitalised words: where a generated town name can start and end.
+_CAPITALISED_RUN = re.compile(r"[A-Z][\w'’.-]*(?:[ ][A-Z][\w'’.-]*){0,4}")
+
+
+def _geonames_candidates(text: str) -> Iterator[Candidate]:
+    """Towns from the generated GeoNames list, longest first within a capitalised run.
+
+    Looked up word by word rather than as one huge regular expression, which would be slow.
+    """
+    known = geonames_towns()
+    for run in _CAPITALISED_RUN.finditer(text):
+        words = [(m.start() + run.start(), m.end() + run.start())
+                 for m in re.finditer(r"\S+", run.group())]
+        i = 0
+        while i < len(words):
+            for j in range(min(len(words), i + 4), i, -1):
+                start, end = words[i][0], words[j - 1][1]
+                while end > start and text[end - 1] in ".,'’":
+                    end -= 1
+                if text[start:end].lower() in known:
+                    yield Candidate(start, end, IdType.LOCATION, 36)
+                    i = j - 1
+                    break
+            i += 1
 
 
 def _town_candidates(text: str) -> Iterator[Candidate]:
