@@ -32,7 +32,7 @@ def test_jsonl_is_exactly_what_the_builder_makes_from_the_source() -> None:
     assert spec is not None and spec.loader is not None
     builder = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(builder)
-    for stem in ("eval", "holdout", "holdout2", "dev", "dev2", "dev3", "dev4"):
+    for stem in ("eval", "holdout", "holdout2", "dev", "dev2", "dev3", "dev4", "dev5"):
         rows = builder.build(DATA / f"{stem}.src.txt")
         on_disk = [json.loads(line) for line in
                    (DATA / f"{stem}.jsonl").read_text(encoding="utf-8").splitlines()]
