@@ -56,9 +56,12 @@ def _coded(doc: AnalysisDocument) -> CodedSession:
         turns=tuple(Turn(index=t.index, speaker=t.speaker, role=t.role, text=t.text,
                          start=t.start, end=t.end, backchannel=t.backchannel)
                     for t in doc.turns))
+    # The document has validated every code already (CodeOut has the same constraints);
+    # validating them again would double the page's time.
     codes = tuple(TurnCodes(session_id=doc.session.id, turn_index=t.index, codes=tuple(
-        Code(name=name, value=c.value, confidence=c.confidence, evidence=tuple(c.evidence),
-             source=c.source) for name, c in t.codes.items())) for t in doc.turns)
+        Code.model_construct(name=name, value=c.value, confidence=c.confidence,
+                             evidence=tuple(c.evidence), source=c.source)
+        for name, c in t.codes.items())) for t in doc.turns)
     present = {name for t in doc.turns for name in t.codes}
     # The coders' declared families are not stored; every family they filled shows up on
     # the turns (absent multi-label codes are stored as false), so this recovers them.
