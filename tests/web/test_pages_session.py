@@ -228,3 +228,41 @@ def test_export_cells_cannot_run_as_spreadsheet_formulas() -> None:
                    user="tom", at=at)])]))))
     assert rows[1] == ["'=C-1/1", "7", "0", "client_talk", "change", "'@sustain", "tom",
                        "2026-01-06T09:30:00+00:00"]
+
+
+@pytest.mark.parametrize(("name", "therapist", "client"), [
+    ("rupture_repair.txt", (), ()), ("poor_listening.vtt", ("Dr. Lee",), ("Jordan",))])
+def test_stored_analysis_renders_exactly_like_the_live_report(
+        name: str, therapist: tuple[str, ...], client: tuple[str, ...]) -> None:
+    from conftest import EXAMPLES
+
+    from rapport.coding import code_sessions, load_coders
+    from rapport.ingest import load_sessions
+    from rapport.ingest.api import RoleMap
+    from rapport.report.analyze import analyze_coded
+    from rapport.report.html import report_parts
+    from rapport.web.stored_report import load_stored_report
+
+    sessions = load_sessions(EXAMPLES / name, roles=RoleMap(therapist=therapist,
+                                                            client=client)).sessions
+    (coded,) = code_sessions(sessions, load_coders("fast"))
+    live = analyze_coded(coded)
+    stored = load_stored_report(live.to_json())
+    expected = report_parts(live.document, live.context, live.sections)
+    assert [f["name"] for f in stored.parts["fragments"]] == [
+        f["name"] for f in expected["fragments"]]
+    assert [str(f["html"]) for f in stored.parts["fragments"]] == [
+        str(f["html"]) for f in expected["fragments"]]
+    assert [str(h) for h in stored.parts["headers"]] == [str(h) for h in expected["headers"]]
+    assert stored.parts["tokens"] == expected["tokens"] and not stored.notes
+    assert {f.name for f in stored.families} == {f.name for f in coded.families}
+
+
+def test_a_section_stored_in_another_shape_is_skipped_with_a_note() -> None:
+    from rapport.web.stored_report import load_stored_report
+
+    doc = _doc()
+    doc["sections"]["profile"] = {"metrics": "not a list"}
+    stored = load_stored_report(json.dumps(doc))
+    assert [f["name"] for f in stored.parts["fragments"]] == ["turn_taking"]
+    assert stored.notes and "Relationship profile" in stored.notes[0]
