@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from conftest import DAY, PASSWORD, World
@@ -51,6 +51,8 @@ class Call:
     client: TestClient
     username: str | None  # None: anonymous
     unique: str = ""
+    #: Path values a body function chose (e.g. a fresh session), used by ``fill_path``.
+    overrides: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.unique = self.unique or f"{next(_counter):05d}"
@@ -68,22 +70,49 @@ def _token_id(call: Call) -> str:
     return str(view.id)
 
 
+def _new_session(call: Call) -> int:
+    """A fresh session of C-001 (questionnaires allow one per instrument and session)."""
+    with call.world.store.transaction("tom", interface="system") as tx:
+        return add_session(tx, "C-001", SessionRecord(date=DAY))
+
+
+def _feedback_token(call: Call) -> str:
+    """A live feedback form (PHQ-9) for a fresh session of tom's C-001."""
+    from rapport.store.feedback import create_form
+
+    number = _new_session(call)
+    with call.world.store.transaction("tom", interface="system") as tx:
+        return create_form(tx, "C-001", number, ["phq9"], minutes=60).token
+
+
+def _throwaway_user(call: Call) -> str:
+    with call.world.store.transaction("ada", interface="system") as tx:
+        add_user(tx, f"tu{call.unique}", UserRole.THERAPIST)
+    return f"tu{call.unique}"
+
+
 FILLERS: dict[str, Callable[[Call], str]] = {
     "code": lambda call: "C-001",
     "analysis_id": lambda call: str(call.world.analysis_id),
     "number": lambda call: "1",
     "token_id": _token_id,
+    "token": _feedback_token,
+    "username": _throwaway_user,
 }
 
 
-def fill_path(path: str, call: Call) -> str:
-    """``path`` with every {param} replaced by its filler; fails clearly for a new one."""
+def fill_path(path: str, call: Call, overrides: dict[str, str] | None = None) -> str:
+    """``path`` with every {param} replaced by its filler (or ``overrides[param]``); fails
+    clearly for a parameter nobody has written a filler for."""
     import re
 
     import pytest
 
     def one(match: re.Match[str]) -> str:
         name = match.group(1)
+        chosen = {**call.overrides, **(overrides or {})}
+        if name in chosen:
+            return chosen[name]
         if name not in FILLERS:
             pytest.fail(f"route {path}: no filler for path parameter {{{name}}}; add one to "
                         "FILLERS in tests/web/route_requests.py (a value tom may use)")
@@ -142,6 +171,25 @@ def _questionnaire(call: Call) -> dict[str, Any]:
                      **{f"item_{item}": f"{low:g}" for item in instrument.item_ids}}}
 
 
+def _fresh_session_for(call: Call) -> None:
+    call.overrides["number"] = str(_new_session(call))
+
+
+def _feedback_form(call: Call) -> dict[str, Any]:
+    _fresh_session_for(call)
+    return {"data": {"instruments": ["phq9"], "delivery": "link"}}
+
+
+def _feedback_answers(call: Call) -> dict[str, Any]:
+    call.overrides["token"] = _feedback_token(call)
+    phq9 = get_instrument("phq9")
+    return {"data": {f"phq9.{i}": "1" for i in phq9.item_ids}}
+
+
+def _admin_link(call: Call) -> dict[str, Any]:
+    return {"data": _supervision(call)["json"]}
+
+
 BODIES: dict[tuple[str, str], Callable[[Call], dict[str, Any]]] = {
     ("POST", "/login"): _login,
     ("POST", "/logout"): lambda call: {},
@@ -175,6 +223,16 @@ BODIES: dict[tuple[str, str], Callable[[Call], dict[str, Any]]] = {
         "data": {"new_client": f"U-{call.unique}", "consent": "yes", "session": "1"},
         "files": {"file": ("session.txt", TRANSCRIPT, "text/plain")}},
     ("POST", "/clients/{code}/sessions/{number}/questionnaire"): _questionnaire,
+    # admin and feedback pages, user activation
+    ("PUT", "/api/v1/users/{username}/active"): lambda call: {"json": {"active": True}},
+    ("POST", "/admin/users"): lambda call: {"data": {
+        "username": f"pu{call.unique}", "role": "therapist", "display_name": "Page User",
+        "password": "a long enough password", "repeat": "a long enough password"}},
+    ("POST", "/admin/supervision"): _admin_link,
+    ("POST", "/admin/retention"): lambda call: {"data": {"days": "3650"}},
+    ("POST", "/clients/{code}/sessions/{number}/feedback"): _feedback_form,
+    ("POST", "/f/{token}"): _feedback_answers,
+    ("POST", "/kiosk"): lambda call: {"data": {}},  # no armed kiosk: locks again (303)
 }
 
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})

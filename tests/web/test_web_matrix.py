@@ -124,8 +124,8 @@ def test_role_against_route(role: str, method: str, path: str, world: World,
     if browser.session_cookie:
         fresh_client.cookies.set("rapport_session", browser.session_cookie)
     call = Call(world, fresh_client, browser.username)
+    kwargs = request_kwargs(method, path, call)  # first: it may choose path values
     url = fill_path(path, call)
-    kwargs = request_kwargs(method, path, call)
     before = snapshot(world)
     answer = fresh_client.request(method, url, headers=browser.headers(method), **kwargs)
     status = answer.status_code
