@@ -98,6 +98,9 @@ def _is_plain(phrase: str) -> bool:
     return bool(words) and (words[0] in NOT_NAMES or words[0] in TITLES)
 
 
+#: Cues after which a single given name is still a place ("in Florence", "outside Marion");
+#: after the others ("from", "to", "near", "visit") it is a person ("never near Jake").
+_PLACE_ONLY_CUES = frozenset({"in", "outside", "into", "through", "across", "via"})
 _WEAK_CUES = frozenset({"to", "and", "between", "towards", "toward", "on"})
 #: "unit 12", "apartment 4C", "my apartment is 4C": the flat is part of an address.
 UNIT = re.compile(r"\b(?i:unit|apt\.?|apartment|flat|suite)(?:\s+(?:number|no\.?|is))*\s+#?"
@@ -119,9 +122,9 @@ def _cued_places(text: str, ner_places: frozenset[tuple[int, int]]) -> Iterator[
     names = given_names() | ambiguous_names()
     for m in CUED_PLACE.finditer(text):
         cue = m.group(0).split()[0].lower()
+        before = text[:m.start()].split()
+        prev = before[-1].lower().strip(",.") if before else ""
         if cue in _WEAK_CUES:
-            before = text[:m.start()].split()
-            prev = before[-1].lower().strip(",.") if before else ""
             agreed = any(s < m.end("v") and m.start("v") < e for s, e in ner_places)
             if not agreed and prev not in _MOTION and not (cue == "at" and prev in {
                     "works", "work", "worked", "working", "nurse", "job", "shift", "staying"}):
@@ -138,11 +141,14 @@ def _cued_places(text: str, ner_places: frozenset[tuple[int, int]]) -> Iterator[
         if not keep:
             continue
         phrase = " ".join(keep).rstrip(".")
-        if phrase.endswith(("'s", "’s")):
+        possessive = phrase.endswith(("'s", "’s"))
+        if possessive:
             phrase = phrase[:-2]
-        first = keep[0].rstrip(".,").lower()
-        if len(keep) == 1 and first in names:
-            continue  # "went with Keisha", "told Omar": a person, not a place
+        first = phrase.split()[0].rstrip(".,").lower()
+        if len(keep) == 1 and (first in names or first in census_given_names()) and (
+                possessive or (cue not in _PLACE_ONLY_CUES and prev not in _MOTION)):
+            continue  # "from Rosalyn", "in Omar's car": a person; "in Florence", "moved to
+            # Austin": a place
         if phrase.isupper() and len(phrase) <= 3 and m.group(0).split()[0].lower() != "at":
             continue  # acronyms ("in CBT") except businesses after "at" ("at CVS")
         if _is_plain(phrase) or phrase.lower() in STATES_AND_COUNTRIES:

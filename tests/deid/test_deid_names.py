@@ -51,6 +51,11 @@ POSITIVES = [
     ("we moved to tallahassee when i was twelve", "LOCATION", "tallahassee"),
     ("she lives in invercargill now", "LOCATION", "invercargill"),
     ("my mom still lives in south philly", "LOCATION", "south philly"),
+    # a given name after a place cue: a place after "in" or a motion verb, else a person
+    ("She lives in Florence now.", "LOCATION", "Florence"),
+    ("We moved to Austin.", "LOCATION", "Austin"),
+    ("I got a text from Rosalyn last night.", "PERSON", "Rosalyn"),
+    ("I left it in Omar's car.", "PERSON", "Omar"),
 ]
 
 
