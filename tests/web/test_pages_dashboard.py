@@ -66,6 +66,18 @@ def test_trend_latest_scores_and_dates(signed_in: dict[str, TestClient]) -> None
     assert "not enough scores" in rows["C-001"]  # one PHQ-9 only
 
 
+def test_closed_clients_only_when_asked(world: World, signed_in: dict[str, TestClient]
+                                        ) -> None:
+    from rapport.store.clients import add_client, close_client
+
+    with world.store.transaction("tom", interface="system") as tx:
+        add_client(tx, "C-ended")
+        close_client(tx, "C-ended")
+    assert "C-ended" not in signed_in["tom"].get("/").text
+    page = signed_in["tom"].get("/?closed=true").text
+    assert "C-ended" in client_rows(page) and "(closed)" in page
+
+
 def test_supervisor_sees_supervisees_clients_with_therapist(
         signed_in: dict[str, TestClient]) -> None:
     page = signed_in["sam"].get("/").text

@@ -49,6 +49,7 @@ class DashboardRow:
     code: str
     therapist: str
     sessions: int
+    closed: bool
     last_session: dt.date | None
     outcome: Latest | None
     alliance: Latest | None
@@ -79,7 +80,7 @@ def dashboard_row(tx: Tx, row: CaseloadRow) -> DashboardRow:
     dates = [s.date for s in list_sessions(tx, row.code) if s.date is not None]
     overall = row.outcome.overall if row.outcome else None
     return DashboardRow(
-        code=row.code, therapist=row.therapist, sessions=row.sessions,
+        code=row.code, therapist=row.therapist, sessions=row.sessions, closed=row.closed,
         last_session=max(dates, default=None), outcome=latest(row.outcome),
         alliance=latest(row.alliance),
         trend=TREND.get(overall.category or "") if overall else None,
@@ -87,7 +88,9 @@ def dashboard_row(tx: Tx, row: CaseloadRow) -> DashboardRow:
 
 
 @router.get("/")
-def home(request: Request, identity: CurrentIdentity, tx: RecordTx) -> Response:
-    rows = ([dashboard_row(tx, r) for r in caseload(tx)]
+def home(request: Request, identity: CurrentIdentity, tx: RecordTx,
+         closed: bool = False) -> Response:
+    """The caseload (``?closed=true`` also lists clients whose therapy has ended)."""
+    rows = ([dashboard_row(tx, r) for r in caseload(tx, include_closed=closed)]
             if identity.actor.role in (UserRole.THERAPIST, UserRole.SUPERVISOR) else [])
-    return render(request, "home.html", {"rows": rows})
+    return render(request, "home.html", {"rows": rows, "closed": closed})
