@@ -62,7 +62,8 @@ def test_trend_latest_scores_and_dates(signed_in: dict[str, TestClient]) -> None
     assert "recovered" in rows["demo-recovery"] and "PHQ-9 7" in rows["demo-recovery"]
     assert "deteriorated" in rows["demo-not-on-track"]
     assert "Check-in" in rows["demo-rupture"] or "check-in" in rows["demo-rupture"].lower()
-    assert re.search(r"<td>\d{4}-\d\d-\d\d</td>", rows["demo-recovery"])
+    assert re.search(r'<td data-label="Last session">\d{4}-\d\d-\d\d</td>',
+                     rows["demo-recovery"])
     assert "not enough scores" in rows["C-001"]  # one PHQ-9 only
 
 
@@ -82,7 +83,8 @@ def test_supervisor_sees_supervisees_clients_with_therapist(
         signed_in: dict[str, TestClient]) -> None:
     page = signed_in["sam"].get("/").text
     assert "C-001" in client_rows(page) and "C-900" not in page
-    assert '<th scope="col">Therapist</th>' in page and "<td>tom</td>" in page
+    assert '<th scope="col">Therapist</th>' in page
+    assert '<td data-label="Therapist">tom</td>' in page
     assert "Person C-001" not in page  # the dashboard never shows identifying fields
     assert "No clients yet." in signed_in["sue"].get("/").text
 
