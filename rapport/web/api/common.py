@@ -13,9 +13,11 @@ PREFIX = "/api/v1"
 
 #: Error answers every authenticated route may give, for the OpenAPI schema.
 ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "A value the record refuses (see ``code``)."},
     401: {"model": ErrorBody, "description": "No valid sign-in or API token."},
     403: {"model": ErrorBody, "description": "Missing or invalid CSRF token (cookies only)."},
     404: {"model": ErrorBody, "description": "Does not exist, or not yours to see."},
+    409: {"model": ErrorBody, "description": "Conflicts with the record (e.g. a duplicate)."},
     422: {"model": ErrorBody, "description": "The request does not match the schema."},
 }
 
