@@ -21,7 +21,7 @@ from rapport.store.clients import find_client
 from rapport.store.tx import Tx
 from rapport.web.errors import STATUS_OF_CODE
 from rapport.web.identity import RecordTx
-from rapport.web.pages.sessions import SESSION_PATH, session_url
+from rapport.web.pages.sessions import SESSION_PATH, require_session, session_url
 from rapport.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -31,10 +31,9 @@ _NOT_FOUND = frozenset({"not_found", "forbidden"})
 
 
 def _check_target(tx: Tx, code: str, number: int) -> None:
-    """Only the treating therapist, only an existing session (else 404)."""
-    from rapport.store.sessions import find_session
-
-    find_session(tx, find_client(tx, code, write=True), number)
+    """Only the treating therapist, only an existing session (else 404); audited."""
+    find_client(tx, code, write=True)
+    require_session(tx, code, number)
 
 
 def answers_from_form(instrument: Instrument, form: dict[str, str]) -> dict[str, float | None]:

@@ -42,7 +42,8 @@ def session_url(code: str, number: int) -> str:
     return f"/clients/{code}/sessions/{number}"
 
 
-def _require_session(tx: Tx, code: str, number: int) -> None:
+def require_session(tx: Tx, code: str, number: int) -> None:
+    """404 unless the client has session ``number`` (listing the sessions is audited)."""
     if not any(s.number == number for s in list_sessions(tx, code)):
         raise RapportInputError(f"client {code} has no session {number}", where="session",
                                 fix="choose a session from the client page", code="not_found")
@@ -107,7 +108,7 @@ def session_page(request: Request, code: str, number: int, identity: CurrentIden
                  tx: RecordTx, show: str = "", scored: str = "") -> Response:
     from rapport.web.stored_report import correction_choices, load_stored_report, report_css
 
-    _require_session(tx, code, number)
+    require_session(tx, code, number)
     view = latest_analysis(tx, code, number)
     can_write = _can_write(tx, code)
     can_comment = identity.actor.role in (UserRole.THERAPIST, UserRole.SUPERVISOR)
@@ -182,7 +183,7 @@ def corrections_export(code: str, number: int, tx: RecordTx) -> Response:
 
     from rapport.web.corrections_export import corrections_csv
 
-    _require_session(tx, code, number)
+    require_session(tx, code, number)
     rows: list[tuple[int, dict[str, Any], list[Correction]]] = []
     for view in list_analyses(tx, code):
         if view.session_number != number or view.purged:
