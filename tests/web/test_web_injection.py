@@ -319,3 +319,43 @@ def test_any_comment_round_trips_and_is_escaped(app: FastAPI, world: World,
             f"/api/v1/analyses/{hostile.analysis_id}/comments").json()["data"]]
         assert text in texts
     assert_escaped(client.get("/clients/C-XSS/sessions/1"), "session page")
+
+
+# -- the second line of defence: CSP and headers -------------------------------------------
+PAGE_ROUTES = sorted(path for (method, path) in ACCESS
+                     if method == "GET" and not path.startswith("/api/"))
+
+
+@pytest.mark.parametrize("path", PAGE_ROUTES)
+def test_pages_run_only_their_own_scripts(app: FastAPI, world: World, hostile: Hostile,
+                                          path: str) -> None:
+    """Every script is same-origin or carries this answer's CSP nonce; nothing is loaded
+    from another host; the page cannot be framed, cached or leak its URL as a referrer."""
+    import re
+
+    client = browser(app, hostile.cookies["tom"][0])
+    answer = client.get(fill_path(path, Call(world, client, "tom"),
+                                  {"code": "C-XSS", "number": "1"}))
+    assert answer.status_code < 500
+    policy = answer.headers["content-security-policy"]
+    nonce = re.search(r"'nonce-([^']+)'", policy)
+    assert nonce, policy
+    assert "script-src 'self' 'nonce-" in policy and "unsafe-inline' " not in \
+        policy.split("script-src", 1)[1].split(";", 1)[0]
+    for directive in ("default-src 'self'", "object-src 'none'", "base-uri 'none'",
+                      "frame-ancestors 'none'", "form-action 'self'"):
+        assert directive in policy
+    assert answer.headers["x-frame-options"] == "DENY"
+    assert answer.headers["referrer-policy"] == "no-referrer"
+    assert answer.headers["cache-control"] == "no-store"
+    if not answer.headers.get("content-type", "").startswith("text/html"):
+        return
+    for tag in re.findall(r"<script\b[^>]*>", answer.text):
+        src = re.search(r'\bsrc="([^"]*)"', tag)
+        assert (src and src.group(1).startswith("/static/")) or \
+            f'nonce="{nonce.group(1)}"' in tag, tag
+    for url in re.findall(r'(?:src|href|action)="([^"]*)"', answer.text):
+        assert not re.match(r"(?i)^(https?:)?//", url), f"{path}: loads {url}"
+    for tag in re.findall(r"<[a-zA-Z][^>]*>", answer.text):  # real tags, not escaped text
+        assert not re.search(r"(?i)\son[a-z]+\s*=", tag), \
+            f"{path}: {tag} (the CSP blocks inline handlers; use /static JS)"
