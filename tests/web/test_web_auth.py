@@ -235,6 +235,28 @@ def test_failures_below_the_limit_do_not_lock(app: FastAPI, world: World) -> Non
     assert try_login(client, "brute4", PASSWORD) == 303
 
 
+def test_unknown_usernames_take_as_long_as_known_ones(app: FastAPI, world: World) -> None:
+    """A wrong password costs an argon2 verification; an unknown (or inactive) username
+    must cost one too, or the answer's timing tells which usernames exist. The margin is
+    wide: without the decoy verification the ratio is about 0.05."""
+    import time
+
+    add_person(world, "timed")
+
+    def seconds(username: str, i: int) -> float:
+        client = client_at(app, f"10.8.{len(username)}.{i}")
+        token = login_token(client)
+        start = time.perf_counter()
+        status = client.post("/login", data={"username": username, "password": "wrong!",
+                                             "csrf_token": token}).status_code
+        assert status == 401
+        return time.perf_counter() - start
+
+    known = sorted(seconds("timed", i) for i in range(3))[1]
+    unknown = min(seconds(f"nobody{i}", i) for i in range(3))
+    assert unknown > 0.3 * known, (unknown, known)
+
+
 # -- sign-out and expiry ---------------------------------------------------------------------
 def reuse(app: FastAPI, cookie: str) -> TestClient:
     client = new_client(app)

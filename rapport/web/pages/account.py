@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import secrets
+from functools import cache
 from typing import Annotated
 from urllib.parse import urlsplit
 
+import sqlalchemy as sa
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
@@ -26,7 +28,8 @@ from rapport.store.logins import (
     record_failure,
     start_web_session,
 )
-from rapport.store.users import check_login, set_password, verify_password
+from rapport.store.tx import Tx
+from rapport.store.users import check_login, hash_password, set_password, verify_password
 from rapport.web.errors import WebError
 from rapport.web.identity import (
     LOGIN_CSRF_COOKIE,
@@ -58,6 +61,21 @@ def _safe_next(target: str | None) -> str:
     if "\\" in target or any(ord(c) < 0x20 or ord(c) == 0x7F for c in target):
         return "/"
     return target
+
+
+@cache
+def _decoy_hash() -> str:
+    return hash_password(secrets.token_urlsafe(16))
+
+
+def _equalise_timing(tx: Tx, username: str, password: str) -> None:
+    """Spend one argon2 verification when check_login had nothing to verify (unknown or
+    inactive user), so the answer's timing does not tell which usernames exist."""
+    from rapport.store.models import User
+
+    if tx.db.scalar(sa.select(User.password_hash).where(User.username == username,
+                                                        User.active)) is None:
+        verify_password(_decoy_hash(), password)
 
 
 def _login_page(request: Request, *, error: str | None = None, status: int = 200,
@@ -102,6 +120,7 @@ def login(request: Request, username: Annotated[str, Form(max_length=200)],
                                "minutes, or ask an admin.")
         actor = check_login(tx, username, password)
         if actor is None:
+            _equalise_timing(tx, username, password)
             record_failure(tx.db, keys, max_failures=settings.login_max_failures,
                            window=window)
         else:
