@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     login_lockout_minutes: int = Field(default=15, gt=0, le=24 * 60,
                                        description="Length of a login lockout, and of the "
                                        "window in which failures are counted.")
+    web_max_concurrent: int = Field(default=8, ge=1, le=30,
+                                    description="Requests the web app works on at once; "
+                                    "more wait their turn.")
     feedback_form_minutes: int = Field(default=120, gt=0, le=14 * 24 * 60,
                                        description="A client feedback link expires after "
                                        "this many minutes.")

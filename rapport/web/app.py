@@ -9,7 +9,7 @@ from rapport import __version__
 from rapport.settings import Settings, get_settings
 from rapport.store.database import Store
 from rapport.web.errors import install_error_handlers
-from rapport.web.security import SecurityHeaders
+from rapport.web.security import ConcurrencyLimit, SecurityHeaders
 
 #: Router modules, each exposing ``router``; the pages issue adds its pages here.
 ROUTER_MODULES: tuple[str, ...] = (
@@ -56,6 +56,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None,
     app.state.settings = settings
     app.state.secure_cookies = secure_cookies
     app.add_middleware(SecurityHeaders)
+    # Outermost: a request waits here, holding no thread or connection, until it may run.
+    app.add_middleware(ConcurrencyLimit, limit=settings.web_max_concurrent)
     install_error_handlers(app)
     for name in ROUTER_MODULES:
         app.include_router(importlib.import_module(name).router)

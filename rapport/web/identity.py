@@ -96,9 +96,16 @@ async def _check_csrf(request: Request, identity: Identity) -> None:
                        "try again")
 
 
-async def require_identity(request: Request) -> Identity:
+def resolved_identity(request: Request) -> Identity | None:
+    # A plain (sync) dependency, so FastAPI runs it in a worker thread: it waits for the
+    # database, and must never block the event loop that other requests need to finish.
+    return find_identity(request)
+
+
+async def require_identity(
+        request: Request,
+        identity: Annotated[Identity | None, Depends(resolved_identity)]) -> Identity:
     """A signed-in user: 401 for the API, a redirect to the login page for pages."""
-    identity = find_identity(request)
     if identity is None:
         if is_api(request):
             raise WebError(401, "unauthenticated", "sign in or send an API token "

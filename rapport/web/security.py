@@ -5,8 +5,10 @@ from __future__ import annotations
 import secrets
 from collections.abc import Awaitable, Callable
 
+import anyio
 from fastapi import Request, Response
 from starlette.middleware.base import BaseHTTPMiddleware
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 CallNext = Callable[[Request], Awaitable[Response]]
 
@@ -45,3 +47,26 @@ def set_cookie(response: Response, name: str, value: str, *, secure: bool,
 
 def delete_cookie(response: Response, name: str, *, secure: bool) -> None:
     response.delete_cookie(name, path="/", secure=secure, httponly=True, samesite="strict")
+
+
+class ConcurrencyLimit:
+    """At most ``limit`` requests inside the app at once; the rest wait on the event loop.
+
+    Each request hops between worker threads (identity, transaction, handler, commit). With
+    SQLite every transaction takes the write lock, and a request waiting for the lock holds
+    a thread; if waiting requests took every thread, the lock holder could not get one to
+    finish and commit: a deadlock until the busy timeout. Keeping fewer requests in flight
+    than there are worker threads (anyio's default: 40) rules that out, on PostgreSQL's
+    connection pool (5 + 10) as well.
+    """
+
+    def __init__(self, app: ASGIApp, limit: int = 8) -> None:
+        self.app = app
+        self.slots = anyio.Semaphore(limit)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        async with self.slots:
+            await self.app(scope, receive, send)
