@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rapport.errors import RapportInputError
@@ -110,6 +111,17 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(request, exc.status_code, code, message,
                               dict(exc.headers or {}))
 
+    async def unstorable(request: Request, exc: Exception) -> Response:
+        # A NUL character (PostgreSQL refuses it) or an integer beyond 64 bits (both
+        # backends) in a path, query or body value: it cannot name anything in the record
+        # nor be stored in it. SQLite's overflow is a bare OverflowError, so any other
+        # OverflowError is still a server error.
+        if isinstance(exc, OverflowError) and "SQLite" not in str(exc):
+            return await server_error(request, exc)
+        return error_response(request, 422, "invalid_request", "a value holds a character "
+                              "or number the record cannot store (a NUL character, or an "
+                              "integer beyond 64 bits)")
+
     async def server_error(request: Request, exc: Exception) -> Response:
         # The type only: messages can quote client text.
         log.error("unhandled %s on %s %s", type(exc).__name__, request.method,
@@ -121,4 +133,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(LoginRequiredError, login_required)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(DataError, unstorable)
+    app.add_exception_handler(OverflowError, unstorable)
     app.add_exception_handler(Exception, server_error)
