@@ -21,7 +21,7 @@ from access_table import ACCESS
 from conftest import DAY, World
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from route_requests import BODIES, Call, fill_path, request_kwargs, snapshot, writes_since
 
@@ -312,6 +312,7 @@ def test_values_the_record_cannot_hold_are_refused_not_500(
 
 
 # -- properties ----------------------------------------------------------------------------
+@settings(max_examples=30)  # a request each; the matrix and the SQLi lists do the rest
 @given(code=st.text(min_size=1, max_size=80).filter(lambda t: t not in {".", ".."}))
 def test_any_client_code_in_the_path_is_404_or_tom_s(app: FastAPI, world: World,
                                                      hostile: Hostile, code: str) -> None:
@@ -331,6 +332,7 @@ def test_any_client_code_in_the_path_is_404_or_tom_s(app: FastAPI, world: World,
     assert_escaped(page, f"client page {code!r}")
 
 
+@settings(max_examples=20)  # two requests and a page render each
 @given(text=st.text(min_size=1, max_size=300))
 def test_any_comment_round_trips_and_is_escaped(app: FastAPI, world: World,
                                                 hostile: Hostile, text: str) -> None:
