@@ -217,6 +217,8 @@ def forms_of_session(tx: Tx, code: str, session_number: int) -> list[FeedbackFor
     rows = tx.db.scalars(sa.select(FeedbackForm).where(
         FeedbackForm.client_id == client.id, FeedbackForm.session_number == session_number)
         .order_by(FeedbackForm.id.desc())).all()
+    tx.audit("list", "feedback-form", subject=client.uid,
+             detail=f"session={session_number} forms={len(rows)}")
     return [FeedbackFormView(id=r.id, instruments=tuple(r.instruments), kiosk=r.kiosk,
                              created_at=r.created_at, expires_at=r.expires_at,
                              used_at=r.used_at) for r in rows]

@@ -63,6 +63,12 @@ def field_name(instrument: Instrument, item_id: str) -> str:
     return f"{instrument.id}.{item_id}"
 
 
+def client_title(instrument: Instrument) -> str:
+    """The questionnaire's heading for the client ("not validated" is the therapist's
+    concern, not a label to show someone answering it)."""
+    return instrument.short_name if instrument.validated else "Today's session"
+
+
 def read_answers(form: OpenForm, data: Mapping[str, str]
                  ) -> tuple[dict[str, dict[str, float | None]], Problems]:
     """The answers in the posted form, and what is missing or not an offered option."""
@@ -78,8 +84,8 @@ def read_answers(form: OpenForm, data: Mapping[str, str]
                 answers[instrument.id][item.id] = offered[raw]
             else:
                 answers[instrument.id][item.id] = None
-                problems.by_field[name] = (f"Please choose an answer to question {number} "
-                                           f"of {instrument.short_name}.")
+                problems.by_field[name] = (f"Question {number} of “{client_title(instrument)}” "
+                                           "needs an answer.")
     return answers, problems
 
 
@@ -108,7 +114,8 @@ def _form_page(request: Request, form: OpenForm, action: str, *, status: int = 2
                ) -> Response:
     return render(request, "feedback_form.html", {
         "form": form, "action": action, "problems": problems or Problems(),
-        "chosen": chosen or {}, "field_name": field_name}, status=status)
+        "chosen": chosen or {}, "field_name": field_name,
+        "client_title": client_title}, status=status)
 
 
 # -- the therapist's side -----------------------------------------------------------------
