@@ -3,8 +3,8 @@
 ``DIR/<table>/part-XXXXX.parquet`` for the tables ``utterances`` (exactly the columns of
 ``rapport code``, :mod:`rapport.coding.table`), ``sessions`` (one row per session: its
 metadata as a JSON object, its profile metrics, the models and the Rapport version) and
-``errors`` (inputs skipped and warnings). Every part of a table has the same schema, also when it has no rows, so any
-Parquet reader can read a table's folder as one table.
+``errors`` (inputs skipped and warnings). Every part of a table has the same schema,
+also when it has no rows, so any Parquet reader can read a table's folder as one table.
 
 A part is written to a hidden temporary file in its folder and renamed into place
 (readers skip names starting with "."); the ``sessions`` part is renamed last, so a
