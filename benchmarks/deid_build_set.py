@@ -48,7 +48,7 @@ def parse_line(line: str) -> tuple[str, list[str], list[dict[str, object]]]:
 
 
 def build(source: Path) -> list[dict[str, object]]:
-    rows = []
+    rows: list[dict[str, object]] = []
     prefix = source.name.split(".")[0]
     lines = [ln.rstrip("\n") for ln in source.read_text(encoding="utf-8").splitlines()]
     for line in lines:
@@ -65,7 +65,8 @@ def main() -> None:
     rows = build(source)
     target.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
                       encoding="utf-8")
-    print(f"{len(rows)} utterances, {sum(len(r['spans']) for r in rows)} spans -> {target}")
+    spans = sum(len(r["spans"]) for r in rows)  # type: ignore[arg-type,misc]
+    print(f"{len(rows)} utterances, {spans} spans -> {target}")
 
 
 if __name__ == "__main__":
