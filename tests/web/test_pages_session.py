@@ -266,3 +266,18 @@ def test_a_section_stored_in_another_shape_is_skipped_with_a_note() -> None:
     stored = load_stored_report(json.dumps(doc))
     assert [f["name"] for f in stored.parts["fragments"]] == ["turn_taking"]
     assert stored.notes and "Relationship profile" in stored.notes[0]
+
+
+def test_a_comment_on_a_turn_the_session_does_not_have_is_refused(
+        signed_in: dict[str, TestClient], world: World) -> None:
+    sam = signed_in["sam"]
+    with world.store.transaction("tom", interface="system") as tx:
+        before = len(list_comments(tx, world.analysis_id))
+    for turn in (str(len(_doc()["turns"])), "-1", "two"):
+        answer = sam.post(f"{PAGE}/comments", data={
+            "csrf_token": csrf_of(sam), "analysis_id": world.analysis_id, "turn_index": turn,
+            "text": "lost comment"})
+        assert answer.status_code == 400, turn
+        assert "has no turn" in answer.text
+    with world.store.transaction("tom", interface="system") as tx:
+        assert len(list_comments(tx, world.analysis_id)) == before

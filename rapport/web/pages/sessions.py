@@ -169,8 +169,18 @@ def comment(code: str, number: int, tx: RecordTx, analysis_id: Annotated[int, Fo
             text: Annotated[str, Form(max_length=10_000)],
             turn_index: Annotated[str, Form(max_length=12)] = "") -> Response:
     """A comment on the session (no turn) or on one turn or moment."""
+    import json
+
     _analysis_of(tx, code, number, analysis_id)
-    index = int(turn_index) if turn_index.strip().isdigit() else None
+    index: int | None = None
+    if turn_index.strip():
+        turns = len(json.loads(read_analysis(tx, analysis_id)).get("turns", []))
+        if not turn_index.strip().isdigit() or int(turn_index) >= turns:
+            raise RapportInputError(f"the session has no turn {turn_index.strip()!r}",
+                                    where="turn_index", fix=f"give a turn number from 0 to "
+                                    f"{turns - 1}, or none for the whole session",
+                                    code="bad_turn")
+        index = int(turn_index)
     add_comment(tx, analysis_id, text, turn_index=index)
     anchor = f"#turn-{index}" if index is not None else "#comments"
     return RedirectResponse(f"{session_url(code, number)}{anchor}", status_code=303)
