@@ -237,3 +237,36 @@ def test_a_risk_answer_asks_the_client_to_talk_to_the_therapist(
 def _form_count(world: World) -> int:
     with world.store.transaction(None, interface="system") as tx:
         return int(tx.db.scalar(sa.select(sa.func.count()).select_from(FeedbackForm)) or 0)
+
+
+def test_two_simultaneous_submissions_store_exactly_one(world: World) -> None:
+    import threading
+
+    from rapport.errors import RapportInputError
+    from rapport.store.feedback import submit_form
+
+    number = fresh_session(world)
+    with world.store.transaction("tom", interface="system") as tx:
+        token = create_form(tx, "C-001", number, ["checkin"], minutes=5).token
+    start = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def send(value: float) -> None:
+        start.wait()
+        try:
+            with world.store.transaction(None, interface="web") as tx:
+                submit_form(tx, token, {"checkin": dict.fromkeys(CHECKIN.item_ids, value)})
+            outcomes.append("stored")
+        except RapportInputError as exc:
+            outcomes.append(exc.code or "")
+
+    threads = [threading.Thread(target=send, args=(v,)) for v in (2.0, 3.0)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["gone", "stored"]
+    with world.store.transaction("tom", interface="system") as tx:
+        stored = [r for r in list_responses(tx, "C-001", instrument_id="checkin")
+                  if r.session_number == number]
+    assert len(stored) == 1
