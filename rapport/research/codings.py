@@ -10,6 +10,7 @@ naming the file, what is wrong and what to do; nothing is guessed.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,12 +46,17 @@ def read_table(path: Path) -> pd.DataFrame:
                                 fix="check the path", code="not_found")
     try:
         if suffix == ".csv":
-            frame = pd.read_csv(path, dtype={"session_id": str})
+            # A row with more cells than the header is refused: pandas would otherwise turn
+            # the extra cells into an index, or (index_col=False) drop them with a warning.
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", pd.errors.ParserWarning)
+                frame = pd.read_csv(path, dtype={"session_id": str}, index_col=False)
         elif suffix == ".jsonl":
             frame = pd.read_json(path, lines=True, dtype={"session_id": str})
         else:
             frame = pd.read_parquet(path)
-    except (ValueError, OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+    except (ValueError, OSError, UnicodeDecodeError, pd.errors.ParserError,
+            pd.errors.ParserWarning) as exc:
         # The library's message says what it choked on; no cell content is echoed.
         raise RapportInputError(f"not a readable {suffix[1:]} table ({type(exc).__name__})",
                                 where=str(path), fix=f"check that the file is {suffix[1:]} "
@@ -98,13 +104,20 @@ def _example_keys(keys: Sequence[tuple[object, ...]]) -> str:
     return shown + (", ..." if len(keys) > EXAMPLES else "")
 
 
+def _first_row(mask: pd.Series) -> int:
+    """The 1-based data row of the first True (by position: index labels may be anything)."""
+    import numpy as np
+
+    return int(np.flatnonzero(mask.to_numpy())[0]) + 1
+
+
 def normalise_keys(frame: pd.DataFrame, where: str) -> pd.DataFrame:
     """Keys as (text, int); missing, fractional or repeated keys are refused."""
     import pandas as pd
 
     out = frame.copy()
     if out["session_id"].isna().any():
-        row = int(out.index[out["session_id"].isna()][0]) + 1
+        row = _first_row(out["session_id"].isna())
         raise RapportInputError("empty session_id", where=f"{where}, row {row}",
                                 fix="give every row its session id", code="bad_keys")
     out["session_id"] = out["session_id"].astype(str)
@@ -112,7 +125,7 @@ def normalise_keys(frame: pd.DataFrame, where: str) -> pd.DataFrame:
         turn = pd.to_numeric(out["turn_index"], errors="coerce")
         bad = turn.isna() | (turn < 0) | (turn.fillna(0) % 1 != 0)
         if bad.any():
-            row = int(out.index[bad][0]) + 1
+            row = _first_row(bad)
             raise RapportInputError(f"turn_index {out['turn_index'][bad].iloc[0]!r} is not a "
                                     "whole number >= 0", where=f"{where}, row {row}",
                                     fix="turn_index is the 0-based position of the turn in "
