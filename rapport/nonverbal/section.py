@@ -7,7 +7,6 @@ optional settings in ``ctx.options["nonverbal"]`` (fields of
 
 from __future__ import annotations
 
-from functools import cache
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
@@ -21,19 +20,10 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 
-@cache
 def _env() -> Environment:
-    from jinja2 import Environment, PackageLoader, select_autoescape
+    from rapport.report.html import template_env
 
-    from rapport.report.html import PALETTE
-
-    env = Environment(loader=PackageLoader("rapport.nonverbal", "templates"),
-                      autoescape=select_autoescape(default=True, default_for_string=True),
-                      trim_blocks=True, lstrip_blocks=True)
-    env.filters["pct"] = lambda v: "—" if v is None else f"{v:.0%}"
-    env.filters["num"] = lambda v, d=2: "—" if v is None else f"{v:.{d}f}"
-    env.globals["palette"] = PALETTE
-    return env
+    return template_env("rapport.nonverbal")
 
 
 def _fmt(v: float | None, spec: str = ".2f") -> str:

@@ -27,14 +27,22 @@ PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F
 
 
 @cache
-def _env() -> Environment:
-    env = Environment(loader=PackageLoader("rapport.report", "templates"),
+def template_env(package: str) -> Environment:
+    """The Jinja environment for ``package``'s ``templates/`` folder, one per package:
+    autoescaped (session text can never inject markup), with the shared filters (``pct``,
+    ``num``) and the colour-blind-safe ``palette``. Used by the report, the nonverbal
+    section and the web pages alike."""
+    env = Environment(loader=PackageLoader(package, "templates"),
                       autoescape=select_autoescape(default=True, default_for_string=True),
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["pct"] = lambda v: "—" if v is None else f"{v:.0%}"
     env.filters["num"] = lambda v, d=2: "—" if v is None else f"{v:.{d}f}"
     env.globals["palette"] = PALETTE
     return env
+
+
+def _env() -> Environment:
+    return template_env("rapport.report")
 
 
 def render_fragment(template: str, **values: Any) -> str:

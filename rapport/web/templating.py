@@ -12,21 +12,18 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment
 from markupsafe import Markup, escape
 
 from rapport import __version__
-from rapport.report.html import PALETTE
+from rapport.report.html import template_env
 
 
 @cache
 def environment() -> Environment:
-    env = Environment(loader=PackageLoader("rapport.web", "templates"),
-                      autoescape=select_autoescape(default=True, default_for_string=True),
-                      trim_blocks=True, lstrip_blocks=True)
-    env.filters["pct"] = lambda v: "—" if v is None else f"{v:.0%}"
+    env = template_env("rapport.web")
+    # Pages show scores with one decimal unless a template asks for more.
     env.filters["num"] = lambda v, d=1: "—" if v is None else f"{v:.{d}f}"
-    env.globals["palette"] = PALETTE
     env.globals["version"] = __version__
     return env
 
