@@ -32,6 +32,7 @@ def test_therapist_sees_own_clients_only(signed_in: dict[str, TestClient]) -> No
     assert set(rows) == {"C-001", "demo-recovery", "demo-not-on-track", "demo-safety",
                          "demo-rupture"}
     assert "C-900" not in page.text
+    assert 'href="/supervision"' in page.text.split('<main id="main">', 1)[1]
     assert client_rows(signed_in["tess"].get("/").text) == ["C-900"]
 
 
