@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, params
 
 from rapport.settings import Settings
 from rapport.store.database import Store
@@ -121,7 +121,7 @@ CurrentIdentity = Annotated[Identity, Depends(require_identity)]
 SignedIn = Depends(require_identity)
 
 
-def require_roles(*roles: UserRole) -> object:
+def require_roles(*roles: UserRole) -> params.Depends:
     """A dependency admitting only ``roles``; anyone else gets "not found"."""
 
     async def check(identity: CurrentIdentity) -> Identity:
@@ -129,7 +129,7 @@ def require_roles(*roles: UserRole) -> object:
             raise WebError(404, "not_found", "not found")
         return identity
 
-    return Depends(check)
+    return params.Depends(check)
 
 
 def transaction(request: Request, identity: CurrentIdentity) -> Iterator[Tx]:

@@ -7,9 +7,9 @@ error rolls back whole.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, cast
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request, params
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from rapport.errors import RapportInputError
@@ -22,7 +22,7 @@ from rapport.web.pages.account import MIN_PASSWORD
 from rapport.web.templating import render
 
 router = APIRouter(include_in_schema=False,
-                   dependencies=[cast(params.Depends, require_roles(UserRole.ADMIN))])
+                   dependencies=[require_roles(UserRole.ADMIN)])
 
 #: ``?done=`` -> the confirmation shown after a redirect (fixed texts; nothing reflected).
 DONE = {"user": "User added.", "supervision": "Supervision link saved.",

@@ -3,9 +3,7 @@ client (the store computes them and refuses anyone but researchers)."""
 
 from __future__ import annotations
 
-from typing import cast
-
-from fastapi import APIRouter, Request, params
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from rapport.store.analyses import aggregate_metrics
@@ -15,7 +13,7 @@ from rapport.web.pages import profile_metrics as pm
 from rapport.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-RESEARCHERS = cast(params.Depends, require_roles(UserRole.RESEARCHER))
+RESEARCHERS = require_roles(UserRole.RESEARCHER)
 
 
 @router.get("/research", dependencies=[RESEARCHERS])

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import cast
 
-from fastapi import APIRouter, Request, params
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from markupsafe import Markup
 
@@ -29,7 +28,7 @@ from rapport.web.pages import profile_metrics as pm
 from rapport.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-CLINICIANS = cast(params.Depends, require_roles(UserRole.SUPERVISOR, UserRole.THERAPIST))
+CLINICIANS = require_roles(UserRole.SUPERVISOR, UserRole.THERAPIST)
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,9 @@ the session page then shows the nonverbal section.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, cast
+from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Request, UploadFile, params
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from rapport.errors import RapportInputError
@@ -33,8 +33,7 @@ from rapport.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
-# require_roles returns a FastAPI Depends (typed as object in rapport.web.identity).
-THERAPISTS = cast(params.Depends, require_roles(UserRole.THERAPIST))
+THERAPISTS = require_roles(UserRole.THERAPIST)
 #: Answers that mean "you may not / it does not exist": the 404 page, not a form error.
 _NOT_FOUND = frozenset({"not_found", "forbidden"})
 
