@@ -281,3 +281,13 @@ def test_a_comment_on_a_turn_the_session_does_not_have_is_refused(
         assert "has no turn" in answer.text
     with world.store.transaction("tom", interface="system") as tx:
         assert len(list_comments(tx, world.analysis_id)) == before
+
+
+def test_therapist_gets_the_session_actions_supervisor_does_not(
+        signed_in: dict[str, TestClient]) -> None:
+    actions = (f"{PAGE}/questionnaire", f"{PAGE}/feedback")
+    page = signed_in["tom"].get(PAGE).text
+    assert all(f'href="{a}"' in page for a in actions)
+    assert signed_in["tom"].get(f"{PAGE}/feedback").status_code == 200
+    page = signed_in["sam"].get(PAGE).text
+    assert not any(f'href="{a}"' in page for a in actions)
