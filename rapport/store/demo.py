@@ -129,8 +129,10 @@ def _clients(store: Store, documents: list[str]) -> int:
                            session_date=FIRST_SESSION + dt.timedelta(weeks=number - 1))
             stored += 1
         # Consistency matters too: a cancellation and a no-show after the analysed sessions.
-        for attendance in (Attendance.CANCELLED, Attendance.NO_SHOW):
-            add_session(tx, DEMO_CLIENTS[1][0], SessionRecord(attendance=attendance))
+        last = FIRST_SESSION + dt.timedelta(weeks=(len(documents) + 1) // len(DEMO_CLIENTS))
+        for week, attendance in enumerate((Attendance.CANCELLED, Attendance.NO_SHOW), 1):
+            add_session(tx, DEMO_CLIENTS[1][0], SessionRecord(
+                attendance=attendance, date=last + dt.timedelta(weeks=week)))
         add_client(tx, "C-003", notes="therapy ended; shows retention")
         add_session(tx, "C-003", SessionRecord(date=FIRST_SESSION))
         close_client(tx, "C-003")
