@@ -86,6 +86,7 @@ ACCESS: dict[tuple[str, str], str] = {
     ("POST", "/admin/users"): ADMIN,
     ("POST", "/admin/supervision"): ADMIN,
     ("POST", "/admin/retention"): ADMIN,
+    ("POST", "/admin/users/{username}/active"): ADMIN,
     # feedback forms (rapport/web/pages/feedback.py); {token}: a live form's token
     ("GET", "/clients/{code}/sessions/{number}/feedback"): CLIENT_WRITE,
     ("POST", "/clients/{code}/sessions/{number}/feedback"): CLIENT_WRITE,

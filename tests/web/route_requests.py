@@ -230,6 +230,7 @@ BODIES: dict[tuple[str, str], Callable[[Call], dict[str, Any]]] = {
         "password": "a long enough password", "repeat": "a long enough password"}},
     ("POST", "/admin/supervision"): _admin_link,
     ("POST", "/admin/retention"): lambda call: {"data": {"days": "3650"}},
+    ("POST", "/admin/users/{username}/active"): lambda call: {"data": {"active": "yes"}},
     ("POST", "/clients/{code}/sessions/{number}/feedback"): _feedback_form,
     ("POST", "/f/{token}"): _feedback_answers,
     ("POST", "/kiosk"): lambda call: {"data": {}},  # no armed kiosk: locks again (303)

@@ -146,3 +146,25 @@ def test_non_admins_get_not_found(world: World, signed_in: dict[str, TestClient]
         "username": "mallory", "role": "admin", "password": PASSWORD, "repeat": PASSWORD,
         "csrf_token": csrf_of(client)})
     assert answer.status_code == 404 and usernames(world) == before
+
+
+def test_deactivate_and_reactivate_from_the_page(app: FastAPI, world: World,
+                                                 ada: tuple[TestClient, str]) -> None:
+    client, csrf = ada
+    client.post("/admin/users", data={
+        "username": "quinn", "role": "therapist", "password": NEW_PASSWORD,
+        "repeat": NEW_PASSWORD, "csrf_token": csrf})
+    quinn = sign_in(app, "quinn", NEW_PASSWORD)
+    page = client.get("/admin").text
+    assert 'action="/admin/users/quinn/active"' in page
+    assert 'action="/admin/users/ada/active"' not in page  # never yourself
+    answer = client.post("/admin/users/quinn/active", data={"active": "no",
+                                                            "csrf_token": csrf})
+    assert answer.status_code == 303
+    assert quinn.get("/").status_code == 303  # signed out: to the login page
+    answer = client.post("/admin/users/quinn/active", data={"active": "yes",
+                                                            "csrf_token": csrf})
+    assert answer.status_code == 303
+    assert sign_in(app, "quinn", NEW_PASSWORD).get("/").status_code == 200
+    refused = client.post("/admin/users/ada/active", data={"active": "no", "csrf_token": csrf})
+    assert refused.status_code == 400 and "yourself" in alert_of(refused.text)

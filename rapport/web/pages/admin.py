@@ -16,7 +16,7 @@ from rapport.errors import RapportInputError
 from rapport.store.permissions import UserRole
 from rapport.store.retention import get_retention_days, set_retention_days
 from rapport.store.supervision_links import list_supervision_links
-from rapport.store.users import add_user, link_supervision, list_users, parse_role
+from rapport.store.users import add_user, link_supervision, list_users, parse_role, set_active
 from rapport.web.identity import CurrentIdentity, get_store, require_roles
 from rapport.web.pages.account import MIN_PASSWORD
 from rapport.web.templating import render
@@ -26,7 +26,7 @@ router = APIRouter(include_in_schema=False,
 
 #: ``?done=`` -> the confirmation shown after a redirect (fixed texts; nothing reflected).
 DONE = {"user": "User added.", "supervision": "Supervision link saved.",
-        "retention": "Retention period saved."}
+        "retention": "Retention period saved.", "active": "Sign-in rights changed."}
 Text = Annotated[str, Form(max_length=1000)]
 
 
@@ -102,3 +102,11 @@ def retention(request: Request, identity: CurrentIdentity, days: Text = "") -> R
                         "Give the retention period as a whole number of days.", values)
     return _attempt(request, identity, "retention", values,
                     lambda tx: set_retention_days(tx, int(days.strip())))
+
+
+@router.post("/admin/users/{username}/active")
+def activation(request: Request, identity: CurrentIdentity, username: str,
+               active: Text = "") -> Response:
+    """Deactivate (sign-ins and API tokens stop at once) or reactivate a user."""
+    return _attempt(request, identity, "active", {}, lambda tx: set_active(
+        tx, username, active == "yes"))
