@@ -9,7 +9,7 @@ DEMO_OUT := demo-output
 EXTRAS_DEMO := accurate,nonverbal,web,research
 EXTRAS_TEST := $(EXTRAS_DEMO),test
 
-.PHONY: demo serve-demo test lint typecheck unit install-demo install-test system-deps docs-cli schema clean
+.PHONY: demo serve-demo test lint typecheck unit install-demo install-test system-deps docs-cli schema openapi clean
 
 $(PY):
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
@@ -63,6 +63,9 @@ unit: install-test
 
 docs-cli: install-test
 	$(PY) -m rapport.cli.docs > docs/cli.md
+
+openapi: install-test
+	$(PY) -m rapport.web.openapi_doc > docs/openapi.json
 
 schema: install-test
 	$(PY) -m rapport.report.schema > docs/schema/analysis.schema.json

@@ -43,3 +43,10 @@ def test_cli_import_stays_light() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == ""
+
+
+def test_openapi_document_is_current() -> None:
+    from rapport.web.openapi_doc import render
+
+    committed = (ROOT / "docs/openapi.json").read_text(encoding="utf-8")
+    assert committed == render(), "docs/openapi.json is out of date: run `make openapi`"
