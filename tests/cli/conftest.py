@@ -3,9 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
-
-from rapport.cli import build_app
+from cli_runner import Cli
 
 SESSION_TEXT = """Therapist: What would you like to focus on today?
 Client: I don't know. Work, I guess. My manager keeps piling things on me.
@@ -14,17 +12,6 @@ Client: Yeah. Exactly that.
 Therapist: Mm-hmm.
 Client: And I can't say no to her.
 """
-
-
-class Cli:
-    """The real ``rapport`` CLI through Typer's runner."""
-
-    def __init__(self) -> None:
-        self.runner = CliRunner()
-        self.app = build_app()
-
-    def __call__(self, *args: str | Path):
-        return self.runner.invoke(self.app, [str(a) for a in args], prog_name="rapport")
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import Cli
+from cli_runner import Cli
 
 from rapport.settings import get_settings
 from rapport.store.demo import create_demo_record

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
+from cli_runner import Cli
 from record_fixtures import PLANTED_NAME, PLANTED_SENTENCE
-from typer.testing import CliRunner
 
-from rapport.cli import build_app
 from rapport.store.database import Store
 
 SQLITE_ONLY = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
@@ -26,21 +24,10 @@ Client: Yes. Exactly that.
 """
 
 
-class Cli:
-    def __init__(self) -> None:
-        self.runner = CliRunner()
-        self.app = build_app()
-
-    def __call__(self, *args: str | Path, code: int = 0) -> Any:
-        result = self.runner.invoke(self.app, [str(a) for a in args], prog_name="rapport")
-        assert result.exit_code == code, (args, result.output)
-        return result
-
-
 @pytest.fixture
 def cli(store: Store, monkeypatch: pytest.MonkeyPatch) -> Cli:
     """A CLI on an upgraded record with admin ada, therapist tom, supervisor sam."""
-    run = Cli()
+    run = Cli(checked=True)
     run("users", "add", "ada", "--admin")
     run("users", "add", "tom", "--role", "therapist", "--as", "ada")
     run("users", "add", "sam", "--role", "supervisor", "--as", "ada")
@@ -133,7 +120,7 @@ def test_keys_backup_restore_and_retention(cli: Cli, tmp_path: Path,
 
 def test_db_upgrade_and_status(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RAPPORT_DATABASE_URL", f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
-    run = Cli()
+    run = Cli(checked=True)
     assert "needs `rapport db upgrade`" in run("db", "status").output
     assert "no tables yet" in run("users", "add", "ada", "--admin", code=2).output
     assert "upgraded (empty) -> " in run("db", "upgrade").output

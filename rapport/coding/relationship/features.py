@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy import sparse
 
+from rapport.coding.ngrams import char_wb_ngrams
 from rapport.coding.relationship.rules import (
     RuleHit,
     is_minimal,
@@ -55,7 +56,6 @@ def _char_vectorizer(vocabulary: Sequence[str] | None = None) -> CountVectorizer
 
 
 _WORD = re.compile(_WORD_REGEX)
-_SPACES = re.compile(r"\s\s+")
 
 
 def word_ngrams(text: str) -> list[str]:
@@ -66,18 +66,7 @@ def word_ngrams(text: str) -> list[str]:
 
 def char_ngrams(text: str) -> list[str]:
     """scikit-learn's ``char_wb`` 2-5-grams, no lowercasing."""
-    out = []
-    for word in _SPACES.sub(" ", text).split():
-        w = f" {word} "
-        for n in range(2, 6):
-            offset = 0
-            out.append(w[:n])
-            while offset + n < len(w):
-                offset += 1
-                out.append(w[offset:offset + n])
-            if offset == 0:
-                break
-    return out
+    return char_wb_ngrams(text)
 
 
 class NgramCounter:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from rapport.coding.ngrams import char_wb_ngrams
 from rapport.coding.utterance.families import FAMILIES
 from rapport.coding.utterance.features import (
     _TOKEN,
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
     from rapport.domain import Session
 
 _WORD = re.compile(_TOKEN)
-_SPACE = re.compile(r"\s\s+")
 _EPS = 1e-6
 #: Block order and weights of TextContextVectorizer.transform: (vocabulary, lag, weight).
 BLOCKS = (("word", 0, 1.0), ("char", 0, 1.0), ("cue", 0, 1.0), ("cue", 1, 0.7),
@@ -48,19 +48,8 @@ def _word_terms(text: str) -> list[str]:
 
 
 def _char_terms(text: str) -> list[str]:
-    """scikit-learn's ``char_wb`` n-grams (2-5), reproduced exactly."""
-    out = []
-    for word in _SPACE.sub(" ", text.lower()).split():
-        w = f" {word} "
-        for n in range(2, 6):
-            offset = 0
-            out.append(w[:n])
-            while offset + n < len(w):
-                offset += 1
-                out.append(w[offset:offset + n])
-            if offset == 0:
-                break
-    return out
+    """scikit-learn's ``char_wb`` n-grams (2-5) of the lower-cased text."""
+    return char_wb_ngrams(text.lower())
 
 
 def _cue_terms(text: str) -> list[str]:
