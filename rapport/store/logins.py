@@ -21,6 +21,11 @@ from rapport.store.permissions import Actor, UserRole
 from rapport.store.tx import Tx
 
 
+#: How stale ``last_seen_at`` may get before a request writes it again: idle expiry is
+#: counted in minutes, and a write (and its fsync) on every request would cost more.
+TOUCH_EVERY = dt.timedelta(seconds=60)
+
+
 def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
@@ -64,7 +69,8 @@ def resume_web_session(db: orm.Session, token: str, *, idle: dt.timedelta,
         if row.ended_at is None:
             row.ended_at = now
         return None
-    row.last_seen_at = now
+    if now - row.last_seen_at > TOUCH_EVERY:
+        row.last_seen_at = now
     return SignIn(id=row.id, actor=_actor(user), csrf_token=row.csrf_token,
                   created_at=row.created_at)
 
@@ -169,7 +175,9 @@ def actor_for_api_token(db: orm.Session, token: str) -> Actor | None:
     if found is None:
         return None
     row, user = found
-    row.last_used_at = utcnow()
+    now = utcnow()
+    if row.last_used_at is None or now - row.last_used_at > TOUCH_EVERY:
+        row.last_used_at = now
     return _actor(user)
 
 
