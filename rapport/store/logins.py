@@ -20,7 +20,6 @@ from rapport.store.models import ApiToken, LoginThrottle, User, WebSession, utcn
 from rapport.store.permissions import Actor, UserRole
 from rapport.store.tx import Tx
 
-
 #: How stale ``last_seen_at`` may get before a request writes it again: idle expiry is
 #: counted in minutes, and a write (and its fsync) on every request would cost more.
 TOUCH_EVERY = dt.timedelta(seconds=60)
