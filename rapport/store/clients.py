@@ -51,11 +51,16 @@ class ClientDetail(ClientSummary):
 
 def find_client(tx: Tx, code: str, *, write: bool = False) -> Client:
     """The client with ``code`` if the actor may read (or write) it; else "not found"."""
+    key = ("client", code, write)
+    if key in tx.cache:
+        cached: Client = tx.cache[key]
+        return cached
     me = tx.me()
     scope = writable_clients(me) if write else readable_clients(me)
     client = tx.db.scalar(sa.select(Client).where(Client.code == code, scope))
     if client is None:
         raise not_found("client", code)
+    tx.cache[key] = client
     return client
 
 
@@ -152,5 +157,6 @@ def erase_client(tx: Tx, code: str) -> int:
     # Foreign keys cascade to consents, sessions, analyses, metrics, responses, comments.
     tx.db.execute(sa.delete(Client).where(Client.id == client.id))
     tx.db.expunge_all()
+    tx.cache.clear()
     tx.audit("erase", "client", subject=uid, detail=f"sessions={n_sessions}")
     return int(n_sessions)

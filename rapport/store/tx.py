@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import orm
 
@@ -24,6 +25,9 @@ class Tx:
     actor: Actor | None
     interface: str
     cipher_loader: Callable[[], Cipher]
+    #: Lookups already made in this transaction (e.g. clients by code and access), so a
+    #: page that reads several things of one client checks its rights once.
+    cache: dict[Any, Any] = field(default_factory=dict)
 
     def me(self) -> Actor:
         """The acting user; commands that touch the record need one."""
