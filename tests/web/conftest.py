@@ -12,6 +12,7 @@ import base64
 import datetime as dt
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -93,13 +94,21 @@ def populate(store: Store) -> World:
 def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
           ) -> Iterator[World]:
     folder = tmp_path_factory.mktemp("web")
+    with backend_url(request, folder) as url, world_at(url, folder) as world:
+        yield world
+
+
+@contextmanager
+def world_at(url: str, folder: Path) -> Iterator[World]:
+    """A populated record at ``url`` with a fresh key (``folder``: its RAPPORT_HOME)."""
     key = base64.b64encode(os.urandom(32)).decode()
-    with backend_url(request, folder) as url:
-        store = Store(url, key=key)
+    store = Store(url, key=key)
+    try:
         store.upgrade()
         world = populate(store)
         world.settings = Settings(home=folder, database_url=url, key=key)
         yield world
+    finally:
         store.dispose()
 
 

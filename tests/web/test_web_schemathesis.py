@@ -9,15 +9,13 @@ short; SQLite only (the matrix and injection tests cover PostgreSQL).
 
 from __future__ import annotations
 
-import base64
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import schemathesis
-from conftest import World, populate
+from conftest import World, world_at
 from fastapi import FastAPI
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import (
@@ -26,8 +24,6 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from rapport.settings import Settings
-from rapport.store.database import Store
 from rapport.store.logins import create_api_token
 from rapport.web.app import create_app
 
@@ -37,14 +33,8 @@ CHECKS = [not_a_server_error, status_code_conformance, response_schema_conforman
 @pytest.fixture(scope="module")
 def fuzz_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     folder: Path = tmp_path_factory.mktemp("fuzz")
-    key = base64.b64encode(os.urandom(32)).decode()
-    url = f"sqlite:///{folder / 'rapport.sqlite3'}"
-    store = Store(url, key=key)
-    store.upgrade()
-    world = populate(store)
-    world.settings = Settings(home=folder, database_url=url, key=key)
-    yield world
-    store.dispose()
+    with world_at(f"sqlite:///{folder / 'rapport.sqlite3'}", folder) as world:
+        yield world
 
 
 @pytest.fixture(scope="module")
