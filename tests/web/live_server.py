@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from conftest import DAY, PASSWORD, populate
+from web_world import DAY, PASSWORD, populate
 
 from rapport.settings import Settings
 from rapport.store.database import Store

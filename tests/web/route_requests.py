@@ -24,8 +24,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from conftest import DAY, PASSWORD, World
 from fastapi.testclient import TestClient
+from web_world import DAY, PASSWORD, World
 
 from rapport.measures.catalog import get_instrument
 from rapport.store.consents import ConsentKind, withdraw_consent

@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import EXAMPLES
 from live_server import (
     PHONE,
     LiveServer,
@@ -22,6 +21,7 @@ from live_server import (
     populated_server,
     sign_in,
 )
+from web_world import EXAMPLES
 
 from rapport.store.responses import list_responses
 

@@ -9,9 +9,9 @@ from html.parser import HTMLParser
 
 import pytest
 import sqlalchemy as sa
-from conftest import DAY, World, csrf_of, new_client, sign_in
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from web_world import DAY, World, csrf_of, new_client, sign_in
 
 from rapport.measures.catalog import get_instrument
 from rapport.store.feedback import create_form

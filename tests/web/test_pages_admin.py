@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import PASSWORD, World, csrf_of, sign_in
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from web_world import PASSWORD, World, csrf_of, sign_in
 
 from rapport.store.retention import get_retention_days
 from rapport.store.supervision_links import list_supervision_links

@@ -8,9 +8,9 @@ import json
 import re
 
 import pytest
-from conftest import World, real_document, sign_in
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from web_world import World, real_document, sign_in
 
 from rapport.caseload import seed_demo_measures
 from rapport.store.analyses import store_analysis

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import World
 from fastapi.testclient import TestClient
+from web_world import World
 
 from rapport.caseload import seed_demo_measures
 
@@ -99,7 +99,7 @@ def test_other_roles_get_a_start_page(signed_in: dict[str, TestClient], name: st
 
 
 def test_signed_out_goes_to_login(app: object) -> None:
-    from conftest import new_client
+    from web_world import new_client
 
     answer = new_client(app).get("/")  # type: ignore[arg-type]
     assert answer.status_code in (302, 303, 307) and "/login" in answer.headers["location"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import World
 from fastapi.testclient import TestClient
+from web_world import World
 
 from rapport.store.analyses import aggregate_metrics
 

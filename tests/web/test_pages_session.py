@@ -8,8 +8,8 @@ import json
 import re
 
 import pytest
-from conftest import World, csrf_of, real_document
 from fastapi.testclient import TestClient
+from web_world import World, csrf_of, real_document
 
 from rapport.store.annotations import list_comments, list_corrections
 
@@ -234,7 +234,7 @@ def test_export_cells_cannot_run_as_spreadsheet_formulas() -> None:
     ("rupture_repair.txt", (), ()), ("poor_listening.vtt", ("Dr. Lee",), ("Jordan",))])
 def test_stored_analysis_renders_exactly_like_the_live_report(
         name: str, therapist: tuple[str, ...], client: tuple[str, ...]) -> None:
-    from conftest import EXAMPLES
+    from web_world import EXAMPLES
 
     from rapport.coding import code_sessions, load_coders
     from rapport.ingest import load_sessions

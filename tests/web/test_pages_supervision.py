@@ -8,8 +8,8 @@ import json
 import re
 
 import pytest
-from conftest import World, real_document
 from fastapi.testclient import TestClient
+from web_world import World, real_document
 
 from rapport.store.analyses import store_analysis
 

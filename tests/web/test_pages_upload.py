@@ -6,8 +6,8 @@ import re
 from typing import Any
 
 import pytest
-from conftest import EXAMPLES, World, csrf_of
 from fastapi.testclient import TestClient
+from web_world import EXAMPLES, World, csrf_of
 
 from rapport.measures.catalog import get_instrument
 from rapport.store.analyses import list_analyses

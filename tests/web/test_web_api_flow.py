@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, World
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from web_world import EXAMPLES, World
 
 from rapport.store.logins import create_api_token
 

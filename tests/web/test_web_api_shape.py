@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 from access_table import ACCESS
-from conftest import World, new_client
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from route_requests import Call, fill_path
+from web_world import World, new_client
 
 from rapport.store.logins import create_api_token
 

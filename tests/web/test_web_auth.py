@@ -14,10 +14,10 @@ import re
 import pytest
 import sqlalchemy as sa
 from access_table import ACCESS, CLIENT_COMMENT, CLIENT_READ, CLIENT_WRITE
-from conftest import PASSWORD, World, csrf_of, new_client, sign_in
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from route_requests import Call, fill_path
+from web_world import PASSWORD, World, csrf_of, new_client, sign_in
 
 from rapport.store.logins import create_api_token
 from rapport.store.models import AuditEntry, Client, LoginThrottle, User, WebSession

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from conftest import World, csrf_of, sign_in
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from web_world import World, csrf_of, sign_in
 
 from rapport.store.logins import create_api_token
 from rapport.store.permissions import UserRole

@@ -18,12 +18,12 @@ from urllib.parse import quote
 import pytest
 import sqlalchemy as sa
 from access_table import ACCESS
-from conftest import DAY, World
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from route_requests import BODIES, Call, fill_path, request_kwargs, snapshot, writes_since
+from web_world import DAY, World
 
 from rapport.store.analyses import read_analysis
 from rapport.store.annotations import add_comment, add_correction

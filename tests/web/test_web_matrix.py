@@ -28,10 +28,10 @@ from access_table import (
     SIGNED_IN,
     THERAPIST,
 )
-from conftest import USERS, World, new_client
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from route_requests import Call, fill_path, request_kwargs, snapshot, writes_since
+from web_world import USERS, World, new_client
 
 from rapport.store.logins import create_api_token, start_web_session
 from rapport.web.routes import route_table

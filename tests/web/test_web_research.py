@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import World
 from fastapi.testclient import TestClient
+from web_world import World
 
 from rapport.store.analyses import store_analysis
 from rapport.store.clients import add_client

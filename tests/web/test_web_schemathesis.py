@@ -15,7 +15,6 @@ from typing import Any
 
 import pytest
 import schemathesis
-from conftest import World, world_at
 from fastapi import FastAPI
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import (
@@ -23,6 +22,7 @@ from schemathesis.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from web_world import World, world_at
 
 from rapport.store.logins import create_api_token
 from rapport.web.app import create_app

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from conftest import World
 from fastapi.testclient import TestClient
+from web_world import World
 
 
 def test_signed_in_therapist_sees_own_clients(signed_in: dict[str, TestClient]) -> None:
