@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rapport.measures.alerts import Alert
+from rapport.measures.alerts import Administration, Alert
 from rapport.measures.attendance import Appointment, Attendance, Status, attendance
 from rapport.measures.catalog import get_instrument
 from rapport.measures.consistency import MetricConsistency, style_consistency
-from rapport.measures.expected import ExpectedChangeModel
 from rapport.measures.progress import ProgressReport, progress
 from rapport.measures.stored import administrations
 from rapport.store.analyses import AnalysisView, list_analyses
@@ -47,6 +46,8 @@ class ClientProgress:
     consistency: dict[str, MetricConsistency]
     sessions: list[SessionView]
     analyses: list[AnalysisView]
+    #: instrument id -> scored administrations the reports were built from
+    administrations: dict[str, list[Administration]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
     def report(self, kind: str) -> ProgressReport | None:
@@ -55,16 +56,14 @@ class ClientProgress:
                     None)
 
 
-def client_progress(tx: Tx, code: str, *, only: str | None = None,
-                    curves: dict[str, ExpectedChangeModel] | None = None) -> ClientProgress:
+def client_progress(tx: Tx, code: str, *, only: str | None = None) -> ClientProgress:
     """Everything about ``code``'s progress that the actor may read (audited reads)."""
     wanted = get_instrument(only).id if only else None
     responses = list_responses(tx, code, instrument_id=wanted)
     sessions = list_sessions(tx, code)
     analyses = list_analyses(tx, code)
     grouped, warnings = administrations(responses, {s.number: s.date for s in sessions})
-    reports = [progress(get_instrument(i), admins, expected=(curves or {}).get(i))
-               for i, admins in grouped.items()]
+    reports = [progress(get_instrument(i), admins) for i, admins in grouped.items()]
     alerts = sorted((ClientAlert(r.instrument, r.short_name, a)
                      for r in reports for a in r.alerts), key=lambda a: a.rank)
     appointments = [Appointment(date=s.date, status=_STATUS.get(s.attendance, "cancelled"))
@@ -73,7 +72,8 @@ def client_progress(tx: Tx, code: str, *, only: str | None = None,
     return ClientProgress(code=code, reports=reports, alerts=alerts,
                           attendance=attendance(appointments),
                           consistency=style_consistency([latest[n] for n in sorted(latest)]),
-                          sessions=sessions, analyses=analyses, warnings=warnings)
+                          sessions=sessions, analyses=analyses, administrations=grouped,
+                          warnings=warnings)
 
 
 @dataclass(frozen=True)

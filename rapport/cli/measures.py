@@ -269,22 +269,24 @@ def progress_command(
     from rapport.cli.db import record_tx
     from rapport.cli.framework import warn
     from rapport.measures.catalog import get_instrument
+    from rapport.measures.progress import progress
     from rapport.measures.render import render_attendance, render_consistency, render_progress
 
-    curves: dict[str, ExpectedChangeModel] = {}
-    if clinic_curve:
-        with record_tx(as_user) as tx:
-            kinds = {r.instrument_id for r in _responses(tx, code, only)}
-        outcome = [i for i in kinds if get_instrument(i).kind == "outcome"]
-        curves = _clinic_curves(outcome, as_user, min_clients)
     with record_tx(as_user) as tx:
-        state = client_progress(tx, code, only=only, curves=curves)
+        state = client_progress(tx, code, only=only)
+    reports = state.reports
+    if clinic_curve:
+        # Rebuild the reports from the administrations already read, with the curves.
+        outcome = [i for i in state.administrations if get_instrument(i).kind == "outcome"]
+        curves = _clinic_curves(outcome, as_user, min_clients)
+        reports = [progress(get_instrument(i), admins, expected=curves.get(i))
+                   for i, admins in state.administrations.items()]
     for message in state.warnings:
         warn(message)
     typer.echo(f"Client {code}")
-    if not state.reports:
+    if not reports:
         typer.echo("No questionnaire responses recorded.")
-    for report in state.reports:
+    for report in reports:
         typer.echo("")
         typer.echo(render_progress(get_instrument(report.instrument), report,
                                    with_chart=not no_chart))

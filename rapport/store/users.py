@@ -113,19 +113,14 @@ def set_password(tx: Tx, username: str, password: str) -> None:
 def set_active(tx: Tx, username: str, active: bool) -> None:
     """Deactivate (or reactivate) a user (admins only). A deactivated user cannot sign in,
     and their browser sign-ins and API tokens stop working at once; their records stay."""
-    me = require_admin(tx)
+    me = tx.me()
+    require_role(me, UserRole.ADMIN, doing="changing users")
     user = _get(tx, username)
     if user.id == me.id and not active:
         raise RapportInputError("you cannot deactivate yourself", where="username",
                                 fix="ask another admin", code="bad_input")
     user.active = active
     tx.audit("activate" if active else "deactivate", "user", detail=f"user={username}")
-
-
-def require_admin(tx: Tx) -> Actor:
-    me = tx.me()
-    require_role(me, UserRole.ADMIN, doing="changing users")
-    return me
 
 
 def check_login(tx: Tx, username: str, password: str) -> Actor | None:
