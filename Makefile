@@ -68,7 +68,7 @@ openapi: install-test
 	$(PY) -m rapport.web.openapi_doc > docs/openapi.json
 
 schema: install-test
-	$(PY) -m rapport.report.schema > docs/schema/analysis.schema.json
+	$(PY) -m rapport.pipeline.schema > docs/schema/analysis.schema.json
 
 clean:
 	rm -rf $(VENV) $(DEMO_OUT) .pytest_cache .mypy_cache .ruff_cache

@@ -35,12 +35,13 @@ sys.path.insert(0, str(ROOT))
 
 from rapport.batch import ReadOptions, run_batch  # noqa: E402
 from rapport.batch.cluster import open_client  # noqa: E402
-from rapport.batch.corpus import read_corpus  # noqa: E402
 from rapport.batch.tables import session_table  # noqa: E402
-from rapport.coding import code_sessions, load_coders  # noqa: E402
-from rapport.coding.pipeline import all_families  # noqa: E402
 from rapport.coding.relationship.data import ANNOMI_FILE  # noqa: E402
-from rapport.coding.table import code_table  # noqa: E402
+from rapport.ingest import RoleMap  # noqa: E402
+from rapport.ingest.parquet_corpus import read_corpus  # noqa: E402
+from rapport.pipeline import all_families, code_sessions, load_coders  # noqa: E402
+from rapport.pipeline.table import code_table  # noqa: E402
+from rapport.settings import get_settings  # noqa: E402
 
 ANNOMI = Path(os.environ.get("ANNOMI_FILE", str(ANNOMI_FILE)))
 
@@ -67,7 +68,8 @@ def make_corpus(path: Path, utterances: int, turns: int, seed: int = 11) -> int:
 def single_process(path: Path, baseline: int, turns: int) -> tuple[float, float]:
     """Utterances per second (wall clock, CPU time) coded and profiled in this process."""
     ids = [f"s{k:07d}" for k in range(max(1, baseline // turns))]
-    sessions, _ = read_corpus(path, ReadOptions(), ids)
+    sessions = read_corpus(path, roles=RoleMap(), settings=get_settings(),
+                           session_ids=ids).sessions
     coders = load_coders("fast")
     start, cpu = time.perf_counter(), time.process_time()
     coded = code_sessions(sessions, coders)

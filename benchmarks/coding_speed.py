@@ -56,11 +56,9 @@ def measure(preset: str, cores: int, sessions: int) -> dict[str, float]:
 
 ANALYZE = r"""
 import sys
-from rapport.coding import pipeline
-if sys.argv[1] == "utterance-only":
-    pipeline.CODER_LOADERS = {"utterance": pipeline.CODER_LOADERS["utterance"]}
 from rapport.cli import main
-sys.argv = ["rapport", "analyze", sys.argv[2], "--json", sys.argv[3]]
+only = ["--coders", "utterance"] if sys.argv[1] == "utterance-only" else []
+sys.argv = ["rapport", "analyze", sys.argv[2], "--json", sys.argv[3], *only]
 main()
 """
 

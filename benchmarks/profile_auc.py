@@ -34,8 +34,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import LinearSVC
 
-from rapport.coding.base import CodedSession
-from rapport.domain import Code, Session, TurnCodes
+from rapport.domain import Code, CodedSession, Session, TurnCodes
 from rapport.profile.profile import build_profile
 from rapport.profile.section import ProfileSection
 

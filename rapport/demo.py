@@ -55,20 +55,18 @@ def run_demo(out: Path) -> tuple[list[Path], list[object]]:
     """Analyse every example into ``out``; return the HTML reports and the analyses."""
     from rich.console import Console
 
-    from rapport.cli.inputs import read_sessions, write_atomically
-    from rapport.coding import code_sessions, load_coders
-    from rapport.report.analyze import analyze_coded
+    from rapport.ingest import RoleMap, read_sessions
+    from rapport.pipeline import AnalyzeOptions, analyze_all, write_atomically
 
     console = Console()
-    coders = load_coders("fast")
+    options = AnalyzeOptions(preset="fast")
     written: list[Path] = []
     analyses: list[object] = []
     for example in _examples():
         path = EXAMPLES_DIR / example.file
-        sessions, warnings = read_sessions([path], therapist=example.therapist,
-                                           client=example.client, other=example.other)
-        for coded in code_sessions(sessions, coders):
-            analysis = analyze_coded(coded, warnings=warnings)
+        roles = RoleMap(therapist=example.therapist, client=example.client,
+                        other=example.other)
+        for analysis in analyze_all(read_sessions([path], roles=roles), options):
             sid = analysis.document.session.id
             write_atomically(out / f"{sid}.json", analysis.to_json())
             html = out / f"{sid}.html"
@@ -76,21 +74,19 @@ def run_demo(out: Path) -> tuple[list[Path], list[object]]:
             written.append(html)
             analyses.append(analysis)
             console.print(f"[green]✓[/] {example.file} → {html}")
-    written.append(_nonverbal_demo(out, coders, console))
+    written.append(_nonverbal_demo(out, console))
     return written, analyses
 
 
-def _nonverbal_demo(out: Path, coders: list[Any], console: Any) -> Path:
+def _nonverbal_demo(out: Path, console: Any) -> Path:
     """The generated session with audio and video: shows the nonverbal section."""
-    from rapport.cli.inputs import read_sessions, write_atomically
-    from rapport.coding import code_sessions
+    from rapport.ingest import read_sessions
     from rapport.nonverbal.synthetic import write_demo_media
-    from rapport.report.analyze import analyze_coded
+    from rapport.pipeline import AnalyzeOptions, analyze_all, write_atomically
 
     transcript, audio, video = write_demo_media(out / "media")
-    sessions, warnings = read_sessions([transcript])
-    coded = code_sessions(sessions, coders)[0]
-    analysis = analyze_coded(coded, media={"audio": audio, "video": video}, warnings=warnings)
+    options = AnalyzeOptions(preset="fast", media={"audio": audio, "video": video})
+    (analysis,) = analyze_all(read_sessions([transcript]), options)
     html = out / f"{analysis.document.session.id}-nonverbal.html"
     write_atomically(html, analysis.to_html())
     write_atomically(html.with_suffix(".json"), analysis.to_json())

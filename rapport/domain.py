@@ -16,8 +16,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -211,3 +212,66 @@ def is_backchannel(text: str) -> bool:
 def codes_by_turn(annotations: Sequence[TurnCodes]) -> Mapping[int, TurnCodes]:
     """Index one session's annotations by turn index."""
     return {a.turn_index: a for a in annotations}
+
+
+def codes_language(language: str) -> bool:
+    """Whether the bundled coders read a session in ``language`` (any English: ``en``,
+    ``en-GB``, ``EN_us``). The one language rule; the pipeline applies it once."""
+    return language.replace("_", "-").split("-")[0].casefold() == "en"
+
+
+# --- What coders declare and produce -------------------------------------------------------
+# These types are the interface between the coding box and every later stage (pipeline,
+# profile, report, batch, research, web), so they live here and not in ``coding``.
+
+
+@dataclass(frozen=True)
+class CodeFamily:
+    """A code family (single-label) or a multi-label code.
+
+    ``roles``: whose turns it applies to. ``parent``: for a sub-family such as
+    ``question_type``, the ``(family, label)`` it refines (questions only).
+    """
+
+    name: str
+    kind: Literal["single", "multi"]
+    labels: tuple[str, ...] = ()
+    roles: tuple[Role, ...] = (Role.THERAPIST, Role.CLIENT)
+    parent: tuple[str, str] | None = None
+    description: str = ""
+
+    @property
+    def columns(self) -> tuple[str, str]:
+        """The two columns of the ``rapport code`` table this family fills."""
+        if self.kind == "single":
+            return self.name, f"{self.name}_confidence"
+        return f"code_{self.name}", f"code_{self.name}_confidence"
+
+
+@runtime_checkable
+class SessionCoder(Protocol):
+    """A fitted coder that can label every turn of a session."""
+
+    @property
+    def families(self) -> tuple[CodeFamily, ...]:
+        """The code families it fills, in column order."""
+        ...
+
+    @property
+    def model_id(self) -> str:
+        """Name and version of the model, recorded beside every code it makes."""
+        ...
+
+    def code_session(self, session: Session) -> list[TurnCodes]:
+        """One TurnCodes per turn, in turn order; must not mutate ``session``."""
+        ...
+
+
+@dataclass(frozen=True)
+class CodedSession:
+    """A session with the codes of every coder merged per turn."""
+
+    session: Session
+    codes: tuple[TurnCodes, ...]
+    families: tuple[CodeFamily, ...] = field(default=())
+    models: tuple[str, ...] = field(default=())

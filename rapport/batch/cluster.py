@@ -48,7 +48,7 @@ class PreloadCoders(WorkerPlugin):
         else:
             # workers of an existing cluster may not have THREAD_ENV set
             threadpool_limits(1)
-        from rapport.coding import load_coders
+        from rapport.pipeline import load_coders
 
         load_coders(self.preset)
 

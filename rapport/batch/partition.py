@@ -29,9 +29,11 @@ def read_unit(unit: Unit, options: ReadOptions) -> tuple[list[Session], list[str
     """The unit's sessions and the file's warnings (given with its first range only)."""
     path = Path(unit.path)
     if path.suffix.lower() == PARQUET_SUFFIX:
-        from rapport.batch.corpus import read_corpus
+        from rapport.ingest import read_corpus
 
-        sessions, warnings = read_corpus(path, options, unit.session_ids)
+        read = read_corpus(path, roles=options.roles(), settings=options.settings(),
+                           session_ids=unit.session_ids)
+        sessions, warnings = read.sessions, read.warnings
     else:
         from rapport.ingest import load_sessions
 
@@ -52,9 +54,7 @@ def run_partition(partition: Partition, out: str, options: ReadOptions, preset: 
                   ) -> PartitionResult:
     """Code and profile every session of ``partition`` and write its three parts."""
     from rapport.batch.tables import error_table, session_table, write_parts
-    from rapport.coding import code_sessions, load_coders
-    from rapport.coding.pipeline import all_families
-    from rapport.coding.table import code_table
+    from rapport.pipeline import all_families, code_sessions, code_table, load_coders
 
     sessions: list[Session] = []
     inputs: list[str] = []

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from rapport.ingest import RoleMap
     from rapport.settings import Settings
 
-#: A Parquet corpus: one row per turn (columns in :mod:`rapport.batch.corpus`).
+#: A Parquet corpus: one row per turn (columns in :mod:`rapport.ingest.parquet_corpus`).
 PARQUET_SUFFIX = ".parquet"
 #: Formats that may hold many sessions in one file, counted while planning.
 MULTI_SESSION_SUFFIXES = (".csv", ".tsv", ".jsonl")
@@ -93,22 +93,9 @@ class Partition:
 def expand_inputs(paths: Sequence[Path]) -> list[Path]:
     """Files as given (even missing ones: their error is reported per file); folders
     expanded to their transcript and Parquet files, sorted."""
-    from rapport.cli.inputs import TRANSCRIPT_SUFFIXES
+    from rapport.ingest import expand_paths
 
-    suffixes = (*TRANSCRIPT_SUFFIXES, PARQUET_SUFFIX)
-    out: list[Path] = []
-    for path in paths:
-        if not path.is_dir():
-            out.append(path)
-            continue
-        found = sorted(p for p in path.rglob("*")
-                       if p.is_file() and p.suffix.lower() in suffixes
-                       and not p.name.startswith("."))
-        if not found:
-            raise RapportInputError("folder holds no transcript files", where=str(path),
-                                    fix="expected files ending in " + ", ".join(suffixes))
-        out.extend(found)
-    return out
+    return expand_paths(paths)
 
 
 def _session_ranges(path: Path, options: ReadOptions) -> list[tuple[str, ...]] | None:
@@ -116,7 +103,7 @@ def _session_ranges(path: Path, options: ReadOptions) -> list[tuple[str, ...]] |
     suffix = path.suffix.lower()
     try:
         if suffix == PARQUET_SUFFIX:
-            from rapport.batch.corpus import corpus_session_ids
+            from rapport.ingest import corpus_session_ids
 
             return [(sid,) for sid in corpus_session_ids(path)]
         if suffix in MULTI_SESSION_SUFFIXES and options.fmt is None:

@@ -67,7 +67,7 @@ def _check_manifest(out: Path, key: dict[str, Any]) -> None:
 def _write_manifest(out: Path, key: dict[str, Any], inputs: Sequence[Path],
                     extra: dict[str, Any]) -> None:
     from rapport import __version__
-    from rapport.cli.inputs import write_atomically
+    from rapport.pipeline import write_atomically
 
     doc = {"format": MANIFEST_FORMAT, "version": MANIFEST_VERSION,
            "rapport_version": __version__,

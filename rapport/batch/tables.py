@@ -1,7 +1,7 @@
 """The three output tables of ``rapport batch`` and how their parts are written.
 
 ``DIR/<table>/part-XXXXX.parquet`` for the tables ``utterances`` (exactly the columns of
-``rapport code``, :mod:`rapport.coding.table`), ``sessions`` (one row per session: its
+``rapport code``, :mod:`rapport.pipeline.table`), ``sessions`` (one row per session: its
 metadata as a JSON object, its profile metrics, the models and the Rapport version) and
 ``errors`` (inputs skipped and warnings). Every part of a table has the same schema,
 also when it has no rows, so any Parquet reader can read a table's folder as one table.
@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rapport.coding.base import CodedSession
+from rapport.domain import CodedSession
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -50,7 +50,7 @@ def metric_keys() -> tuple[str, ...]:
     two-turn session so that a partition with no sessions still writes every column.
     """
     from rapport.domain import Session, TurnCodes
-    from rapport.report.analyze import analyze_coded
+    from rapport.pipeline import analyze_coded
 
     probe = Session.build("probe", [("T", "therapist", "How are you?"),
                                     ("C", "client", "Fine.")])
@@ -65,7 +65,7 @@ def session_table(coded: Sequence[CodedSession], inputs: Sequence[str], preset: 
     import pandas as pd
 
     from rapport import __version__
-    from rapport.report.analyze import analyze_coded
+    from rapport.pipeline import analyze_coded
 
     keys = metric_keys()
     rows = []

@@ -8,35 +8,36 @@ only Typer at import time and everything heavy inside their commands, so that
 
 from __future__ import annotations
 
-import importlib
-
 import typer
 
+from rapport.cli import (
+    analyze,
+    audit,
+    backup,
+    batch,
+    clients,
+    code,
+    consents,
+    db,
+    deid,
+    evaluate,
+    export,
+    keys,
+    measures,
+    nonverbal,
+    reliability,
+    retention,
+    serve,
+    sessions,
+    train,
+    users,
+)
 from rapport.cli.framework import RapportGroup, version_callback
 
-#: One line per command module, in the order ``--help`` lists them.
-COMMAND_MODULES: tuple[str, ...] = (
-    "rapport.cli.analyze",
-    "rapport.cli.code",
-    "rapport.cli.train",
-    "rapport.cli.evaluate",
-    "rapport.cli.nonverbal",
-    "rapport.cli.measures",
-    "rapport.cli.serve",
-    "rapport.cli.users",
-    "rapport.cli.clients",
-    "rapport.cli.sessions",
-    "rapport.cli.consents",
-    "rapport.cli.audit",
-    "rapport.cli.keys",
-    "rapport.cli.backup",
-    "rapport.cli.retention",
-    "rapport.cli.db",
-    "rapport.cli.deid",
-    "rapport.cli.batch",
-    "rapport.cli.reliability",
-    "rapport.cli.export",
-)
+#: The command modules, in the order ``--help`` lists them.
+COMMAND_MODULES = (analyze, code, train, evaluate, nonverbal, measures, serve, users, clients,
+                   sessions, consents, audit, keys, backup, retention, db, deid, batch,
+                   reliability, export)
 
 HELP = """Rapport: see how well you listened, where trust wavered, and how the alliance is trending.
 
@@ -54,8 +55,8 @@ def build_app() -> typer.Typer:
                       rich_markup_mode=None, context_settings={"help_option_names":
                                                                ["-h", "--help"]})
     app.callback()(version_callback)
-    for name in COMMAND_MODULES:
-        importlib.import_module(name).register(app)
+    for module in COMMAND_MODULES:
+        module.register(app)
     return app
 
 

@@ -10,6 +10,7 @@ import typer
 from rapport.cli.db import AsOpt
 from rapport.cli.options import (
     ClientOpt,
+    CodersOpt,
     EncodingOpt,
     FormatOpt,
     OtherOpt,
@@ -41,6 +42,7 @@ def analyze(
     fmt: FormatOpt = None,
     encoding: EncodingOpt = None,
     preset: PresetOpt = None,
+    coders: CodersOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No terminal summary.")] = False,
     record_client: Annotated[str | None, typer.Option("--client", help="Store the analysis in this client's record (needs their consent to analysis).")] = None,
     record_session: Annotated[int | None, typer.Option("--session", help="With --client: the session number in the record.")] = None,
@@ -48,29 +50,22 @@ def analyze(
 ) -> None:
     from rich.console import Console
 
-    from rapport.cli.framework import warn
-    from rapport.cli.inputs import output_targets, read_sessions, write_atomically
-    from rapport.coding import code_sessions, load_coders
-    from rapport.report.analyze import analyze_coded
+    from rapport.cli.framework import read_inputs
+    from rapport.pipeline import AnalyzeOptions, analyze_all, output_targets, write_atomically
     from rapport.settings import get_settings
 
     media = {k: v for k, v in (("audio", audio), ("video", video)) if v is not None}
-    sessions, warnings = read_sessions(files, therapist=therapist or (),
-                                       client=client or (), other=other or (), fmt=fmt,
-                                       encoding=encoding)
-    for w in warnings:
-        warn(w)
-    settings = get_settings(**({"preset": preset} if preset else {}))
+    read = read_inputs(files, therapist=therapist, client=client, other=other, fmt=fmt,
+                       encoding=encoding)
+    options = AnalyzeOptions.from_settings(get_settings(), preset=preset, coders=coders,
+                                           media=media)
     if media:
-        require_media_support(len(sessions))
+        require_media_support(len(read))
     if record_client is not None:
         from rapport.cli.db import check_record_target
 
-        check_record_target(record_client, record_session, len(sessions), as_user)
-    coders = load_coders(settings.preset)
-    analyses = [analyze_coded(cs, media=media, warnings=[w for w in warnings
-                                                          if cs.session.id in w])
-                for cs in code_sessions(sessions, coders)]
+        check_record_target(record_client, record_session, len(read), as_user)
+    analyses = list(analyze_all(read, options))
     if record_client is not None and record_session is not None:
         from rapport.cli.db import store_in_record
 
@@ -103,7 +98,7 @@ def analyze(
 def require_media_support(n_sessions: int) -> None:
     """Audio/video need exactly one transcript and the nonverbal section installed."""
     from rapport.errors import RapportInputError
-    from rapport.report.registry import load_sections
+    from rapport.pipeline import load_sections
 
     if n_sessions != 1:
         raise RapportInputError(

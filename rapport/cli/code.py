@@ -7,7 +7,15 @@ from typing import Annotated
 
 import typer
 
-from rapport.cli.options import ClientOpt, EncodingOpt, FormatOpt, OtherOpt, PresetOpt, TherapistOpt
+from rapport.cli.options import (
+    ClientOpt,
+    CodersOpt,
+    EncodingOpt,
+    FormatOpt,
+    OtherOpt,
+    PresetOpt,
+    TherapistOpt,
+)
 
 HELP = """Code every turn of one or more sessions and write a table (csv, parquet or jsonl).
 
@@ -30,29 +38,26 @@ def code(
     fmt: FormatOpt = None,
     encoding: EncodingOpt = None,
     preset: PresetOpt = None,
+    coders: CodersOpt = None,
 ) -> None:
     import io
 
-    from rapport.cli.framework import warn
-    from rapport.cli.inputs import read_sessions, write_atomically
-    from rapport.coding import code_sessions, load_coders
-    from rapport.coding.pipeline import all_families
-    from rapport.coding.table import code_table
+    from rapport.cli.framework import read_inputs
     from rapport.errors import RapportInputError
+    from rapport.pipeline import AnalyzeOptions, all_families, code_sessions, write_atomically
+    from rapport.pipeline.table import code_table
     from rapport.settings import get_settings
 
     suffix = out.suffix.lower()
     if suffix not in _WRITERS:
         raise RapportInputError(f"cannot write {suffix or 'a file without an ending'}",
                                 where=str(out), fix="end --out with " + ", ".join(_WRITERS))
-    sessions, warnings = read_sessions(inputs, therapist=therapist or (),
-                                       client=client or (), other=other or (), fmt=fmt,
-                                       encoding=encoding)
-    for w in warnings:
-        warn(w)
-    settings = get_settings(**({"preset": preset} if preset else {}))
-    coders = load_coders(settings.preset)
-    table = code_table(code_sessions(sessions, coders), all_families(coders))
+    read = read_inputs(inputs, therapist=therapist, client=client, other=other, fmt=fmt,
+                       encoding=encoding)
+    sessions = [r.session for r in read]
+    loaded = AnalyzeOptions.from_settings(get_settings(), preset=preset,
+                                          coders=coders).load_coders()
+    table = code_table(code_sessions(sessions, loaded), all_families(loaded))
     if suffix == ".csv":
         write_atomically(out, table.to_csv(index=False))
     elif suffix == ".jsonl":

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from rapport.report.analyze import Analysis
+    from rapport.pipeline import Analysis
     from rapport.store.database import Store
     from rapport.store.tx import Tx
 
@@ -121,15 +121,13 @@ def demo(
 
       RAPPORT_HOME=demo-output/home rapport db demo examples/
     """
-    from rapport.cli.inputs import read_sessions
-    from rapport.coding import code_sessions, load_coders
-    from rapport.report.analyze import analyze_coded
+    from rapport.ingest import read_sessions
+    from rapport.pipeline import AnalyzeOptions, analyze_all
     from rapport.settings import get_settings
     from rapport.store.demo import create_demo_record
 
-    sessions, _ = read_sessions(files)
-    coders = load_coders(get_settings().preset)
-    analyses = [analyze_coded(cs) for cs in code_sessions(sessions, coders)]
+    options = AnalyzeOptions.from_settings(get_settings())
+    analyses = list(analyze_all(read_sessions(files), options))
     typer.echo(create_demo_record(analyses, reset=reset).describe())
 
 

@@ -38,11 +38,11 @@ def deid(
     other: OtherOpt = None,
     fmt: FormatOpt = None,
 ) -> None:
-    from rapport.cli.framework import warn
-    from rapport.cli.inputs import read_sessions, write_atomically
+    from rapport.cli.framework import read_inputs
     from rapport.deid import deidentify_session
     from rapport.errors import RapportInputError
     from rapport.ingest.jsonl import dump_sessions
+    from rapport.pipeline import write_atomically
 
     if out.suffix and out.suffix.lower() != ".jsonl":
         raise RapportInputError(f"cannot write {out.suffix} here", where=str(out),
@@ -50,11 +50,8 @@ def deid(
     if not out.suffix and out.exists() and not out.is_dir():
         raise RapportInputError("--out is an existing file, not a folder", where=str(out),
                                 fix="give a folder, or a file name ending in .jsonl")
-    sessions, warnings = read_sessions(inputs, therapist=therapist or (),
-                                       client=client or (), other=other or (), fmt=fmt)
-    for w in warnings:
-        warn(w)
-    done = [deidentify_session(s, salt=salt) for s in sessions]
+    read = read_inputs(inputs, therapist=therapist, client=client, other=other, fmt=fmt)
+    done = [deidentify_session(r.session, salt=salt) for r in read]
     # Everything is de-identified before the first byte is written.
     if out.suffix:
         write_atomically(out, dump_sessions(new for new, _ in done))

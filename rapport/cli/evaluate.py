@@ -13,10 +13,25 @@ from typing import Annotated
 
 import typer
 
-#: ``task -> "module:function"``; see the module docstring for the signature.
-EVALUATE_TASKS: dict[str, str] = {
-    "utterance": "rapport.coding.utterance.evaluation:evaluate_cli",
-    "relationship": "rapport.coding.relationship.evaluation:evaluate_cli",
+from rapport.cli.train import Task
+
+
+def _evaluate_utterance(preset: str, out: Path | None) -> str:
+    from rapport.coding.utterance.evaluation import evaluate_cli
+
+    return evaluate_cli(preset, out)
+
+
+def _evaluate_relationship(preset: str, out: Path | None) -> str:
+    from rapport.coding.relationship.evaluation import evaluate_cli
+
+    return evaluate_cli(preset, out)
+
+
+#: ``task -> function``; see the module docstring for the signature.
+EVALUATE_TASKS: dict[str, Task] = {
+    "utterance": _evaluate_utterance,
+    "relationship": _evaluate_relationship,
 }
 
 HELP = """Cross-validate a model on the repository's data and print its tables.

@@ -99,7 +99,7 @@ def _deidentify(corpus: CodedCorpus, *, keep: bool, salt: str | None) -> CodedCo
 
 
 def _table(corpus: CodedCorpus) -> pd.DataFrame:
-    from rapport.coding.table import code_table
+    from rapport.pipeline.table import code_table
 
     return code_table(corpus.coded, corpus.families)
 

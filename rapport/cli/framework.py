@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
 from typer.core import TyperGroup
 
 from rapport.errors import RapportInputError
+
+if TYPE_CHECKING:
+    from rapport.ingest import ReadSession
 
 #: Exit status for input the user can fix (the message says how).
 EXIT_INPUT_ERROR = 2
@@ -52,3 +57,18 @@ def fail(what: str, *, where: str | None = None, fix: str | None = None) -> None
 
 def stdout_is_terminal() -> bool:
     return sys.stdout.isatty()
+
+
+def read_inputs(paths: Sequence[Path], *, therapist: Sequence[str] | None = None,
+                client: Sequence[str] | None = None, other: Sequence[str] | None = None,
+                fmt: str | None = None, encoding: str | None = None) -> list[ReadSession]:
+    """Every session of the command's inputs (parsed before anything is written), with
+    the role flags applied; warnings are printed once each."""
+    from rapport.ingest import RoleMap, all_warnings, read_sessions
+
+    roles = RoleMap(therapist=tuple(therapist or ()), client=tuple(client or ()),
+                    other=tuple(other or ()))
+    read = read_sessions(paths, roles=roles, fmt=fmt, encoding=encoding)
+    for w in all_warnings(read):
+        warn(w)
+    return read

@@ -310,9 +310,9 @@ def fhir_command(
 ) -> None:
     import json
 
-    from rapport.cli.inputs import write_atomically
     from rapport.measures.catalog import get_instrument
     from rapport.measures.fhir import client_bundle
+    from rapport.pipeline import write_atomically
 
     grouped = _from_record(code, only, as_user)
     data = client_bundle([(get_instrument(i), admins) for i, admins in grouped.items()],

@@ -68,12 +68,12 @@ def nonverbal(
     from rich.progress import Progress
 
     from rapport.cli.framework import warn
-    from rapport.cli.inputs import write_atomically
     from rapport.errors import RapportInputError
     from rapport.nonverbal.analysis import analyse_nonverbal
     from rapport.nonverbal.motion import Roi
     from rapport.nonverbal.movement import MovementParams
     from rapport.nonverbal.section import NonverbalSection
+    from rapport.pipeline import write_atomically
 
     video, audio = _split_media(media)
     if (client_roi is None) != (therapist_roi is None):
@@ -118,18 +118,15 @@ def nonverbal(
 def _who_speaks(transcript: Path | None, audio: Path | None
                 ) -> tuple[Session | None, list[Segment] | None]:
     """Turn times from the transcript, or from the two channels of the audio."""
-    from rapport.cli.framework import warn
-    from rapport.cli.inputs import read_sessions
+    from rapport.cli.framework import read_inputs
     from rapport.errors import RapportInputError
 
     if transcript is not None:
-        sessions, notes = read_sessions([transcript])
-        for note in notes:
-            warn(note)
-        if len(sessions) != 1:
-            raise RapportInputError(f"the transcript holds {len(sessions)} sessions",
+        read = read_inputs([transcript])
+        if len(read) != 1:
+            raise RapportInputError(f"the transcript holds {len(read)} sessions",
                                     where=str(transcript), fix="give one session's transcript")
-        return sessions[0], None
+        return read[0].session, None
     if audio is None:
         return None, None
     from rapport.nonverbal.prosody import load_audio

@@ -21,3 +21,6 @@ PresetOpt = Annotated[str | None, typer.Option(
 EncodingOpt = Annotated[str | None, typer.Option(
     "--encoding", help="Decode transcripts with this encoding (e.g. cp1252) instead of "
     "refusing input that is not UTF-8/UTF-16; a warning names it.")]
+CodersOpt = Annotated[list[str] | None, typer.Option(
+    "--coders", help="Run only these coders (repeatable; default: every default coder): "
+    "utterance, relationship.")]

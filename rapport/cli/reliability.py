@@ -47,8 +47,8 @@ def reliability(
         "--out", "-o", help="Also write the JSON result to this .json file.")] = None,
 ) -> None:
     from rapport.cli.framework import warn
-    from rapport.cli.inputs import write_atomically
     from rapport.errors import RapportInputError
+    from rapport.pipeline import write_atomically
     from rapport.research.codings import align, code_columns, read_table
     from rapport.research.reliability import reliability as compute
     from rapport.research.reliability_text import render_text

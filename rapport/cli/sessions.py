@@ -138,7 +138,7 @@ def show_analysis(
 
       rapport analyses show 12 --json session12.json --as tom
     """
-    from rapport.cli.inputs import write_atomically
+    from rapport.pipeline import write_atomically
     from rapport.store.analyses import read_analysis
 
     with record_tx(as_user) as tx:

@@ -1,7 +1,7 @@
 """``rapport train [TASK]``: rebuild a shipped model deterministically from the repo's data.
 
-Tasks are listed in :data:`TRAIN_TASKS`, one line each, as ``module:function`` paths that
-are imported only when the task runs. A task function has the signature
+Tasks are listed in :data:`TRAIN_TASKS`, one line each; a task's module is imported only
+when the task runs. A task function has the signature
 ``train_cli(preset: str, out_dir: pathlib.Path | None) -> str``: ``preset`` is ``fast``,
 ``accurate`` or ``all``; ``out_dir`` is where to write the model files (``None``: the
 package's own model folder); the returned text is printed.
@@ -9,15 +9,31 @@ package's own model folder); the returned text is printed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-#: ``task -> "module:function"``; see the module docstring for the signature.
-TRAIN_TASKS: dict[str, str] = {
-    "utterance": "rapport.coding.utterance.training:train_cli",
-    "relationship": "rapport.coding.relationship.training:train_cli",
+Task = Callable[[str, Path | None], str]
+
+
+def _train_utterance(preset: str, out: Path | None) -> str:
+    from rapport.coding.utterance.training import train_cli
+
+    return train_cli(preset, out)
+
+
+def _train_relationship(preset: str, out: Path | None) -> str:
+    from rapport.coding.relationship.training import train_cli
+
+    return train_cli(preset, out)
+
+
+#: ``task -> function``; see the module docstring for the signature.
+TRAIN_TASKS: dict[str, Task] = {
+    "utterance": _train_utterance,
+    "relationship": _train_relationship,
 }
 
 HELP = """Rebuild a model from the data in the repository (needs the 'train' extra for some tasks).
@@ -30,10 +46,8 @@ Example:
 """
 
 
-def run_task(table: dict[str, str], task: str, preset: str, out: Path | None) -> str:
-    """Import and call one task function of ``table``; unknown names are input errors."""
-    import importlib
-
+def run_task(table: dict[str, Task], task: str, preset: str, out: Path | None) -> str:
+    """Call one task function of ``table``; unknown names are input errors."""
     from rapport.errors import RapportInputError
 
     if task not in table:
@@ -42,15 +56,12 @@ def run_task(table: dict[str, str], task: str, preset: str, out: Path | None) ->
     if preset not in ("fast", "accurate", "all"):
         raise RapportInputError(f"unknown preset {preset!r}",
                                 fix="use fast, accurate or all")
-    module_name, func_name = table[task].split(":")
     try:
-        module = importlib.import_module(module_name)
+        return table[task](preset, out)
     except ImportError as exc:
         raise RapportInputError(f"task {task!r} is not available in this install",
                                 fix="install the extra it needs, e.g. rapportkit[train]"
                                 ) from exc
-    result: str = getattr(module, func_name)(preset, out)
-    return result
 
 
 def train(

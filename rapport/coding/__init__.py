@@ -1,6 +1,16 @@
-"""Coding: label each utterance the way a trained human coder would."""
+"""Coding: label each utterance the way a trained human coder would.
 
-from rapport.coding.base import CodedSession, CodeFamily, SessionCoder
-from rapport.coding.pipeline import code_sessions, load_coders
+Each coder is a :class:`~rapport.domain.SessionCoder` in its own sub-package
+(``utterance``, ``relationship``); the registry that selects and runs them is
+:mod:`rapport.pipeline.coders`. The agreement statistics the coders are evaluated with
+are public here for the research box.
+"""
 
-__all__ = ["CodeFamily", "CodedSession", "SessionCoder", "code_sessions", "load_coders"]
+from rapport.coding.agreement import (
+    cohen_kappa,
+    confusion_matrix,
+    krippendorff_alpha,
+    per_label_scores,
+)
+
+__all__ = ["cohen_kappa", "confusion_matrix", "krippendorff_alpha", "per_label_scores"]

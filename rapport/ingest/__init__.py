@@ -9,6 +9,17 @@ Formats, role mapping, limits and the JSONL interchange format: ``docs/formats.m
 """
 
 from rapport.ingest.api import ImportResult, RoleMap, load_sessions, parse_bytes
+from rapport.ingest.files import (
+    ReadSession,
+    all_warnings,
+    expand_paths,
+    iter_sessions,
+    read_sessions,
+)
+from rapport.ingest.formats import FORMATS, SUFFIXES, Format
 from rapport.ingest.jsonl import dump_sessions
+from rapport.ingest.parquet_corpus import corpus_session_ids, read_corpus
 
-__all__ = ["ImportResult", "RoleMap", "dump_sessions", "load_sessions", "parse_bytes"]
+__all__ = ["FORMATS", "SUFFIXES", "Format", "ImportResult", "ReadSession", "RoleMap",
+           "all_warnings", "corpus_session_ids", "dump_sessions", "expand_paths",
+           "iter_sessions", "load_sessions", "parse_bytes", "read_corpus", "read_sessions"]

@@ -21,11 +21,21 @@ class RoleMap:
 
 @dataclass
 class ImportResult:
-    """The sessions read from one input, its detected format, and any warnings."""
+    """The sessions read from one input, its detected format, and any warnings.
+
+    ``warnings`` are all of them; ``per_session`` (by session id) and ``general`` (about the
+    whole input) say which warning concerns which session.
+    """
 
     sessions: list[Session]
     format: str
     warnings: list[str] = field(default_factory=list)
+    per_session: dict[str, list[str]] = field(default_factory=dict)
+    general: list[str] = field(default_factory=list)
+
+    def warnings_for(self, session_id: str) -> list[str]:
+        """The warnings that concern one session: its own, then the input's."""
+        return [*self.per_session.get(session_id, []), *self.general]
 
 
 def load_sessions(path: Path, *, roles: RoleMap | None = None, fmt: str | None = None,
@@ -35,7 +45,8 @@ def load_sessions(path: Path, *, roles: RoleMap | None = None, fmt: str | None =
 
     ``fmt`` forces a format (``text``, ``vtt``, ``srt``, ``whisper``, ``csv``, ``jsonl``)
     instead of detecting it; ``encoding`` decodes a file that is not UTF-8/UTF-16 (with a
-    warning). See ``docs/formats.md``.
+    warning). A ``.parquet`` file is read as a corpus (one row per turn). See
+    ``docs/formats.md``.
     """
     settings = settings or get_settings()
     if not path.exists():
@@ -45,6 +56,11 @@ def load_sessions(path: Path, *, roles: RoleMap | None = None, fmt: str | None =
     if path.is_dir():
         raise RapportInputError("is a folder, not a transcript file", where=str(path),
                                 fix="pass the transcript files inside it")
+    if path.suffix.casefold() == ".parquet":
+        from rapport.ingest.parquet_corpus import read_corpus
+
+        # a corpus is read by columns and row groups, not whole: no size limit applies
+        return read_corpus(path, roles=roles or RoleMap(), settings=settings)
     size = path.stat().st_size
     if size > settings.max_file_bytes:
         raise RapportInputError(

@@ -7,12 +7,12 @@ session of the input is valid, so a bad file never yields half its sessions.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from rapport.domain import Session, Speaker, Turn, is_backchannel
+from rapport.domain import Session, Speaker, Turn, codes_language, is_backchannel
 from rapport.ingest.language import guess_language, language_name
 from rapport.ingest.raw import Context, RawSession, RawTurn
 from rapport.ingest.roles import resolve_roles, unused_flags
@@ -84,7 +84,7 @@ def _build(raw: RawSession, sid: str, fmt: str, ctx: Context) -> tuple[Session, 
     if raw.dropped_times:
         warnings.append(f"session {sid}: {raw.dropped_times} unreadable or backward "
                         "timestamp(s) were left empty")
-    if language != "en":
+    if not codes_language(language):
         warnings.append(
             f"session {sid}: the language looks {language_name(language)} ({language}), "
             "not English; utterance codes are English-only and are skipped, only "
@@ -100,12 +100,25 @@ def _build(raw: RawSession, sid: str, fmt: str, ctx: Context) -> tuple[Session, 
     return session, warnings
 
 
-def assemble(raws: list[RawSession], fmt: str, ctx: Context
-             ) -> tuple[list[Session], list[str]]:
-    """Validate every raw session; return sessions and warnings, or raise for the first error."""
+@dataclass(frozen=True)
+class Assembled:
+    """Validated sessions, the warnings about each one (by id) and about the whole input."""
+
+    sessions: list[Session]
+    per_session: dict[str, list[str]]
+    general: list[str]
+
+    @property
+    def warnings(self) -> list[str]:
+        """Every warning: each session's in order, then the input's."""
+        return [*(w for s in self.sessions for w in self.per_session[s.id]), *self.general]
+
+
+def assemble(raws: list[RawSession], fmt: str, ctx: Context) -> Assembled:
+    """Validate every raw session, or raise for the first error."""
     ids = session_ids(raws, ctx)
     sessions: list[Session] = []
-    warnings: list[str] = []
+    per_session: dict[str, list[str]] = {}
     for raw, sid in zip(raws, ids, strict=True):
         try:
             session, notes = _build(raw, sid, fmt, ctx)
@@ -115,8 +128,8 @@ def assemble(raws: list[RawSession], fmt: str, ctx: Context
             raise ctx.error(f"session {sid!r} is invalid: {first['msg']}",
                             fix="see docs/formats.md", code="invalid_session") from None
         sessions.append(session)
-        warnings.extend(notes)
+        per_session[sid] = notes
     labels = [s.name for session in sessions for s in session.speakers]
-    warnings.extend(f"--therapist/--client-speaker/--other {name!r} matches no speaker "
-                    "in this file" for name in unused_flags(ctx.roles, labels))
-    return sessions, warnings
+    general = [f"--therapist/--client-speaker/--other {name!r} matches no speaker in this "
+               "file" for name in unused_flags(ctx.roles, labels)]
+    return Assembled(sessions, per_session, general)

@@ -14,18 +14,17 @@ import re
 from pathlib import Path
 
 from rapport.ingest.csv_table import looks_like_csv_header
+from rapport.ingest.formats import TEXT_FORMATS, by_suffix
 from rapport.ingest.jsonl import is_jsonl_header
 
-FORMATS = ("text", "vtt", "srt", "whisper", "csv", "jsonl")
-ALIASES = {"txt": "text", "webvtt": "vtt", "json": "whisper", "whisperx": "whisper",
-           "tsv": "csv", "subrip": "srt"}
-_BY_SUFFIX = {".csv": "csv", ".tsv": "csv", ".vtt": "vtt", ".srt": "srt", ".json": "whisper",
-              ".jsonl": "jsonl"}
+#: The text formats, by name (what ``--format`` and the upload page offer).
+FORMATS = TEXT_FORMATS
 _JSON_ARRAY = re.compile(r"^\[\s*[\[{\]\"]")
 
 
 def detect_format(text: str, name: str) -> str:
-    """Name of the parser for ``text`` (one of :data:`FORMATS`).
+    """Name of the parser for ``text`` (one of the text formats of
+    :data:`rapport.ingest.formats.FORMATS`).
 
     >>> detect_format("WEBVTT\\n\\n00:00.000 --> 00:01.000\\n<v A>Hi", "x.txt")
     'vtt'
@@ -45,4 +44,5 @@ def detect_format(text: str, name: str) -> str:
         return "srt"
     if looks_like_csv_header(first):
         return "csv"
-    return _BY_SUFFIX.get(Path(name).suffix.casefold(), "text")
+    found = by_suffix(Path(name).suffix)
+    return found.name if found is not None and found.text else "text"

@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from rapport.errors import RapportInputError
 from rapport.ingest.api import ImportResult, RoleMap
 from rapport.ingest.assemble import assemble
-from rapport.ingest.csv_table import parse_csv
 from rapport.ingest.decode import decode
-from rapport.ingest.detect import ALIASES, FORMATS, detect_format
-from rapport.ingest.jsonl import parse_jsonl
-from rapport.ingest.plain_text import parse_text
-from rapport.ingest.raw import Context, RawSession
-from rapport.ingest.srt import parse_srt
-from rapport.ingest.webvtt import parse_webvtt
-from rapport.ingest.whisper_json import parse_whisper
+from rapport.ingest.detect import detect_format
+from rapport.ingest.formats import ALIASES, BY_NAME, TEXT_FORMATS
+from rapport.ingest.raw import Context
 from rapport.settings import Settings
-
-PARSERS: dict[str, Callable[[str, Context], list[RawSession]]] = {
-    "text": parse_text, "vtt": parse_webvtt, "srt": parse_srt, "whisper": parse_whisper,
-    "csv": parse_csv, "jsonl": parse_jsonl,
-}
 
 
 def parse(data: bytes, *, name: str, roles: RoleMap, fmt: str | None, settings: Settings,
@@ -35,13 +23,15 @@ def parse(data: bytes, *, name: str, roles: RoleMap, fmt: str | None, settings: 
                         code="too_large")
     if fmt is not None:
         fmt = ALIASES.get(fmt.casefold(), fmt.casefold())
-        if fmt not in FORMATS:
+        if fmt not in TEXT_FORMATS:
             raise RapportInputError(f"unknown format {fmt!r}", where="--format",
-                                    fix=f"use one of: {', '.join(FORMATS)}",
+                                    fix=f"use one of: {', '.join(TEXT_FORMATS)}",
                                     code="bad_format")
     text, warnings = decode(data, ctx, encoding)
     chosen = fmt or detect_format(text, name)
-    raws = PARSERS[chosen](text, ctx)
-    sessions, notes = assemble(raws, chosen, ctx)
-    return ImportResult(sessions=sessions, format=chosen,
-                        warnings=[*warnings, *ctx.warnings, *notes])
+    raws = BY_NAME[chosen].parser()(text, ctx)
+    done = assemble(raws, chosen, ctx)
+    general = [*warnings, *ctx.warnings, *done.general]
+    return ImportResult(sessions=done.sessions, format=chosen,
+                        warnings=[*warnings, *ctx.warnings, *done.warnings],
+                        per_session=done.per_session, general=general)

@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel
 
-from rapport.coding.base import CodedSession
-from rapport.domain import Role
+from rapport.domain import CodedSession, Role
 from rapport.nonverbal.analysis import NonverbalResult
 
 WIDTH, LEFT, RIGHT = 720.0, 92.0, 10.0

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel
-
 from rapport.nonverbal.analysis import NonverbalResult, analyse_nonverbal
 from rapport.nonverbal.movement import MovementParams
 from rapport.report.section import AnalysisContext, ReportSection
@@ -45,7 +43,7 @@ def alt_text(result: NonverbalResult) -> str:
     return text + "."
 
 
-class NonverbalSection(ReportSection):
+class NonverbalSection(ReportSection[NonverbalResult]):
     name = "nonverbal"
     title = "Nonverbal and vocal signals"
     result_model = NonverbalResult
@@ -58,8 +56,7 @@ class NonverbalSection(ReportSection):
             ctx.warnings.extend(f"nonverbal: {w}" for w in result.warnings)
         return result
 
-    def metrics(self, result: BaseModel) -> dict[str, float | None]:
-        assert isinstance(result, NonverbalResult)
+    def metrics(self, result: NonverbalResult) -> dict[str, float | None]:
         out: dict[str, float | None] = {}
         m = result.movement
         if m is not None and m.summary is not None:
@@ -74,10 +71,8 @@ class NonverbalSection(ReportSection):
             out[f"nonverbal.fto_{lat.direction.replace('->', '_to_')}_median_s"] = lat.median_s
         return out
 
-    def render_terminal(self, result: BaseModel, console: Console) -> None:
+    def render_terminal(self, result: NonverbalResult, console: Console) -> None:
         from rich.table import Table
-
-        assert isinstance(result, NonverbalResult)
         console.print(f"[bold]{self.title}[/]  [dim]({result.convention})[/]")
         m = result.movement
         if m is not None:
@@ -112,10 +107,8 @@ class NonverbalSection(ReportSection):
                 console.print(f"  {i.role} interruptions: {i.interruptions} "
                               f"({i.per_10_min:.1f} per 10 min)")
 
-    def render_html(self, result: BaseModel, ctx: AnalysisContext) -> str:
+    def render_html(self, result: NonverbalResult, ctx: AnalysisContext) -> str:
         from rapport.nonverbal.chart import build_chart
-
-        assert isinstance(result, NonverbalResult)
         return _env().get_template("nonverbal.html.j2").render(
             result=result, chart=build_chart(result, ctx.coded, ctx.results),
             alt_text=alt_text(result))

@@ -1,6 +1,6 @@
 """Build the relationship profile of one coded session.
 
->>> from rapport.coding.base import CodedSession
+>>> from rapport.domain import CodedSession
 >>> from rapport.domain import Session
 >>> s = Session.build("demo", [("T", "therapist", "What brings you here?"),
 ...                            ("C", "client", "I feel stuck and tired of it all.")])
@@ -11,7 +11,7 @@ False
 
 from __future__ import annotations
 
-from rapport.coding.base import CodedSession
+from rapport.domain import CodedSession
 from rapport.profile import listening, relationship
 from rapport.profile.models import ProfileResult
 from rapport.profile.moments import moments_to_revisit

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel
-
 from rapport.profile.models import ProfileMetric, ProfileResult
 from rapport.profile.profile import build_profile
 from rapport.report.section import AnalysisContext, ReportSection
@@ -43,7 +41,7 @@ def format_reference(m: ProfileMetric) -> str:
     return f"fair ≥ {m.reference.fair:.0%}, good ≥ {m.reference.good:.0%}"
 
 
-class ProfileSection(ReportSection):
+class ProfileSection(ReportSection[ProfileResult]):
     name = "profile"
     title = "Relationship profile"
     result_model = ProfileResult
@@ -51,18 +49,15 @@ class ProfileSection(ReportSection):
     def compute(self, ctx: AnalysisContext) -> ProfileResult:
         return build_profile(ctx.coded)
 
-    def metrics(self, result: BaseModel) -> dict[str, float | None]:
-        assert isinstance(result, ProfileResult)
+    def metrics(self, result: ProfileResult) -> dict[str, float | None]:
         out: dict[str, float | None] = {f"profile.{m.key}": m.value for m in result.metrics}
         out["profile.ruptures"] = float(len(result.ruptures))
         out["profile.ruptures_repaired"] = float(
             sum(r.status == "repaired" for r in result.ruptures))
         return out
 
-    def render_terminal(self, result: BaseModel, console: Console) -> None:
+    def render_terminal(self, result: ProfileResult, console: Console) -> None:
         from rich.table import Table
-
-        assert isinstance(result, ProfileResult)
         table = Table(title=self.title, title_justify="left")
         for col in ("metric", "value", "n", "reference", "band / note"):
             table.add_column(col, justify="right" if col in ("value", "n") else "left")
@@ -84,29 +79,24 @@ class ProfileSection(ReportSection):
         for note in result.notes:
             console.print(f"  note: {note}", style="dim")
 
-    def render_html(self, result: BaseModel, ctx: AnalysisContext) -> str:
+    def render_html(self, result: ProfileResult, ctx: AnalysisContext) -> str:
         from rapport.report.html import render_fragment
-
-        assert isinstance(result, ProfileResult)
         return render_fragment("profile.html.j2", result=result, fmt=format_value,
                                fmt_ref=format_reference)
 
-    def header_html(self, result: BaseModel, ctx: AnalysisContext) -> str:
+    def header_html(self, result: ProfileResult, ctx: AnalysisContext) -> str:
         """Key figures against reference ranges, for the top of the report."""
         from rapport.profile.timeline import build_timeline
         from rapport.profile.view import SessionView
         from rapport.report.html import render_fragment
-
-        assert isinstance(result, ProfileResult)
         figures = [m for key in KEY_FIGURES for m in result.metrics if m.key == key]
         timeline = build_timeline(ctx.session, result, SessionView(ctx.coded))
         return render_fragment("profile_header.html.j2", result=result, figures=figures,
                                fmt=format_value, fmt_ref=format_reference,
                                timeline=timeline)
 
-    def turn_marks(self, result: BaseModel) -> dict[int, list[str]]:
+    def turn_marks(self, result: ProfileResult) -> dict[int, list[str]]:
         """Filter tags for transcript turns: rupture, repair, missed_repair, moment."""
-        assert isinstance(result, ProfileResult)
         marks: dict[int, list[str]] = {}
         for r in result.ruptures:
             for e in r.evidence:

@@ -140,7 +140,7 @@ def turn_taking(session: Session) -> TurnTakingResult:
         latency=_latencies(session) if has_times else [])
 
 
-class TurnTakingSection(ReportSection):
+class TurnTakingSection(ReportSection[TurnTakingResult]):
     name = "turn_taking"
     title = "Turn-taking and talk time"
     result_model = TurnTakingResult
@@ -148,8 +148,7 @@ class TurnTakingSection(ReportSection):
     def compute(self, ctx: AnalysisContext) -> TurnTakingResult:
         return turn_taking(ctx.session)
 
-    def metrics(self, result: BaseModel) -> dict[str, float | None]:
-        assert isinstance(result, TurnTakingResult)
+    def metrics(self, result: TurnTakingResult) -> dict[str, float | None]:
         out: dict[str, float | None] = {
             f"turn_taking.{role}_word_share": share
             for role, share in result.role_word_share.items()}
@@ -160,10 +159,8 @@ class TurnTakingSection(ReportSection):
             out[f"turn_taking.latency_{key}_median_s"] = lat.median_s
         return out
 
-    def render_terminal(self, result: BaseModel, console: Console) -> None:
+    def render_terminal(self, result: TurnTakingResult, console: Console) -> None:
         from rich.table import Table
-
-        assert isinstance(result, TurnTakingResult)
         table = Table(title=self.title, title_justify="left")
         for col in ("speaker", "role", "turns", "words", "word share", "time share",
                     "mean words/turn", "longest turn", "back-channels"):
@@ -180,7 +177,7 @@ class TurnTakingSection(ReportSection):
                           f"{lat.share_over_3s:.0%} over 3 s, {lat.overlaps} overlaps "
                           f"(n={lat.n})")
 
-    def render_html(self, result: BaseModel, ctx: AnalysisContext) -> str:
+    def render_html(self, result: TurnTakingResult, ctx: AnalysisContext) -> str:
         from rapport.report.html import render_fragment
 
         return render_fragment("turn_taking.html.j2", result=result, title=self.title)

@@ -10,8 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from rapport.coding.base import CodedSession
-from rapport.domain import Role, Turn, TurnCodes
+from rapport.domain import CodedSession, Role, Turn, TurnCodes
 from rapport.profile.models import ProfileEvidence
 
 EXCERPT_CHARS = 140

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from rapport import __version__
 from rapport.domain import Role
-from rapport.report.section import AnalysisContext, ReportSection
+from rapport.report.section import AnalysisContext, Computed, ReportSection
 
 SCHEMA_VERSION = "1.0"
 
@@ -70,18 +70,14 @@ class AnalysisDocument(_Out):
     warnings: list[str] = Field(default_factory=list)
 
 
-def build_document(ctx: AnalysisContext, sections: list[ReportSection]) -> AnalysisDocument:
-    """Compute every section in order and assemble the document."""
+def build_document(ctx: AnalysisContext, computed: list[Computed[Any]]) -> AnalysisDocument:
+    """Assemble the document from the session, its codes and the computed sections."""
     session = ctx.session
     metrics: dict[str, float | None] = {}
     section_out: dict[str, Any] = {}
-    for section in sections:
-        result = section.compute(ctx)
-        if result is None:
-            continue
-        ctx.results[section.name] = result
-        section_out[section.name] = result.model_dump(mode="json")
-        metrics.update(section.metrics(result))
+    for done in computed:
+        section_out[done.name] = done.result.model_dump(mode="json")
+        metrics.update(done.metrics())
     turns = []
     for turn, tc in zip(session.turns, ctx.coded.codes, strict=True):
         codes = {c.name: CodeOut(value=c.value, confidence=c.confidence,
@@ -98,7 +94,7 @@ def build_document(ctx: AnalysisContext, sections: list[ReportSection]) -> Analy
         sections=section_out, warnings=list(ctx.warnings))
 
 
-def analysis_schema(sections: list[ReportSection]) -> dict[str, Any]:
+def analysis_schema(sections: list[ReportSection[Any]]) -> dict[str, Any]:
     """The JSON Schema of the document, with each registered section's result schema."""
     schema = AnalysisDocument.model_json_schema()
     defs = schema.setdefault("$defs", {})

@@ -1,25 +1,23 @@
 """Self-contained HTML report: one file, inline CSS, SVG and JS, no network, prints to PDF.
 
 Templates live in ``templates/`` and are rendered with autoescaping on, so session text
-can never inject markup. Sections render their own fragments with :func:`render_fragment`.
-A section may also offer two optional hooks: ``header_html(result, ctx)`` (figures shown
-at the top of the page) and ``turn_marks(result) -> {turn_index: [tag, ...]}`` (tags such
-as ``rupture:withdrawal`` that the transcript filter can select). The inline script is
-project-written (Apache-2.0, like the rest of Rapport); no third-party code is embedded.
+can never inject markup. Each box renders its own sections' fragments with its own
+templates (through :func:`template_env`); this page puts them together with the figures
+a section shows at the top (``header_html``) and the tags it puts on transcript turns
+(``turn_marks``, e.g. ``rupture:withdrawal``) for the transcript filter. The inline script
+is project-written (Apache-2.0, like the rest of Rapport); no third-party code is embedded.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
-from pydantic import BaseModel
 
 from rapport.report.document import AnalysisDocument, TurnOut
-from rapport.report.section import AnalysisContext, ReportSection
+from rapport.report.section import AnalysisContext, Computed
 
 #: Okabe–Ito colour-blind-safe palette, used by every chart.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
@@ -62,28 +60,19 @@ def turn_tokens(turn: TurnOut, marks: list[str]) -> list[str]:
     return sorted({*tokens, *marks})
 
 
-def _hook(section: ReportSection, name: str) -> Callable[..., Any] | None:
-    hook = getattr(section, name, None)
-    return hook if callable(hook) else None
-
-
 def report_parts(doc: AnalysisDocument, ctx: AnalysisContext,
-                 sections: list[ReportSection]) -> dict[str, Any]:
+                 computed: list[Computed[Any]]) -> dict[str, Any]:
     """The pieces the report page is built from (section fragments, header figures, filter
     tokens per turn), so another page (the web session page) can embed the same sections."""
     fragments, headers = [], []
     marks: dict[int, list[str]] = {}
-    for section in sections:
-        result: BaseModel | None = ctx.results.get(section.name)
-        if result is None:
-            continue
-        fragments.append({"name": section.name, "title": section.title,
-                          "html": Markup(section.render_html(result, ctx))})  # noqa: S704
-        if header := _hook(section, "header_html"):
-            headers.append(Markup(header(result, ctx)))  # noqa: S704
-        if turn_marks := _hook(section, "turn_marks"):
-            for index, tags in turn_marks(result).items():
-                marks.setdefault(index, []).extend(tags)
+    for done in computed:
+        fragments.append({"name": done.name, "title": done.title,
+                          "html": Markup(done.render_html(ctx))})  # noqa: S704
+        if header := done.header_html(ctx):
+            headers.append(Markup(header))  # noqa: S704
+        for index, tags in done.turn_marks().items():
+            marks.setdefault(index, []).extend(tags)
     tokens = {t.index: turn_tokens(t, marks.get(t.index, [])) for t in doc.turns}
     all_tokens = sorted({tok for toks in tokens.values() for tok in toks})
     mark_names = sorted({m for ms in marks.values() for m in ms})
@@ -93,7 +82,7 @@ def report_parts(doc: AnalysisDocument, ctx: AnalysisContext,
 
 
 def render_report(doc: AnalysisDocument, ctx: AnalysisContext,
-                  sections: list[ReportSection]) -> str:
+                  computed: list[Computed[Any]]) -> str:
     """The whole report page for one analysed session."""
     return _env().get_template("report.html.j2").render(
-        doc=doc, **report_parts(doc, ctx, sections))
+        doc=doc, **report_parts(doc, ctx, computed))

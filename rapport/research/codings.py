@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rapport.coding.table import BASE_COLUMNS
 from rapport.errors import RapportInputError
+from rapport.pipeline import BASE_COLUMNS
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -34,7 +34,7 @@ import pandas as pd
 from rapport.research.sources import CodedCorpus
 
 if TYPE_CHECKING:
-    from rapport.profile.models import ProfileResult
+    from rapport.profile import ProfileResult
 
 #: Written to ``corpus.json`` so a reader knows which layout of meta keys to expect.
 EXPORT_FORMAT = "rapport-convokit/1"

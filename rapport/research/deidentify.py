@@ -7,7 +7,7 @@ keyed pseudonym) changes on the ``TurnCodes``. All sessions of one export share 
 
 from __future__ import annotations
 
-from rapport.coding.base import CodedSession
+from rapport.domain import CodedSession
 from rapport.errors import RapportInputError
 from rapport.research.sources import CodedCorpus
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from rapport.coding.agreement import (
+from rapport.coding import (
     cohen_kappa,
     confusion_matrix,
     krippendorff_alpha,

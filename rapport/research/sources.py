@@ -15,8 +15,17 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from rapport.coding.base import CodedSession, CodeFamily
-from rapport.domain import Code, Role, Session, Speaker, Turn, TurnCodes, is_backchannel
+from rapport.domain import (
+    Code,
+    CodedSession,
+    CodeFamily,
+    Role,
+    Session,
+    Speaker,
+    Turn,
+    TurnCodes,
+    is_backchannel,
+)
 from rapport.errors import RapportInputError
 from rapport.research.codings import code_columns, label_of, normalise_keys, read_table
 
@@ -43,17 +52,16 @@ def from_transcripts(paths: Sequence[Path], *, therapist: Sequence[str] = (),
                      fmt: str | None = None, encoding: str | None = None,
                      preset: str | None = None) -> tuple[CodedCorpus, list[str]]:
     """Read and code transcripts exactly as ``rapport code`` does; returns warnings too."""
-    from rapport.cli.inputs import read_sessions
-    from rapport.coding import code_sessions, load_coders
-    from rapport.coding.pipeline import all_families
+    from rapport.ingest import RoleMap, all_warnings, read_sessions
+    from rapport.pipeline import AnalyzeOptions, all_families, code_sessions
     from rapport.settings import get_settings
 
-    sessions, warnings = read_sessions(paths, therapist=therapist, client=client,
-                                       other=other, fmt=fmt, encoding=encoding)
-    settings = get_settings(**({"preset": preset} if preset else {}))
-    coders = load_coders(settings.preset)
-    return CodedCorpus(coded=code_sessions(sessions, coders), families=all_families(coders),
-                       models=tuple(c.model_id for c in coders)), warnings
+    roles = RoleMap(therapist=tuple(therapist), client=tuple(client), other=tuple(other))
+    read = read_sessions(paths, roles=roles, fmt=fmt, encoding=encoding)
+    coders = AnalyzeOptions.from_settings(get_settings(), preset=preset).load_coders()
+    coded = code_sessions([r.session for r in read], coders)
+    return CodedCorpus(coded=coded, families=all_families(coders),
+                       models=tuple(c.model_id for c in coders)), all_warnings(read)
 
 
 def _families(frame: pd.DataFrame) -> tuple[CodeFamily, ...]:

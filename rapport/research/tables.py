@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
 def write_table(frame: pd.DataFrame, path: Path) -> None:
     """Write ``frame`` by the ending of ``path`` (.csv, .parquet or .jsonl)."""
-    from rapport.cli.inputs import write_atomically
+    from rapport.pipeline import write_atomically
 
     suffix = path.suffix.lower()
     if suffix == ".csv":

@@ -29,9 +29,8 @@ def analyze_upload(tx: Tx, code: str, session_number: int, data: bytes, *, filen
                    therapist: tuple[str, ...] = (), client: tuple[str, ...] = ()
                    ) -> UploadedAnalysis:
     """Import, code, analyse and store one session's transcript for ``code``."""
-    from rapport.coding import code_sessions, load_coders
-    from rapport.ingest.api import RoleMap, parse_bytes
-    from rapport.report.analyze import analyze_coded
+    from rapport.ingest import RoleMap, parse_bytes
+    from rapport.pipeline import AnalyzeOptions, analyze
 
     # Rights and consent first: nothing is parsed or coded for a client you cannot write.
     require_consent(tx, find_client(tx, code, write=True), ConsentKind.ANALYSIS,
@@ -46,8 +45,9 @@ def analyze_upload(tx: Tx, code: str, session_number: int, data: bytes, *, filen
         raise RapportInputError(f"the file holds {len(result.sessions)} sessions",
                                 where=filename, fix="upload one session per file",
                                 code="many_sessions")
-    (coded,) = code_sessions(result.sessions, load_coders(settings.preset))
-    analysis = analyze_coded(coded, warnings=result.warnings)
+    (session,) = result.sessions
+    analysis = analyze(session, AnalyzeOptions.from_settings(settings),
+                       warnings=result.warnings_for(session.id))
     analysis_id = store_analysis(tx, code, session_number, analysis.to_json())
-    return UploadedAnalysis(analysis_id=analysis_id, turns=len(coded.session.turns),
+    return UploadedAnalysis(analysis_id=analysis_id, turns=len(session.turns),
                             warnings=result.warnings)

@@ -11,15 +11,16 @@ from batch_helpers import Cli, code_table_of, read_table
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rapport.batch.corpus import read_corpus
 from rapport.batch.plan import ReadOptions, plan_partitions
-from rapport.cli.inputs import read_sessions
 from rapport.errors import RapportInputError
+from rapport.ingest import RoleMap, read_sessions
+from rapport.ingest.parquet_corpus import read_corpus
+from rapport.settings import get_settings
 
 
 def corpus_frame(folder: Path) -> pd.DataFrame:
     """The sessions of ``folder`` as a Parquet corpus table, rows shuffled."""
-    sessions, _ = read_sessions([folder])
+    sessions = [r.session for r in read_sessions([folder])]
     rows = [{"session_id": s.id, "turn_index": t.index, "speaker": t.speaker,
              "role": t.role.value, "text": t.text, "start": t.start, "end": t.end}
             for s in sessions for t in s.turns]
@@ -52,7 +53,7 @@ def test_corpus_with_a_gap_in_turn_index_is_an_error(tmp_path: Path) -> None:
     path = tmp_path / "gap.parquet"
     frame.to_parquet(path)
     with pytest.raises(RapportInputError, match="turn_index should be 1") as info:
-        read_corpus(path, ReadOptions())
+        read_corpus(path, roles=RoleMap(), settings=get_settings())
     assert info.value.code == "bad_index"
 
 
@@ -60,7 +61,7 @@ def test_corpus_without_text_column_is_an_error(tmp_path: Path) -> None:
     path = tmp_path / "notext.parquet"
     pd.DataFrame({"session_id": ["a"], "turn_index": [0], "speaker": ["T"]}).to_parquet(path)
     with pytest.raises(RapportInputError, match="missing column") as info:
-        read_corpus(path, ReadOptions())
+        read_corpus(path, roles=RoleMap(), settings=get_settings())
     assert info.value.code == "missing_columns"
 
 
@@ -83,7 +84,7 @@ def test_corpus_reader_returns_sessions_or_a_clear_error(rows: list[dict[str, ob
     path = tmp_path_factory.mktemp("corpus") / "c.parquet"
     frame.to_parquet(path)
     try:
-        sessions, _ = read_corpus(path, ReadOptions())
+        sessions = read_corpus(path, roles=RoleMap(), settings=get_settings()).sessions
     except RapportInputError as exc:
         assert exc.where and str(path) in exc.where
         return

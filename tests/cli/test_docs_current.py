@@ -28,7 +28,7 @@ def test_every_command_help_has_an_example() -> None:
 
 
 def test_schema_is_current_and_only_grows() -> None:
-    from rapport.report.schema import render
+    from rapport.pipeline.schema import render
 
     committed = json.loads((ROOT / "docs/schema/analysis.schema.json").read_text("utf-8"))
     current = json.loads(render())

@@ -7,11 +7,9 @@ import json
 from pathlib import Path
 
 import pandas as pd
-import pytest
 from typer.testing import CliRunner
 
 from rapport.cli import build_app
-from rapport.coding import pipeline
 from rapport.coding.relationship.codes import ALL_CODES
 
 SESSION = """Therapist: What would you like to focus on today?
@@ -23,18 +21,15 @@ Client: I just feel so ashamed all the time.
 """
 
 
-def test_codes_in_the_table_and_evidence_in_the_analysis(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_codes_in_the_table_and_evidence_in_the_analysis(tmp_path: Path) -> None:
     # only this box's coder runs, so another coder's model being retrained cannot fail it
-    monkeypatch.setattr(pipeline, "CODER_LOADERS",
-                        {"relationship": pipeline.CODER_LOADERS["relationship"]})
-    monkeypatch.setattr(pipeline, "_cache", {})
     transcript = tmp_path / "week5.txt"
     transcript.write_text(SESSION, encoding="utf-8")
     runner, app = CliRunner(), build_app()
 
     table_path = tmp_path / "codes.csv"
-    result = runner.invoke(app, ["code", str(transcript), "--out", str(table_path)])
+    result = runner.invoke(app, ["code", str(transcript), "--out", str(table_path),
+                                 "--coders", "relationship"])
     assert result.exit_code == 0, result.output
     table = pd.read_csv(table_path)
     for code in ALL_CODES:
@@ -47,7 +42,7 @@ def test_codes_in_the_table_and_evidence_in_the_analysis(
 
     doc_path = tmp_path / "report.json"
     result = runner.invoke(app, ["analyze", str(transcript), "--json", str(doc_path),
-                                 "--quiet"])
+                                 "--quiet", "--coders", "relationship"])
     assert result.exit_code == 0, result.output
     turns = json.loads(doc_path.read_text(encoding="utf-8"))["turns"]
     confrontation = turns[3]["codes"]["confrontation"]

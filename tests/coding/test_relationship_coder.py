@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from rapport.coding.base import SessionCoder
 from rapport.coding.relationship import load_coder
 from rapport.coding.relationship.coder import RelationshipCoder
 from rapport.coding.relationship.codes import CODES_BY_ROLE
-from rapport.domain import Code, Role, Session
+from rapport.domain import Code, Role, Session, SessionCoder
 from rapport.errors import RapportInputError
 
 

@@ -37,7 +37,7 @@ def test_counts_equal_scikit_learns(texts: list[str]) -> None:
 def test_coding_does_not_import_scikit_learn() -> None:
     code = ("import sys\n"
             "from rapport.domain import Session, Speaker, Turn\n"
-            "from rapport.coding import code_sessions, load_coders\n"
+            "from rapport.pipeline import code_sessions, load_coders\n"
             "s = Session(id='s', speakers=(Speaker(name='T', role='therapist'),"
             " Speaker(name='C', role='client')), turns=(Turn(index=0, speaker='T',"
             " role='therapist', text='What brings you here?'), Turn(index=1, speaker='C',"

@@ -56,19 +56,14 @@ def test_shipped_accurate_model_codes_every_family() -> None:
     assert all(0.0 <= c.confidence <= 1.0 for tc in codes for c in tc.codes)
 
 
-def test_analyze_json_carries_accurate_codes(tmp_path: Path,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    from rapport.coding import pipeline
-
-    monkeypatch.setattr(pipeline, "CODER_LOADERS",
-                        {"utterance": pipeline.CODER_LOADERS["utterance"]})
-    monkeypatch.setattr(pipeline, "_cache", {})
+def test_analyze_json_carries_accurate_codes(tmp_path: Path) -> None:
     transcript = tmp_path / "s.txt"
     transcript.write_text("Therapist: How has your week been?\nClient: Better. I only "
                           "drank twice.\nTherapist: You're proud of that.\n", encoding="utf-8")
     out = tmp_path / "a.json"
     result = CliRunner().invoke(build_app(), ["analyze", str(transcript), "--json", str(out),
-                                              "--preset", "accurate"], prog_name="rapport")
+                                              "--preset", "accurate", "--coders", "utterance"],
+                                prog_name="rapport")
     assert result.exit_code == 0, result.output
     turns = json.loads(out.read_text())["turns"]
     assert turns[0]["codes"]["therapist_behaviour"]["source"] == "utterance-accurate@1.0"

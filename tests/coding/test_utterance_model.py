@@ -11,7 +11,6 @@ import numpy as np
 import pytest
 from sklearn.base import clone
 
-from rapport.coding.base import SessionCoder
 from rapport.coding.utterance.families import FAMILIES
 from rapport.coding.utterance.model import UtteranceCoder
 from rapport.coding.utterance.persist import (
@@ -21,7 +20,7 @@ from rapport.coding.utterance.persist import (
     load_coder_file,
     save_coder,
 )
-from rapport.domain import Session
+from rapport.domain import Session, SessionCoder
 from rapport.errors import RapportInputError
 
 if TYPE_CHECKING:

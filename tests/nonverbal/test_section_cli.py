@@ -11,14 +11,12 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from rapport.cli import build_app
-from rapport.coding.base import CodedSession
-from rapport.domain import Code, Role, Session, Speaker, Turn, TurnCodes
+from rapport.domain import Code, CodedSession, Role, Session, Speaker, Turn, TurnCodes
 from rapport.errors import RapportInputError
 from rapport.nonverbal.analysis import NonverbalResult
 from rapport.nonverbal.section import NonverbalSection
 from rapport.nonverbal.synthetic import PlantedTurn
-from rapport.report.analyze import analyze_coded
-from rapport.report.registry import load_sections
+from rapport.pipeline import analyze_coded, load_sections
 from rapport.report.section import AnalysisContext
 
 THERAPIST = "<b>Dr & Co</b>"  # markup in a name must come out escaped

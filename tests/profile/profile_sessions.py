@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from rapport.coding.base import CodedSession
-from rapport.domain import Code, Session, TurnCodes
+from rapport.domain import Code, CodedSession, Session, TurnCodes
 
 Value = str | bool | tuple[str | bool, float]
 Row = tuple[str, str, Mapping[str, Value]]

@@ -9,8 +9,8 @@ import jsonschema
 from profile_sessions import missed, repaired
 from rich.console import Console
 
+from rapport.pipeline import analyze_coded
 from rapport.profile.models import ProfileResult
-from rapport.report.analyze import analyze_coded
 
 
 def test_json_document_carries_the_profile() -> None:

@@ -8,9 +8,8 @@ import shutil
 
 import pytest
 
-from rapport.coding.base import CodedSession
-from rapport.domain import Code, Session, TurnCodes
-from rapport.report.analyze import Analysis, analyze_coded
+from rapport.domain import Code, CodedSession, Session, TurnCodes
+from rapport.pipeline import Analysis, analyze_coded
 
 Q = {"therapist_behaviour": "question", "question_type": "closed"}
 ROWS: list[tuple[str, str, dict[str, str | bool]]] = [

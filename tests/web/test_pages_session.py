@@ -236,26 +236,24 @@ def test_stored_analysis_renders_exactly_like_the_live_report(
         name: str, therapist: tuple[str, ...], client: tuple[str, ...]) -> None:
     from web_world import EXAMPLES
 
-    from rapport.coding import code_sessions, load_coders
     from rapport.ingest import load_sessions
     from rapport.ingest.api import RoleMap
-    from rapport.report.analyze import analyze_coded
+    from rapport.pipeline import analyze
     from rapport.report.html import report_parts
     from rapport.web.stored_report import load_stored_report
 
-    sessions = load_sessions(EXAMPLES / name, roles=RoleMap(therapist=therapist,
-                                                            client=client)).sessions
-    (coded,) = code_sessions(sessions, load_coders("fast"))
-    live = analyze_coded(coded)
+    (session,) = load_sessions(EXAMPLES / name, roles=RoleMap(therapist=therapist,
+                                                             client=client)).sessions
+    live = analyze(session)
     stored = load_stored_report(live.to_json())
-    expected = report_parts(live.document, live.context, live.sections)
+    expected = report_parts(live.document, live.context, live.computed)
     assert [f["name"] for f in stored.parts["fragments"]] == [
         f["name"] for f in expected["fragments"]]
     assert [str(f["html"]) for f in stored.parts["fragments"]] == [
         str(f["html"]) for f in expected["fragments"]]
     assert [str(h) for h in stored.parts["headers"]] == [str(h) for h in expected["headers"]]
     assert stored.parts["tokens"] == expected["tokens"] and not stored.notes
-    assert {f.name for f in stored.families} == {f.name for f in coded.families}
+    assert {f.name for f in stored.families} == {f.name for f in live.context.coded.families}
 
 
 def test_a_section_stored_in_another_shape_is_skipped_with_a_note() -> None:

@@ -41,13 +41,11 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 @cache
 def real_document() -> str:
     """The analysis document of examples/rupture_repair.txt (coded once per run)."""
-    from rapport.coding import code_sessions, load_coders
     from rapport.ingest import load_sessions
-    from rapport.report.analyze import analyze_coded
+    from rapport.pipeline import analyze
 
-    (coded,) = code_sessions(load_sessions(EXAMPLES / "rupture_repair.txt").sessions,
-                             load_coders("fast"))
-    return analyze_coded(coded).to_json()
+    (session,) = load_sessions(EXAMPLES / "rupture_repair.txt").sessions
+    return analyze(session).to_json()
 
 
 @dataclass

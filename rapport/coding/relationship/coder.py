@@ -1,4 +1,4 @@
-"""The relationship coder: the :class:`~rapport.coding.base.SessionCoder` of the pipeline.
+"""The relationship coder: the :class:`~rapport.domain.SessionCoder` of the pipeline.
 
 >>> from rapport.domain import Session
 >>> coder = load_coder("fast")
@@ -9,11 +9,10 @@
 
 from __future__ import annotations
 
-from rapport.coding.base import CodeFamily
 from rapport.coding.relationship.codes import CODES_BY_ROLE, families
 from rapport.coding.relationship.model import RelationshipModel
 from rapport.coding.relationship.persist import MODEL_VERSION, load_model
-from rapport.domain import Code, Role, Session, TurnCodes
+from rapport.domain import Code, CodeFamily, Role, Session, TurnCodes, codes_language
 from rapport.errors import RapportInputError
 
 PRESETS = ("fast", "accurate")
@@ -40,7 +39,7 @@ class RelationshipCoder:
         """One :class:`TurnCodes` per turn, in order; ``session`` is not changed."""
         turns = session.turns
         codes: list[list[Code]] = [[] for _ in turns]
-        english = session.language.lower().split("-")[0] == "en"
+        english = codes_language(session.language)
         for role in (Role.THERAPIST, Role.CLIENT) if english else ():
             idx = [t.index for t in turns if t.role == role]
             if not idx:

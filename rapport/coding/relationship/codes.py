@@ -8,8 +8,7 @@ follow them.
 
 from __future__ import annotations
 
-from rapport.coding.base import CodeFamily
-from rapport.domain import Role
+from rapport.domain import CodeFamily, Role
 
 #: ``name -> definition`` for codes of therapist turns, in display order.
 THERAPIST_CODES: dict[str, str] = {

@@ -27,12 +27,11 @@ from rapport.coding.utterance.features import (
     dense_arrays,
     previous_index,
 )
-from rapport.domain import Code, TurnCodes
+from rapport.domain import Code, TurnCodes, codes_language
 
 if TYPE_CHECKING:
-    from rapport.coding.base import CodeFamily
     from rapport.coding.utterance.model import UtteranceCoder
-    from rapport.domain import Session
+    from rapport.domain import CodeFamily, Session
 
 _WORD = re.compile(_TOKEN)
 _EPS = 1e-6
@@ -199,7 +198,7 @@ class CompiledCoder:
     def code_session(self, session: Session) -> list[TurnCodes]:
         """One TurnCodes per turn; non-English sessions get empty codes (not trained)."""
         turns = session.turns
-        if session.language.split("-")[0].lower() != "en" or not turns:
+        if not codes_language(session.language) or not turns:
             return [TurnCodes(session_id=session.id, turn_index=t.index) for t in turns]
         roles = np.array([t.role.value for t in turns], dtype=object)
         probs = self.predict_proba_arrays(np.zeros(len(turns), dtype=np.int64), roles,

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from rapport.coding.base import CodeFamily
-from rapport.domain import Role
+from rapport.domain import CodeFamily, Role
 
 THERAPIST_BEHAVIOUR = CodeFamily(
     name="therapist_behaviour", kind="single",

@@ -20,14 +20,13 @@ from sklearn.base import BaseEstimator
 from rapport.coding.utterance.families import FAMILIES, PRESETS
 from rapport.coding.utterance.features import TextContextVectorizer, turn_frame
 from rapport.coding.utterance.stacking import Head, fit_head
-from rapport.domain import Code, TurnCodes
+from rapport.domain import Code, TurnCodes, codes_language
 from rapport.errors import RapportInputError
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from rapport.coding.base import CodeFamily
-    from rapport.domain import Session
+    from rapport.domain import CodeFamily, Session
 
 MODEL_VERSION = "1.0"
 
@@ -136,7 +135,7 @@ class UtteranceCoder(BaseEstimator):  # type: ignore[misc]
 
     def code_session(self, session: Session) -> list[TurnCodes]:
         """One TurnCodes per turn; non-English sessions get empty codes (not trained)."""
-        if session.language.split("-")[0].lower() != "en" or not session.turns:
+        if not codes_language(session.language) or not session.turns:
             return [TurnCodes(session_id=session.id, turn_index=t.index)
                     for t in session.turns]
         table = self.predict(turn_frame(session))

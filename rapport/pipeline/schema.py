@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import sys
 
+from rapport.pipeline.sections import load_sections
 from rapport.report.document import analysis_schema
-from rapport.report.registry import load_sections
 
 
 def render() -> str:

@@ -21,13 +21,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from rapport.domain import Role, Session
+from rapport.domain import Role
 from rapport.errors import RapportInputError
-
-if TYPE_CHECKING:
-    from rapport.batch.plan import ReadOptions
+from rapport.ingest.api import ImportResult, RoleMap
+from rapport.settings import Settings
 
 REQUIRED = ("session_id", "turn_index", "speaker", "text")
 OPTIONAL = ("role", "start", "end")
@@ -89,8 +88,8 @@ def _seconds(value: object, column: str, where: str) -> float | None:
     return float(value)
 
 
-def read_corpus(path: Path, options: ReadOptions, session_ids: Sequence[str] = ()
-                ) -> tuple[list[Session], list[str]]:
+def read_corpus(path: Path, *, roles: RoleMap, settings: Settings,
+                session_ids: Sequence[str] = ()) -> ImportResult:
     """The sessions of a Parquet corpus (only ``session_ids`` when given), in corpus order."""
     from rapport.ingest.assemble import assemble
     from rapport.ingest.raw import Context, RawSession, RawTurn
@@ -98,8 +97,7 @@ def read_corpus(path: Path, options: ReadOptions, session_ids: Sequence[str] = (
 
     filters = [("session_id", "in", list(session_ids))] if session_ids else None
     table = _read(path, [*REQUIRED, *OPTIONAL], filters)
-    ctx = Context(name=path.name, where=str(path), roles=options.roles(),
-                  settings=options.settings())
+    ctx = Context(name=path.name, where=str(path), roles=roles, settings=settings)
     order = list(session_ids) or corpus_session_ids(path)
     rows: dict[str, list[dict[str, Any]]] = {sid: [] for sid in order}
     for row in table.to_pylist():
@@ -128,4 +126,6 @@ def read_corpus(path: Path, options: ReadOptions, session_ids: Sequence[str] = (
                             place, _seconds(row.get("start"), "start", ctx.loc(place)),
                             _seconds(row.get("end"), "end", ctx.loc(place)), role), ctx)
         raws.append(raw)
-    return assemble(raws, "parquet", ctx)
+    done = assemble(raws, "parquet", ctx)
+    return ImportResult(sessions=done.sessions, format="parquet", warnings=done.warnings,
+                        per_session=done.per_session, general=done.general)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from rapport.coding.base import CodedSession, CodeFamily
+from rapport.domain import CodedSession, CodeFamily
 
 if TYPE_CHECKING:
     import pandas as pd

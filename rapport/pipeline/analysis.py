@@ -1,0 +1,121 @@
+"""Code and analyse sessions: the single path from a parsed session to a finished report.
+
+Every face calls this module (CLI ``analyze``/``code``, web upload, the demo, batch and
+research exports): it selects the coders, applies the language rule once, codes, runs the
+report sections and builds the document. Reading files is ingest's job
+(:mod:`rapport.ingest.files`); writing them is :mod:`rapport.pipeline.outputs`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rapport.domain import Code, CodedSession, Session, SessionCoder, TurnCodes, codes_language
+from rapport.pipeline.coders import all_families, load_coders
+from rapport.pipeline.sections import load_sections
+from rapport.report.document import AnalysisDocument, build_document
+from rapport.report.section import AnalysisContext, Computed, compute_sections
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from rapport.ingest.files import ReadSession
+    from rapport.settings import Settings
+
+
+@dataclass(frozen=True)
+class AnalyzeOptions:
+    """What to run: the coder preset, which coders (None: the defaults), media inputs
+    (``audio``/``video`` paths) and options for sections (``{"nonverbal": {...}}``)."""
+
+    preset: str = "fast"
+    coders: tuple[str, ...] | None = None
+    media: Mapping[str, Path] = field(default_factory=dict)
+    section_options: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, *, preset: str | None = None,
+                      coders: Sequence[str] | None = None,
+                      media: Mapping[str, Path] | None = None) -> AnalyzeOptions:
+        return cls(preset=preset or settings.preset,
+                   coders=tuple(coders) if coders else None, media=dict(media or {}))
+
+    def load_coders(self) -> list[SessionCoder]:
+        return load_coders(self.preset, self.coders)
+
+
+@dataclass
+class Analysis:
+    """A finished analysis: the document plus what rendering needs."""
+
+    document: AnalysisDocument
+    context: AnalysisContext
+    computed: list[Computed[Any]]
+
+    @property
+    def session_id(self) -> str:
+        return self.document.session.id
+
+    def to_json(self) -> str:
+        return self.document.model_dump_json(indent=2)
+
+    def to_html(self) -> str:
+        from rapport.report.html import render_report
+
+        return render_report(self.document, self.context, self.computed)
+
+    def print_summary(self, console: Console) -> None:
+        from rapport.report.terminal import print_summary
+
+        print_summary(self.document, self.computed, console)
+
+
+def code_session(session: Session, coders: Sequence[SessionCoder]) -> CodedSession:
+    """Code one session with every coder and merge the codes per turn.
+
+    The language rule lives here, once: the bundled coders read English (any ``en-*``);
+    a session in another language keeps its turns and the language-independent sections.
+    """
+    merged: list[list[Code]] = [[] for _ in session.turns]
+    for coder in coders if codes_language(session.language) else ():
+        for tc in coder.code_session(session):
+            merged[tc.turn_index].extend(tc.codes)
+    codes = tuple(TurnCodes(session_id=session.id, turn_index=i, codes=tuple(c))
+                  for i, c in enumerate(merged))
+    return CodedSession(session=session, codes=codes, families=all_families(coders),
+                        models=tuple(c.model_id for c in coders))
+
+
+def code_sessions(sessions: Iterable[Session], coders: Sequence[SessionCoder]
+                  ) -> list[CodedSession]:
+    return [code_session(s, coders) for s in sessions]
+
+
+def analyze_coded(coded: CodedSession, *, media: Mapping[str, Path] | None = None,
+                  options: Mapping[str, Any] | None = None,
+                  warnings: Iterable[str] = ()) -> Analysis:
+    """Run every registered report section over one coded session."""
+    ctx = AnalysisContext(coded=coded, media=dict(media or {}), options=dict(options or {}),
+                          warnings=list(warnings))
+    computed = compute_sections(ctx, load_sections())
+    return Analysis(document=build_document(ctx, computed), context=ctx, computed=computed)
+
+
+def analyze(session: Session, options: AnalyzeOptions | None = None, *,
+            warnings: Iterable[str] = ()) -> Analysis:
+    """One session from parsed turns to the finished analysis."""
+    options = options or AnalyzeOptions()
+    coded = code_session(session, options.load_coders())
+    return analyze_coded(coded, media=options.media, options=options.section_options,
+                         warnings=warnings)
+
+
+def analyze_all(read: Iterable[ReadSession], options: AnalyzeOptions | None = None
+                ) -> Iterator[Analysis]:
+    """Analyses of sessions read by :func:`rapport.ingest.read_sessions`, one at a time,
+    each carrying the warnings that concern it."""
+    for item in read:
+        yield analyze(item.session, options, warnings=item.warnings)
