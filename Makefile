@@ -9,7 +9,7 @@ DEMO_OUT := demo-output
 EXTRAS_DEMO := accurate,nonverbal,web,research
 EXTRAS_TEST := $(EXTRAS_DEMO),test
 
-.PHONY: demo serve-demo test lint typecheck unit install-demo install-test system-deps docs-cli schema openapi clean
+.PHONY: demo serve-demo test lint typecheck unit install-demo install-test system-deps docs-cli docs-architecture schema openapi clean
 
 $(PY):
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
@@ -54,6 +54,7 @@ system-deps:
 
 lint: install-test
 	$(VENV)/bin/ruff check rapport tests benchmarks
+	$(VENV)/bin/lint-imports
 
 typecheck: install-test
 	$(VENV)/bin/mypy
@@ -63,6 +64,9 @@ unit: install-test
 
 docs-cli: install-test
 	$(PY) -m rapport.cli.docs > docs/cli.md
+
+docs-architecture: install-test
+	$(PY) -m rapport.cli.architecture
 
 openapi: install-test
 	$(PY) -m rapport.web.openapi_doc > docs/openapi.json

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -17,9 +18,14 @@ from rapport.cli.options import (
     TherapistOpt,
 )
 
+if TYPE_CHECKING:
+    from rapport.ingest import ReadSession
+
 HELP = """Code every turn of one or more sessions and write a table (csv, parquet or jsonl).
 
-The columns are documented in docs/formats.md ("The code table").
+The columns are documented in docs/formats.md ("The code table"). Sessions are coded in
+parallel, one process per core, and streamed to the output; nothing is written if any
+input is bad.
 
 Example:
 
@@ -39,34 +45,39 @@ def code(
     encoding: EncodingOpt = None,
     preset: PresetOpt = None,
     coders: CodersOpt = None,
+    workers: Annotated[int | None, typer.Option("--workers", help="Processes that code sessions in parallel (default: one per core).")] = None,
 ) -> None:
-    import io
-
-    from rapport.cli.framework import read_inputs
+    from rapport.cli.framework import warn
     from rapport.errors import RapportInputError
-    from rapport.pipeline import AnalyzeOptions, all_families, code_sessions, write_atomically
-    from rapport.pipeline.table import code_table
+    from rapport.ingest import RoleMap, iter_sessions
+    from rapport.pipeline import AnalyzeOptions
+    from rapport.pipeline.stream import default_workers, write_code_table
     from rapport.settings import get_settings
 
     suffix = out.suffix.lower()
     if suffix not in _WRITERS:
         raise RapportInputError(f"cannot write {suffix or 'a file without an ending'}",
                                 where=str(out), fix="end --out with " + ", ".join(_WRITERS))
-    read = read_inputs(inputs, therapist=therapist, client=client, other=other, fmt=fmt,
-                       encoding=encoding)
-    sessions = [r.session for r in read]
+    if workers is not None and workers < 1:
+        raise RapportInputError(f"--workers {workers} is below 1", where="--workers",
+                                fix="give 1 or more, or leave it out (one per core)")
     loaded = AnalyzeOptions.from_settings(get_settings(), preset=preset,
                                           coders=coders).load_coders()
-    table = code_table(code_sessions(sessions, loaded), all_families(loaded))
-    if suffix == ".csv":
-        write_atomically(out, table.to_csv(index=False))
-    elif suffix == ".jsonl":
-        write_atomically(out, table.to_json(orient="records", lines=True, force_ascii=False))
-    else:
-        buffer = io.BytesIO()
-        table.to_parquet(buffer, index=False)
-        write_atomically(out, buffer.getvalue())
-    typer.echo(f"{len(table)} turns from {len(sessions)} sessions -> {out}", err=True)
+    roles = RoleMap(therapist=tuple(therapist or ()), client=tuple(client or ()),
+                    other=tuple(other or ()))
+    seen: set[str] = set()
+
+    def read_and_warn() -> Iterator[ReadSession]:
+        for item in iter_sessions(inputs, roles=roles, fmt=fmt, encoding=encoding):
+            for w in item.warnings:
+                if w not in seen:
+                    seen.add(w)
+                    warn(w)
+            yield item
+
+    turns, sessions = write_code_table(read_and_warn(), loaded, out,
+                                       workers=workers or default_workers())
+    typer.echo(f"{turns} turns from {sessions} sessions -> {out}", err=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rapport.errors import RapportInputError
-from rapport.pipeline import BASE_COLUMNS
+from rapport.pipeline import BASE_COLUMNS, current_column
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -84,6 +84,8 @@ def _read_parquet_folder(path: Path) -> pd.DataFrame:
 
 
 def _checked(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
+    # a table written before a code was renamed reads under the current names
+    frame = frame.rename(columns={c: current_column(str(c)) for c in frame.columns})
     if "session_id" not in frame.columns:
         raise RapportInputError(
             "no session_id column (found: " + ", ".join(map(str, frame.columns[:12])) + ")",

@@ -50,3 +50,22 @@ def test_openapi_document_is_current() -> None:
 
     committed = (ROOT / "docs/openapi.json").read_text(encoding="utf-8")
     assert committed == render(), "docs/openapi.json is out of date: run `make openapi`"
+
+
+def test_architecture_diagram_is_current() -> None:
+    from rapport.cli.architecture import DOC, with_diagram
+
+    text = DOC.read_text(encoding="utf-8")
+    assert with_diagram(text) == text, "run `make docs-architecture`"
+
+
+def test_architecture_contracts_hold() -> None:
+    """The dependency rules of docs/architecture.md, as `make lint` checks them."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    lint = Path(sys.executable).with_name("lint-imports")
+    result = subprocess.run([str(lint)], cwd=root, capture_output=True, text=True,
+                            check=False)
+    assert result.returncode == 0, result.stdout[-3000:]

@@ -1,0 +1,123 @@
+"""The streaming ``rapport code``: session by session, both cores, flat memory.
+
+Inputs are read file by file (:func:`rapport.ingest.iter_sessions`); each session is coded
+in a worker process and its rows are appended to the output straight away, so memory
+holds one input file and a few sessions' rows, whatever the corpus size. Rows come out in
+input order. The output is written to a hidden temporary file renamed into place at the
+end: a bad input found halfway leaves no output at all (nothing half-written).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rapport.domain import CodeFamily, Session, SessionCoder
+from rapport.pipeline.analysis import code_session
+from rapport.pipeline.coders import all_families
+from rapport.pipeline.table import code_table
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from rapport.ingest import ReadSession
+
+#: Sessions handed to a worker at a time (amortises the inter-process hop).
+CHUNK = 4
+
+_worker_coders: Sequence[SessionCoder] = ()
+
+
+def _code_rows(session: Session) -> pd.DataFrame:
+    return code_table([code_session(session, _worker_coders)], all_families(_worker_coders))
+
+
+def default_workers() -> int:
+    """One worker per core this process may use."""
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+               else os.cpu_count() or 1)
+
+
+def coded_tables(read: Iterable[ReadSession], coders: Sequence[SessionCoder], *,
+                 workers: int = 1) -> Iterator[pd.DataFrame]:
+    """The code-table rows of each session, in input order, coded by ``workers``
+    processes (1: in this process)."""
+    global _worker_coders  # noqa: PLW0603 - the coders a forked worker inherits
+    sessions = (r.session for r in read)
+    if workers <= 1:
+        _worker_coders = coders
+        yield from map(_code_rows, sessions)
+        return
+    # fork: workers inherit the loaded coders (no second load, no pickling of models)
+    _worker_coders = coders
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers) as pool:
+        yield from pool.imap(_code_rows, sessions, chunksize=CHUNK)
+
+
+class TableWriter:
+    """Appends code-table chunks to ``.csv``, ``.jsonl`` or ``.parquet`` at ``path``."""
+
+    def __init__(self, path: Path, suffix: str) -> None:
+        self.path = path
+        self.suffix = suffix
+        self.rows = 0
+        self._parquet: Any = None
+
+    def write(self, chunk: pd.DataFrame) -> None:
+        if self.suffix == ".csv":
+            chunk.to_csv(self.path, mode="a", header=self.rows == 0, index=False)
+        elif self.suffix == ".jsonl":
+            with self.path.open("a", encoding="utf-8") as fh:
+                if len(chunk):
+                    fh.write(chunk.to_json(orient="records", lines=True, force_ascii=False))
+                    fh.write("\n")
+        else:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            table = pa.Table.from_pandas(chunk, preserve_index=False)
+            if self._parquet is None:
+                self._parquet = pq.ParquetWriter(self.path, table.schema)
+            self._parquet.write_table(table.cast(self._parquet.schema))
+        self.rows += len(chunk)
+
+    def close(self, empty: pd.DataFrame) -> None:
+        """Finish the file; with no rows at all, write ``empty`` (the header) instead."""
+        if self.rows == 0:
+            self.write(empty)
+        if self._parquet is not None:
+            self._parquet.close()
+        elif self.suffix == ".jsonl" and self.rows == 0:
+            self.path.write_text("", encoding="utf-8")
+
+
+@contextmanager
+def table_output(out: Path) -> Iterator[TableWriter]:
+    """A writer to a hidden file beside ``out``, renamed to ``out`` only on success."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.part")
+    tmp.unlink(missing_ok=True)
+    writer = TableWriter(tmp, out.suffix.lower())
+    try:
+        yield writer
+        tmp.replace(out)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_code_table(read: Iterable[ReadSession], coders: Sequence[SessionCoder],
+                     out: Path, *, workers: int = 1) -> tuple[int, int]:
+    """Code every session into the table ``out``; returns (turns, sessions)."""
+    families: tuple[CodeFamily, ...] = all_families(coders)
+    sessions = 0
+    with table_output(out) as writer:
+        for chunk in coded_tables(read, coders, workers=workers):
+            writer.write(chunk)
+            sessions += 1
+        writer.close(code_table([], families))
+    return writer.rows, sessions
