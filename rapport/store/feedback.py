@@ -68,7 +68,15 @@ class Submitted:
 
     @property
     def has_safety_flag(self) -> bool:
+        """Any safety flag, including a risk item left blank (the therapist's caseload
+        shows it at once: it is derived from the stored response)."""
         return any(s.safety_flags for s in self.scores)
+
+    @property
+    def has_risk_answer(self) -> bool:
+        """A risk item answered above zero: the client is asked to talk to the therapist
+        and shown the emergency line (a blank is the therapist's to ask about)."""
+        return any(f.reason == "answered" for s in self.scores for f in s.safety_flags)
 
 
 def _gone(what: str) -> RapportInputError:
