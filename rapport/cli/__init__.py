@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "rapport.cli.evaluate",
     "rapport.cli.nonverbal",
     "rapport.cli.measures",
+    "rapport.cli.flags",
     "rapport.cli.serve",
     "rapport.cli.users",
     "rapport.cli.clients",
