@@ -23,6 +23,7 @@ ROUTER_MODULES: tuple[str, ...] = (
     "rapport.web.api.me",
     "rapport.web.api.clients",
     "rapport.web.api.measures",
+    "rapport.web.api.safety",
     "rapport.web.api.analyses",
     "rapport.web.api.stats",
     "rapport.web.api.research",
@@ -30,6 +31,7 @@ ROUTER_MODULES: tuple[str, ...] = (
     "rapport.web.pages.sessions",
     "rapport.web.pages.upload",
     "rapport.web.pages.questionnaire",
+    "rapport.web.pages.safety",
 )
 
 API_DESCRIPTION = """Everything the Rapport pages do, for scripts.
