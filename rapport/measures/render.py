@@ -115,7 +115,8 @@ def render_progress(instrument: Instrument, report: ProgressReport, *,
     title = f"{instrument.name}"
     if not instrument.validated:
         title += "  -- NOT VALIDATED"
-    lines = [title, f"{'session':>7}  {'date':<10}  {'total':>6}  {'band / range':<28} change"]
+    # The band or side of the cut-off comes last and whole: WHO-5 bands are long.
+    lines = [title, f"{'session':>7}  {'date':<10}  {'total':>6}  {'change':<20}  band / range"]
     for point in report.points:
         where = point.band or ("" if point.in_clinical_range is None
                                else cut_off_words(instrument, point.in_clinical_range))
@@ -126,7 +127,7 @@ def render_progress(instrument: Instrument, report: ProgressReport, *,
                 change += f" ({point.change.category})"
         date = point.date.isoformat() if point.date else "-"
         lines.append(f"{point.session:>7}  {date:<10}  {_num(point.total):>6}  "
-                     f"{where[:28]:<28} {change}")
+                     f"{change:<20}  {where}".rstrip())
     if report.overall is not None:
         overall = report.overall
         verdict = overall.category or "no reliable-change threshold"
