@@ -46,6 +46,6 @@ def clinic(record: Store) -> Store:
     with record.transaction("tom") as tx:
         add_client(tx, "C-1")
         for week in range(8):
-            add_session(tx, "C-1", SessionRecord(number=week + 1,
-                                                 date=dt.date(2026, 2, 2) + dt.timedelta(weeks=week)))
+            day = dt.date(2026, 2, 2) + dt.timedelta(weeks=week)
+            add_session(tx, "C-1", SessionRecord(number=week + 1, date=day))
     return record

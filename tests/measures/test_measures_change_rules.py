@@ -31,7 +31,7 @@ WHO5, PHQ9, SRS = get_instrument("who5"), get_instrument("phq9"), get_instrument
 cli = Cli()
 
 
-# -- item 6: WHO-5 -------------------------------------------------------------------------------
+# -- item 6: WHO-5 -----------------------------------------------------------------------------
 def test_who5_reliable_change_is_jacobson_truax_with_a_cited_r_and_sd() -> None:
     rc = WHO5.reliable_change
     assert rc is not None and rc.threshold is None
@@ -63,7 +63,7 @@ def test_who5_progress_shows_meaningful_change_apart(clinic: Store) -> None:
             "shown separately from reliable change)") in out
 
 
-# -- item 7: no reliable improvement only for clinical starts -------------------------------------
+# -- item 7: no reliable improvement only for clinical starts ----------------------------------
 def _phq9(session: int, total: int) -> Administration:
     values: list[float | None] = [float(min(3, max(0, total - 3 * i))) for i in range(8)]
     values.append(0.0)
@@ -90,7 +90,7 @@ def test_a_non_clinical_start_gets_no_improvement_alert_in_progress(clinic: Stor
     assert "no_reliable_improvement" not in out and "Other alerts: none" in out
 
 
-# -- item 8: a return to the baseline within the tolerance is a repair ------------------------------
+# -- item 8: a return to the baseline within the tolerance is a repair -------------------------
 def _srs(session: int, total: float) -> Administration:
     quarter = round(total / 4, 1)
     values = [quarter, quarter, quarter, round(total - 3 * quarter, 1)]
@@ -129,7 +129,7 @@ def test_repair_in_progress_on_the_record(clinic: Store) -> None:
     assert "rupture at session 4 (SRS 34 vs baseline 38.7" in out
 
 
-# -- item 9: wording -----------------------------------------------------------------------------------
+# -- item 9: wording ---------------------------------------------------------------------------
 def test_phq9_zero_to_four_is_minimal() -> None:
     for total in range(5):
         values: list[float | None] = [1.0] * total + [0.0] * (9 - total)

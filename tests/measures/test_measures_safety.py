@@ -33,7 +33,7 @@ def _grid(instrument_id: str, *, blanks: bool = True) -> st.SearchStrategy[dict[
         steps = round((scale.max - scale.min) / scale.step)
         value = st.integers(0, steps).map(lambda n: round(scale.min + n * scale.step, 1))
     one = st.one_of(st.none(), value) if blanks else value
-    return st.fixed_dictionaries({item: one for item in instrument.item_ids})
+    return st.fixed_dictionaries(dict.fromkeys(instrument.item_ids, one))
 
 
 # -- item 1: item 9 left blank is an urgent flag ---------------------------------------------
