@@ -81,6 +81,22 @@ def test_only_the_therapist_and_supervisor_acknowledge(
         assert conn.exec_driver_sql("SELECT count(*) FROM safety_acknowledgements").scalar() == 0
 
 
+def test_the_store_itself_refuses_other_roles(store: Store, people: People,
+                                              flagged: int) -> None:
+    from rapport.store.safety import FlagRef, add_acknowledgement
+
+    ref = FlagRef("questionnaire", flagged, "phq9_9")
+    for who in (people.researcher, people.admin):
+        with pytest.raises(RapportInputError) as err, store.transaction(who) as tx:
+            add_acknowledgement(tx, "C-001", ref, action="assessed", note=NOTE)
+        assert err.value.code == "forbidden"
+    # a source of another client is "not found", like a client one may not see
+    with pytest.raises(RapportInputError) as err, store.transaction(people.therapist) as tx:
+        add_acknowledgement(tx, "C-001", FlagRef("transcript", 10**9, "3"), action="other",
+                            note=NOTE)
+    assert err.value.code == "not_found"
+
+
 @pytest.mark.parametrize(("flag", "action", "note", "code"), [
     ("questionnaire:{id}:phq9_1", "assessed", NOTE, "not_found"),  # no flag on item 1
     ("questionnaire:999999:phq9_9", "assessed", NOTE, "not_found"),
