@@ -95,7 +95,8 @@ def _nonverbal_demo(out: Path, console: Any) -> Path:
 
 
 def _seed_measures(key_file: Path) -> int:
-    """Tom's questionnaire demo clients (recovery, not on track, safety flag, rupture)."""
+    """Tom's questionnaire demo clients (recovery, not on track, safety flags - one
+    acknowledged, one open - and rupture)."""
     from rapport.caseload import seed_demo_measures
     from rapport.settings import get_settings
     from rapport.store.database import Store
@@ -132,7 +133,8 @@ def main(argv: list[str] | None = None) -> int:
         "Analyse your own transcript: .venv/bin/rapport analyze FILE --html report.html\n"
         f"\n{record.describe()}\n"
         f"{questionnaires} demo questionnaires stored (clients demo-recovery, "
-        "demo-not-on-track, demo-safety, demo-rupture).\n"
+        "demo-not-on-track, demo-safety, demo-rupture); demo-safety has one acknowledged "
+        "and one open safety flag (RAPPORT_USER=tom rapport flags list demo-safety).\n"
         f"Use the demo record: export RAPPORT_HOME={home} RAPPORT_KEY_FILE={record.key_file}\n"
         "Web app: make serve-demo   (or, with the two variables above: .venv/bin/rapport "
         "serve)\n  then open http://127.0.0.1:8000/ and sign in as tom, password demo-tom\n")

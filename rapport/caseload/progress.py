@@ -1,9 +1,14 @@
-"""One client's progress and the whole caseload, read through the store."""
+"""One client's progress and the whole caseload, read through the store.
+
+Safety flags come from every response of every instrument, whatever ``only`` filters:
+a view of the GAD-7 still shows an open PHQ-9 item 9 flag, first.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from rapport.caseload.safety import ClientFlag, client_flags
 from rapport.measures.alerts import Administration, Alert
 from rapport.measures.attendance import Appointment, Attendance, Status, attendance
 from rapport.measures.catalog import get_instrument
@@ -24,17 +29,24 @@ _STATUS: dict[str, Status] = {"attended": "attended", "cancelled": "cancelled",
 
 @dataclass(frozen=True)
 class ClientAlert:
-    """An alert with the instrument it came from."""
+    """An alert with the instrument it came from; safety alerts carry their flag."""
 
     instrument: str
     short_name: str
     alert: Alert
+    flag: ClientFlag | None = None
 
     @property
     def rank(self) -> tuple[int, int, int]:
-        """Sort key: safety first, then severity, then the most recent session."""
-        return (0 if self.alert.rule.startswith("safety") else 1,
-                _SEVERITY_RANK[self.alert.severity], -self.alert.session)
+        """Sort key: open safety flags first, then other alerts by severity, then
+        acknowledged safety flags (still shown, with who acknowledged them); the most
+        recent session first within each."""
+        group = 1 if self.flag is None else (0 if self.flag.is_open else 2)
+        return (group, _SEVERITY_RANK[self.alert.severity], -self.alert.session)
+
+    @classmethod
+    def of_flag(cls, flag: ClientFlag) -> ClientAlert:
+        return cls(flag.instrument, flag.short_name, flag.alert(), flag)
 
 
 @dataclass(frozen=True)
@@ -49,6 +61,12 @@ class ClientProgress:
     #: instrument id -> scored administrations the reports were built from
     administrations: dict[str, list[Administration]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    #: every safety flag of every instrument, open first (never filtered)
+    flags: list[ClientFlag] = field(default_factory=list)
+
+    @property
+    def open_flags(self) -> list[ClientFlag]:
+        return [f for f in self.flags if f.is_open]
 
     def report(self, kind: str) -> ProgressReport | None:
         """The first report whose instrument is of ``kind`` (outcome, alliance, ...)."""
@@ -57,15 +75,23 @@ class ClientProgress:
 
 
 def client_progress(tx: Tx, code: str, *, only: str | None = None) -> ClientProgress:
-    """Everything about ``code``'s progress that the actor may read (audited reads)."""
+    """Everything about ``code``'s progress that the actor may read (audited reads).
+
+    ``only`` limits the reports to one instrument; the safety flags always cover every
+    response of every instrument."""
+    everything = list_responses(tx, code)  # first: "not found" before anything else
     wanted = get_instrument(only).id if only else None
-    responses = list_responses(tx, code, instrument_id=wanted)
+    flags, flag_warnings = client_flags(tx, code, responses=everything)
+    responses = [r for r in everything if wanted is None or r.instrument_id == wanted]
     sessions = list_sessions(tx, code)
     analyses = list_analyses(tx, code)
     grouped, warnings = administrations(responses, {s.number: s.date for s in sessions})
     reports = [progress(get_instrument(i), admins) for i, admins in grouped.items()]
-    alerts = sorted((ClientAlert(r.instrument, r.short_name, a)
-                     for r in reports for a in r.alerts), key=lambda a: a.rank)
+    # Safety alerts come from the flags (with their state), not from the reports.
+    alerts = sorted([*(ClientAlert.of_flag(f) for f in flags),
+                     *(ClientAlert(r.instrument, r.short_name, a) for r in reports
+                       for a in r.alerts if not a.rule.startswith("safety."))],
+                    key=lambda a: a.rank)
     appointments = [Appointment(date=s.date, status=_STATUS.get(s.attendance, "cancelled"))
                     for s in sessions if s.date is not None]
     latest = {a.session_number: a.metrics for a in analyses if not a.purged}
@@ -73,7 +99,7 @@ def client_progress(tx: Tx, code: str, *, only: str | None = None) -> ClientProg
                           attendance=attendance(appointments),
                           consistency=style_consistency([latest[n] for n in sorted(latest)]),
                           sessions=sessions, analyses=analyses, administrations=grouped,
-                          warnings=warnings)
+                          warnings=[*flag_warnings, *warnings], flags=flags)
 
 
 @dataclass(frozen=True)
@@ -90,8 +116,12 @@ class CaseloadRow:
 
     @property
     def urgency(self) -> tuple[int, int, str]:
-        top = self.alerts[0].rank[:2] if self.alerts else (2, 3)
+        top = self.alerts[0].rank[:2] if self.alerts else (3, 3)
         return (top[0], top[1], self.code)
+
+    @property
+    def open_flags(self) -> list[ClientFlag]:
+        return [a.flag for a in self.alerts if a.flag is not None and a.flag.is_open]
 
 
 def caseload(tx: Tx, *, include_closed: bool = False) -> list[CaseloadRow]:

@@ -29,9 +29,12 @@ def record_response(tx: Tx, code: str, instrument: Instrument, result: Score, *,
 
 
 def seed_demo_measures(tx: Tx) -> int:
-    """Store the made-up demo clients, sessions and responses as the acting therapist;
-    returns the number of responses stored."""
-    from rapport.measures.demo import demo_records, demo_sessions
+    """Store the made-up demo clients, sessions and responses as the acting therapist,
+    and acknowledge one of demo-safety's two safety flags (the other stays open); returns
+    the number of responses stored."""
+    from rapport.caseload.safety import acknowledge
+    from rapport.measures.demo import demo_acknowledgements, demo_records, demo_sessions
+    from rapport.store.safety import FlagRef
 
     sessions = demo_sessions()
     for client in sorted({s.client for s in sessions}):
@@ -40,8 +43,14 @@ def seed_demo_measures(tx: Tx) -> int:
         add_session(tx, row.client, SessionRecord(number=row.number, date=row.date,
                                                   attendance=Attendance(row.attendance)))
     records = demo_records()
+    stored: dict[tuple[str, str, int], int] = {}
     for record in records:
         instrument = get_instrument(record.instrument)
-        record_response(tx, record.client, instrument, score(instrument, record.answers),
-                        session=record.session)
+        stored[record.client, record.instrument, record.session] = record_response(
+            tx, record.client, instrument, score(instrument, record.answers),
+            session=record.session)
+    for ack in demo_acknowledgements():
+        response_id = stored[ack.client, ack.instrument, ack.session]
+        acknowledge(tx, ack.client, FlagRef("questionnaire", response_id, ack.item),
+                    action=ack.action, note=ack.note)
     return len(records)

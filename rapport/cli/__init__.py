@@ -22,6 +22,7 @@ from rapport.cli import (
     deid,
     evaluate,
     export,
+    flags,
     keys,
     measures,
     nonverbal,
@@ -35,8 +36,8 @@ from rapport.cli import (
 from rapport.cli.framework import RapportGroup, version_callback
 
 #: The command modules, in the order ``--help`` lists them.
-COMMAND_MODULES = (analyze, code, train, evaluate, nonverbal, measures, serve, users, clients,
-                   sessions, consents, audit, keys, backup, retention, db, deid, batch,
+COMMAND_MODULES = (analyze, code, train, evaluate, nonverbal, measures, flags, serve, users,
+                   clients, sessions, consents, audit, keys, backup, retention, db, deid, batch,
                    reliability, export)
 
 HELP = """Rapport: see how well you listened, where trust wavered, and how the alliance is trending.

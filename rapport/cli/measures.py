@@ -9,12 +9,11 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
+    from rapport.caseload.safety import ClientFlag
     from rapport.measures.alerts import Administration
     from rapport.measures.expected import ExpectedChangeModel
     from rapport.measures.schema import Instrument
     from rapport.measures.scoring import Score
-    from rapport.store.responses import ResponseView
-    from rapport.store.tx import Tx
 
 HELP = """Questionnaires: list the instruments, show one, score answers.
 
@@ -162,7 +161,8 @@ Example:
 """
 
 FHIR_HELP = """Write a client's questionnaire responses as one FHIR R4B Bundle (JSON):
-a QuestionnaireResponse and a score Observation per administration.
+a QuestionnaireResponse and a score Observation per administration, and an active Flag
+(category safety, linked to them) per open safety flag.
 
 The Bundle is validated against the R4B models (structure, not profile conformance).
 Licensed item wording is never written. Needs the 'research' extra.
@@ -172,12 +172,17 @@ Example:
   rapport measures fhir C-017 --out c017-fhir.json --as tom
 """
 
-PROGRESS_HELP = """A client's progress: scores by session with bands, change since the first
-score, alerts (safety first), a chart, attendance and style consistency.
+PROGRESS_HELP = """A client's progress: the safety flags of every instrument first (open, then
+acknowledged), then scores by session with bands, change since the first score, alerts
+(urgent first), a chart, attendance and style consistency.
+
+--instrument limits the scores and charts to one questionnaire; safety flags are always
+shown for every questionnaire.
 
 Example:
 
   rapport progress C-017 --as tom
+  rapport progress C-017 --instrument gad7 --as tom
 """
 
 
@@ -205,19 +210,31 @@ def record_command(
 
 
 def _from_record(code: str, only: str | None, as_user: str | None
-                 ) -> dict[str, list[Administration]]:
+                 ) -> tuple[dict[str, list[Administration]], list[ClientFlag]]:
+    """The client's administrations (of ``only``, if given) and every safety flag."""
+    from rapport.caseload.safety import client_flags
     from rapport.cli.db import record_tx
     from rapport.cli.framework import warn
     from rapport.measures.stored import administrations
+    from rapport.store.responses import list_responses
     from rapport.store.sessions import list_sessions
 
     with record_tx(as_user) as tx:
-        responses = _responses(tx, code, only)
+        everything = list_responses(tx, code)
+        flags, flag_warnings = client_flags(tx, code, responses=everything)
         sessions = list_sessions(tx, code)
+    wanted = _wanted(only)
+    responses = [r for r in everything if wanted is None or r.instrument_id == wanted]
     grouped, warnings = administrations(responses, {s.number: s.date for s in sessions})
-    for message in warnings:
+    for message in [*flag_warnings, *warnings]:
         warn(message)
-    return grouped
+    return grouped, flags
+
+
+def _wanted(only: str | None) -> str | None:
+    from rapport.measures.catalog import get_instrument
+
+    return get_instrument(only).id if only else None
 
 
 def _clinic_curves(instrument_ids: list[str], as_user: str | None, min_clients: int
@@ -266,6 +283,7 @@ def progress_command(
     as_user: AsUserOpt = None,
 ) -> None:
     from rapport.caseload import client_progress
+    from rapport.caseload.safety import render_flags
     from rapport.cli.db import record_tx
     from rapport.cli.framework import warn
     from rapport.measures.catalog import get_instrument
@@ -284,22 +302,18 @@ def progress_command(
     for message in state.warnings:
         warn(message)
     typer.echo(f"Client {code}")
+    # Safety first, whatever --instrument chose: open flags, then acknowledged ones.
+    typer.echo(render_flags(state.flags))
     if not reports:
-        typer.echo("No questionnaire responses recorded.")
+        typer.echo(f"No {get_instrument(only).short_name} responses recorded." if only
+                   else "No questionnaire responses recorded.")
     for report in reports:
         typer.echo("")
         typer.echo(render_progress(get_instrument(report.instrument), report,
-                                   with_chart=not no_chart))
+                                   with_chart=not no_chart, safety_shown_above=True))
     typer.echo("")
     typer.echo(render_attendance(state.attendance))
     typer.echo(render_consistency(state.consistency))
-
-
-def _responses(tx: Tx, code: str, only: str | None) -> list[ResponseView]:
-    from rapport.measures.catalog import get_instrument
-    from rapport.store.responses import list_responses
-
-    return list_responses(tx, code, instrument_id=get_instrument(only).id if only else None)
 
 
 def fhir_command(
@@ -310,20 +324,30 @@ def fhir_command(
 ) -> None:
     import json
 
+    from rapport.cli.framework import warn
     from rapport.measures.catalog import get_instrument
     from rapport.measures.fhir import client_bundle
     from rapport.pipeline import write_atomically
 
-    grouped = _from_record(code, only, as_user)
+    grouped, flags = _from_record(code, only, as_user)
+    acknowledged = {(f.instrument, f.session, f.ref.part) for f in flags
+                    if not f.is_open and f.ref.kind == "questionnaire" and f.session}
     data = client_bundle([(get_instrument(i), admins) for i, admins in grouped.items()],
-                         subject=f"Patient/{code}")
+                         subject=f"Patient/{code}", acknowledged=acknowledged)
     write_atomically(out, json.dumps(data, ensure_ascii=False, indent=1))
-    typer.echo(f"{len(data.get('entry', []))} FHIR resources for client {code} -> {out} "
-               "(R4B structure checked, not profile conformance)", err=True)
+    left_out = [f for f in flags if f.is_open and f.instrument not in grouped]
+    if left_out:
+        warn(f"{len(left_out)} open safety flag(s) of other questionnaires are not in this "
+             f"export (--instrument {only}); see: rapport flags list {code}")
+    n_flags = sum(e["resource"]["resourceType"] == "Flag" for e in data.get("entry", []))
+    typer.echo(f"{len(data.get('entry', []))} FHIR resources for client {code} -> {out}, "
+               f"{n_flags} of them open safety flags (R4B structure checked, not profile "
+               "conformance)", err=True)
 
 
-DEMO_HELP = """Add the made-up demo clients (recovery, not on track, safety flag, rupture and
+DEMO_HELP = """Add the made-up demo clients (recovery, not on track, safety flags, rupture and
 repair) with their sessions and questionnaires to the record, as the acting therapist.
+demo-safety has two safety flags: one acknowledged, one left open.
 
 Example:
 

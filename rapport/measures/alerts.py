@@ -2,13 +2,18 @@
 
 Every alert names the rule that fired and the numbers behind it. Rules:
 
-* ``safety.risk_item`` (urgent): a risk item (PHQ-9 item 9) above zero. Always on; there
-  is deliberately no setting that hides it.
+* ``safety.risk_item`` (urgent): a risk item (PHQ-9 item 9) above zero;
+  ``safety.risk_item_unanswered`` (urgent): a risk item left blank ("ask directly"). Always
+  on; there is deliberately no setting that hides them.
 * ``not_on_track.reliable_deterioration``: reliable worsening since the first score.
-* ``not_on_track.no_reliable_improvement``: no reliable improvement by session N.
+* ``not_on_track.no_reliable_improvement``: no reliable improvement by session N, for a
+  client whose first score was in the clinical range (one who started below the cut-off
+  has little room to improve reliably, so the rule would only ever fire).
 * ``not_on_track.outside_expected_band``: worse than the clinic's own expected-change band.
-* ``alliance.below_cut_off``: an alliance total on the concern side of the cut-off.
-* ``alliance.drop``: an alliance total at least D points below the previous one.
+* ``alliance.below_cut_off``: an alliance total on the concern side of its alert threshold
+  (SRS: below 36; an alert threshold, not a clinical range).
+* ``alliance.drop``: an alliance total at least D points below the previous one (compared
+  exactly, so a drop of exactly D is a drop).
 * ``alliance.rupture_repaired`` / ``alliance.rupture_unrepaired`` / ``alliance.rupture_open``:
   V-shaped rupture-repair detection (:mod:`rapport.measures.rupture`).
 """
@@ -22,6 +27,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from rapport.measures.change import classify_change
+from rapport.measures.exact import exact
 from rapport.measures.expected import ExpectedChangeModel
 from rapport.measures.rupture import RuptureSettings, detect_ruptures
 from rapport.measures.schema import Instrument
@@ -77,10 +83,22 @@ def _totals(administrations: Sequence[Administration]) -> list[tuple[int, float]
 
 
 def safety_alerts(administrations: Sequence[Administration]) -> list[Alert]:
-    """Urgent alerts for every risk item above zero. Takes no options, by design."""
-    return [Alert(rule="safety.risk_item", severity="urgent", session=a.session,
-                  message=flag.message, numbers={"item_value": flag.value})
-            for a in administrations for flag in a.score.safety_flags]
+    """Urgent alerts for every risk item above zero or left unanswered. Takes no options,
+    by design."""
+    alerts = []
+    for a in administrations:
+        for flag in a.score.safety_flags:
+            if flag.reason == "unanswered":
+                alerts.append(Alert(rule="safety.risk_item_unanswered", severity="urgent",
+                                    session=a.session, message=flag.message,
+                                    numbers={"item_number": float(flag.item_number)}))
+            else:
+                assert flag.value is not None
+                alerts.append(Alert(rule="safety.risk_item", severity="urgent",
+                                    session=a.session, message=flag.message,
+                                    numbers={"item_number": float(flag.item_number),
+                                             "item_value": flag.value}))
+    return alerts
 
 
 def not_on_track_alerts(instrument: Instrument, administrations: Sequence[Administration],
@@ -94,6 +112,7 @@ def not_on_track_alerts(instrument: Instrument, administrations: Sequence[Admini
     alerts: list[Alert] = []
     first_session, intake = points[0]
     worse_is_higher = instrument.direction == "higher_is_worse"
+    started_clinical = in_clinical_range(instrument, intake) is True
     for session, total in points[1:]:
         change = classify_change(instrument, intake, total)
         numbers = {"intake": intake, "score": total, "change": change.difference}
@@ -106,8 +125,8 @@ def not_on_track_alerts(instrument: Instrument, administrations: Sequence[Admini
                         f"worsening (change {change.difference:+g}, threshold "
                         f"{change.min_raw_change:g})", numbers=numbers))
         by = rules.no_improvement_by_session
-        if (by is not None and change.reliable is not None and session >= by
-                and change.category not in {"improved", "recovered"}):
+        if (by is not None and started_clinical and change.reliable is not None
+                and session >= by and change.category not in {"improved", "recovered"}):
             alerts.append(Alert(
                 rule="not_on_track.no_reliable_improvement", severity="warning",
                 session=session,
@@ -137,30 +156,34 @@ def alliance_alerts(instrument: Instrument, administrations: Sequence[Administra
     drop_points = rules.drop_points or (defaults.drop_alert_points if defaults else None)
     name = instrument.short_name
     alerts: list[Alert] = []
+    # An alliance cut-off is an alert threshold (SRS: below 36), not a clinical range.
+    side = "below" if instrument.direction == "higher_is_better" else "at or above"
     for index, (session, total) in enumerate(points):
         cut = instrument.cut_off
         if rules.below_cut_off and cut is not None and in_clinical_range(instrument, total):
             alerts.append(Alert(rule="alliance.below_cut_off", severity="warning",
                                 session=session,
-                                message=f"{name} {total:g} is on the concern side of the "
-                                        f"cut-off {cut.value:g}",
+                                message=f"{name} {total:g} is {side} the alert threshold "
+                                        f"{cut.value:g}",
                                 numbers={"score": total, "cut_off": cut.value}))
         if index and drop_points is not None:
             previous = points[index - 1][1]
-            if previous - total >= drop_points:
+            fell = exact(previous) - exact(total)
+            if fell >= exact(drop_points):
                 alerts.append(Alert(
                     rule="alliance.drop", severity="warning", session=session,
-                    message=f"{name} fell {previous - total:g} points since the previous "
+                    message=f"{name} fell {float(fell):g} points since the previous "
                             f"session ({previous:g} -> {total:g}; rule: >= {drop_points:g})",
                     numbers={"previous": previous, "score": total,
-                             "drop": previous - total, "rule_points": drop_points}))
+                             "drop": float(fell), "rule_points": drop_points}))
     floor = defaults.rupture_min_drop if defaults else 0.0
     events = detect_ruptures(points, rules.rupture, min_drop=floor,
                              higher_is_better=instrument.direction == "higher_is_better")
     for event in events:
         numbers = {"baseline": event.baseline, "score": event.score, "drop": event.drop,
                    "sd_ref": event.sd_ref, "threshold": event.threshold,
-                   "threshold_sd": rules.rupture.threshold_sd}
+                   "threshold_sd": rules.rupture.threshold_sd,
+                   "repair_tolerance": event.tolerance}
         if event.status == "repaired":
             assert event.repair_session is not None and event.repair_score is not None
             alerts.append(Alert(

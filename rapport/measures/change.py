@@ -9,6 +9,11 @@ where the instrument has one (PHQ-9: 6, GAD-7: 4). Categories:
 * unchanged: no reliable change;
 * deteriorated: reliable worsening.
 
+Differences are computed exactly (:mod:`rapport.measures.exact`), so a change of exactly
+the threshold is reliable. Where an instrument also has a convention for a *clinically
+meaningful* change (WHO-5: 10 percentage points), ``meaningful`` says whether it was
+reached, beside the reliable change and never instead of it.
+
 >>> from rapport.measures.catalog import get_instrument
 >>> classify_change(get_instrument("phq9"), 18, 8).category
 'recovered'
@@ -20,13 +25,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from rapport.measures.exact import exact
 from rapport.measures.schema import Instrument, ReliableChange
 from rapport.measures.scoring import in_clinical_range
 
 Category = Literal["recovered", "improved", "unchanged", "deteriorated"]
-
-# Floating-point slack so that a change of exactly the threshold counts as reliable.
-_EPS = 1e-9
 
 
 class Change(BaseModel):
@@ -43,6 +46,9 @@ class Change(BaseModel):
     reliable: bool | None
     category: Category | None
     note: str | None = None
+    #: ``True``/``False`` where the instrument has a meaningful-change convention.
+    meaningful: bool | None = None
+    meaningful_points: float | None = None
 
 
 class Criteria(BaseModel):
@@ -78,14 +84,20 @@ def classify_change(instrument: Instrument, before: float, after: float, *,
     locally computed one.
     """
     rc = reliable_change or instrument.reliable_change
-    difference = after - before
+    exact_difference = exact(after) - exact(before)
+    difference = float(exact_difference)
     improvement = -difference if instrument.direction == "higher_is_worse" else difference
+    meaningful = instrument.meaningful_change
+    extra = ({} if meaningful is None else {
+        "meaningful": abs(exact_difference) >= exact(meaningful.points),
+        "meaningful_points": meaningful.points})
     if rc is None:
         return Change(before=before, after=after, difference=difference,
                       improvement=improvement, rci=None, min_raw_change=None, reliable=None,
                       category=None,
-                      note=f"{instrument.short_name} has no reliable-change threshold")
-    reliable = abs(difference) + _EPS >= rc.min_raw_change
+                      note=f"{instrument.short_name} has no reliable-change threshold",
+                      **extra)
+    reliable = abs(exact_difference) >= exact(rc.min_raw_change)
     category: Category
     if not reliable:
         category = "unchanged"
@@ -97,4 +109,4 @@ def classify_change(instrument: Instrument, before: float, after: float, *,
         category = "improved"
     return Change(before=before, after=after, difference=difference, improvement=improvement,
                   rci=difference / rc.s_diff, min_raw_change=rc.min_raw_change,
-                  reliable=reliable, category=category)
+                  reliable=reliable, category=category, **extra)

@@ -4,7 +4,9 @@
   the cut-off = recovered); a steady session check-in.
 * ``demo-not-on-track``: PHQ-9 12 -> 19 (reliable deterioration; no reliable improvement
   by session 6).
-* ``demo-safety``: PHQ-9 item 9 answered 1 at session 3 (urgent safety flag).
+* ``demo-safety``: PHQ-9 item 9 answered 1 at sessions 3 and 4 (urgent safety flags); the
+  session-3 flag is acknowledged by the therapist (:func:`demo_acknowledgements`), the
+  session-4 flag is left open.
 * ``demo-rupture``: session check-in 44, 45, 44, 45, then 33 (rupture), then 45 (repair).
 
 Used by the tests and the docs; ``rapport measures demo`` stores them in the record
@@ -28,6 +30,17 @@ class DemoSession(NamedTuple):
     number: int
     date: dt.date
     attendance: str  # the record's words: attended, cancelled, no-show
+
+
+class DemoAcknowledgement(NamedTuple):
+    """An invented acknowledgement of a demo client's safety flag."""
+
+    client: str
+    instrument: str
+    session: int
+    item: str
+    action: str
+    note: str
 
 
 class DemoRecord(NamedTuple):
@@ -70,12 +83,20 @@ def demo_records() -> list[DemoRecord]:
     for client, plan in _PLAN.items():
         for instrument_id, totals in plan.items():
             for number, total in enumerate(totals, 1):
-                fixed = ({"phq9_9": 1} if client == "demo-safety" and number == 3 else
+                fixed = ({"phq9_9": 1} if client == "demo-safety" and number in (3, 4) else
                          {"phq9_9": 0} if instrument_id == "phq9" else None)
                 rows.append(DemoRecord(client, instrument_id, number,
                                        _START + dt.timedelta(weeks=number - 1),
                                        _spread(instrument_id, total, fixed=fixed)))
     return rows
+
+
+def demo_acknowledgements() -> list[DemoAcknowledgement]:
+    """The demo's acknowledged flag (demo-safety, session 3); session 4's stays open."""
+    return [DemoAcknowledgement(
+        "demo-safety", "phq9", 3, "phq9_9", "assessed",
+        "Invented demo note: asked directly in session 3; passive thoughts, no plan or "
+        "intent; safety plan written together and a check-in call agreed.")]
 
 
 def demo_sessions() -> list[DemoSession]:

@@ -1,9 +1,15 @@
-"""FHIR R4B export: a Bundle of QuestionnaireResponse + Observation per administration.
+"""FHIR R4B export: a Bundle of QuestionnaireResponse + Observation per administration,
+and a ``Flag`` per open safety flag.
 
 Each administration becomes a ``QuestionnaireResponse`` (answers by item id) and an
 ``Observation`` (category ``survey``) holding the total, ``derivedFrom`` the response. The
 total is coded with LOINC where the instrument has a code (PHQ-9 44261-6, GAD-7 70274-6,
 PHQ-2 55758-7) and with Rapport's own CodeSystem otherwise.
+
+Every *open* safety flag (a risk item answered above zero or left blank, and not
+acknowledged; the caller names the acknowledged ones) becomes an active ``Flag`` (category
+``safety``) whose standard ``flag-detail`` extension points at the Observation (when the
+administration has a total) and at the QuestionnaireResponse.
 
 The bundle is built and then validated with the ``fhir.resources.R4B`` models. That checks
 *structure* (types, required fields, no unknown fields), not *conformance*: value-set
@@ -15,16 +21,21 @@ Needs the ``research`` extra (``fhir.resources``).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from rapport.errors import RapportInputError
 from rapport.measures.alerts import Administration
 from rapport.measures.schema import Instrument
+from rapport.measures.scoring import SafetyFlag
 
 #: Base of Rapport's canonical URLs (Questionnaire and CodeSystem); not a server.
 RAPPORT_FHIR_BASE = "https://rapport.example.org/fhir"
 LOINC = "http://loinc.org"
+FLAG_DETAIL = "http://hl7.org/fhir/StructureDefinition/flag-detail"
+FLAG_CATEGORY = "http://terminology.hl7.org/CodeSystem/flag-category"
+#: (instrument id, session, item id) of an acknowledged flag: left out of the export.
+FlagKey = tuple[str, int, str]
 _NAMESPACE = uuid.UUID("6f1d8a57-3c3e-4d0a-9a51-6b8a1d3b2e41")
 
 
@@ -87,17 +98,55 @@ def _observation(instrument: Instrument, admin: Administration, subject: str | N
     return resource
 
 
+def _flag(instrument: Instrument, admin: Administration, flag: SafetyFlag,
+          subject: str | None, flag_id: str, linked: list[str]) -> dict[str, Any]:
+    code = "risk-item-unanswered" if flag.reason == "unanswered" else "risk-item-answered"
+    coding = [{"system": f"{RAPPORT_FHIR_BASE}/CodeSystem/safety-flags", "code": code,
+               "display": ("risk item not answered" if flag.reason == "unanswered"
+                           else "risk item answered above zero")}]
+    loinc = instrument.item(flag.item).loinc
+    if loinc:
+        coding.append({"system": LOINC, "code": loinc})
+    text = flag.message
+    if instrument.licence.kind == "licensed":  # licensed wording is never exported
+        text = (f"{instrument.short_name} item {flag.item_number} " + (
+            "not answered" if flag.value is None else f"answered {flag.value:g}"))
+    resource: dict[str, Any] = {
+        "resourceType": "Flag", "id": flag_id, "status": "active",
+        "category": [{"coding": [{"system": FLAG_CATEGORY, "code": "safety",
+                                  "display": "Safety"}]}],
+        "code": {"coding": coding, "text": text},
+        # Flag.subject is required; without a subject, say whose it is in words.
+        "subject": ({"reference": subject} if subject else
+                    {"display": "the subject of the linked QuestionnaireResponse"}),
+        "extension": [{"url": FLAG_DETAIL, "valueReference": {"reference": f"urn:uuid:{to}"}}
+                      for to in linked],
+    }
+    if admin.date:
+        resource["period"] = {"start": admin.date.isoformat()}
+    return resource
+
+
 def _entries(instrument: Instrument, administrations: Sequence[Administration],
-             subject: str | None) -> list[dict[str, Any]]:
+             subject: str | None, acknowledged: Collection[FlagKey] = ()
+             ) -> list[dict[str, Any]]:
     entries: list[dict[str, Any]] = []
     for admin in sorted(administrations, key=lambda a: a.session):
         qr_id = _uuid(instrument.id, subject, admin.session, "qr")
         entries.append({"fullUrl": f"urn:uuid:{qr_id}",
                         "resource": _response(instrument, admin, subject, qr_id)})
+        linked = [qr_id]
         if admin.score.total is not None:
             obs_id = _uuid(instrument.id, subject, admin.session, "obs")
             entries.append({"fullUrl": f"urn:uuid:{obs_id}",
                             "resource": _observation(instrument, admin, subject, obs_id, qr_id)})
+            linked.insert(0, obs_id)
+        for flag in admin.score.safety_flags:
+            if (instrument.id, admin.session, flag.item) in acknowledged:
+                continue
+            flag_id = _uuid(instrument.id, subject, admin.session, "flag", flag.item)
+            entries.append({"fullUrl": f"urn:uuid:{flag_id}", "resource": _flag(
+                instrument, admin, flag, subject, flag_id, linked)})
     return entries
 
 
@@ -120,19 +169,23 @@ def _validated(entries: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def fhir_bundle(instrument: Instrument, administrations: Sequence[Administration], *,
-                subject: str | None = None) -> dict[str, Any]:
+                subject: str | None = None, acknowledged: Collection[FlagKey] = ()
+                ) -> dict[str, Any]:
     """A validated R4B ``collection`` Bundle as JSON-ready data.
 
     ``subject`` is a FHIR reference such as ``"Patient/abc123"``; use a pseudonymous id.
-    Administrations without a total get a QuestionnaireResponse but no Observation.
+    Administrations without a total get a QuestionnaireResponse but no Observation. Every
+    safety flag not named in ``acknowledged`` ((instrument id, session, item id)) becomes
+    an active ``Flag``.
     """
-    return _validated(_entries(instrument, administrations, subject))
+    return _validated(_entries(instrument, administrations, subject, acknowledged))
 
 
 def client_bundle(groups: Sequence[tuple[Instrument, Sequence[Administration]]], *,
-                  subject: str | None = None) -> dict[str, Any]:
+                  subject: str | None = None, acknowledged: Collection[FlagKey] = ()
+                  ) -> dict[str, Any]:
     """One validated Bundle for several instruments of one client."""
     entries: list[dict[str, Any]] = []
     for instrument, administrations in groups:
-        entries += _entries(instrument, administrations, subject)
+        entries += _entries(instrument, administrations, subject, acknowledged)
     return _validated(entries)

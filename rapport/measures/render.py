@@ -10,7 +10,7 @@ from rapport.measures.attendance import Attendance
 from rapport.measures.consistency import MetricConsistency
 from rapport.measures.progress import ProgressReport, chart
 from rapport.measures.schema import Instrument
-from rapport.measures.scoring import Score
+from rapport.measures.scoring import Score, cut_off_title, cut_off_words
 
 _MARK = {"urgent": "!!", "warning": "! ", "info": "  "}
 
@@ -63,9 +63,17 @@ def render_instrument(instrument: Instrument) -> str:
     lines += ["", f"Scoring: {instrument.scoring} of items, range {low:g}-{high:g}"]
     lines += [f"  {band.min:g}-{band.max:g}: {band.label}" for band in instrument.bands]
     if instrument.cut_off:
-        lines.append(f"Cut-off: {instrument.cut_off.value:g} - {instrument.cut_off.meaning}")
-    if instrument.reliable_change:
-        lines.append(f"Reliable change: {instrument.reliable_change.min_raw_change:g} points")
+        lines.append(f"{cut_off_title(instrument).capitalize()}: "
+                     f"{instrument.cut_off.value:g} - {instrument.cut_off.meaning}")
+    rc = instrument.reliable_change
+    if rc:
+        how = ("published threshold" if rc.threshold is not None else
+               f"Jacobson-Truax, reliability {rc.reliability:g}, SD {rc.sd:g}")
+        lines.append(f"Reliable change: {rc.min_raw_change:.3g} points ({how})")
+    if instrument.meaningful_change:
+        meaningful = instrument.meaningful_change
+        lines.append(f"Clinically meaningful change: {meaningful.points:g} points "
+                     f"({meaningful.label})")
     if instrument.copyright.required_line:
         lines += ["", instrument.copyright.required_line]
     if instrument.copyright.citation:
@@ -90,8 +98,8 @@ def render_score(instrument: Instrument, result: Score) -> str:
         if result.band:
             lines.append(f"  band: {result.band}")
         if instrument.cut_off and result.in_clinical_range is not None:
-            side = "clinical range" if result.in_clinical_range else "non-clinical range"
-            lines.append(f"  cut-off {instrument.cut_off.value:g}: {side}")
+            side = cut_off_words(instrument, result.in_clinical_range)
+            lines.append(f"  {cut_off_title(instrument)} {instrument.cut_off.value:g}: {side}")
     lines += [f"  {name}: {_num(value)}" for name, value in result.subscales.items()]
     if instrument.copyright.required_line:
         lines.append(instrument.copyright.required_line)
@@ -99,15 +107,19 @@ def render_score(instrument: Instrument, result: Score) -> str:
 
 
 def render_progress(instrument: Instrument, report: ProgressReport, *,
-                    with_chart: bool = True) -> str:
-    """Table of sessions, overall change, alerts and (optionally) the chart."""
+                    with_chart: bool = True, safety_shown_above: bool = False) -> str:
+    """Table of sessions, overall change, alerts and (optionally) the chart.
+
+    ``safety_shown_above``: the caller printed the safety flags (with their state) first,
+    so this instrument's safety alerts are referred to, not repeated."""
     title = f"{instrument.name}"
     if not instrument.validated:
         title += "  -- NOT VALIDATED"
-    lines = [title, f"{'session':>7}  {'date':<10}  {'total':>6}  {'band / range':<28} change"]
+    # The band or side of the cut-off comes last and whole: WHO-5 bands are long.
+    lines = [title, f"{'session':>7}  {'date':<10}  {'total':>6}  {'change':<20}  band / range"]
     for point in report.points:
-        where = point.band or ("clinical range" if point.in_clinical_range else
-                               "non-clinical range" if point.in_clinical_range is False else "")
+        where = point.band or ("" if point.in_clinical_range is None
+                               else cut_off_words(instrument, point.in_clinical_range))
         change = ""
         if point.change is not None:
             change = f"{point.change.difference:+g}"
@@ -115,18 +127,29 @@ def render_progress(instrument: Instrument, report: ProgressReport, *,
                 change += f" ({point.change.category})"
         date = point.date.isoformat() if point.date else "-"
         lines.append(f"{point.session:>7}  {date:<10}  {_num(point.total):>6}  "
-                     f"{where[:28]:<28} {change}")
+                     f"{change:<20}  {where}".rstrip())
     if report.overall is not None:
         overall = report.overall
         verdict = overall.category or "no reliable-change threshold"
         lines.append(f"Since the first score: {overall.before:g} -> {overall.after:g} "
                      f"({overall.difference:+g}): {verdict}")
-    if report.alerts:
+        if overall.meaningful is not None and instrument.meaningful_change:
+            lines.append(f"  {instrument.meaningful_change.label}: "
+                         f"{'reached' if overall.meaningful else 'not reached'} "
+                         f"(>= {overall.meaningful_points:g} points; shown separately from "
+                         "reliable change)")
+    alerts = report.alerts
+    if safety_shown_above:
+        n_safety = sum(a.rule.startswith("safety.") for a in alerts)
+        alerts = [a for a in alerts if not a.rule.startswith("safety.")]
+        if n_safety:
+            lines.append(f"Safety flags: {n_safety}, listed at the top with their state")
+    if alerts:
         lines.append("Alerts:")
         lines += [f"{_MARK[a.severity]} session {a.session}: {a.message}  [{a.rule}]"
-                  for a in report.alerts]
+                  for a in alerts]
     else:
-        lines.append("Alerts: none")
+        lines.append("Alerts: none" if not safety_shown_above else "Other alerts: none")
     if with_chart:
         lines += ["", chart(instrument, report)]
     return "\n".join(lines)

@@ -41,10 +41,13 @@ class Scale(_Strict):
 
 
 class Item(_Strict):
-    """One scored item. ``risk_item`` answers above zero raise an urgent safety flag."""
+    """One scored item. A ``risk_item`` answered above zero, or left unanswered, raises an
+    urgent safety flag. ``alert_label`` is how alerts name the item in words (default: its
+    text); alerts never show the item id."""
 
     id: str = Field(pattern=r"^[a-z0-9_]+$")
     text: str | None = None
+    alert_label: str | None = None
     low_anchor: str | None = None
     high_anchor: str | None = None
     reverse: bool = False
@@ -116,6 +119,15 @@ class ReliableChange(_Strict):
         return self.threshold if self.threshold is not None else 1.96 * self.s_diff
 
 
+class MeaningfulChange(_Strict):
+    """A convention for a *clinically meaningful* change, shown beside (never instead of)
+    the reliable change, e.g. WHO-5: 10 percentage points."""
+
+    points: float = Field(gt=0)
+    label: str
+    source: str
+
+
 class AllianceSettings(_Strict):
     """Alert settings of an alliance measure (see docs/measures.md, section rules)."""
 
@@ -181,6 +193,7 @@ class Instrument(_Strict):
     bands_source: str | None = None
     cut_off: CutOff | None = None
     reliable_change: ReliableChange | None = None
+    meaningful_change: MeaningfulChange | None = None
     alliance: AllianceSettings | None = None
     scaled: ScaledScore | None = None
     loinc: Loinc = Loinc()
@@ -241,3 +254,16 @@ class Instrument(_Strict):
             if item.id == item_id:
                 return item
         raise KeyError(item_id)
+
+    def item_number(self, item_id: str) -> int:
+        """The item's position on the form, from 1."""
+        return self.item_ids.index(item_id) + 1
+
+    def item_in_words(self, item_id: str) -> str:
+        """How alerts name an item: its number and its ``alert_label`` or text, never its
+        id, e.g. ``item 9 (thoughts that you would be better off dead, ...)``."""
+        item = self.item(item_id)
+        words = item.alert_label or (item.text[:1].lower() + item.text[1:] if item.text
+                                     else None)
+        number = self.item_number(item_id)
+        return f"item {number} ({words})" if words else f"item {number}"

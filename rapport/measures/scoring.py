@@ -6,32 +6,44 @@
 >>> result.total, result.band, result.in_clinical_range
 (7.0, 'Mild depression', False)
 
-A risk item answered above zero (PHQ-9 item 9) always yields a safety flag. No argument,
-setting or definition field can switch that off, on purpose: it is the one output that
-must reach the clinician whatever else they chose to see.
+A risk item (PHQ-9 item 9) answered above zero, or left unanswered, always yields a
+safety flag. No argument, setting or definition field can switch that off, on purpose: it
+is the one output that must reach the clinician whatever else they chose to see.
+
+Totals are computed exactly (:mod:`rapport.measures.exact`): visual-analogue answers in
+tenths add up to exactly their decimal sum before any cut-off is compared.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from fractions import Fraction
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from rapport.errors import RapportInputError
-from rapport.measures.schema import Instrument
+from rapport.measures.exact import exact
+from rapport.measures.schema import Instrument, Item
 
 Answers = Mapping[str, float | int | None]
+FlagReason = Literal["answered", "unanswered"]
 
 
 class SafetyFlag(BaseModel):
-    """An urgent flag from a risk item; the message never repeats the item's wording."""
+    """An urgent flag from a risk item: answered above zero, or not answered at all.
+
+    ``item`` is the item id (a key for software); ``message`` names the item in words
+    (its number and ``alert_label``), never by its id."""
 
     model_config = ConfigDict(frozen=True)
 
     instrument: str
     item: str
-    value: float
+    item_number: int
+    reason: FlagReason
+    value: float | None
     message: str
 
 
@@ -53,9 +65,9 @@ class Score(BaseModel):
     note: str | None = None
 
 
-def _round_half_up(value: float) -> float:
+def _round_half_up(value: Fraction | float) -> Fraction:
     # Python's round() rounds halves to even; scoring manuals round them up.
-    return float(math.floor(value + 0.5))
+    return Fraction(math.floor(exact(value) + Fraction(1, 2)))
 
 
 def check_answers(instrument: Instrument, answers: Answers, *, where: str = "answers"
@@ -90,10 +102,10 @@ def _allowed(instrument: Instrument, value: float) -> bool:
     if instrument.scale is None:
         return value in {float(option.value) for option in instrument.options}
     scale = instrument.scale
-    if not scale.min <= value <= scale.max:
+    given, low = exact(value), exact(scale.min)
+    if not low <= given <= exact(scale.max):
         return False
-    steps = (value - scale.min) / scale.step
-    return abs(steps - round(steps)) < 1e-6
+    return ((given - low) / exact(scale.step)).denominator == 1  # on the scale's grid
 
 
 def _allowed_text(instrument: Instrument) -> str:
@@ -103,42 +115,98 @@ def _allowed_text(instrument: Instrument) -> str:
     return f"{scale.min:g} to {scale.max:g} in steps of {scale.step:g}"
 
 
-def _keyed(instrument: Instrument, item_id: str, value: float) -> float:
+def _keyed(instrument: Instrument, item_id: str, value: float) -> Fraction:
     low, high = instrument.value_range
-    return low + high - value if instrument.item(item_id).reverse else value
+    given = exact(value)
+    return exact(low) + exact(high) - given if instrument.item(item_id).reverse else given
 
 
-def _combine(instrument: Instrument, values: list[float | None]) -> tuple[float | None, bool]:
-    """Total of some items under the missing-item rule; returns (total, prorated)."""
+def _combine(instrument: Instrument, values: list[Fraction | None]
+             ) -> tuple[Fraction | None, bool]:
+    """Exact total of some items under the missing-item rule; returns (total, prorated)."""
     answered = [value for value in values if value is not None]
     n_missing = len(values) - len(answered)
     if n_missing > instrument.missing.max_missing or not answered:
         return None, False
     if instrument.scoring == "mean":
-        return sum(answered) / len(answered), n_missing > 0
+        return sum(answered, Fraction(0)) / len(answered), n_missing > 0
     if n_missing == 0:
-        return float(sum(answered)), False
+        return sum(answered, Fraction(0)), False
     if instrument.missing.method != "prorate":
         return None, False
-    estimate = sum(answered) * len(values) / len(answered)
+    estimate = sum(answered, Fraction(0)) * len(values) / len(answered)
     return (_round_half_up(estimate) if instrument.missing.round_total else estimate), True
 
 
-def band_of(instrument: Instrument, total: float) -> str | None:
+def band_of(instrument: Instrument, total: float | Fraction) -> str | None:
     """The label of the band holding ``total``; None where the scoring text gives none."""
+    value = exact(total)
     for band in instrument.bands:
-        if band.min <= total <= band.max:
+        if exact(band.min) <= value <= exact(band.max):
             return band.label
     return None
 
 
-def in_clinical_range(instrument: Instrument, total: float) -> bool | None:
-    """Whether ``total`` lies on the clinical side of the cut-off (None: no cut-off)."""
+def in_clinical_range(instrument: Instrument, total: float | Fraction) -> bool | None:
+    """Whether ``total`` lies on the clinical (concern, positive-screen) side of the
+    cut-off, compared exactly (None: no cut-off)."""
     if instrument.cut_off is None:
         return None
+    value, cut = exact(total), exact(instrument.cut_off.value)
     if instrument.direction == "higher_is_worse":
-        return total >= instrument.cut_off.value
-    return total < instrument.cut_off.value
+        return value >= cut
+    return value < cut
+
+
+def cut_off_words(instrument: Instrument, in_range: bool) -> str:
+    """The words for a total's side of the cut-off: a screener's cut-off gives a positive
+    or negative *screen*, an alliance measure's is an *alert threshold* (SRS: below 36),
+    and only an outcome measure's marks a *clinical range*."""
+    if instrument.kind == "screener":
+        return "positive screen" if in_range else "negative screen"
+    if instrument.kind == "alliance":
+        below = instrument.direction == "higher_is_better"
+        concern, fine = ("below", "at or above") if below else ("at or above", "below")
+        return f"{concern if in_range else fine} the alert threshold"
+    return "clinical range" if in_range else "non-clinical range"
+
+
+def cut_off_title(instrument: Instrument) -> str:
+    """What the instrument's cut-off is called (see :func:`cut_off_words`)."""
+    return {"screener": "screening cut-off", "alliance": "alert threshold"}.get(
+        instrument.kind, "clinical cut-off")
+
+
+def _option_words(instrument: Instrument, value: float) -> str:
+    label = next((o.label for o in instrument.options if o.value == value and o.label), None)
+    return f"{value:g} ({label})" if label else f"{value:g}"
+
+
+def safety_flags(instrument: Instrument, answers: Mapping[str, float | None]
+                 ) -> list[SafetyFlag]:
+    """A flag for every risk item answered above zero or left unanswered. Takes no
+    options, by design: nothing can switch a flag off."""
+    flags = []
+    for item in instrument.items:
+        if not item.risk_item:
+            continue
+        flags += _flag_of(instrument, item, answers.get(item.id))
+    return flags
+
+
+def _flag_of(instrument: Instrument, item: Item, value: float | None) -> list[SafetyFlag]:
+    words = f"{instrument.short_name} {instrument.item_in_words(item.id)}"
+    number = instrument.item_number(item.id)
+    if value is None:
+        return [SafetyFlag(instrument=instrument.id, item=item.id, item_number=number,
+                           reason="unanswered", value=None,
+                           message=f"{words} not answered — ask directly")]
+    if value > 0:
+        return [SafetyFlag(instrument=instrument.id, item=item.id, item_number=number,
+                           reason="answered", value=value,
+                           message=f"{words} answered {_option_words(instrument, value)}: "
+                                   "urgent — review risk with the client today")]
+    return []
 
 
 def score(instrument: Instrument, answers: Answers, *, where: str = "answers") -> Score:
@@ -148,13 +216,8 @@ def score(instrument: Instrument, answers: Answers, *, where: str = "answers") -
              for key, value in checked.items()}
     missing = [key for key, value in checked.items() if value is None]
     total, prorated = _combine(instrument, list(keyed.values()))
-    subscales = {name: _combine(instrument, [keyed[key] for key in members])[0]
+    subscales = {name: _float(_combine(instrument, [keyed[key] for key in members])[0])
                  for name, members in instrument.subscales.items()}
-    flags = [SafetyFlag(instrument=instrument.id, item=item.id, value=value,
-                        message=f"{instrument.short_name} {item.id} answered {value:g} (> 0): "
-                                "urgent - review risk with the client today")
-             for item in instrument.items
-             if item.risk_item and (value := checked[item.id]) is not None and value > 0]
     note = None
     if total is None:
         note = (f"{len(missing)} item(s) unanswered; {instrument.short_name} allows "
@@ -162,13 +225,18 @@ def score(instrument: Instrument, answers: Answers, *, where: str = "answers") -
     elif prorated:
         note = f"{len(missing)} item(s) unanswered; total estimated by the missing-item rule"
     return Score(
-        instrument=instrument.id, answers=checked, total=total, subscales=subscales,
+        instrument=instrument.id, answers=checked, total=_float(total), subscales=subscales,
         missing=missing, prorated=prorated,
         band=None if total is None else band_of(instrument, total),
         in_clinical_range=None if total is None else in_clinical_range(instrument, total),
         scaled_total=(None if total is None or instrument.scaled is None
-                      else total * instrument.scaled.factor),
-        safety_flags=flags, note=note)
+                      else float(total * exact(instrument.scaled.factor))),
+        safety_flags=safety_flags(instrument, checked), note=note)
+
+
+def _float(value: Fraction | None) -> float | None:
+    # The float nearest the exact value: 25.0 for 0 + 6.6 + 9.7 + 8.7, not 24.999...
+    return None if value is None else float(value)
 
 
 def answers_from_list(instrument: Instrument, values: list[float | None]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -21,7 +21,6 @@ from sqlalchemy import orm
 from rapport.errors import RapportInputError
 from rapport.measures.catalog import get_instrument, list_instruments
 from rapport.measures.schema import Instrument
-from rapport.measures.scoring import Score, score
 from rapport.store.clients import find_client
 from rapport.store.logins import token_digest
 from rapport.store.models import Client, FeedbackForm, User, utcnow
@@ -59,16 +58,6 @@ class OpenForm:
     instruments: tuple[Instrument, ...]
     expires_at: dt.datetime
     kiosk: bool
-
-
-@dataclass(frozen=True)
-class Submitted:
-    form_id: int
-    scores: tuple[Score, ...]
-
-    @property
-    def has_safety_flag(self) -> bool:
-        return any(s.safety_flags for s in self.scores)
 
 
 def _gone(what: str) -> RapportInputError:
@@ -159,41 +148,37 @@ def _creator(db: orm.Session, row: FeedbackForm) -> Actor:
     return Actor(id=user.id, username=user.username, role=UserRole(user.role))
 
 
-def submit_form(tx: Tx, token: str, answers: Mapping[str, Mapping[str, float | None]], *,
-                now: dt.datetime | None = None) -> Submitted:
-    """Score and store the answers (instrument id -> item id -> value) as the creating
-    therapist, then kill the form; all or nothing.
+@dataclass(frozen=True)
+class LiveForm:
+    """A form that can still be sent: who will file it and what it asks."""
 
-    ``tx`` is an anonymous transaction (``actor`` None): the token, not a sign-in, grants
-    this one write. Bad answers raise before anything is stored and leave the form alive.
-    """
-    from rapport.caseload.responses import record_response
+    id: int
+    instruments: tuple[str, ...]
+    creator: Actor
+    session_number: int
 
-    now = now or utcnow()
+
+def live_form(tx: Tx, token: str, now: dt.datetime) -> LiveForm:
+    """The form behind ``token`` if it can still be sent; "not found" or "gone" otherwise.
+    ``tx`` is anonymous: the token, not a sign-in, grants the one write that follows."""
     row = _live_row(tx.db, token, now)
-    as_creator = Tx(db=tx.db, actor=_creator(tx.db, row), interface=tx.interface,
-                    cipher_loader=tx.cipher_loader)
-    instruments = [get_instrument(i) for i in row.instruments]
-    extra = sorted(set(answers) - set(row.instruments))
-    if extra:
-        raise RapportInputError(f"{extra[0]!r} is not on this form", where="answers",
-                                fix="answer the questionnaires shown", code="bad_input")
-    scores = tuple(score(i, answers.get(i.id, {}), where=i.id) for i in instruments)
-    # Claim the form first: of two simultaneous submissions exactly one updates the row
-    # (the other waits for the row lock, then sees used_at set and stores nothing).
+    return LiveForm(id=row.id, instruments=tuple(row.instruments),
+                    creator=_creator(tx.db, row), session_number=row.session_number)
+
+
+def claim_form(tx: Tx, form: LiveForm, now: dt.datetime) -> tuple[str, str]:
+    """Mark the form used; returns the client's code and uid. Of two simultaneous
+    submissions exactly one claims it (the other waits for the row lock, then sees
+    ``used_at`` set and is told the form has been sent)."""
     claimed = tx.db.execute(sa.update(FeedbackForm).where(
-        FeedbackForm.id == row.id, FeedbackForm.used_at.is_(None))
+        FeedbackForm.id == form.id, FeedbackForm.used_at.is_(None))
         .values(used_at=now).execution_options(synchronize_session=False))
     if getattr(claimed, "rowcount", 0) != 1:
         raise _gone("this form has already been sent")
-    code = tx.db.scalar(sa.select(Client.code).where(Client.id == row.client_id))
-    assert code is not None  # the form's client row is kept by the foreign key
-    for instrument, result in zip(instruments, scores, strict=True):
-        record_response(as_creator, code, instrument, result, session=row.session_number)
-    client_uid = tx.db.scalar(sa.select(Client.uid).where(Client.id == row.client_id))
-    as_creator.audit("submit", "feedback-form", subject=client_uid,
-                     detail=f"feedback-form={row.id}")
-    return Submitted(form_id=row.id, scores=scores)
+    client = tx.db.execute(sa.select(Client.code, Client.uid).join(
+        FeedbackForm, FeedbackForm.client_id == Client.id).where(
+        FeedbackForm.id == form.id)).one()
+    return str(client.code), str(client.uid)
 
 
 @dataclass(frozen=True)

@@ -262,6 +262,31 @@ class FeedbackForm(Base):
     used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
 
+class SafetyAcknowledgement(Base):
+    """One acknowledgement of a safety flag: who, when, what was done (the note is
+    encrypted). Rows are only ever added: database triggers refuse changes to anything
+    but the ciphertext (which key rotation re-encrypts) and refuse deletion while the
+    client exists (erasure of the whole client removes them).
+
+    The flag itself is not a row: it is derived from its source, so nothing can delete or
+    hide it. A source is named by ``source_kind`` and a key: ``questionnaire`` with the
+    response id and the item id, ``transcript`` with the session id and the turn index.
+    """
+
+    __tablename__ = "safety_acknowledgements"
+    __table_args__ = (sa.Index("ix_safety_acknowledgements_source", "client_id",
+                               "source_kind", "source_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(_part_of("clients"))
+    source_kind: Mapped[str] = mapped_column(sa.String(16))
+    source_id: Mapped[int]
+    source_part: Mapped[str] = mapped_column(sa.String(64))
+    action: Mapped[str] = mapped_column(sa.String(32))
+    note_enc: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    acted_by: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 #: Every encrypted column as (model, attribute, cipher context): what `keys rotate`
 #: re-encrypts. The context is bound into each ciphertext as associated data.
 ENCRYPTED_COLUMNS: tuple[tuple[type[Base], str, str], ...] = (
@@ -271,4 +296,5 @@ ENCRYPTED_COLUMNS: tuple[tuple[type[Base], str, str], ...] = (
     (StoredAnalysis, "document_enc", "analyses.document"),
     (QuestionnaireResponse, "answers_enc", "questionnaire_responses.answers"),
     (SupervisorComment, "text_enc", "supervisor_comments.text"),
+    (SafetyAcknowledgement, "note_enc", "safety_acknowledgements.note"),
 )

@@ -8,29 +8,34 @@ from fastapi.staticfiles import StaticFiles
 from rapport import __version__
 from rapport.settings import Settings, get_settings
 from rapport.store.database import Store
+from rapport.web.api import admin as api_admin
+from rapport.web.api import analyses as api_analyses
+from rapport.web.api import clients as api_clients
+from rapport.web.api import me as api_me
+from rapport.web.api import measures as api_measures
+from rapport.web.api import research as api_research
+from rapport.web.api import safety as api_safety
+from rapport.web.api import stats as api_stats
 from rapport.web.errors import install_error_handlers
+from rapport.web.pages import (
+    account,
+    admin,
+    clients,
+    feedback,
+    home,
+    questionnaire,
+    research,
+    safety,
+    sessions,
+    supervision,
+    upload,
+)
 from rapport.web.security import ConcurrencyLimit, SecurityHeaders
 
-#: Router modules, each exposing ``router``; the pages issue adds its pages here.
-ROUTER_MODULES: tuple[str, ...] = (
-    "rapport.web.pages.account",
-    "rapport.web.pages.home",
-    "rapport.web.pages.clients",
-    "rapport.web.pages.supervision",
-    "rapport.web.pages.research",
-    "rapport.web.pages.admin",
-    "rapport.web.pages.feedback",
-    "rapport.web.api.me",
-    "rapport.web.api.clients",
-    "rapport.web.api.measures",
-    "rapport.web.api.analyses",
-    "rapport.web.api.stats",
-    "rapport.web.api.research",
-    "rapport.web.api.admin",
-    "rapport.web.pages.sessions",
-    "rapport.web.pages.upload",
-    "rapport.web.pages.questionnaire",
-)
+#: Router modules, each exposing ``router``, in the order their routes are matched.
+ROUTER_MODULES = (account, home, clients, supervision, research, admin, feedback, api_me,
+                  api_clients, api_measures, api_safety, api_analyses, api_stats,
+                  api_research, api_admin, sessions, upload, questionnaire, safety)
 
 API_DESCRIPTION = """Everything the Rapport pages do, for scripts.
 
@@ -45,8 +50,6 @@ may not see answers 404, exactly like something that does not exist.
 def create_app(settings: Settings | None = None, *, store: Store | None = None,
                secure_cookies: bool = True) -> FastAPI:
     """The app for ``store`` (default: the configured record, which must be current)."""
-    import importlib
-
     settings = settings or get_settings()
     store = store or Store.from_settings(settings)
     store.require_current_schema()
@@ -59,7 +62,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None,
     # Outermost: a request waits here, holding no thread or connection, until it may run.
     app.add_middleware(ConcurrencyLimit, limit=settings.web_max_concurrent)
     install_error_handlers(app)
-    for name in ROUTER_MODULES:
-        app.include_router(importlib.import_module(name).router)
+    for module in ROUTER_MODULES:
+        app.include_router(module.router)
     app.mount("/static", StaticFiles(packages=[("rapport.web", "static")]), name="static")
     return app

@@ -32,7 +32,7 @@ SPEC: dict[str, dict[str, Any]] = {
         "direction": "higher_is_worse",
         "bands": bands(
             [
-                (1, 4, "Minimal depression"),
+                (0, 4, "Minimal depression"),
                 (5, 9, "Mild depression"),
                 (10, 14, "Moderate depression"),
                 (15, 19, "Moderately severe depression"),
@@ -40,8 +40,10 @@ SPEC: dict[str, dict[str, Any]] = {
             ]
         ),
         "bands_source": (
-            "S-LHC-PHQ9 LOINC scoring text; S-VISTA. A total of 0 has no band on the "
-            "official scoring text."
+            "Cut points 5/10/15/20 (Kroenke 2001, via S-MINDSANCTUARY); 0-4 = minimal "
+            "(none-minimal in Kroenke & Spitzer 2002, the PHQ instruction manual [M]). "
+            "S-LHC-PHQ9 and S-VISTA print the first band as 1-4, which would leave a total "
+            "of 0 without a band; a clinical review asked for 0-4."
         ),
         "cut_off": {
             "value": 10,
@@ -57,7 +59,8 @@ SPEC: dict[str, dict[str, Any]] = {
             "method": "none",
             "source": "No sourced missing-item rule in the pack: every item is required.",
         },
-        "risk": ["phq9_9"],
+        "risk": {"phq9_9": "thoughts that you would be better off dead, or of hurting "
+                           "yourself"},
     },
     "gad7": {
         "kind": "outcome",
@@ -132,9 +135,31 @@ SPEC: dict[str, dict[str, Any]] = {
             ),
             "source": "S-INSPQ; S-MEASURES (valant); S-MANNKI",
         },
+        "bands": bands(
+            [
+                (0, 7, "percentage 28 or less: likely depression; give the PHQ-9"),
+                (8, 12, "percentage 50 or less: poor well-being; screen for depression"),
+            ]
+        ),
+        "bands_source": (
+            "S-SMAAT (percentage <= 28 = likely depression; raw <= 7); S-INSPQ (percentage "
+            "<= 50 = poor well-being, screen for depression; raw <= 12). Above 50 % no band."
+        ),
         "reliable_change": {
-            "threshold": 2.5,
-            "source": "10 percentage points = 2.5 raw points, S-MEASURES (valant)",
+            "reliability": 0.91,
+            "sd": 5.49,
+            "source": (
+                "Jacobson-Truax with the clinical-sample figures of Dadfar M et al., "
+                "Reliability, validity, and factorial structure of the WHO-5 in Iranian "
+                "psychiatric outpatients, Trends Psychiatry Psychother 2018 (abstract, "
+                "https://core.ac.uk/works/66722617): n = 116, raw mean 8.95, SD 5.49, "
+                "Cronbach's alpha .91 -> 1.96 x sqrt(2) x 5.49 x sqrt(.09) = 4.56 raw points"
+            ),
+        },
+        "meaningful_change": {
+            "points": 2.5,
+            "label": "clinically meaningful change (10 percentage points)",
+            "source": "S-MEASURES (valant: 'A 10% difference indicates a significant change')",
         },
         "missing": {
             "max_missing": 0,
@@ -151,13 +176,14 @@ SPEC: dict[str, dict[str, Any]] = {
             [(10, 15, "low"), (16, 21, "moderate"), (22, 29, "high"), (30, 50, "very high")]
         ),
         "bands_source": (
-            "ABS 4817.0.55.001 bands via S-MEASURES. The clinical bands of S-EAPASSIST "
-            "(<20 well, 20-24 mild, 25-29 moderate, >=30 severe) are an alternative set."
+            "ABS 4817.0.55.001 bands (S-ABS-4363; S-MEASURES), the one band system used "
+            "here. The clinical bands of S-EAPASSIST (<20 well, 20-24 mild, 25-29 "
+            "moderate, >=30 severe) are a different system and are not mixed in."
         ),
         "cut_off": {
-            "value": 20,
-            "meaning": "20 or more = at least likely mild psychological distress (clinical bands)",
-            "source": "S-EAPASSIST",
+            "value": 22,
+            "meaning": "22 or more = high or very high psychological distress (ABS bands)",
+            "source": "S-ABS-4363 (ABS bands: high 22-29, very high 30-50); S-MEASURES",
         },
         "missing": {
             "max_missing": 1,
@@ -185,10 +211,12 @@ def text_fields(src: dict[str, Any]) -> dict[str, str]:
 def main() -> None:
     for iid, spec in SPEC.items():
         src = yaml.safe_load((SRC / f"{iid}.yaml").read_text(encoding="utf-8"))
-        risk = set(spec.pop("risk", []))
+        risk: dict[str, str] = spec.pop("risk", {})
         items = []
         for it in src["items"]:
             row = {"id": it["id"], "text": it["text"]}
+            if it["id"] in risk:  # how alerts name it, in words
+                row["alert_label"] = risk[it["id"]]
             if it.get("loinc"):
                 row["loinc"] = it["loinc"]
             if it["id"] in risk:

@@ -28,11 +28,12 @@ def test_phq9_categories(before: float, after: float, category: str, rci: float)
 
 
 def test_higher_is_better_instrument() -> None:
-    who5 = get_instrument("who5")  # cut-off: raw < 13 is poor; reliable change 2.5 points
-    assert classify_change(who5, 10, 14).category == "recovered"
-    assert classify_change(who5, 14, 17).category == "improved"
+    # WHO-5: raw < 13 is poor; reliable change by Jacobson-Truax = 4.57 raw points
+    who5 = get_instrument("who5")
+    assert classify_change(who5, 10, 15).category == "recovered"
+    assert classify_change(who5, 14, 19).category == "improved"
     assert classify_change(who5, 14, 12).category == "unchanged"
-    assert classify_change(who5, 14, 11).category == "deteriorated"
+    assert classify_change(who5, 14, 9).category == "deteriorated"
     assert classify_change(who5, 10, 14).improvement == 4
 
 

@@ -37,7 +37,7 @@ def test_show_free_instrument_verbatim_with_copyright() -> None:
     assert ("Feeling bad about yourself — or that you are a failure or have let yourself or "
             "your family down") in result.stdout
     assert PHQ9_COPYRIGHT in result.stdout
-    assert "(risk item)" in result.stdout and "Cut-off: 10" in result.stdout
+    assert "(risk item)" in result.stdout and "Clinical cut-off: 10" in result.stdout
 
 
 def test_show_licensed_instrument_asks_for_a_text_pack(tmp_path: Path) -> None:
@@ -73,7 +73,10 @@ def test_score_from_answers() -> None:
 def test_score_prints_the_safety_flag_first() -> None:
     result = run("measures", "score", "phq9", "--answers", "0,0,0,0,0,0,0,0,2")
     assert result.exit_code == 0
-    assert result.stdout.startswith("!! SAFETY: PHQ-9 phq9_9 answered 2")
+    assert result.stdout.startswith(
+        "!! SAFETY: PHQ-9 item 9 (thoughts that you would be better off dead, or of hurting "
+        "yourself) answered 2 (More than half the days): urgent")
+    assert "phq9_9" not in result.stdout
 
 
 def test_score_checkin_is_labelled() -> None:

@@ -60,9 +60,13 @@ def test_progress_shows_each_demo_pattern(demo: Store) -> None:
     assert "12 -> 19 (+7): deteriorated" in off.stdout
 
     safety = cli("progress", "demo-safety", "--as", THERAPIST)
-    alerts = safety.stdout.split("Alerts:")[1].splitlines()
-    assert alerts[1].startswith("!! session 3: PHQ-9 phq9_9 answered 1")
-    assert "[safety.risk_item]" in alerts[1]
+    lines = safety.stdout.splitlines()
+    assert lines[1] == "Safety flags: 1 open, 1 acknowledged"
+    assert lines[2].startswith("!! OPEN  session 4: PHQ-9 item 9 (thoughts that you would be "
+                               "better off dead, or of hurting yourself) answered 1")
+    assert lines[3].startswith("   ACKNOWLEDGED  session 3: PHQ-9 item 9")
+    assert f"by {THERAPIST} on " in lines[3]
+    assert "Safety flags: 2, listed at the top with their state" in safety.stdout
 
     rupture = cli("progress", "demo-rupture", "--as", THERAPIST, "--no-chart")
     assert ("rupture at session 5" in rupture.stdout

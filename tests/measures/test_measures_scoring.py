@@ -20,13 +20,14 @@ def _score(name: str, values: list[float | None]):  # type: ignore[no-untyped-de
 # (instrument, answers in item order, expected total, expected band, clinical range?)
 CASES = [
     ("phq9", [3, 3, 2, 2, 2, 2, 2, 1, 0], 17, "Moderately severe depression", True),
-    ("phq9", [0] * 9, 0, None, False),  # 0 has no band on the official scoring text
+    ("phq9", [0] * 9, 0, "Minimal depression", False),  # 0-4 minimal (clinical review)
     ("phq9", [1, 1, 1, 1, 1, 1, 1, 1, 1], 9, "Mild depression", False),
     ("gad7", [2, 2, 2, 1, 1, 1, 1], 10, "moderate anxiety", True),
     ("gad7", [0, 1, 0, 1, 0, 1, 0], 3, "minimal anxiety", False),
     ("phq2", [1, 2], 3, None, True),
     ("gad2", [1, 1], 2, None, False),
-    ("who5", [3, 3, 2, 2, 2], 12, None, True),  # raw < 13: poor well-being
+    ("who5", [3, 3, 2, 2, 2], 12,  # raw < 13 (<= 50 %): poor well-being
+     "percentage 50 or less: poor well-being; screen for depression", True),
     ("who5", [5, 4, 4, 3, 4], 20, None, False),
     ("k10", [1, 2, 3, 4, 5, 1, 2, 3, 4, 5], 30, "very high", True),
     ("k10", [1] * 10, 10, "low", False),
@@ -101,8 +102,10 @@ def test_item9_above_zero_raises_an_urgent_flag(value: int) -> None:
     assert [f.item for f in result.safety_flags] == ["phq9_9"]
     assert result.safety_flags[0].value == value
     assert "urgent" in result.safety_flags[0].message
-    # the message never repeats the item's wording
-    assert "better off dead" not in result.safety_flags[0].message
+    # the message names the item in words, never by its field id
+    assert ("item 9 (thoughts that you would be better off dead, or of hurting yourself)"
+            in result.safety_flags[0].message)
+    assert "phq9_9" not in result.safety_flags[0].message
 
 
 def test_item9_flag_survives_missing_items_and_zero_does_not_flag() -> None:

@@ -45,3 +45,25 @@ def test_demo_record_has_people_consents_sessions_and_analyses(_isolated_home: P
         create_demo_record(docs)
     assert err.value.code == "not_empty"
     assert create_demo_record(docs[:1], reset=True).analyses == 1
+
+
+def test_make_demo_shows_an_acknowledged_and_an_open_safety_flag(_isolated_home: Path) -> None:
+    """What ``make demo`` stores (rapport.demo.main: the record, then the questionnaires):
+    demo-safety's flags, one acknowledged and one open, on tom's and sam's caseloads."""
+    from rapport.caseload import caseload, client_flags
+    from rapport.demo import _seed_measures
+
+    demo = create_demo_record([document_json()])
+    assert _seed_measures(demo.key_file) > 0
+    store = Store.from_settings(get_settings(key_file=demo.key_file))
+    try:
+        for who in ("tom", "sam"):
+            with store.transaction(who) as tx:
+                flags, _ = client_flags(tx, "demo-safety")
+                rows = caseload(tx)
+            assert [(f.session, f.state) for f in flags] == [(4, "open"), (3, "acknowledged")]
+            assert flags[1].acknowledgements[0].by == "tom"
+            assert flags[1].acknowledgements[0].note.startswith("Invented demo note")
+            assert rows[0].code == "demo-safety" and len(rows[0].open_flags) == 1
+    finally:
+        store.dispose()

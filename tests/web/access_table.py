@@ -10,7 +10,7 @@ ada administers):
 - SIGNED_IN: every signed-in user; anonymous -> 401 (API) or a redirect to /login (pages).
 - CLIENT_READ: tom and sam; every other signed-in user -> 404.
 - CLIENT_WRITE: tom only (supervisors are read-only) -> others 404.
-- CLIENT_COMMENT: tom and sam (comments on moments).
+- CLIENT_COMMENT: tom and sam (comments on moments; acknowledging safety flags).
 - THERAPIST: any therapist (tom, tess), e.g. adding a client of their own.
 - CLINICIAN: therapists and supervisors (their own caseload; empty for sue).
 - RESEARCHER: rita only. ADMIN: ada only.
@@ -60,6 +60,9 @@ ACCESS: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/clients/{code}/responses"): CLIENT_WRITE,
     ("GET", "/api/v1/clients/{code}/progress"): CLIENT_READ,
     ("GET", "/api/v1/alerts"): SIGNED_IN,
+    # -- API: safety flags (rapport/web/api/safety.py)
+    ("GET", "/api/v1/clients/{code}/safety-flags"): CLIENT_READ,
+    ("POST", "/api/v1/clients/{code}/safety-flags/acknowledgements"): CLIENT_COMMENT,
     # -- API: analyses
     ("GET", "/api/v1/clients/{code}/analyses"): CLIENT_READ,
     ("POST", "/api/v1/clients/{code}/sessions/{number}/analyses"): CLIENT_WRITE,
@@ -105,4 +108,6 @@ ACCESS: dict[tuple[str, str], str] = {
     ("POST", "/upload"): THERAPIST,  # into the therapist's own (or a new) client
     ("GET", "/clients/{code}/sessions/{number}/questionnaire"): CLIENT_WRITE,
     ("POST", "/clients/{code}/sessions/{number}/questionnaire"): CLIENT_WRITE,
+    # safety flags (rapport/web/pages/safety.py): therapist and supervisor acknowledge
+    ("POST", "/clients/{code}/safety-flags/acknowledge"): CLIENT_COMMENT,
 }

@@ -186,6 +186,21 @@ def _feedback_answers(call: Call) -> dict[str, Any]:
     return {"data": {f"phq9.{i}": "1" for i in phq9.item_ids}}
 
 
+def c001_flag(world: World) -> str:
+    """The safety flag of C-001's session-1 PHQ-9 (item 9 answered 1 in the world)."""
+    from rapport.store.responses import list_responses
+
+    with world.store.transaction("tom", interface="system") as tx:
+        first = next(r for r in list_responses(tx, "C-001", instrument_id="phq9")
+                     if r.session_number == 1)
+    return f"questionnaire:{first.id}:phq9_9"
+
+
+def _acknowledgement(call: Call) -> dict[str, Any]:
+    return {"action": "discussed", "flag": c001_flag(call.world),
+            "note": f"matrix acknowledgement {call.unique}"}
+
+
 def _admin_link(call: Call) -> dict[str, Any]:
     return {"data": _supervision(call)["json"]}
 
@@ -223,6 +238,10 @@ BODIES: dict[tuple[str, str], Callable[[Call], dict[str, Any]]] = {
         "data": {"new_client": f"U-{call.unique}", "consent": "yes", "session": "1"},
         "files": {"file": ("session.txt", TRANSCRIPT, "text/plain")}},
     ("POST", "/clients/{code}/sessions/{number}/questionnaire"): _questionnaire,
+    ("POST", "/api/v1/clients/{code}/safety-flags/acknowledgements"): lambda call: {
+        "json": _acknowledgement(call)},
+    ("POST", "/clients/{code}/safety-flags/acknowledge"): lambda call: {
+        "data": _acknowledgement(call)},
     # admin and feedback pages, user activation
     ("PUT", "/api/v1/users/{username}/active"): lambda call: {"json": {"active": True}},
     ("POST", "/admin/users"): lambda call: {"data": {

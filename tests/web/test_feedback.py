@@ -242,8 +242,8 @@ def _form_count(world: World) -> int:
 def test_two_simultaneous_submissions_store_exactly_one(world: World) -> None:
     import threading
 
+    from rapport.caseload import submit_form
     from rapport.errors import RapportInputError
-    from rapport.store.feedback import submit_form
 
     number = fresh_session(world)
     with world.store.transaction("tom", interface="system") as tx:

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import BaseModel, Field
 
-from rapport.caseload import caseload, client_progress, record_response
+from rapport.caseload import ClientAlert, caseload, client_progress, record_response
 from rapport.measures.attendance import Attendance
 from rapport.measures.catalog import get_instrument, list_instruments
 from rapport.measures.progress import ProgressReport
 from rapport.measures.scoring import Score, score
 from rapport.store.responses import ResponseView, list_responses
 from rapport.web.api.common import Ok, api_router
+from rapport.web.api.safety import FlagOut, flag_out
 from rapport.web.identity import RecordTx, SignedIn
 
 router = api_router("measures")
@@ -35,6 +34,9 @@ class NewResponse(BaseModel):
 
 
 class AlertOut(BaseModel):
+    """An alert. Safety alerts name their ``flag`` and its ``state`` (open or
+    acknowledged; acknowledged flags are still listed, after the other alerts)."""
+
     client: str
     instrument: str
     short_name: str
@@ -43,10 +45,14 @@ class AlertOut(BaseModel):
     session: int
     message: str
     numbers: dict[str, float]
+    flag: str | None = None
+    state: str | None = None
 
 
 class Progress(BaseModel):
     code: str
+    #: every safety flag of every questionnaire, open first
+    safety_flags: list[FlagOut]
     reports: list[ProgressReport]
     alerts: list[AlertOut]
     attendance: Attendance
@@ -76,21 +82,27 @@ def new_response(code: str, body: NewResponse, tx: RecordTx) -> Ok[Score]:
 
 
 @router.get("/clients/{code}/progress")
-def progress(code: str, tx: RecordTx) -> Ok[Progress]:
-    """Scores by session with bands and change, alerts (safety first), attendance."""
-    state = client_progress(tx, code)
-    return Ok(data=Progress(code=code, reports=state.reports,
+def progress(code: str, tx: RecordTx, instrument: str | None = None) -> Ok[Progress]:
+    """Safety flags of every questionnaire (open first), then scores by session with bands
+    and change, alerts (open safety flags first), attendance. ``instrument`` limits the
+    reports to one questionnaire, never the safety flags."""
+    state = client_progress(tx, code, only=instrument[:64] if instrument else None)
+    return Ok(data=Progress(code=code, safety_flags=[flag_out(f) for f in state.flags],
+                            reports=state.reports,
                             alerts=[_alert(code, a) for a in state.alerts],
                             attendance=state.attendance, warnings=state.warnings))
 
 
 @router.get("/alerts")
 def alerts(tx: RecordTx) -> Ok[list[AlertOut]]:
-    """Open alerts across every client you may read, most urgent first."""
+    """Alerts across every client you may read, most urgent first: open safety flags
+    first, acknowledged ones (still listed) after the other alerts."""
     return Ok(data=[_alert(row.code, a) for row in caseload(tx) for a in row.alerts])
 
 
-def _alert(code: str, alert: Any) -> AlertOut:
+def _alert(code: str, alert: ClientAlert) -> AlertOut:
+    flag = alert.flag
     return AlertOut(client=code, instrument=alert.instrument, short_name=alert.short_name,
+                    flag=str(flag.ref) if flag else None, state=flag.state if flag else None,
                     **alert.alert.model_dump(include={"rule", "severity", "session",
                                                       "message", "numbers"}))

@@ -13,11 +13,13 @@ from fastapi.responses import Response
 from markupsafe import Markup
 
 from rapport.caseload import client_progress
+from rapport.errors import RapportInputError
 from rapport.measures.catalog import get_instrument
 from rapport.measures.progress import ProgressReport
 from rapport.report.html import PALETTE
 from rapport.store.clients import show_client
 from rapport.store.consents import list_consents
+from rapport.store.tx import Tx
 from rapport.web.charts import Chart, Marker, line_chart, sparkline
 from rapport.web.identity import RecordTx
 from rapport.web.pages import profile_metrics as pm
@@ -124,6 +126,16 @@ def metric_rows(by_session: dict[int, dict[str, float | None]]) -> list[MetricRo
 
 @router.get("/clients/{code}")
 def client_page(request: Request, tx: RecordTx, code: ClientCode) -> Response:
+    return client_page_response(request, tx, code)
+
+
+def client_page_response(request: Request, tx: Tx, code: str, *,
+                         ack_error: RapportInputError | None = None,
+                         status: int = 200) -> Response:
+    """The client page; ``ack_error`` shows why an acknowledgement was not saved."""
+    from rapport.caseload import ACTIONS
+    from rapport.store.permissions import UserRole
+
     detail = show_client(tx, code)  # first: "not found" before anything else is read
     state = client_progress(tx, code)
     consents = list_consents(tx, code)
@@ -132,8 +144,12 @@ def client_page(request: Request, tx: RecordTx, code: ClientCode) -> Response:
                                       r.instrument))]
     # The latest analysis of each session (a re-analysis replaces the earlier one).
     by_session = {a.session_number: a.metrics for a in state.analyses}
+    role = tx.me().role
     return render(request, "client.html", {
-        "client": detail, "charts": charts, "alerts": [alert_line(a) for a in state.alerts],
+        "client": detail, "charts": charts, "code": code,
+        "alerts": [alert_line(a) for a in state.alerts if a.flag is None],
+        "flags": state.flags, "actions": ACTIONS, "ack_error": ack_error,
+        "can_acknowledge": role in (UserRole.THERAPIST, UserRole.SUPERVISOR),
         "attendance": state.attendance, "consents": consents, "sessions": state.sessions,
         "metric_sessions": sorted(by_session), "metrics": metric_rows(by_session),
-        "warnings": state.warnings})
+        "warnings": state.warnings}, status=status)

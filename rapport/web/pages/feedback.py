@@ -21,6 +21,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
+from rapport.caseload import submit_form
 from rapport.errors import RapportInputError
 from rapport.measures.schema import Instrument
 from rapport.store.feedback import (
@@ -30,7 +31,6 @@ from rapport.store.feedback import (
     form_instruments,
     forms_of_session,
     open_form,
-    submit_form,
 )
 from rapport.store.logins import end_web_session
 from rapport.store.models import utcnow
@@ -71,7 +71,11 @@ def client_title(instrument: Instrument) -> str:
 
 def read_answers(form: OpenForm, data: Mapping[str, str]
                  ) -> tuple[dict[str, dict[str, float | None]], Problems]:
-    """The answers in the posted form, and what is missing or not an offered option."""
+    """The answers in the posted form, and what is missing or not an offered option.
+
+    A risk item (PHQ-9 item 9) may be left blank: the form is stored, and the blank raises
+    an urgent "not answered - ask directly" flag for the therapist. Refusing the whole form
+    would lose the other answers and tell the therapist nothing."""
     answers: dict[str, dict[str, float | None]] = {}
     problems = Problems()
     for instrument in form.instruments:
@@ -82,6 +86,8 @@ def read_answers(form: OpenForm, data: Mapping[str, str]
             raw = data.get(name, "")
             if raw in offered:
                 answers[instrument.id][item.id] = offered[raw]
+            elif item.risk_item and not raw:
+                answers[instrument.id][item.id] = None
             else:
                 answers[instrument.id][item.id] = None
                 problems.by_field[name] = (f"Question {number} of “{client_title(instrument)}” "
@@ -121,8 +127,12 @@ def _form_page(request: Request, form: OpenForm, action: str, *, status: int = 2
 # -- the therapist's side -----------------------------------------------------------------
 def _session_page(request: Request, tx: RecordTx, code: str, number: int, *,
                   error: str | None = None, status: int = 200) -> Response:
+    from rapport.caseload import client_flags
+
     forms = forms_of_session(tx, code, number)
+    flags, _ = client_flags(tx, code)
     return render(request, "feedback_new.html", {
+        "open_flags": [f for f in flags if f.is_open],
         "code": code, "number": number, "instruments": form_instruments(), "forms": forms,
         "now": utcnow(), "error": error,
         "minutes": get_settings_of(request).feedback_form_minutes}, status=status)
@@ -203,7 +213,7 @@ def _submit(request: Request, token: str, data: FormData, action: str
                           chosen=chosen), False
     with get_store(request).transaction(None, interface="web") as tx:
         submitted = submit_form(tx, token, answers)
-    return None, submitted.has_safety_flag
+    return None, submitted.has_risk_answer
 
 
 @router.get("/f/{token}")

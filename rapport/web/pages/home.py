@@ -55,6 +55,7 @@ class DashboardRow:
     alliance: Latest | None
     trend: tuple[str, str] | None
     alerts: list[AlertLine]
+    open_flags: int = 0
 
 
 def latest(report: ProgressReport | None) -> Latest | None:
@@ -68,8 +69,14 @@ def latest(report: ProgressReport | None) -> Latest | None:
 
 def alert_line(alert: ClientAlert) -> AlertLine:
     a = alert.alert
-    if a.rule.startswith("safety"):
-        return AlertLine("Safety", "alert-safety", a.session, a.message)
+    if alert.flag is not None:
+        latest = alert.flag.latest
+        if latest is None:
+            return AlertLine("Safety", "alert-safety", a.session, a.message)
+        # Acknowledged: still shown, in words, with who and when.
+        return AlertLine("Safety — acknowledged", "alert-acknowledged", a.session,
+                         f"{a.message} (acknowledged by {latest.by}, "
+                         f"{latest.at:%Y-%m-%d})")
     # Most messages name the instrument already; prefix it only where they do not.
     message = (a.message if alert.short_name in a.message
                else f"{alert.short_name}: {a.message}")
@@ -84,7 +91,7 @@ def dashboard_row(tx: Tx, row: CaseloadRow) -> DashboardRow:
         last_session=max(dates, default=None), outcome=latest(row.outcome),
         alliance=latest(row.alliance),
         trend=TREND.get(overall.category or "") if overall else None,
-        alerts=[alert_line(a) for a in row.alerts])
+        alerts=[alert_line(a) for a in row.alerts], open_flags=len(row.open_flags))
 
 
 @router.get("/")

@@ -56,12 +56,15 @@ def answers_from_form(instrument: Instrument, form: dict[str, str]) -> dict[str,
     return answers
 
 
-def _form(request: Request, code: str, number: int, instrument: Instrument | None, *,
-          error: RapportInputError | None = None, given: dict[str, str] | None = None,
+def _form(request: Request, tx: Tx, code: str, number: int, instrument: Instrument | None,
+          *, error: RapportInputError | None = None, given: dict[str, str] | None = None,
           status: int = 200) -> Response:
+    from rapport.caseload import client_flags
     from rapport.measures.catalog import list_instruments
 
+    flags, _ = client_flags(tx, code)
     return render(request, "questionnaire.html", {
+        "open_flags": [f for f in flags if f.is_open],
         "code": code, "number": number, "instrument": instrument,
         "instruments": list_instruments(), "error": error, "given": given or {},
         "prefix": FIELD_PREFIX, "base_url": session_url(code, number)}, status=status)
@@ -74,12 +77,12 @@ def questionnaire_form(request: Request, code: str, number: int, tx: RecordTx,
 
     _check_target(tx, code, number)
     if not instrument:
-        return _form(request, code, number, None)
+        return _form(request, tx, code, number, None)
     try:
         chosen = get_instrument(instrument[:64])
     except RapportInputError as exc:
-        return _form(request, code, number, None, error=exc, status=400)
-    return _form(request, code, number, chosen)
+        return _form(request, tx, code, number, None, error=exc, status=400)
+    return _form(request, tx, code, number, chosen)
 
 
 async def _form_fields(request: Request) -> dict[str, str]:
@@ -108,7 +111,7 @@ def questionnaire_submit(request: Request, code: str, number: int, tx: RecordTx,
     except RapportInputError as exc:
         if exc.code in _NOT_FOUND:
             raise
-        return _form(request, code, number, instrument, error=exc, given=form,
+        return _form(request, tx, code, number, instrument, error=exc, given=form,
                      status=STATUS_OF_CODE.get(exc.code, 400))
     return RedirectResponse(f"{session_url(code, number)}?scored={instrument.id}#scores",
                             status_code=303)

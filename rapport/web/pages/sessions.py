@@ -27,7 +27,7 @@ from rapport.store.annotations import (
 )
 from rapport.store.clients import find_client
 from rapport.store.permissions import UserRole
-from rapport.store.responses import list_responses
+from rapport.store.responses import ResponseView, list_responses
 from rapport.store.sessions import list_sessions
 from rapport.store.tx import Tx
 from rapport.web.identity import CurrentIdentity, RecordTx
@@ -80,42 +80,49 @@ def _latest_by_code(corrections: list[Correction]) -> dict[int, dict[str, Correc
     return dict(out)
 
 
-def _scores_of_session(tx: Tx, code: str, number: int) -> list[dict[str, Any]]:
+def _scores_of_session(responses: list[ResponseView], number: int) -> list[dict[str, Any]]:
     from rapport.measures.catalog import get_instrument
     from rapport.measures.scoring import band_of
 
     rows = []
-    for r in list_responses(tx, code):
+    for r in responses:
         if r.session_number != number:
             continue
         total = r.scores.get("total")
-        risk: list[int] = []
         try:
             instrument = get_instrument(r.instrument_id)
             name, band = instrument.short_name, (
                 band_of(instrument, total) if isinstance(total, int | float) else None)
-            risk = [n for n, item in enumerate(instrument.items, 1)
-                    if item.risk_item and (r.answers.get(item.id) or 0) > 0]
+            items = len(instrument.items)
         except RapportInputError:  # an instrument no longer bundled
-            name, band = r.instrument_id, None
-        rows.append({"instrument": name, "total": total, "band": band, "risk": risk,
-                     "missing": sum(v is None for v in r.answers.values())})
+            name, band, items = r.instrument_id, None, len(r.answers)
+        # Unanswered = items without a value, whether stored as null or left out.
+        answered = sum(v is not None for v in r.answers.values())
+        rows.append({"instrument": name, "total": total, "band": band,
+                     "missing": items - answered})
     return rows
 
 
 @router.get(SESSION_PATH)
 def session_page(request: Request, code: str, number: int, identity: CurrentIdentity,
                  tx: RecordTx, show: str = "", scored: str = "") -> Response:
+    from rapport.caseload import client_flags
     from rapport.web.stored_report import correction_choices, load_stored_report, report_css
 
     require_session(tx, code, number)
     view = latest_analysis(tx, code, number)
     can_write = _can_write(tx, code)
     can_comment = identity.actor.role in (UserRole.THERAPIST, UserRole.SUPERVISOR)
+    responses = list_responses(tx, code)
+    flags, _ = client_flags(tx, code, responses=responses)
     values: dict[str, Any] = {
         "code": code, "number": number, "view": view, "report": None, "purged": False,
         "can_write": can_write, "can_comment": can_comment, "show": show[:100],
-        "scored": scored[:64], "scores": _scores_of_session(tx, code, number),
+        "scored": scored[:64], "scores": _scores_of_session(responses, number),
+        # every open flag of the client first; this session's flags (any state) with
+        # its scores
+        "open_flags": [f for f in flags if f.is_open],
+        "session_flags": [f for f in flags if f.session == number],
         "base_url": session_url(code, number), "report_css": report_css()}
     if view is None:
         return render(request, "session.html", values)

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from markupsafe import Markup
 
+from rapport.caseload import ClientFlag, client_flags
 from rapport.store.analyses import list_analyses
 from rapport.store.clients import list_clients
 from rapport.store.permissions import UserRole
@@ -92,6 +93,16 @@ def reference_of(name: str, spread: pm.Distribution | None) -> tuple[str, bool]:
     return text, False
 
 
+def open_flags_of(tx: Tx, codes: list[str]) -> list[tuple[str, ClientFlag]]:
+    """The open safety flags of these clients (every questionnaire), for the top of the
+    page: a metrics page is still a clinician's view, and safety comes first."""
+    found = []
+    for code in codes:
+        flags, _ = client_flags(tx, code)
+        found += [(code, f) for f in flags if f.is_open]
+    return found
+
+
 def build(tx: Tx, me: str, role: UserRole) -> tuple[list[SuperviseeView], list[str]]:
     people = ({u.username: u.display_name for u in list_users(tx)
                if u.role == UserRole.THERAPIST.value and u.username != me}
@@ -128,4 +139,6 @@ def build(tx: Tx, me: str, role: UserRole) -> tuple[list[SuperviseeView], list[s
 @router.get("/supervision", dependencies=[CLINICIANS])
 def supervision(request: Request, identity: CurrentIdentity, tx: RecordTx) -> Response:
     views, labels = build(tx, identity.actor.username, identity.actor.role)
-    return render(request, "supervision.html", {"views": views, "labels": labels})
+    flags = open_flags_of(tx, [code for view in views for code in view.clients])
+    return render(request, "supervision.html", {"views": views, "labels": labels,
+                                                "open_flags": flags})

@@ -1,0 +1,157 @@
+"""Safety flags of one client, open or acknowledged, from every source; acknowledging one.
+
+A flag is derived from its source every time it is read, never stored, so nothing can
+delete or hide it: today the risk items of the client's questionnaire responses (PHQ-9
+item 9 answered above zero, or left blank), of every instrument, whatever a view filters.
+Acknowledging a flag appends a row (who, when, what was done, a note; audited) through
+``rapport.store.safety``; it changes the flag's state from *open* to *acknowledged* and
+keeps every earlier acknowledgement. Another source (a transcript's risk coder, keyed by
+session and turn) adds its flags to :func:`client_flags` with its own :class:`FlagRef`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from rapport.errors import RapportInputError
+from rapport.measures.alerts import Alert
+from rapport.measures.catalog import get_instrument
+from rapport.measures.scoring import SafetyFlag, score
+from rapport.store.responses import ResponseView, list_responses
+from rapport.store.safety import (
+    AcknowledgementView,
+    FlagRef,
+    add_acknowledgement,
+    list_acknowledgements,
+)
+from rapport.store.tx import Tx
+
+#: What was done, as an acknowledgement records it (the note says the rest).
+ACTIONS: dict[str, str] = {
+    "discussed": "risk discussed with the client",
+    "assessed": "risk assessment done",
+    "safety_plan": "safety plan made or reviewed",
+    "referred": "referred, or crisis service contacted",
+    "contact_attempted": "tried to contact the client",
+    "other": "something else (see the note)",
+}
+
+FlagState = Literal["open", "acknowledged"]
+
+
+@dataclass(frozen=True)
+class ClientFlag:
+    """One safety flag of a client and its acknowledgements (oldest first)."""
+
+    ref: FlagRef
+    instrument: str
+    short_name: str
+    session: int | None
+    rule: str
+    message: str
+    raised_at: dt.datetime
+    acknowledgements: tuple[AcknowledgementView, ...] = ()
+
+    @property
+    def state(self) -> FlagState:
+        return "acknowledged" if self.acknowledgements else "open"
+
+    @property
+    def is_open(self) -> bool:
+        return not self.acknowledgements
+
+    @property
+    def latest(self) -> AcknowledgementView | None:
+        return self.acknowledgements[-1] if self.acknowledgements else None
+
+    def alert(self) -> Alert:
+        """The flag as an urgent alert (the same rule names as ``rapport.measures``)."""
+        return Alert(rule=self.rule, severity="urgent", session=self.session or 0,
+                     message=self.message, numbers={})
+
+    def line(self) -> str:
+        """One line for the terminal: state first, then the flag, then who acknowledged."""
+        where = f"session {self.session}" if self.session is not None else "no session"
+        text = f"{where}: {self.message}  [{self.ref}]"
+        latest = self.latest
+        if latest is None:
+            return f"!! OPEN  {text}"
+        return (f"   ACKNOWLEDGED  {text}; by {latest.by} on {latest.at:%Y-%m-%d %H:%M} UTC "
+                f"({ACTIONS.get(latest.action, latest.action)})")
+
+
+def _rule(flag: SafetyFlag) -> str:
+    return "safety.risk_item_unanswered" if flag.reason == "unanswered" else "safety.risk_item"
+
+
+def questionnaire_flags(responses: Iterable[ResponseView]
+                        ) -> tuple[list[ClientFlag], list[str]]:
+    """The flags raised by stored responses (re-scored with the current definitions), and
+    warnings for responses that could not be read (no client text in them)."""
+    flags: list[ClientFlag] = []
+    warnings: list[str] = []
+    for response in responses:
+        try:
+            instrument = get_instrument(response.instrument_id)
+            result = score(instrument, response.answers, where=f"response {response.id}")
+        except RapportInputError:
+            # An unknown instrument's risk items are unknown too: say so, loudly.
+            warnings.append(f"response {response.id}: cannot be checked for safety flags "
+                            f"(instrument {response.instrument_id!r} not readable)")
+            continue
+        flags += [ClientFlag(ref=FlagRef("questionnaire", response.id, flag.item),
+                             instrument=instrument.id, short_name=instrument.short_name,
+                             session=response.session_number, rule=_rule(flag),
+                             message=flag.message, raised_at=response.recorded_at)
+                  for flag in result.safety_flags]
+    return flags, warnings
+
+
+def _with_acknowledgements(flags: Sequence[ClientFlag],
+                           acks: Sequence[AcknowledgementView]) -> list[ClientFlag]:
+    by_ref: dict[FlagRef, list[AcknowledgementView]] = {}
+    for ack in acks:
+        by_ref.setdefault(ack.ref, []).append(ack)
+    joined = [replace(flag, acknowledgements=tuple(by_ref.get(flag.ref, ()))) for flag in flags]
+    # Open first, then the most recent session first.
+    return sorted(joined, key=lambda f: (not f.is_open, -(f.session or 0), f.ref))
+
+
+def client_flags(tx: Tx, code: str, *, responses: Sequence[ResponseView] | None = None
+                 ) -> tuple[list[ClientFlag], list[str]]:
+    """Every safety flag of ``code`` with its acknowledgements, open ones first (audited
+    reads); pass ``responses`` when they were read already in this transaction."""
+    found, warnings = questionnaire_flags(responses if responses is not None
+                                          else list_responses(tx, code))
+    return _with_acknowledgements(found, list_acknowledgements(tx, code)), warnings
+
+
+def acknowledge(tx: Tx, code: str, flag: str | FlagRef, *, action: str,
+                note: str) -> AcknowledgementView:
+    """Record that ``flag`` of client ``code`` was acted on. The flag must be one of the
+    client's flags (open or already acknowledged: a later acknowledgement adds to the
+    history). Checks everything before writing."""
+    ref = flag if isinstance(flag, FlagRef) else FlagRef.parse(flag)
+    if action not in ACTIONS:
+        raise RapportInputError(f"unknown action {action[:40]!r}", where="action",
+                                fix="use one of: " + ", ".join(ACTIONS), code="bad_input")
+    flags, _ = client_flags(tx, code)
+    if not any(f.ref == ref for f in flags):
+        raise RapportInputError(f"client {code} has no safety flag {ref}", where="flag",
+                                fix=f"list the client's flags: rapport flags list {code}",
+                                code="not_found")
+    return add_acknowledgement(tx, code, ref, action=action, note=note)
+
+
+def render_flags(flags: Sequence[ClientFlag]) -> str:
+    """The terminal's safety section: open flags first, each acknowledged one with who
+    acknowledged it and when (the notes are shown by ``rapport flags list``)."""
+    if not flags:
+        return "Safety flags: none"
+    n_open = sum(f.is_open for f in flags)
+    lines = [f"Safety flags: {n_open} open, {len(flags) - n_open} acknowledged"]
+    lines += [f.line() for f in flags]
+    return "\n".join(lines)
