@@ -38,7 +38,7 @@ def _script(name: str) -> ModuleType:
 
 #: Every labelled set: frozen ones and development ones.
 SETS = ("eval", "holdout", "holdout2", "holdout3", "holdout3_asr", "dev", "dev2", "dev3",
-        "dev4", "dev5")
+        "dev4", "dev5", "dev6", "dev6_asr")
 
 
 def test_jsonl_is_exactly_what_the_builder_makes_from_the_source() -> None:
