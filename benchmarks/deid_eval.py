@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from rapport.deid import IdType, Span, find_identifiers_batch
+from rapport.deid import IdType, Span, find_identifiers_session
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,7 +48,7 @@ def sessions(rows: list[dict[str, object]]) -> list[list[dict[str, object]]]:
 def predict(group: Sequence[dict[str, object]]) -> list[list[Span]]:
     """What ``rapport deid`` finds in one transcript's turns."""
     known = [str(n) for n in group[0]["known_names"]]  # type: ignore[attr-defined]
-    return find_identifiers_batch([str(r["text"]) for r in group], known_names=known)
+    return find_identifiers_session([str(r["text"]) for r in group], known_names=known)
 
 
 def words_kept(text: str, gold: Sequence[dict[str, object]], pred: Sequence[Span],

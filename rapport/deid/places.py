@@ -11,12 +11,15 @@ import re
 from collections.abc import Iterator
 from functools import cache
 
+from rapport.deid.businesses import business_candidates, spoken_place_candidates
 from rapport.deid.dates import MONTHS
 from rapport.deid.lexicon import (
     NOT_NAMES,
+    SPEECH_VERBS,
     STATES_AND_COUNTRIES,
     TITLES,
     ambiguous_names,
+    any_given_name,
     census_given_names,
     common_words,
     geonames_towns,
@@ -60,7 +63,8 @@ CUED_PLACE = re.compile(
     rf"\b{_PLACE_CUE}\s+(?:the\s+)?(?P<v>{_CAP}(?:\s+{_CAP}){{0,2}}"
     rf"(?:\s+of\s+{_CAP}(?:\s+{_CAP})?)?)")
 #: "St. Louis", "St Ives": a saint's name not after another capitalised word is a place.
-SAINT_PLACE = re.compile(r"(?<![A-Za-z]\s)(?<![A-Za-z])\bSt\.?\s+[A-Z][a-z]+(?:['’]s)?")
+SAINT_PLACE = re.compile(r"(?<![A-Z][a-z]\s)(?<![A-Z][a-z][a-z]\s)(?<![A-Z][a-z]{3}\s)"
+                         r"(?<![A-Za-z])\bSt\.?\s+[A-Z][a-z]+(?:['’]s)?")
 _LEADING = re.compile(r"^(?:The|A|An|My|Our|This|That)\s+")
 
 
@@ -129,7 +133,7 @@ def _cued_places(text: str, ner_places: frozenset[tuple[int, int]]) -> Iterator[
             if not agreed and prev not in _MOTION and not (cue == "at" and prev in {
                     "works", "work", "worked", "working", "nurse", "job", "shift", "staying"}):
                 continue
-        phrase = m.group("v")
+        phrase = re.split(r"(?<=[a-z'’])\.\s", m.group("v"))[0]
         words = phrase.split()
         # Stop at the first word that cannot be part of a place name ("to Canada Mark").
         keep: list[str] = []
@@ -170,27 +174,36 @@ def _lower_towns() -> frozenset[str]:
 def _lowercase_places(text: str) -> Iterator[Candidate]:
     """A lower-case known town, or a word no dictionary or name list knows, after a place cue
     ("in fresno", "from south philly"); after "to" only with a motion verb ("moved to")."""
-    people = census_given_names() | ambiguous_names()
+    people = any_given_name() | ambiguous_names()
     for m in _LOWER_CUED.finditer(text):
         if m.group("cue") in _LOWER_WEAK:
             before = text[:m.start()].split()
             if not before or before[-1].lower().strip(",.") not in _MOTION:
                 continue
         first, second = m.group("a"), m.group("b")
+        # "hosting in edison": after "in" a given name is a town, unless it owns something
+        # ("in priya's car") or speaks.
+        named_town = (m.group("cue") in {"in", "outside", "into"} and first in people
+                      and not first.endswith(("'s", "’s")) and first not in common_words()
+                      and ((second or "") not in SPEECH_VERBS or second == "and"))
         if second and f"{first} {second}" in _lower_towns():
             yield Candidate(m.start("a"), m.end("b"), IdType.LOCATION, 33)
-        elif (first in _lower_towns() and first not in common_words()) or (
-                len(first) >= 4 and first.isalpha() and first not in common_words()
+        elif named_town or (first in _lower_towns() and first not in common_words()) or (
+                len(first) >= 4 and first.replace("-", "").isalpha()
+                and first not in common_words()
                 and first not in people and first not in NOT_NAMES
                 and first not in STATES_AND_COUNTRIES):
             end = m.end("b") if second and second in _lower_towns() else m.end("a")
             yield Candidate(m.start("a"), end, IdType.LOCATION, 33)
-        elif second and second in _lower_towns() and first in _COMPASS:
-            yield Candidate(m.start("a"), m.end("b"), IdType.LOCATION, 33)
+        elif second and first in _COMPASS and (second in _lower_towns() or (
+                second not in common_words() and second not in NOT_NAMES)):
+            yield Candidate(m.start("a"), m.end("b"), IdType.LOCATION, 33)  # "in upper marlowe"
 
 
 _COMPASS = frozenset({"north", "south", "east", "west", "northeast", "northwest", "southeast",
-                      "southwest", "downtown", "uptown", "central", "upstate", "midtown"})
+                      "southwest", "downtown", "uptown", "central", "upstate", "midtown",
+                      "upper", "lower", "little", "great", "old", "new", "greater", "port",
+                      "fort", "mount", "lake", "saint", "st"})
 
 
 def place_candidates(text: str, ner_places: frozenset[tuple[int, int]] = frozenset(),
@@ -218,6 +231,10 @@ def place_candidates(text: str, ner_places: frozenset[tuple[int, int]] = frozens
     yield from _lowercase_places(text)
     for m in _AT_POSSESSIVE.finditer(text):
         yield Candidate(m.start("v"), m.end("v"), IdType.LOCATION, 35)
+    if any(ch.isupper() for ch in text):
+        yield from business_candidates(text)
+    else:
+        yield from spoken_place_candidates(text)
 
 
 @cache

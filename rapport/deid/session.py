@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from pydantic import BaseModel, ConfigDict
 
 from rapport.deid.dates import shift_date_text
-from rapport.deid.finder import find_identifiers_batch
+from rapport.deid.finder import find_identifiers_session
 from rapport.deid.names import ROLE_LABELS, tokenize
 from rapport.deid.spans import IdType, Span
 from rapport.domain import Role, Session, Speaker, Turn
@@ -159,7 +159,7 @@ def deidentify_session(session: Session, *, salt: str | bytes | None = None,
     offset = date_offset(key, session.id)
     ref_year = session.date.year if session.date else 2000
     known = [s.name for s in session.speakers]
-    found = find_identifiers_batch([t.text for t in session.turns], known_names=known)
+    found = find_identifiers_session([t.text for t in session.turns], known_names=known)
     counts: Counter[str] = Counter()
     turns: list[Turn] = []
     changed = unreadable = 0
