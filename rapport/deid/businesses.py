@@ -50,6 +50,19 @@ BUSINESS_HEADS = (
     "methodist", "lutheran", "presbyterian", "hospice", "rehab", "shelter", "prison", "jail",
     "park", "square", "plaza", "mall", "stadium", "arena", "zoo", "museum", "station",
     "airport", "cemetery", "lodge", "club", "casino", "cinema", "theatre", "theater")
+#: Heads that name kinds of places people also talk about in general ("law school", "the
+#: women's center", "convenience foods"): in caseless text they need a name word that is no
+#: ordinary word ("at greystone university", "through harbourline bank").
+WEAK_HEADS = frozenset({
+    "bank", "trust", "convenience", "auto", "repair", "repairs", "books", "deli", "pizza",
+    "bar", "kitchen", "coffee", "insurance", "garage", "suites", "market", "supermarket",
+    "store", "stores", "shop", "college", "university", "school", "high school",
+    "middle school", "primary", "center", "centre", "hall", "park", "square", "plaza", "mall",
+    "station", "club", "farm", "ranch", "plant", "mill", "factory", "gym", "fitness",
+    "library", "storage", "rentals", "electric", "construction", "church", "temple", "cinema",
+    "theatre", "theater", "lodge", "inn", "cafe", "café", "pub", "restaurant", "hotel",
+    "clinic", "hospital", "nursery", "daycare", "shelter", "rehab", "prison", "jail", "airport",
+    "stadium", "arena", "zoo", "museum", "cemetery", "steel"})
 #: Heads of regions smaller than a state: "the Outer Banks", "Hill Country", "the Panhandle".
 REGION_HEADS = (
     "banks", "country", "panhandle", "peninsula", "coast", "shore", "lakes", "district",
@@ -176,8 +189,11 @@ def spoken_place_candidates(text: str) -> Iterator[Candidate]:
     saints' places, possessive businesses after "at", known towns, lone codes."""
     if any(ch.isupper() for ch in text):
         return
-    words = [(m.start(), m.end(), m.group().rstrip(".,'’").lower())
-             for m in _WORD.finditer(text)]
+    words = []
+    for m in _WORD.finditer(text):
+        word = m.group().rstrip(".,'’-")  # "pharmacy." ends a sentence, "insurance-" a false start
+        if word:
+            words.append((m.start(), m.start() + len(word), word.lower()))
     one, two = _lower_heads()
     for k, (_, _, word) in enumerate(words):
         pair = f"{word} {words[k + 1][2]}" if k + 1 < len(words) else ""
@@ -191,8 +207,9 @@ def spoken_place_candidates(text: str) -> Iterator[Candidate]:
     for m in CAPE_LOWER.finditer(text):
         yield Candidate(m.start(), m.end(), IdType.LOCATION, 42)
     for m in THE_REGION_LOWER.finditer(text):
-        word = m.group("v")
-        if word not in common_words() and word not in NOT_NAMES and word not in any_given_name():
+        word = m.group("v")  # a plural no dictionary knows: "the berkshires", "the cotswolds"
+        if (word not in common_words() and word[:-1] not in common_words()
+                and word not in NOT_NAMES and word not in any_given_name()):
             yield Candidate(m.start("v"), m.end("v"), IdType.LOCATION, 37)
     yield from _towns_anywhere(words)
     yield from _code_candidates(text)
@@ -202,7 +219,8 @@ def spoken_place_candidates(text: str) -> Iterator[Candidate]:
 
 def _name_word(word: str) -> bool:
     """Can ``word`` be part of a business or region name ("pine", "greenleaf", "kessler")?"""
-    return (word not in _GENERIC and word not in _FUNCTION and word not in RELATIONS
+    return ("-" not in word and word not in _GENERIC and word not in _FUNCTION
+            and word not in RELATIONS
             and word not in TITLES and not word.isdigit() and word not in STATES_AND_COUNTRIES)
 
 
@@ -227,13 +245,20 @@ def _named_head(words: list[tuple[int, int, str]], first_head: int, last_head: i
     owned = words[begin][2].endswith(("'s", "’s")) and words[begin][2][:-2] not in RELATIONS
     if cue not in _LOWER_CUES and not (begin == 0 and not article) and not owned:
         return  # "khan's convenience" needs no cue
-    names = [w for _, _, w in words[begin:k]]
-    region = words[last_head][2] in REGION_HEADS
-    if article and not region and all(w in common_words() for w in names):
+    names = [w.removesuffix("'s").removesuffix("’s") for _, _, w in words[begin:k]]
+    head = " ".join(w for _, _, w in words[first_head:last_head + 1])
+    region = head in REGION_HEADS
+    if (article or head in WEAK_HEADS) and not region and all(
+            w in common_words() or _is_number(w) for w in names):
         return
     if region and all(w in _GENERIC for w in names):
         return
     yield Candidate(words[begin][0], words[last_head][1], IdType.LOCATION, priority)
+
+
+def _is_number(word: str) -> bool:
+    return word in {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+                    "ten", "twelve", "twenty", "hundred"}
 
 
 def _street(words: list[tuple[int, int, str]], k: int) -> Iterator[Candidate]:
@@ -253,7 +278,8 @@ def _street(words: list[tuple[int, int, str]], k: int) -> Iterator[Candidate]:
 
 CAPE_LOWER = re.compile(r"\bcape\s+(?!and\b|of\b|or\b|the\b|is\b|was\b)[a-z]{3,}\b")
 #: "up to the berkshires", "in the kootenays": "the" and a word no dictionary knows.
-THE_REGION_LOWER = re.compile(rf"\b{_CUE}\s+the\s+(?P<v>[a-z]{{4,}})\b")
+THE_REGION_LOWER = re.compile(r"\b(?:in|to|up|down|around|across|through|visit|visiting|from)"
+                              r"\s+the\s+(?P<v>[a-z]{4,}s)\b")
 _SAINT = re.compile(r"\b(?:st|saint)\.?\s+[a-z]+(?:['’]s)?(?![\w'’])")
 _AT_POSSESSIVE = re.compile(r"\b(?:at|from|to|outside|behind)\s+(?P<v>[a-z][\w]*['’]s)(?![\w'’])")
 

@@ -137,6 +137,8 @@ def _name_word_in_context(toks: list[Tok], i: int) -> bool:
         return True
     if nxt in {"is", "was"} and nxt2 in {"my", "his", "her", "our", "their"}:
         return i + 3 < len(toks) and toks[i + 3].word.rstrip("'s") in RELATIONS
+    if i > 0 and "," in toks[i - 1].gap and tok.gap.strip()[:1] in {"?", ".", "!"}:
+        return True  # a vocative: "what do you need next, Billy?"
     if tok.initial:
         return False
     return prev not in _DETERMINERS and nxt != "of"
@@ -449,7 +451,7 @@ def clean_ner_person(text: str, start: int, end: int) -> tuple[int, int] | None:
         return None  # the small model tags lowercase words as names too often
     if len(toks) == 1:
         tok = toks[0]
-        if tok.word in world_name_words():
+        if tok.word in ambiguous_names():
             full = tokenize(text)
             idx = next(k for k, t in enumerate(full) if t.start == tok.start)
             if not _name_word_in_context(full, idx):

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 
 from rapport.deid.dates import date_candidates
+from rapport.deid.lexicon import common_words
 from rapport.deid.spans import Candidate, IdType
 
 _I = re.IGNORECASE
@@ -175,6 +176,9 @@ def _handle_candidates(text: str) -> Iterator[Candidate]:
             continue  # "p.m", "e.g", "3.5", "12.08.2024"
         if "_" not in value and value.rsplit(".", 1)[-1] in _TLD_SET:
             continue  # a web address, found as a URL
+        parts = value.lower().split(".")
+        if "_" not in value and all(p.isalpha() and p in common_words() for p in parts):
+            continue  # a missing space after a full stop: "diabetes.and", "there.i"
         yield Candidate(m.start(), m.end(), IdType.HANDLE, 78)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import cache
+from itertools import pairwise
 
 from rapport.deid.businesses import business_candidates, spoken_place_candidates
 from rapport.deid.dates import MONTHS
@@ -122,8 +123,19 @@ _MOTION = frozenset({"moved", "move", "moving", "went", "go", "going", "goes", "
 _AT_POSSESSIVE = re.compile(r"\b[Aa]t\s+(?P<v>[A-Z][\w'’]*['’]s)(?!\w)")
 
 
+@cache
+def _hand_names() -> frozenset[str]:
+    return given_names() | ambiguous_names()
+
+
+@cache
+def _people() -> frozenset[str]:
+    """Every listed given name, words or not (a union of large sets: built once)."""
+    return any_given_name() | ambiguous_names()
+
+
 def _cued_places(text: str, ner_places: frozenset[tuple[int, int]]) -> Iterator[Candidate]:
-    names = given_names() | ambiguous_names()
+    names = _hand_names()
     for m in CUED_PLACE.finditer(text):
         cue = m.group(0).split()[0].lower()
         before = text[:m.start()].split()
@@ -161,7 +173,7 @@ def _cued_places(text: str, ner_places: frozenset[tuple[int, int]]) -> Iterator[
 
 
 #: Speech-recogniser places are lower-case: "we moved to tallahassee", "she lives in leeds".
-_LOWER_CUED = re.compile(r"\b(?P<cue>in|from|near|outside|around|to|into)\s+"
+_LOWER_CUED = re.compile(r"(?<![\w-])(?P<cue>in|from|near|outside|around|to|into)\s+"
                          r"(?P<a>[a-z][a-z’'-]*[a-z])(?:\s+(?P<b>[a-z]+))?(?![\w’'])")
 _LOWER_WEAK = frozenset({"to", "into"})
 
@@ -174,7 +186,7 @@ def _lower_towns() -> frozenset[str]:
 def _lowercase_places(text: str) -> Iterator[Candidate]:
     """A lower-case known town, or a word no dictionary or name list knows, after a place cue
     ("in fresno", "from south philly"); after "to" only with a motion verb ("moved to")."""
-    people = any_given_name() | ambiguous_names()
+    people = _people()
     for m in _LOWER_CUED.finditer(text):
         if m.group("cue") in _LOWER_WEAK:
             before = text[:m.start()].split()
@@ -183,7 +195,10 @@ def _lowercase_places(text: str) -> Iterator[Candidate]:
         first, second = m.group("a"), m.group("b")
         # "hosting in edison": after "in" a given name is a town, unless it owns something
         # ("in priya's car") or speaks.
+        if _stutter(first):
+            continue  # "in the-the", "or-or", "sup-supporting": speech, not a place
         named_town = (m.group("cue") in {"in", "outside", "into"} and first in people
+                      and first not in STATES_AND_COUNTRIES
                       and not first.endswith(("'s", "’s")) and first not in common_words()
                       and ((second or "") not in SPEECH_VERBS or second == "and"))
         if second and f"{first} {second}" in _lower_towns():
@@ -198,6 +213,17 @@ def _lowercase_places(text: str) -> Iterator[Candidate]:
         elif second and first in _COMPASS and (second in _lower_towns() or (
                 second not in common_words() and second not in NOT_NAMES)):
             yield Candidate(m.start("a"), m.end("b"), IdType.LOCATION, 33)  # "in upper marlowe"
+
+
+def _stutter(word: str) -> bool:
+    """A hyphenated repeat or false start ("the-the", "sup-supporting"), or two ordinary
+    words joined ("check-in")."""
+    parts = [p for p in re.split(r"[-–]", word) if p]
+    if len(parts) < 2:
+        return False
+    if any(b.startswith(a) for a, b in pairwise(parts)):
+        return True
+    return len(parts) == 2 and all(p in common_words() for p in parts)
 
 
 _COMPASS = frozenset({"north", "south", "east", "west", "northeast", "northwest", "southeast",
