@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 
 from rapport.deid.engine import analyzer
-from rapport.deid.memory import SessionNames
+from rapport.deid.memory import COORDINATED_PRIORITY, SessionNames, coordinated_names
 from rapport.deid.names import clean_ner_person, person_candidates
 from rapport.deid.patterns import pattern_candidates
 from rapport.deid.places import is_reportable_place, place_candidates
@@ -95,8 +95,12 @@ def _with_memory(texts: Sequence[str], candidates: list[list[Candidate]],
     for text, cands, spans in zip(texts, candidates, first, strict=True):
         # The session's names fill gaps only: what the first pass found keeps its type and
         # extent ("Darnell Washington" stays one span, "Upper Marlowe" stays a place).
-        extra = [c for c in book.candidates(caseless_view(text))
-                 if not any(c.start < p.end and p.start < c.end for p in spans)]
+        view = caseless_view(text)
+        extra = [c for c in [*book.candidates(view), *coordinated_names(view, spans)]
+                 if not any(c.start < p.end and p.start < c.end and p.type is IdType.PERSON
+                            for p in spans)
+                 and (c.priority == COORDINATED_PRIORITY
+                      or not any(c.start < p.end and p.start < c.end for p in spans))]
         out.append(resolve(text, [*cands, *extra]) if extra else spans)
     return out
 

@@ -109,13 +109,15 @@ class SessionNames:
         return book
 
     def owner(self, word: str) -> str | None:
-        """The session name that ``word`` (folded) is, or is a short form of."""
-        if word in self.names:
-            return word
-        if word in self.aliases:
+        """The session name that ``word`` (folded) is a short form of, or is ("Sid" after
+        "Siddharth" belongs to Siddharth even though "Sid" was found too)."""
+        if word in self.aliases and self.aliases[word] != word:
             return self.aliases[word]
-        return next((n for n in sorted(self.names, key=len, reverse=True)
-                     if is_short_form(word, n)), None)
+        longer = next((n for n in sorted(self.names, key=len, reverse=True)
+                       if n != word and is_short_form(word, n)), None)
+        if longer is not None:
+            return longer
+        return word if word in self.names else None
 
     def candidates(self, text: str) -> Iterator[Candidate]:
         """Every word of ``text`` that is a session name or one of its short forms."""
@@ -150,3 +152,31 @@ class SessionNames:
             return False
         nxt = toks[i + 1].word if i + 1 < len(toks) else ""
         return prev in RELATIONS or prev in TITLES or nxt in _FRAME_AFTER
+
+
+#: "Raelynn and Bexley": a word joined to a found name by "and" is a name too, even where a
+#: place rule had it (Bexley is also a London borough).
+COORDINATED_PRIORITY = 38
+_JOINERS = frozenset({"and", "&", "or"})
+
+
+def coordinated_names(text: str, spans: Sequence[Span]) -> Iterator[Candidate]:
+    """Words joined by "and" to a person found in ``text``: "Raelynn and Bexley"."""
+    people = [s for s in spans if s.type is IdType.PERSON]
+    if not people:
+        return
+    toks = tokenize(text)
+    caseless = not any(ch.isupper() for ch in text)
+    starts = {s.start for s in people}
+    ends = {s.end for s in people}
+    for i, tok in enumerate(toks):
+        word = fold(tok.word)
+        if _is_plain(word) or len(word) < 2 or (not tok.capitalised and not caseless):
+            continue
+        if caseless and (word in common_words() or word in world_name_words()):
+            continue
+        before = i >= 2 and toks[i - 1].word in _JOINERS and toks[i - 2].name_end in ends
+        after = (i + 2 < len(toks) and toks[i + 1].word in _JOINERS
+                 and toks[i + 2].start in starts and "," not in tok.gap)
+        if before or after:
+            yield Candidate(tok.start, tok.name_end, IdType.PERSON, COORDINATED_PRIORITY)

@@ -188,8 +188,8 @@ PLATE_SHAPE_LOWER = re.compile(r"(?<![a-z0-9])(?:[a-z]{2}\d{2} ?[a-z]{3}|\d[a-z]
                                r"|[a-z]{3}-\d{4})(?![a-z0-9])")
 PLATE_CUED_LOWER = re.compile(
     r"\b(?:plates?|plate number|registration|reg|tags?)\b(?:\s+(?:number|was|is|said|read))*"
-    r"[,:]?\s+(?P<v>(?=[a-z0-9 -]*\d)(?=[a-z0-9-]*[a-z])[a-z0-9]{1,4}(?:[- ][a-z0-9]{1,4}){0,2})"
-    r"(?![a-z0-9])")
+    r"[,:]?\s+(?P<v>(?=[a-z0-9 -]*\d)(?=[a-z0-9-]*[a-z])[a-z0-9]{1,4}"
+    r"(?:[- ](?:[a-z]{0,3}\d[a-z0-9]{0,3}|[a-z]{3}))?)(?![a-z0-9])")
 
 
 def pattern_candidates(text: str) -> Iterator[Candidate]:
