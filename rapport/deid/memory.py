@@ -171,11 +171,13 @@ def coordinated_names(text: str, spans: Sequence[Span]) -> Iterator[Candidate]:
     ends = {s.end for s in people}
     for i, tok in enumerate(toks):
         word = fold(tok.word)
-        if _is_plain(word) or len(word) < 2 or (not tok.capitalised and not caseless):
+        if (_is_plain(word) or len(word) < 3 or not word.isalpha()
+                or (not tok.capitalised and not caseless)):
+            continue  # "As and Bs", "with donna, and you'd have"
+        if word in common_words() and (caseless or word not in world_name_words()):
             continue
-        if caseless and (word in common_words() or word in world_name_words()):
-            continue
-        before = i >= 2 and toks[i - 1].word in _JOINERS and toks[i - 2].name_end in ends
+        before = (i >= 2 and toks[i - 1].word in _JOINERS and toks[i - 2].name_end in ends
+                  and "," not in toks[i - 2].gap)
         after = (i + 2 < len(toks) and toks[i + 1].word in _JOINERS
                  and toks[i + 2].start in starts and "," not in tok.gap)
         if before or after:
