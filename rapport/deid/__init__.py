@@ -8,9 +8,13 @@ for counselling speech (speaker names, relations, titles, addresses, clinical nu
 ['PERSON', 'PHONE']
 """
 
-from rapport.deid.finder import find_identifiers, find_identifiers_batch
+from rapport.deid.finder import (
+    find_identifiers,
+    find_identifiers_batch,
+    find_identifiers_session,
+)
 from rapport.deid.session import DeidReport, deidentify_session, deidentify_sessions
 from rapport.deid.spans import IdType, Span
 
 __all__ = ["DeidReport", "IdType", "Span", "deidentify_session", "deidentify_sessions",
-           "find_identifiers", "find_identifiers_batch"]
+           "find_identifiers", "find_identifiers_batch", "find_identifiers_session"]

@@ -40,8 +40,15 @@ _HOLIDAY = (r"(?:Christmas(?: Eve| Day)?|Thanksgiving|Easter|New Year's(?: Eve| 
             r"Halloween|Valentine's Day|Mother's Day|Father's Day)")
 _MONTH_CUE = (r"(?:[Ii]n|[Ss]ince|[Uu]ntil|[Tt]ill|[Bb]y|[Dd]uring|[Tt]hrough|[Ll]ast|[Tt]his|"
               r"[Nn]ext|[Ee]arly|[Ll]ate|[Mm]id-?|[Aa]round|[Bb]efore|[Aa]fter|[Oo]f|[Ee]very)")
-_NOT_A_DAY_NOUN = (r"(?!\s+(?:time|times|floor|grade|place|row|one|attempt|session|week|year|"
-                   r"century|percent))")
+_NOT_A_DAY_NOUN = (r"(?!\s+(?:time|times|floor|grade|place|row|one|ones|attempt|session|week|"
+                   r"year|century|percent|street|st|avenue|ave|road|rd|precinct|district|ward|"
+                   r"amendment|round|pick|percentile|birthday|anniversary|day|night|month|"
+                   r"thing|things|step|steps|person|people|kid|child|baby|date|try|trimester|"
+                   r"period|level|stage|lesson|chapter|page|question|item|part|hole|inning)\b)")
+#: After an ordinal word ("on the twelfth"), a date ends the clause; "on the first day" does not.
+_ORD_WORD_END = (r"(?=\s*(?:$|[.,;:!?)—-]|\s(?:of|at|and|so|when|which|because|but|i|we|he|"
+                 r"she|they|you|it|for|if|then|or|is|was|after|before|in|this|next|last|that|"
+                 r"right|or|just|anyway|too)\b))")
 
 #: Each pattern's group ``d`` is the date; the longest overlapping match wins.
 DATE_PATTERNS: tuple[re.Pattern[str], ...] = (
@@ -51,7 +58,11 @@ DATE_PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(rf"(?P<d>{_MON},?\s+{_YEAR})\b"),
     re.compile(rf"(?P<d>{_WD},?\s+the\s+{_ORD})\b"),
     re.compile(rf"\b(?i:on|since|until|till|by|before|after|is|was|from|through|starting)\s+"
-               rf"the\s+(?P<d>{_ORD}|{_ORD_WORD})\b{_NOT_A_DAY_NOUN}"),
+               rf"the\s+(?P<d>{_ORD_WORD})\b{_ORD_WORD_END}"),
+    # Day-of-month: "the 22nd", "The 15th, for Diwali", "the 9th and 10th".
+    re.compile(rf"\b(?i:the)\s+(?P<d>{_ORD})\b{_NOT_A_DAY_NOUN}"),
+    re.compile(rf"\b{_ORD}\s+(?:and|or|to|through|till|until|-)\s+(?:the\s+)?(?P<d>{_ORD})\b"
+               rf"{_NOT_A_DAY_NOUN}"),
     re.compile(rf"\b{_MONTH_CUE}\s+(?P<d>{_MON_FULL})\b(?!['’]s)"),
     re.compile(rf"(?P<d>{_MON_CLEAR})\b"),
     re.compile(rf"(?P<d>{_HOLIDAY}\s+{_YEAR})\b"),
@@ -64,8 +75,39 @@ _NUMERIC = re.compile(r"(?<![\d/.:-])(?P<d>\d{1,2}/\d{1,2}(?:/(?:\d{4}|\d{2}))?"
 _SCORE_CUE = re.compile(r"(?:scor\w*|out of|rated?|got|gave it|was a)\s*$", re.IGNORECASE)
 
 
+_LOWER_MONTH = re.compile(r"\b(?:january|february|march|april|may|june|july|august|september|"
+                          r"october|november|december|monday|tuesday|wednesday|thursday|"
+                          r"friday|saturday|sunday|christmas|thanksgiving|easter|halloween)\b")
+_LOWER_CUE = re.compile(r"\b(?:in|since|until|till|during|through|early|late|mid|last|next|"
+                        r"of|before|after|around|by|every|this)\s+$")
+_NOT_AFTER_MAY = re.compile(r"\s+(?:be|have|not|i|we|you|he|she|they|it|get|go|want|need|also|"
+                            r"just|take|make|as|well|or|feel|seem|sound|look|help|come|do)\b")
+_AMBIGUOUS_LOWER = frozenset({"march", "april", "may", "june", "august"})
+
+
+def month_view(text: str) -> str:
+    """Caseless speech with its month and weekday names capitalised (offsets kept), so that
+    the date patterns read "since may 2022" and "sunday the 8th" as they read written text.
+    A month that is also a word or a name ("may", "june") is capitalised only where it is
+    used as a date: after a time cue, or before a day or a year."""
+    if any(ch.isupper() for ch in text):
+        return text
+    out = list(text)
+    for m in _LOWER_MONTH.finditer(text):
+        word = m.group()
+        if word in _AMBIGUOUS_LOWER:
+            cued = _LOWER_CUE.search(text, 0, m.start()) is not None
+            dated = re.match(rf"\s+(?:the\s+)?(?:{_DAY}(?:st|nd|rd|th)?|{_YEAR})\b",
+                             text[m.end():]) is not None
+            if not (dated or (cued and not _NOT_AFTER_MAY.match(text, m.end()))):
+                continue
+        out[m.start()] = word[0].upper()
+    return "".join(out)
+
+
 def date_candidates(text: str) -> Iterator[Candidate]:
     """Dates written with month names, ordinals or numbers."""
+    text = month_view(text)
     for pattern in DATE_PATTERNS:
         for m in pattern.finditer(text):
             start, end = m.span("d")

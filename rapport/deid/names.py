@@ -23,11 +23,14 @@ from rapport.deid.lexicon import (
     STATES_AND_COUNTRIES,
     TITLES,
     ambiguous_names,
+    any_given_name,
     census_given_names,
-    census_name_words,
     common_words,
+    fold,
     given_names,
     surnames,
+    world_given_names,
+    world_name_words,
 )
 from rapport.deid.spans import Candidate, IdType
 
@@ -43,6 +46,8 @@ _DETERMINERS = frozenset({"the", "a", "an", "this", "that", "last", "next", "eve
 #: Pets have names too, but they identify no one ("my dog Max").
 _PETS = frozenset({"dog", "cat", "puppy", "kitten", "horse", "bird", "parrot", "hamster",
                    "rabbit", "bunny", "pup", "pet", "fish", "goldfish", "turtle", "snake"})
+_COLOURS = frozenset({"red", "blue", "white", "black", "silver", "grey", "gray", "green",
+                      "gold", "old", "new", "used"})
 _LOWERCASE_CUES = frozenset({"and", "with", "told", "tell", "ask", "asked", "texted", "called",
                              "saw", "see", "met", "meet", "miss", "love", "loves", "hate",
                              "about", "to", "like", "for", "call"})
@@ -56,6 +61,7 @@ class Tok:
     end: int
     text: str
     initial: bool  # first word of a sentence
+    gap: str = ""  # what stands between this word and the next ("," in "Rose, his wife")
 
     @property
     def word(self) -> str:
@@ -77,10 +83,12 @@ class Tok:
 def tokenize(text: str) -> list[Tok]:
     """Word tokens, each marked when it starts a sentence (capitals there mean little)."""
     toks: list[Tok] = []
-    for m in _TOKEN.finditer(text):
+    matches = list(_TOKEN.finditer(text))
+    for k, m in enumerate(matches):
         before = text[:m.start()].rstrip(" \t\"'“‘(")
         initial = not before or before[-1] in ".!?:;\n…-—"
-        toks.append(Tok(m.start(), m.end(), m.group(), initial))
+        gap = text[m.end():matches[k + 1].start()] if k + 1 < len(matches) else text[m.end():]
+        toks.append(Tok(m.start(), m.end(), m.group(), initial, gap))
     return toks
 
 
@@ -118,32 +126,68 @@ def _extend_surname(toks: list[Tok], i: int) -> int:
 def _name_word_in_context(toks: list[Tok], i: int) -> bool:
     """Is the name-word ``toks[i]`` ("Grace", "Will") used as a name here?"""
     tok = toks[i]
-    if not tok.capitalised or (i > 0 and toks[i - 1].word in _PETS):
-        return False
+    if not tok.capitalised or (i > 0 and toks[i - 1].word in _PETS | _COLOURS):
+        return False  # "my dog Max", "a red Ford"
     prev = toks[i - 1].word if i > 0 else ""
     nxt = toks[i + 1].word if i + 1 < len(toks) else ""
     nxt2 = toks[i + 2].word if i + 2 < len(toks) else ""
     if ((nxt in SPEECH_VERBS and nxt != "and") or (nxt == "and" and nxt2 in {"i", "me"})
-            or _from_somewhere(toks, i) or _pair_before_relation(toks, i)):
+            or _from_somewhere(toks, i) or _pair_before_relation(toks, i)
+            or _apposition(toks, i)):
         return True
     if nxt in {"is", "was"} and nxt2 in {"my", "his", "her", "our", "their"}:
         return i + 3 < len(toks) and toks[i + 3].word.rstrip("'s") in RELATIONS
+    if i > 0 and "," in toks[i - 1].gap and tok.gap.strip()[:1] in {"?", ".", "!"}:
+        return True  # a vocative: "what do you need next, Billy?"
     if tok.initial:
         return False
     return prev not in _DETERMINERS and nxt != "of"
+
+
+_POSSESSIVES = frozenset({"my", "his", "her", "our", "their", "your"})
+
+
+def _apposition(toks: list[Tok], i: int) -> bool:
+    """ "Rose, his second wife", "Onyx, my son's dad": a name glossed by a relation."""
+    if "," not in toks[i].gap or i + 2 >= len(toks) or toks[i + 1].word not in _POSSESSIVES:
+        return False
+    return any(t.word in RELATIONS for t in toks[i + 2:i + 5])
+
+
+#: Months that are never given names, in any case ("in september").
+_CLEAR_MONTHS = frozenset({"january", "february", "september", "october", "november",
+                           "december", "july"})
+#: Verbs after a name at the start of lower-case speech: "maverick kept kicking my chair".
+_LOWER_SUBJECT_VERBS = frozenset({"said", "says", "told", "tells", "texted", "asked", "asks",
+                                  "yelled", "screamed", "kept", "keeps", "wants", "wanted",
+                                  "thinks", "thought"})
+
+
+def _lower_name_word(toks: list[Tok], i: int) -> bool:
+    """A lower-case name-word ("joy", "maverick") used as a name in caseless speech: after
+    "her name is" or "named", or opening a clause before a speech verb."""
+    prev = toks[i - 1].word if i > 0 else ""
+    nxt = toks[i + 1].word if i + 1 < len(toks) else ""
+    if _named(toks, i) and prev != "called":
+        return True
+    return (i == 0 or prev in {"and", "then", "so", "but"}) and nxt in _LOWER_SUBJECT_VERBS
 
 
 def person_candidates(text: str, known_names: Iterable[str] = ()) -> Iterator[Candidate]:
     """Every rule-based person-name candidate in ``text``."""
     toks = tokenize(text)
     known = _known_parts(known_names)
-    known_lower = {k.lower() for k, amb in known.items() if not amb}
+    caseless = not any(ch.isupper() for ch in text)
+    known_lower = {k.lower() for k, amb in known.items() if not amb or caseless}
     for i, tok in enumerate(toks):
         core = text[tok.start:tok.name_end]
-        if core in known or core.lower() in known_lower:
+        prev = toks[i - 1].word if i > 0 else ""
+        if core in known or (core.lower() in known_lower
+                             and (not caseless or prev not in _DETERMINERS | _POSSESSIVES)):
             yield Candidate(tok.start, tok.name_end, IdType.PERSON, 45)
         elif not _never_a_name(toks, i):
-            found = _cued_name(toks, i) or _listed_name(toks, i) or _framed_name(toks, i)
+            found = (_cued_name(toks, i) or _listed_name(toks, i, caseless)
+                     or _framed_name(toks, i))
             if found is not None:
                 yield found
 
@@ -151,6 +195,7 @@ def person_candidates(text: str, known_names: Iterable[str] = ()) -> Iterator[Ca
 def _never_a_name(toks: list[Tok], i: int) -> bool:
     tok, prev = toks[i], (toks[i - 1].word if i > 0 else "")
     return (_is_plain_word(tok) or (tok.word in TITLES and tok.capitalised) or prev in _PETS
+            or tok.word in _CLEAR_MONTHS
             or tok.text.lower().replace("’", "'") in BUSINESSES
             or _in_place_name(toks, i) or prev in {"st", "saint"})
 
@@ -174,30 +219,53 @@ def _cued_name(toks: list[Tok], i: int) -> Candidate | None:
     return None
 
 
-def _listed_name(toks: list[Tok], i: int) -> Candidate | None:
+#: Name-words that are also verbs or modals: after a relation noun they are the verb ("my mom
+#: will call", "my sister drew it") unless a subject's verb follows ("my uncle bill said").
+_VERB_NAME_WORDS = frozenset({"will", "may", "can", "drew", "rose", "mark", "bill", "chase",
+                              "hope", "grant", "rob", "sue", "pat", "jack", "wade", "guy",
+                              "miles", "reed", "read", "lance", "rush", "trust", "raven",
+                              "hunter", "cash", "clay", "crystal", "dawn", "sky", "ivy",
+                              "summer", "winter", "autumn", "june", "april", "august"})
+_SUBJECT_VERBS = SPEECH_VERBS | frozenset({"is", "was", "has", "had", "does", "did", "got",
+                                           "gets", "never", "always", "just", "still"})
+
+
+def _lower_name_allowed(word: str, prev: str, after_relation: bool) -> bool:
+    """Is a lower-case listed given name (not an ordinary word) a name here? Short and rare
+    names need a cue; the frequent ones of four letters or more stand on their own."""
+    if word in given_names():
+        return len(word) >= 3 or prev in _LOWERCASE_CUES or after_relation
+    count = world_given_names().get(word, 0)
+    if word in census_given_names() or count >= 300 or (count >= 50 and len(word) >= 5):
+        return len(word) >= 4 or after_relation or (prev in _PERSON_VERBS and prev != "called")
+    return count > 0 and (after_relation or prev in _LOWERCASE_CUES)
+
+
+def _listed_name(toks: list[Tok], i: int, caseless: bool = False) -> Candidate | None:
     """A word from the given-name lists, where its case and context allow."""
-    tok, word = toks[i], toks[i].word
+    tok, word = toks[i], fold(toks[i].word)
     prev = toks[i - 1].word if i > 0 else ""
     after_relation = _after_relation(toks, i)
-    if word in given_names() and (tok.capitalised or len(word) >= 3
-                                  or prev in _LOWERCASE_CUES or after_relation):
-        return _span(toks, i, 30) if tok.capitalised else _word(tok, 30)
-    if word in census_given_names() and (tok.capitalised or len(word) >= 4 or after_relation
-                                         or (prev in _PERSON_VERBS and prev != "called")):
-        # Census names are many and some are rare: a short one lower-case needs a cue.
-        return _span(toks, i, 29) if tok.capitalised else _word(tok, 29)
-    if word in ambiguous_names() and _name_word_in_context(toks, i):
-        return _span(toks, i, 30)
-    if word in census_name_words() and (_name_word_in_context(toks, i) or (
-            after_relation and not tok.capitalised)):
-        return _span(toks, i, 29)  # "Uncle Chuck", "my brother chuck"
+    if word in any_given_name() and (tok.capitalised
+                                     or _lower_name_allowed(word, prev, after_relation)):
+        priority = 30 if word in given_names() else 29
+        return _span(toks, i, priority) if tok.capitalised else _word(tok, priority)
+    if word in world_name_words():
+        if _name_word_in_context(toks, i):
+            return _span(toks, i, 30)
+        nxt = toks[i + 1].word if i + 1 < len(toks) else ""
+        if not tok.capitalised and after_relation and (
+                word not in _VERB_NAME_WORDS or nxt in _SUBJECT_VERBS):
+            return _word(tok, 29)  # "my uncle chuck", "my mom amber", "my uncle bill said"
+        if caseless and _lower_name_word(toks, i):
+            return _word(tok, 29)
     return None
 
 
 def _framed_name(toks: list[Tok], i: int) -> Candidate | None:
     """An unlisted word in a frame only names fill: "Sven says", "my cousin thandiwe"."""
     tok = toks[i]
-    if tok.capitalised and tok.word not in ambiguous_names() and _before_speech_verb(toks, i):
+    if tok.capitalised and tok.word not in world_name_words() and _before_speech_verb(toks, i):
         return _span(toks, i, 32)
     if not tok.capitalised and _unknown_lowercase_name(toks, i, _after_relation(toks, i) or (
             _named(toks, i) and toks[i - 1].word != "called") or _called_person(toks, i)):
@@ -247,7 +315,7 @@ def _is_unknown_word(tok: Tok) -> bool:
     return (tok.text.isalpha() and tok.text.islower() and len(word) >= 3
             and word not in common_words() and word not in NOT_NAMES
             and word not in RELATIONS and word not in TITLES
-            and word not in ambiguous_names())
+            and word not in world_name_words())
 
 
 #: "a guy called dre": "called" names a person only after a person noun ("it's called tai chi").
@@ -291,7 +359,7 @@ def _capitalised_in_person_frame(toks: list[Tok], i: int) -> bool:
     """An unknown capitalised word in a frame only people fill: "Me and Tavon", "Tavon and I",
     "Kwame's mom", "X from work"."""
     tok = toks[i]
-    if (tok.word in common_words() or tok.word in ambiguous_names()
+    if (tok.word in common_words() or tok.word in world_name_words()
             or not _NAME_SHAPE.fullmatch(_POSSESSIVE.sub("", tok.text))):
         return False
     prev = toks[i - 1].word if i > 0 else ""
@@ -301,7 +369,8 @@ def _capitalised_in_person_frame(toks: list[Tok], i: int) -> bool:
     possessive = tok.text.endswith(("'s", "’s")) and nxt in _PERSONAL_NOUNS
     after_verb = prev in _PERSON_VERBS and not tok.initial
     return (possessive or after_verb or (prev == "and" and prev2 == "me") or (
-        nxt == "and" and nxt2 in {"i", "me"}) or _from_somewhere(toks, i))
+        nxt == "and" and nxt2 in {"i", "me"}) or _from_somewhere(toks, i)
+        or (_apposition(toks, i) and not tok.initial))
 
 
 #: Verbs whose object is a person: "I told Cormac" ("with" is not one: "with Methadone").

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 
 from rapport.deid.dates import date_candidates
+from rapport.deid.lexicon import common_words
 from rapport.deid.spans import Candidate, IdType
 
 _I = re.IGNORECASE
@@ -134,15 +135,77 @@ def _age_value(token: str) -> int:
     return 0
 
 
+#: A reference number standing alone: letters and digits ("B41926387", "CF-2024-118734",
+#: "hlb7734021") or digit groups ("24-031977"), or a bare run of 7 to 12 digits.
+ID_SHAPE = re.compile(
+    r"(?<![\w@./#$£€-])(?:[A-Za-z]{1,4}-?\d[\dA-Za-z]*(?:-[\dA-Za-z]+)*"
+    r"|\d+(?:-[\dA-Za-z]+)+|\d{7,12})(?![\w@/-]|[.,]\d)")
+_NOT_ID = re.compile(r"\d{1,2}-\d{1,2}-\d{2,4}|\d{4}-\d{1,2}-\d{1,2}|\d{5}-\d{4}"
+                     r"|(?:\+?1-?)?\d{3}-?\d{3}-?\d{4}|\d{1,4}-\d{1,4}")
+_UNIT_AFTER = re.compile(r"\s*(?:%|percent|dollars|bucks|pounds|euros|miles|steps|calories|"
+                         r"people|views|followers|likes|hours|minutes|years|km|mg|lbs)\b",
+                         re.IGNORECASE)
+
+
+def _shaped_id_candidates(text: str) -> Iterator[Candidate]:
+    """Student, passport, case and reference numbers said with no keyword before them.
+
+    Ranked below plates and phones, which have shapes of their own."""
+    for m in ID_SHAPE.finditer(text):
+        value = m.group()
+        digits = sum(ch.isdigit() for ch in value)
+        if digits < 5 or _NOT_ID.fullmatch(value) or PLATE_SHAPE.fullmatch(value.upper()):
+            continue
+        if value.isdigit() and (len(value) in (10, 11) or _UNIT_AFTER.match(text, m.end())):
+            continue  # a phone number written without spaces, or an amount
+        yield Candidate(m.start(), m.end(), IdType.ID, 65)
+
+
+#: A username said without "@": it has an underscore ("QuietFox_77") or dots between
+#: lower-case parts ("brookieee.xo"), which ordinary words do not.
+HANDLE_SHAPE = re.compile(
+    r"(?<![\w@./:-])(?:[A-Za-z0-9]+(?:_[A-Za-z0-9]*)+|_[A-Za-z0-9]+"
+    r"|[a-z0-9]+(?:\.[a-z0-9]+)+)(?![\w@-]|\.[A-Za-z0-9])")
+_ABBREVIATION = re.compile(r"[a-z](?:\.[a-z])+|[\d.]+|(?:mr|mrs|ms|dr|st|vs|etc|approx)\..*")
+
+
+def _handle_candidates(text: str) -> Iterator[Candidate]:
+    for m in HANDLE_SHAPE.finditer(text):
+        value = m.group()
+        if _ABBREVIATION.fullmatch(value.lower()) or not any(ch.isalpha() for ch in value):
+            continue  # "p.m", "e.g", "3.5", "12.08.2024"
+        if "_" not in value and value.rsplit(".", 1)[-1] in _TLD_SET:
+            continue  # a web address, found as a URL
+        parts = value.lower().split(".")
+        if "_" not in value and all(p.isalpha() and p in common_words() for p in parts):
+            continue  # a missing space after a full stop: "diabetes.and", "there.i"
+        yield Candidate(m.start(), m.end(), IdType.HANDLE, 78)
+
+
+_TLD_SET = frozenset(_TLDS.split("|"))
+#: Shapes speech recognisers write in lower case: "7trw339", "ktx-4471", "cy21 wxr".
+PLATE_SHAPE_LOWER = re.compile(r"(?<![a-z0-9])(?:[a-z]{2}\d{2} ?[a-z]{3}|\d[a-z]{3}\d{3}"
+                               r"|[a-z]{3}-\d{4})(?![a-z0-9])")
+PLATE_CUED_LOWER = re.compile(
+    r"\b(?:plates?|plate number|registration|reg|tags?)\b(?:\s+(?:number|was|is|said|read))*"
+    r"[,:]?\s+(?P<v>(?=[a-z0-9 -]*\d)(?=[a-z0-9-]*[a-z])[a-z0-9]{1,4}"
+    r"(?:[- ](?:[a-z]{0,3}\d[a-z0-9]{0,3}|[a-z]{3}))?)(?![a-z0-9])")
+
+
 def pattern_candidates(text: str) -> Iterator[Candidate]:
     """Every shape-based candidate in ``text``."""
     yield from _cands(EMAIL, text, IdType.EMAIL, 90)
     yield from _url_candidates(text)
     yield from _cands(HANDLE, text, IdType.HANDLE, 80)
     yield from _cands(HANDLE_CUED, text, IdType.HANDLE, 80, "v")
+    yield from _handle_candidates(text)
     yield from _id_candidates(text)
+    yield from _shaped_id_candidates(text)
     yield from _cands(PLATE_CUED, text, IdType.PLATE, 72, "v")
     yield from _cands(PLATE_SHAPE, text, IdType.PLATE, 70)
+    if not any(ch.isupper() for ch in text):
+        yield from _cands(PLATE_CUED_LOWER, text, IdType.PLATE, 72, "v")
+        yield from _cands(PLATE_SHAPE_LOWER, text, IdType.PLATE, 70)
     yield from _phone_candidates(text)
     yield from _age_candidates(text)
     yield from date_candidates(text)

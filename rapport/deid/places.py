@@ -10,13 +10,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import cache
+from itertools import pairwise
 
+from rapport.deid.businesses import business_candidates, spoken_place_candidates
 from rapport.deid.dates import MONTHS
 from rapport.deid.lexicon import (
     NOT_NAMES,
+    SPEECH_VERBS,
     STATES_AND_COUNTRIES,
     TITLES,
     ambiguous_names,
+    any_given_name,
     census_given_names,
     common_words,
     geonames_towns,
@@ -60,7 +64,8 @@ CUED_PLACE = re.compile(
     rf"\b{_PLACE_CUE}\s+(?:the\s+)?(?P<v>{_CAP}(?:\s+{_CAP}){{0,2}}"
     rf"(?:\s+of\s+{_CAP}(?:\s+{_CAP})?)?)")
 #: "St. Louis", "St Ives": a saint's name not after another capitalised word is a place.
-SAINT_PLACE = re.compile(r"(?<![A-Za-z]\s)(?<![A-Za-z])\bSt\.?\s+[A-Z][a-z]+(?:['’]s)?")
+SAINT_PLACE = re.compile(r"(?<![A-Z][a-z]\s)(?<![A-Z][a-z][a-z]\s)(?<![A-Z][a-z]{3}\s)"
+                         r"(?<![A-Za-z])\bSt\.?\s+[A-Z][a-z]+(?:['’]s)?")
 _LEADING = re.compile(r"^(?:The|A|An|My|Our|This|That)\s+")
 
 
@@ -118,8 +123,19 @@ _MOTION = frozenset({"moved", "move", "moving", "went", "go", "going", "goes", "
 _AT_POSSESSIVE = re.compile(r"\b[Aa]t\s+(?P<v>[A-Z][\w'’]*['’]s)(?!\w)")
 
 
+@cache
+def _hand_names() -> frozenset[str]:
+    return given_names() | ambiguous_names()
+
+
+@cache
+def _people() -> frozenset[str]:
+    """Every listed given name, words or not (a union of large sets: built once)."""
+    return any_given_name() | ambiguous_names()
+
+
 def _cued_places(text: str, ner_places: frozenset[tuple[int, int]]) -> Iterator[Candidate]:
-    names = given_names() | ambiguous_names()
+    names = _hand_names()
     for m in CUED_PLACE.finditer(text):
         cue = m.group(0).split()[0].lower()
         before = text[:m.start()].split()
@@ -129,7 +145,7 @@ def _cued_places(text: str, ner_places: frozenset[tuple[int, int]]) -> Iterator[
             if not agreed and prev not in _MOTION and not (cue == "at" and prev in {
                     "works", "work", "worked", "working", "nurse", "job", "shift", "staying"}):
                 continue
-        phrase = m.group("v")
+        phrase = re.split(r"(?<=[a-z'’])\.\s", m.group("v"))[0]
         words = phrase.split()
         # Stop at the first word that cannot be part of a place name ("to Canada Mark").
         keep: list[str] = []
@@ -157,7 +173,7 @@ def _cued_places(text: str, ner_places: frozenset[tuple[int, int]]) -> Iterator[
 
 
 #: Speech-recogniser places are lower-case: "we moved to tallahassee", "she lives in leeds".
-_LOWER_CUED = re.compile(r"\b(?P<cue>in|from|near|outside|around|to|into)\s+"
+_LOWER_CUED = re.compile(r"(?<![\w-])(?P<cue>in|from|near|outside|around|to|into)\s+"
                          r"(?P<a>[a-z][a-z’'-]*[a-z])(?:\s+(?P<b>[a-z]+))?(?![\w’'])")
 _LOWER_WEAK = frozenset({"to", "into"})
 
@@ -170,27 +186,50 @@ def _lower_towns() -> frozenset[str]:
 def _lowercase_places(text: str) -> Iterator[Candidate]:
     """A lower-case known town, or a word no dictionary or name list knows, after a place cue
     ("in fresno", "from south philly"); after "to" only with a motion verb ("moved to")."""
-    people = census_given_names() | ambiguous_names()
+    people = _people()
     for m in _LOWER_CUED.finditer(text):
         if m.group("cue") in _LOWER_WEAK:
             before = text[:m.start()].split()
             if not before or before[-1].lower().strip(",.") not in _MOTION:
                 continue
         first, second = m.group("a"), m.group("b")
+        # "hosting in edison": after "in" a given name is a town, unless it owns something
+        # ("in priya's car") or speaks.
+        if _stutter(first):
+            continue  # "in the-the", "or-or", "sup-supporting": speech, not a place
+        named_town = (m.group("cue") in {"in", "outside", "into"} and first in people
+                      and first not in STATES_AND_COUNTRIES
+                      and not first.endswith(("'s", "’s")) and first not in common_words()
+                      and ((second or "") not in SPEECH_VERBS or second == "and"))
         if second and f"{first} {second}" in _lower_towns():
             yield Candidate(m.start("a"), m.end("b"), IdType.LOCATION, 33)
-        elif (first in _lower_towns() and first not in common_words()) or (
-                len(first) >= 4 and first.isalpha() and first not in common_words()
+        elif named_town or (first in _lower_towns() and first not in common_words()) or (
+                len(first) >= 4 and first.replace("-", "").isalpha()
+                and first not in common_words()
                 and first not in people and first not in NOT_NAMES
                 and first not in STATES_AND_COUNTRIES):
             end = m.end("b") if second and second in _lower_towns() else m.end("a")
             yield Candidate(m.start("a"), end, IdType.LOCATION, 33)
-        elif second and second in _lower_towns() and first in _COMPASS:
-            yield Candidate(m.start("a"), m.end("b"), IdType.LOCATION, 33)
+        elif second and first in _COMPASS and (second in _lower_towns() or (
+                second not in common_words() and second not in NOT_NAMES)):
+            yield Candidate(m.start("a"), m.end("b"), IdType.LOCATION, 33)  # "in upper marlowe"
+
+
+def _stutter(word: str) -> bool:
+    """A hyphenated repeat or false start ("the-the", "sup-supporting"), or two ordinary
+    words joined ("check-in")."""
+    parts = [p for p in re.split(r"[-–]", word) if p]
+    if len(parts) < 2:
+        return False
+    if any(b.startswith(a) for a, b in pairwise(parts)):
+        return True
+    return len(parts) == 2 and all(p in common_words() for p in parts)
 
 
 _COMPASS = frozenset({"north", "south", "east", "west", "northeast", "northwest", "southeast",
-                      "southwest", "downtown", "uptown", "central", "upstate", "midtown"})
+                      "southwest", "downtown", "uptown", "central", "upstate", "midtown",
+                      "upper", "lower", "little", "great", "old", "new", "greater", "port",
+                      "fort", "mount", "lake", "saint", "st"})
 
 
 def place_candidates(text: str, ner_places: frozenset[tuple[int, int]] = frozenset(),
@@ -218,6 +257,10 @@ def place_candidates(text: str, ner_places: frozenset[tuple[int, int]] = frozens
     yield from _lowercase_places(text)
     for m in _AT_POSSESSIVE.finditer(text):
         yield Candidate(m.start("v"), m.end("v"), IdType.LOCATION, 35)
+    if any(ch.isupper() for ch in text):
+        yield from business_candidates(text)
+    else:
+        yield from spoken_place_candidates(text)
 
 
 @cache

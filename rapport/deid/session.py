@@ -27,7 +27,9 @@ from collections.abc import Sequence
 from pydantic import BaseModel, ConfigDict
 
 from rapport.deid.dates import shift_date_text
-from rapport.deid.finder import find_identifiers_batch
+from rapport.deid.finder import find_identifiers_session
+from rapport.deid.lexicon import fold
+from rapport.deid.memory import SessionNames
 from rapport.deid.names import ROLE_LABELS, tokenize
 from rapport.deid.spans import IdType, Span
 from rapport.domain import Role, Session, Speaker, Turn
@@ -71,10 +73,20 @@ def _norm(text: str) -> str:
 class _Pseudonyms:
     """Consistent replacements within one session."""
 
-    def __init__(self, speaker_tags: dict[str, str]) -> None:
+    def __init__(self, speaker_tags: dict[str, str], book: SessionNames | None = None) -> None:
         self.by_type: dict[IdType, dict[str, str]] = {t: {} for t in _NUMBERED}
         self.name_parts: dict[str, str] = dict(speaker_tags)
         self.people = 0
+        self.book = book or SessionNames()
+
+    def _known_tag(self, part: str) -> str | None:
+        """The tag of ``part``, or of the session name it is a short form of ("Sid")."""
+        if part in self.name_parts:
+            return self.name_parts[part]
+        owner = self.book.owner(fold(part))
+        if owner is None:
+            return None
+        return next((tag for name, tag in self.name_parts.items() if fold(name) == owner), None)
 
     def person(self, text: str) -> str:
         key = _norm(text)
@@ -84,7 +96,7 @@ class _Pseudonyms:
         if key not in people:
             # "Darnell" after "Darnell Washington" (or the reverse) is the same person.
             parts = [t.word for t in tokenize(text) if len(t.word) > 1]
-            tag = next((self.name_parts[p] for p in parts if p in self.name_parts), None)
+            tag = next((t for t in map(self._known_tag, parts) if t is not None), None)
             if tag is None:
                 self.people += 1
                 tag = f"[PERSON_{self.people}]"
@@ -159,7 +171,8 @@ def deidentify_session(session: Session, *, salt: str | bytes | None = None,
     offset = date_offset(key, session.id)
     ref_year = session.date.year if session.date else 2000
     known = [s.name for s in session.speakers]
-    found = find_identifiers_batch([t.text for t in session.turns], known_names=known)
+    found = find_identifiers_session([t.text for t in session.turns], known_names=known)
+    names.book = SessionNames.build(found, known)
     counts: Counter[str] = Counter()
     turns: list[Turn] = []
     changed = unreadable = 0

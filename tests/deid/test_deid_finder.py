@@ -109,11 +109,12 @@ def test_look_alikes_and_ordinary_name_words_are_left_alone(text: str) -> None:
 
 
 def test_speaker_names_are_found_even_when_unknown_to_the_lists() -> None:
-    text = "Honestly, Dr. Zbyszko, Wenonah never listens."
-    assert found(text, ("Dr. Zbyszko", "Wenonah")) == [("PERSON", "Zbyszko"),
-                                                         ("PERSON", "Wenonah")]
-    assert found("honestly wenonah never listens", ("Wenonah",)) == [("PERSON", "wenonah")]
-    assert found("honestly wenonah never listens") == []
+    # "Tzivrelle" is on no list (the world given-name list has "Wenonah", once used here).
+    text = "Honestly, Dr. Zbyszko, Tzivrelle never listens."
+    assert found(text, ("Dr. Zbyszko", "Tzivrelle")) == [("PERSON", "Zbyszko"),
+                                                           ("PERSON", "Tzivrelle")]
+    assert found("honestly tzivrelle never listens", ("Tzivrelle",)) == [("PERSON", "tzivrelle")]
+    assert found("honestly tzivrelle never listens") == []
 
 
 def test_a_name_word_speaker_is_matched_only_with_its_capital() -> None:
