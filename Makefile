@@ -53,7 +53,7 @@ system-deps:
 	fi
 
 lint: install-test
-	$(VENV)/bin/ruff check rapport tests benchmarks
+	$(VENV)/bin/ruff check rapport tests benchmarks training
 	$(VENV)/bin/lint-imports
 
 typecheck: install-test

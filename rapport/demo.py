@@ -35,6 +35,7 @@ class Example:
 #: The bundled examples (see examples/README.md for what each one shows).
 EXAMPLES: tuple[Example, ...] = (
     Example(file="rupture_repair.txt"),
+    Example(file="missed_risk.txt"),
     Example(file="poor_listening.vtt", therapist=("Dr. Lee",), client=("Jordan",)),
     Example(file="good_listening.srt", client=("Maya",)),
     Example(file="couple_session.json", therapist=("SPEAKER_00",),

@@ -1,8 +1,11 @@
 """Safety flags of one client, open or acknowledged, from every source; acknowledging one.
 
 A flag is derived from its source every time it is read, never stored, so nothing can
-delete or hide it: today the risk items of the client's questionnaire responses (PHQ-9
-item 9 answered above zero, or left blank), of every instrument, whatever a view filters.
+delete or hide it: the risk items of the client's questionnaire responses (PHQ-9 item 9
+answered above zero, or left blank), of every instrument, whatever a view filters; and the
+urgent risk language the risk coder found in the client's analysed sessions (one flag per
+turn, keyed by the stored analysis and the turn; only analyses whose stored metrics count
+urgent risk are opened, each an audited read).
 Acknowledging a flag appends a row (who, when, what was done, a note; audited) through
 ``rapport.store.safety``; it changes the flag's state from *open* to *acknowledged* and
 keeps every earlier acknowledgement. Another source (a transcript's risk coder, keyed by
@@ -12,6 +15,7 @@ session and turn) adds its flags to :func:`client_flags` with its own :class:`Fl
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
@@ -20,6 +24,7 @@ from rapport.errors import RapportInputError
 from rapport.measures.alerts import Alert
 from rapport.measures.catalog import get_instrument
 from rapport.measures.scoring import SafetyFlag, score
+from rapport.store.analyses import list_analyses, read_analysis
 from rapport.store.responses import ResponseView, list_responses
 from rapport.store.safety import (
     AcknowledgementView,
@@ -110,6 +115,39 @@ def questionnaire_flags(responses: Iterable[ResponseView]
     return flags, warnings
 
 
+#: Plain words for a transcript risk code (the risk box's labels; kept here so the record's
+#: rules do not depend on the coder being installed).
+_RISK_WORDS = {"risk_suicidal_ideation": "suicidal thoughts",
+               "risk_suicide_plan": "a suicide plan, means or preparation",
+               "risk_self_harm": "self-harm", "risk_harm_to_others": "harm to others",
+               "risk_abuse": "abuse or a safeguarding concern"}
+_REPLY_WORDS = {"asked_directly": "the therapist asked about it directly",
+                "explored": "the therapist explored it without asking directly",
+                "moved_on": "the therapist moved on", "none": "the session ended there"}
+
+
+def transcript_flags(tx: Tx, code: str) -> list[ClientFlag]:
+    """One flag per urgent risk turn of the client's analysed sessions."""
+    flags: list[ClientFlag] = []
+    for view in list_analyses(tx, code):
+        if view.purged or not view.metrics.get("risk.urgent"):
+            continue
+        doc = json.loads(read_analysis(tx, view.id))
+        for turn in (doc.get("risk") or {}).get("turns", []):
+            if turn.get("state") != "urgent":
+                continue
+            what = ", ".join(_RISK_WORDS.get(c["name"], c["name"]) for c in turn["codes"])
+            reply = _REPLY_WORDS.get(turn.get("response", {}).get("kind", ""), "")
+            flags.append(ClientFlag(
+                ref=FlagRef("transcript", view.id, str(turn["turn_index"])),
+                instrument="transcript", short_name="Session transcript",
+                session=view.session_number, rule="safety.transcript_risk",
+                message=f"risk language at turn {turn['turn_index']}: {what}"
+                        + (f"; {reply}" if reply else ""),
+                raised_at=view.created_at))
+    return flags
+
+
 def _with_acknowledgements(flags: Sequence[ClientFlag],
                            acks: Sequence[AcknowledgementView]) -> list[ClientFlag]:
     by_ref: dict[FlagRef, list[AcknowledgementView]] = {}
@@ -126,6 +164,7 @@ def client_flags(tx: Tx, code: str, *, responses: Sequence[ResponseView] | None 
     reads); pass ``responses`` when they were read already in this transaction."""
     found, warnings = questionnaire_flags(responses if responses is not None
                                           else list_responses(tx, code))
+    found += transcript_flags(tx, code)
     return _with_acknowledgements(found, list_acknowledgements(tx, code)), warnings
 
 

@@ -28,10 +28,17 @@ def _evaluate_relationship(preset: str, out: Path | None) -> str:
     return evaluate_cli(preset, out)
 
 
+def _evaluate_risk(preset: str, out: Path | None) -> str:
+    from rapport.risk.evaluation import evaluate_cli
+
+    return evaluate_cli(preset, out)
+
+
 #: ``task -> function``; see the module docstring for the signature.
 EVALUATE_TASKS: dict[str, Task] = {
     "utterance": _evaluate_utterance,
     "relationship": _evaluate_relationship,
+    "risk": _evaluate_risk,
 }
 
 HELP = """Cross-validate a model on the repository's data and print its tables.

@@ -23,4 +23,4 @@ EncodingOpt = Annotated[str | None, typer.Option(
     "refusing input that is not UTF-8/UTF-16; a warning names it.")]
 CodersOpt = Annotated[list[str] | None, typer.Option(
     "--coders", help="Run only these coders (repeatable; default: every default coder): "
-    "utterance, relationship.")]
+    "utterance, relationship, risk.")]

@@ -30,10 +30,17 @@ def _train_relationship(preset: str, out: Path | None) -> str:
     return train_cli(preset, out)
 
 
+def _train_risk(preset: str, out: Path | None) -> str:
+    from rapport.risk.training import train_cli
+
+    return train_cli(preset, out)
+
+
 #: ``task -> function``; see the module docstring for the signature.
 TRAIN_TASKS: dict[str, Task] = {
     "utterance": _train_utterance,
     "relationship": _train_relationship,
+    "risk": _train_risk,
 }
 
 HELP = """Rebuild a model from the data in the repository (needs the 'train' extra for some tasks).
@@ -71,7 +78,21 @@ def train(
     out: Annotated[Path | None, typer.Option(
         "--out", help="Folder for the model files (default: the installed package's).")]
     = None,
+    from_run: Annotated[Path | None, typer.Option(
+        "--from-run", help="risk only: a finished fine-tuning run of "
+        "training/finetune_risk.py (e.g. on a GPU) instead of fine-tuning here.")] = None,
 ) -> None:
+    if from_run is not None:
+        from rapport.errors import RapportInputError
+
+        if task != "risk":
+            raise RapportInputError("--from-run is for the risk task", where="--from-run",
+                                    fix="leave it out, or train risk")
+        from rapport.risk.training import describe
+        from rapport.risk.training import train as train_risk
+
+        typer.echo(describe(*train_risk(out, from_run=from_run)))
+        return
     typer.echo(run_task(TRAIN_TASKS, task, preset, out))
 
 

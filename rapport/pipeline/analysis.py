@@ -83,10 +83,26 @@ def code_session(session: Session, coders: Sequence[SessionCoder]) -> CodedSessi
     for coder in coders if codes_language(session.language) else ():
         for tc in coder.code_session(session):
             merged[tc.turn_index].extend(tc.codes)
-    codes = tuple(TurnCodes(session_id=session.id, turn_index=i, codes=tuple(c))
+    codes = tuple(TurnCodes(session_id=session.id, turn_index=i,
+                            codes=tuple(_risk_is_not_change_talk(c)))
                   for i, c in enumerate(merged))
     return CodedSession(session=session, codes=codes, families=all_families(coders),
                         models=tuple(c.model_id for c in coders))
+
+
+#: ``source`` of a code changed by a rule of the pipeline rather than made by a coder.
+RISK_RULE = "rule:risk-is-not-change-talk"
+
+
+def _risk_is_not_change_talk(codes: list[Code]) -> list[Code]:
+    """A turn with risk language never counts as change talk ("I've been thinking about
+    how I'd do it" is not a step towards change): its ``change`` label becomes
+    ``neutral``, marked as the pipeline's rule."""
+    if not any(c.value is True and c.name.startswith("risk_") for c in codes):
+        return codes
+    return [Code(name=c.name, value="neutral", confidence=1.0, source=RISK_RULE,
+                 evidence=("risk language: not counted as change talk",))
+            if c.name == "client_talk" and c.value == "change" else c for c in codes]
 
 
 def code_sessions(sessions: Iterable[Session], coders: Sequence[SessionCoder]

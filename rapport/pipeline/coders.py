@@ -26,6 +26,18 @@ def _relationship(preset: str) -> SessionCoder:
     return load_coder(preset)
 
 
+def _risk(preset: str) -> SessionCoder:
+    from rapport.risk.coder import load_coder
+
+    return load_coder(preset)
+
+
+def _risk_families() -> tuple[CodeFamily, ...]:
+    from rapport.risk.codes import families
+
+    return families()
+
+
 def _utterance_families() -> tuple[CodeFamily, ...]:
     from rapport.coding.utterance.families import FAMILIES
 
@@ -47,7 +59,8 @@ class CoderSpec:
     #: The families it fills, without loading the model (cheap; the same for all presets).
     families: Callable[[], tuple[CodeFamily, ...]]
     summary: str
-    #: Runs when no ``--coders`` are given. Safety and feedback coders always do.
+    #: Runs when no ``--coders`` are given. Safety and feedback coders (risk, relationship)
+    #: always do, whatever their cost.
     default: bool = True
 
 
@@ -57,6 +70,8 @@ CODERS: tuple[CoderSpec, ...] = (
               "reflection and input types, client talk"),
     CoderSpec("relationship", _relationship, _relationship_families,
               "trust-building and rupture codes"),
+    CoderSpec("risk", _risk, _risk_families, "risk language in client turns (suicidal "
+              "ideation and plans, self-harm, harm to others, abuse)"),
 )
 
 _cache: dict[tuple[str, str], SessionCoder] = {}

@@ -18,6 +18,12 @@ from rapport.report.section import ReportSection
 log = logging.getLogger(__name__)
 
 
+def _risk() -> ReportSection[Any]:
+    from rapport.risk.section import RiskSection
+
+    return RiskSection()
+
+
 def _turn_taking() -> ReportSection[Any]:
     from rapport.profile.turn_taking import TurnTakingSection
 
@@ -44,6 +50,7 @@ class SectionSpec:
 
 #: Every section, in report order.
 SECTIONS: tuple[SectionSpec, ...] = (
+    SectionSpec("risk", _risk),  # first in every view: safety before everything else
     SectionSpec("turn_taking", _turn_taking),
     SectionSpec("nonverbal", _nonverbal),
     SectionSpec("profile", _profile),

@@ -72,8 +72,12 @@ def load_stored(document_json: str) -> StoredAnalysis:
     computed: list[Computed[Any]] = []
     notes: list[str] = []
     for section in load_sections():
-        data = doc.sections.get(section.name)
+        data = doc.section_data(section.name, top_level=section.top_level)
         if data is None:
+            missing = section.not_stored()
+            if missing is not None:
+                ctx.results[section.name] = missing
+                computed.append(section.computed(missing))
             continue
         try:
             done = section.from_stored(data)

@@ -17,7 +17,8 @@ Band = Literal["below fair", "fair", "good"]
 RuptureType = Literal["withdrawal", "confrontation"]
 RepairStatus = Literal["repaired", "missed", "unclear"]
 MomentKind = Literal["missed_feeling", "unrepaired_rupture", "repaired_rupture",
-                     "empathic_reflection", "advice_without_permission"]
+                     "empathic_reflection", "advice_without_permission",
+                     "risk_not_followed_up"]
 
 
 class _Model(BaseModel):

@@ -13,6 +13,7 @@ from rapport.profile import behaviours as b
 from rapport.profile.lexicon import feeling_words
 from rapport.profile.models import RevisitMoment, SessionRupture
 from rapport.profile.view import SessionView
+from rapport.risk.codes import RISK_CODES
 
 MAX_MOMENTS = 5
 MAX_PER_KIND = 2
@@ -114,10 +115,45 @@ def _advice_without_permission(v: SessionView) -> list[RevisitMoment]:
     return out
 
 
+#: Moments that praise: never at, or about, a turn with risk language.
+STRENGTHS = frozenset(("repaired_rupture", "empathic_reflection"))
+
+
+def risk_turns(v: SessionView) -> list[int]:
+    """Client turns the risk coder flagged (any risk code applies)."""
+    return [t.index for t in v.of_role(Role.CLIENT)
+            if any(v.flag(t.index, code) for code in RISK_CODES)]
+
+
+def _risk_not_followed_up(v: SessionView) -> list[RevisitMoment]:
+    """Risk talk the therapist's next turn neither asked about nor stayed with."""
+    from rapport.risk.response import asks_directly
+
+    out = []
+    for c in risk_turns(v):
+        nxt = v.next_of_role(c, Role.THERAPIST, 1)
+        if not nxt or asks_directly(nxt[0].text) or b.is_reflection(v, nxt[0].index):
+            continue
+        t = nxt[0].index
+        out.append(RevisitMoment(
+            kind="risk_not_followed_up", turn_index=t,
+            title="Risk language that was not followed up",
+            excerpt=[v.evidence(c, "risk language"), v.evidence(t, "next therapist turn")],
+            coded=_coded(v, c, t),
+            suggestion="Stay with it and ask directly (“When you say that, are you having "
+            "thoughts of ending your life?”), then ask about safety before going on.",
+            priority=1.0))
+    return out
+
+
 def moments_to_revisit(v: SessionView, ruptures: list[SessionRupture]) -> list[RevisitMoment]:
     """The most useful moments of the session, in session order."""
-    candidates = (_rupture_moments(v, ruptures) + _missed_feelings(v)
-                  + _empathic_reflections(v) + _advice_without_permission(v))
+    near_risk = {i for c in risk_turns(v) for i in (c - 1, c, c + 1)}
+    candidates = [m for m in (_rupture_moments(v, ruptures) + _missed_feelings(v)
+                              + _empathic_reflections(v) + _advice_without_permission(v))
+                  if m.kind not in STRENGTHS or not near_risk & {
+                      m.turn_index, *(e.turn_index for e in m.excerpt)}]
+    candidates += _risk_not_followed_up(v)
     candidates.sort(key=lambda m: (-m.priority, m.turn_index, m.kind))
     kept: list[RevisitMoment] = []
     per_kind: dict[str, int] = {}

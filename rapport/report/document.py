@@ -66,8 +66,15 @@ class AnalysisDocument(_Out):
                               description="Every model that produced a code, with version.")
     metrics: dict[str, float | None] = Field(
         default_factory=dict, description="Headline numbers of every section, flat.")
+    risk: dict[str, Any] | None = Field(
+        default=None, description="Risk language in the session, shown before everything "
+        "else; absent in documents made before it was checked (not checked, never 'no risk').")
     sections: dict[str, Any] = Field(default_factory=dict)
     warnings: list[str] = Field(default_factory=list)
+
+    def section_data(self, name: str, *, top_level: bool = False) -> Any:
+        """A section's stored result (``None`` when this document has none)."""
+        return {"risk": self.risk}.get(name) if top_level else self.sections.get(name)
 
 
 def build_document(ctx: AnalysisContext, computed: list[Computed[Any]]) -> AnalysisDocument:
@@ -75,8 +82,10 @@ def build_document(ctx: AnalysisContext, computed: list[Computed[Any]]) -> Analy
     session = ctx.session
     metrics: dict[str, float | None] = {}
     section_out: dict[str, Any] = {}
+    top: dict[str, Any] = {}
     for done in computed:
-        section_out[done.name] = done.result.model_dump(mode="json")
+        target = top if done.section.top_level else section_out
+        target[done.name] = done.result.model_dump(mode="json")
         metrics.update(done.metrics())
     turns = []
     for turn, tc in zip(session.turns, ctx.coded.codes, strict=True):
@@ -91,7 +100,7 @@ def build_document(ctx: AnalysisContext, computed: list[Computed[Any]]) -> Analy
                            metadata=dict(session.metadata)),
         speakers=[SpeakerOut(name=s.name, role=s.role) for s in session.speakers],
         turns=turns, models=list(ctx.coded.models), metrics=metrics,
-        sections=section_out, warnings=list(ctx.warnings))
+        sections=section_out, warnings=list(ctx.warnings), **top)
 
 
 def analysis_schema(sections: list[ReportSection[Any]]) -> dict[str, Any]:
@@ -102,7 +111,12 @@ def analysis_schema(sections: list[ReportSection[Any]]) -> dict[str, Any]:
     for section in sections:
         sub = section.result_model.model_json_schema(ref_template="#/$defs/{model}")
         defs.update(sub.pop("$defs", {}))
-        props[section.name] = sub
+        if section.top_level:
+            described = schema["properties"][section.name].get("description", "")
+            schema["properties"][section.name] = {"anyOf": [sub, {"type": "null"}],
+                                                  "description": described}
+        else:
+            props[section.name] = sub
     schema["properties"]["sections"] = {
         "type": "object", "title": "Sections", "properties": props,
         "additionalProperties": True,

@@ -67,8 +67,9 @@ def report_parts(doc: AnalysisDocument, ctx: AnalysisContext,
     fragments, headers = [], []
     marks: dict[int, list[str]] = {}
     for done in computed:
-        fragments.append({"name": done.name, "title": done.title,
-                          "html": Markup(done.render_html(ctx))})  # noqa: S704
+        if html := done.render_html(ctx):
+            fragments.append({"name": done.name, "title": done.title,
+                              "html": Markup(html)})  # noqa: S704
         if header := done.header_html(ctx):
             headers.append(Markup(header))  # noqa: S704
         for index, tags in done.turn_marks().items():

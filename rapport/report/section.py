@@ -54,6 +54,8 @@ class ReportSection(Generic[ResultT]):
     title: ClassVar[str]
     #: The pydantic model ``compute`` returns; its JSON Schema goes into the document schema.
     result_model: type[ResultT]
+    #: True: the result is a top-level key of the document (``risk``), not under sections.
+    top_level: ClassVar[bool] = False
 
     def compute(self, ctx: AnalysisContext) -> ResultT | None:
         """Return the section's result, or None when it does not apply to this input."""
@@ -77,6 +79,11 @@ class ReportSection(Generic[ResultT]):
     def turn_marks(self, result: ResultT) -> dict[int, list[str]]:
         """Filter tags for transcript turns (``rupture:withdrawal``, ``moment``, ...)."""
         return {}
+
+    def not_stored(self) -> ResultT | None:
+        """What to show for a stored document that has no result of this section (made
+        before the section existed); None shows nothing."""
+        return None
 
     def computed(self, result: ResultT) -> Computed[ResultT]:
         return Computed(self, result)

@@ -6,7 +6,7 @@ coder), so nothing can delete or hide it. What is stored is each acknowledgement
 flag: who, when, what was done and a note. The flag is named by a :class:`FlagRef`:
 
 * ``questionnaire:<response id>:<item id>``
-* ``transcript:<session id>:<turn index>``
+* ``transcript:<stored analysis id>:<turn index>``
 
 The store checks only that the source belongs to the client; whether the source really
 raises a flag is the application's rule (``rapport.caseload.safety``). The owning
@@ -28,6 +28,7 @@ from rapport.store.models import (
     Client,
     QuestionnaireResponse,
     SafetyAcknowledgement,
+    StoredAnalysis,
     TherapySession,
     User,
 )
@@ -81,9 +82,10 @@ def _check_source(tx: Tx, client: Client, ref: FlagRef) -> None:
     if ref.kind == "questionnaire":
         owner = tx.db.scalar(sa.select(QuestionnaireResponse.client_id).where(
             QuestionnaireResponse.id == ref.source_id))
-    else:
-        owner = tx.db.scalar(sa.select(TherapySession.client_id).where(
-            TherapySession.id == ref.source_id))
+    else:  # a transcript flag: the stored analysis the risk coder found it in
+        owner = tx.db.scalar(sa.select(TherapySession.client_id).join(
+            StoredAnalysis, StoredAnalysis.session_id == TherapySession.id).where(
+            StoredAnalysis.id == ref.source_id))
     if owner != client.id:
         raise not_found("safety flag", str(ref))
 
