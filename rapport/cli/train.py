@@ -81,7 +81,21 @@ def train(
     from_run: Annotated[Path | None, typer.Option(
         "--from-run", help="risk only: a finished fine-tuning run of "
         "training/finetune_risk.py (e.g. on a GPU) instead of fine-tuning here.")] = None,
+    gold: Annotated[Path | None, typer.Option(
+        "--gold", help="relationship only: the gold JSONL to learn from (default: "
+        "data/realtalk/gold.jsonl; its frozen evaluation transcripts are left out).")]
+    = None,
 ) -> None:
+    if gold is not None:
+        from rapport.errors import RapportInputError
+
+        if task != "relationship":
+            raise RapportInputError("--gold is for the relationship task", where="--gold",
+                                    fix="leave it out, or train relationship")
+        from rapport.coding.relationship.training import train_cli
+
+        typer.echo(train_cli(preset, out, gold=gold))
+        return
     if from_run is not None:
         from rapport.errors import RapportInputError
 

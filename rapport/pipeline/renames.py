@@ -7,11 +7,16 @@ Everything that reads them back asks here, so a rename never orphans data: add a
 
 from __future__ import annotations
 
+from rapport.coding.relationship.codes import LEGACY_NAMES
+
 #: Code (family or multi-label code) names: ``old -> current``.
-CODE_RENAMES: dict[str, str] = {}
+CODE_RENAMES: dict[str, str] = {
+    # the relationship coder moved to the real-talk codebook's names (issue 22)
+    **LEGACY_NAMES,
+}
 
 #: Moment kinds of the profile: ``old -> current``.
-MOMENT_RENAMES: dict[str, str] = {}
+MOMENT_RENAMES: dict[str, str] = {"advice_without_permission": "persuade"}
 
 
 def current_code_name(name: str) -> str:

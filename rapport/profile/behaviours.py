@@ -31,7 +31,7 @@ def feeling_reflection(v: SessionView, i: int) -> list[str]:
 
 def validation(v: SessionView, i: int) -> list[str]:
     """Affirming or normalising codes of a therapist turn."""
-    return [n for n in ("affirmation", "normalize") if v.flag(i, n)]
+    return [n for n in ("affirm", "normalize") if v.flag(i, n)]
 
 
 def backing_off(v: SessionView, i: int) -> list[str]:
@@ -46,11 +46,11 @@ def backing_off(v: SessionView, i: int) -> list[str]:
 def directive(v: SessionView, i: int) -> list[str]:
     """Directive moves: advice without permission, confrontation.
 
-    Without ``advice_without_permission`` codes, advice (``input_type=advice``) in a turn
+    Without ``persuade`` codes, advice (``input_type=advice``) in a turn
     that asks no permission counts instead (MITI's "persuade" without permission).
     """
-    found = [n for n in ("advice_without_permission", "confront") if v.flag(i, n)]
-    if not v.has("advice_without_permission") and v.is_(i, "input_type", "advice") \
+    found = [n for n in ("persuade", "confront") if v.flag(i, n)]
+    if not v.has("persuade") and v.is_(i, "input_type", "advice") \
             and not asks_permission(v.turns[i].text):
         found.append("advice (no permission asked)")
     return found
@@ -84,9 +84,13 @@ def repair_moves(v: SessionView, i: int) -> list[str]:
 
 
 def pressing_on(v: SessionView, i: int) -> list[str]:
-    """Moves that press on after a rupture: advice or confrontation without repair."""
-    moves = directive(v, i)
-    if v.is_(i, "input_type", "advice") and "advice_without_permission" not in moves \
+    """Moves that press on after a rupture: advice or argument instead of repair.
+
+    Feedback-grade ``persuade`` / ``confront`` codes, or advice (``input_type=advice``)
+    that asks no permission.
+    """
+    moves = [n for n in ("persuade", "confront") if v.feedback(i, n)]
+    if not moves and v.is_(i, "input_type", "advice") \
             and not asks_permission(v.turns[i].text):
         moves.append("advice")
     return moves

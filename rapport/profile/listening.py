@@ -92,7 +92,7 @@ def open_questions(v: SessionView) -> Metric:
 def follow_up(v: SessionView) -> Metric:
     """Client disclosures answered, in the next therapist turn, by reflection/validation."""
     key, label, element = "follow_up_rate", "Follow-up on client disclosures", "vulnerability"
-    if not v.has("therapist_behaviour") and not v.any_of("affirmation", "normalize"):
+    if not v.has("therapist_behaviour") and not v.any_of("affirm", "normalize"):
         return missing(key, label, element, "rate",
                        "no therapist_behaviour, affirmation or normalize codes")
     answered: list[tuple[int, str]] = []
@@ -137,7 +137,7 @@ def empathy(v: SessionView) -> Metric:
         feel = [(i, w) for i, w in feel if w]
         parts["feeling_reflections"] = _saturate(len(feel) / n, 0.15)
         drivers += [(i, "reflection of feeling: " + ", ".join(w)) for i, w in feel]
-    if v.any_of("affirmation", "normalize"):
+    if v.any_of("affirm", "normalize"):
         val = [(i, b.validation(v, i)) for i in therapist]
         val = [(i, w) for i, w in val if w]
         parts["validation"] = _saturate(len(val) / n, 0.10)
@@ -161,7 +161,7 @@ def empathy(v: SessionView) -> Metric:
 
 def validation_rate(v: SessionView) -> Metric:
     key, label, element = "validation_rate", "Validation and affirmation", "empathy"
-    names = v.any_of("affirmation", "normalize")
+    names = v.any_of("affirm", "normalize")
     therapist = therapist_turns(v)
     if not names:
         return missing(key, label, element, "rate", "no affirmation or normalize codes")

@@ -11,13 +11,14 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-PROFILE_VERSION = "1.0"
+PROFILE_VERSION = "1.1"
 
 Band = Literal["below fair", "fair", "good"]
 RuptureType = Literal["withdrawal", "confrontation"]
-RepairStatus = Literal["repaired", "missed", "unclear"]
+#: "missed" and "unclear" come from profiles made before the episode rule (version 1.0).
+RepairStatus = Literal["repaired", "unrepaired", "missed", "unclear"]
 MomentKind = Literal["missed_feeling", "unrepaired_rupture", "repaired_rupture",
-                     "empathic_reflection", "advice_without_permission",
+                     "empathic_reflection", "persuade",
                      "risk_not_followed_up"]
 
 
@@ -71,16 +72,23 @@ class RuptureResponse(_Model):
 
 
 class SessionRupture(_Model):
-    """A rupture marker within the session and whether it was repaired."""
+    """A rupture episode within the session and whether it was repaired."""
 
-    start_turn: int = Field(ge=0)
-    end_turn: int = Field(ge=0)
+    start_turn: int = Field(ge=0, description="The first client marker.")
+    end_turn: int = Field(ge=0, description="The last client marker of the episode.")
     type: RuptureType
-    strength: float = Field(ge=0, le=1)
+    significance: float | None = Field(default=None, ge=0, le=1, description=(
+        "How sure the coder is of the episode's strongest marker."))
+    strength: float = Field(ge=0, le=1, description=(
+        "Deprecated alias of significance, kept for one schema version."))
     rules: list[str] = Field(description="Which documented rules fired.")
     evidence: list[ProfileEvidence]
     status: RepairStatus
     repair_turn: int | None = None
+    strategy: str = Field(default="", description=(
+        "The 3RS resolution strategy of the repair (clarify, invite discussion, own one's "
+        "part, validate the objection, rationale, change task, link to patterns, accepting "
+        "reflection), or why the episode was not repaired."))
     how: list[str] = Field(default_factory=list, description="Repair strategies used.")
     responses: list[RuptureResponse] = Field(default_factory=list)
 

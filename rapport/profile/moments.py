@@ -12,6 +12,7 @@ from rapport.domain import Role
 from rapport.profile import behaviours as b
 from rapport.profile.lexicon import feeling_words
 from rapport.profile.models import RevisitMoment, SessionRupture
+from rapport.profile.ruptures import PRESSED_ON
 from rapport.profile.view import SessionView
 from rapport.risk.codes import RISK_CODES
 
@@ -58,14 +59,19 @@ def _rupture_moments(v: SessionView, ruptures: list[SessionRupture]) -> list[Rev
                                               if x.strategies else ""))
                                 for x in r.responses[:2])]
         coded = _coded(v, *sorted({e.turn_index for e in shown}))
-        if r.status == "missed":
-            tip = ("Notice the pulling back and name it gently, or reflect the reluctance "
+        if r.status in ("unrepaired", "missed"):
+            pressed = r.strategy == PRESSED_ON
+            tip = ("The advice continued after the client pulled back: stop, acknowledge "
+                   "the reaction and ask for the client's view before any more advice." if
+                   pressed else
+                   "Notice the pulling back and name it gently, or reflect the reluctance "
                    "(“I've been asking a lot of questions — how is this for you?”) before "
                    "going on." if r.type == "withdrawal" else
                    "Acknowledge the objection and your part in it, then ask for the "
                    "client's view, before offering more advice.")
             out.append(RevisitMoment(kind="unrepaired_rupture", turn_index=r.start_turn,
-                                     title=f"A {r.type} rupture that was not repaired",
+                                     title=f"A {r.type} rupture that was not repaired"
+                                     + (" (the advice continued)" if pressed else ""),
                                      excerpt=shown, coded=coded, suggestion=tip,
                                      priority=min(1.0, 0.85 + 0.15 * r.strength)))
         elif r.status == "repaired":
@@ -73,7 +79,8 @@ def _rupture_moments(v: SessionView, ruptures: list[SessionRupture]) -> list[Rev
                                      title=f"A {r.type} rupture, repaired",
                                      excerpt=shown, coded=coded,
                                      suggestion="Worth keeping: when the client pulled away you "
-                                     f"responded with {', '.join(r.how)}; keep using it.",
+                                     f"repaired it ({r.strategy or ', '.join(r.how)}); keep "
+                                     "using it.",
                                      priority=0.6 + 0.2 * r.strength))
     return out
 
@@ -99,15 +106,15 @@ def _empathic_reflections(v: SessionView) -> list[RevisitMoment]:
     return out
 
 
-def _advice_without_permission(v: SessionView) -> list[RevisitMoment]:
+def _persuade(v: SessionView) -> list[RevisitMoment]:
     out = []
     for t in v.of_role(Role.THERAPIST):
-        if not v.flag(t.index, "advice_without_permission"):
+        if not v.feedback(t.index, "persuade"):
             continue
         out.append(RevisitMoment(
-            kind="advice_without_permission", turn_index=t.index,
+            kind="persuade", turn_index=t.index,
             title="Advice given without asking permission",
-            excerpt=[v.evidence(t.index, "advice_without_permission")],
+            excerpt=[v.evidence(t.index, "persuade")],
             coded=_coded(v, t.index),
             suggestion="Ask permission before offering advice (“Would it be okay if I "
             "shared what has helped other people?”), then ask what the client makes of it.",
@@ -150,7 +157,7 @@ def moments_to_revisit(v: SessionView, ruptures: list[SessionRupture]) -> list[R
     """The most useful moments of the session, in session order."""
     near_risk = {i for c in risk_turns(v) for i in (c - 1, c, c + 1)}
     candidates = [m for m in (_rupture_moments(v, ruptures) + _missed_feelings(v)
-                              + _empathic_reflections(v) + _advice_without_permission(v))
+                              + _empathic_reflections(v) + _persuade(v))
                   if m.kind not in STRENGTHS or not near_risk & {
                       m.turn_index, *(e.turn_index for e in m.excerpt)}]
     candidates += _risk_not_followed_up(v)

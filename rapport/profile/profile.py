@@ -11,6 +11,7 @@ False
 
 from __future__ import annotations
 
+from rapport.coding.relationship.feedback import MODEL_ID, not_used_note
 from rapport.domain import CodedSession
 from rapport.profile import listening, relationship
 from rapport.profile.models import ProfileResult
@@ -21,8 +22,9 @@ from rapport.profile.view import SessionView
 #: The codes the profile reads; a session coded with none of them still gets a profile.
 KNOWN_CODES = (
     "therapist_behaviour", "question_type", "reflection_type", "input_type", "client_talk",
-    "affirmation", "emphasize_autonomy", "seek_collaboration", "normalize",
-    "self_disclosure", "metacommunication", "advice_without_permission", "confront",
+    "affirm", "emphasize_autonomy", "seek_collaboration", "normalize",
+    "self_disclosure", "metacommunication", "persuade", "persuade_with_permission",
+    "confront", "repair",
     "boundary_statement", "withdrawal", "confrontation", "boundary_issue",
     "emotional_disclosure",
 )
@@ -47,6 +49,10 @@ def build_profile(coded: CodedSession) -> ProfileResult:
     ]
     ruptures = detect_ruptures(view)
     notes = []
+    if view.coded_by(MODEL_ID):
+        note = not_used_note(("withdrawal", "confrontation"), "rupture episodes")
+        if note:
+            notes.append(note)
     absent = [c for c in KNOWN_CODES if c not in view.available]
     if absent:
         notes.append("codes not available for this session: " + ", ".join(absent)

@@ -11,7 +11,7 @@ from rapport.profile.turn_taking import turn_taking
 from rapport.profile.view import SessionView
 
 AUTONOMY_CODES = ("emphasize_autonomy", "seek_collaboration")
-DIRECTIVE_CODES = ("advice_without_permission", "confront")
+DIRECTIVE_CODES = ("persuade", "confront")
 
 
 def autonomy_support(v: SessionView) -> Metric:
@@ -19,7 +19,7 @@ def autonomy_support(v: SessionView) -> Metric:
     key, label, element = "autonomy_support", "Autonomy support vs directiveness", "autonomy"
     if not v.any_of(*AUTONOMY_CODES, *DIRECTIVE_CODES, "input_type"):
         return missing(key, label, element, "share", "no autonomy or directive codes "
-                       "(emphasize_autonomy, seek_collaboration, advice_without_permission, "
+                       "(emphasize_autonomy, seek_collaboration, persuade, "
                        "confront) and no input_type codes")
     therapist = therapist_turns(v)
     support = [(i, ", ".join(b.backing_off(v, i))) for i in therapist if b.backing_off(v, i)]

@@ -70,9 +70,11 @@ class ProfileSection(ReportSection[ProfileResult]):
         console.print(table)
         console.print(f"[bold]Ruptures[/] ({len(result.ruptures)})")
         for r in result.ruptures:
-            how = f" by {', '.join(r.how)} at turn {r.repair_turn}" if r.how else ""
-            console.print(f"  turn {r.start_turn}–{r.end_turn}: {r.type}, strength "
-                          f"{r.strength:.2f} ({', '.join(r.rules)}) → {r.status}{how}")
+            at = f" at turn {r.repair_turn}" if r.repair_turn is not None else ""
+            why = r.strategy or ", ".join(r.how)
+            console.print(f"  turn {r.start_turn}–{r.end_turn}: {r.type}, significance "
+                          f"{r.strength:.2f} ({', '.join(r.rules)}) → {r.status}{at}"
+                          + (f": {why}" if why else ""))
         console.print(f"[bold]Moments to revisit[/] ({len(result.moments)})")
         for mo in result.moments:
             console.print(f"  turn {mo.turn_index}: {mo.title}. {mo.suggestion}")
@@ -103,7 +105,8 @@ class ProfileSection(ReportSection[ProfileResult]):
                 marks.setdefault(e.turn_index, []).append(f"rupture:{r.type}")
             if r.repair_turn is not None:
                 marks.setdefault(r.repair_turn, []).append("repair")
-            elif r.status == "missed" and r.responses:
+            elif r.status in ("missed", "unrepaired") and any(
+                    x.kind == "press_on" for x in r.responses):
                 marks.setdefault(r.responses[0].turn_index, []).append("missed_repair")
         for m in result.moments:
             marks.setdefault(m.turn_index, []).append("moment")

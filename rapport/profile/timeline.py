@@ -5,7 +5,7 @@ times), so a long turn is a wide bar. Therapist turns sit in the top lane, clien
 in the bottom lane. Behaviour is encoded twice, by colour (Okabe–Ito) *and* by bar
 height, so the chart reads without colour; every bar has a text title and links to its
 turn in the transcript. Ruptures are drawn as labelled spans ("W" withdrawal,
-"C" confrontation) with the outcome written out ("repaired", "missed", "unclear").
+"C" confrontation) with the outcome written out ("repaired", "unrepaired").
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from rapport.coding.relationship.feedback import usable_for_feedback
 from rapport.domain import CodedSession, Role, Turn, TurnCodes
 from rapport.profile.models import ProfileEvidence
 
@@ -45,6 +46,10 @@ class SessionView:
         names.update(c.name for tc in self.coded.codes for c in tc.codes)
         return frozenset(names)
 
+    def coded_by(self, source: str) -> bool:
+        """True when any code of the session comes from ``source`` (a coder's model id)."""
+        return any(c.source == source for tc in self.coded.codes for c in tc.codes)
+
     def has(self, *names: str) -> bool:
         """True when every one of ``names`` is available."""
         return all(n in self.available for n in names)
@@ -59,6 +64,17 @@ class SessionView:
     def flag(self, index: int, name: str) -> bool:
         """A multi-label code that applies to the turn."""
         return self.label(index, name) is True
+
+    def feedback(self, index: int, name: str) -> bool:
+        """A code that applies *and* is sure enough to give feedback on.
+
+        A relationship coder's code counts only at or above its feedback threshold
+        (precision 0.70 on real talk, :mod:`rapport.coding.relationship.feedback`); other
+        codes count when they apply.
+        """
+        tc = self._codes.get(index)
+        code = None if tc is None else tc.get(name)
+        return code is not None and usable_for_feedback(code)
 
     def is_(self, index: int, name: str, value: str) -> bool:
         return self.label(index, name) == value

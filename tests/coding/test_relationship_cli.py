@@ -34,20 +34,23 @@ def test_codes_in_the_table_and_evidence_in_the_analysis(tmp_path: Path) -> None
     table = pd.read_csv(table_path)
     for code in ALL_CODES:
         assert {f"code_{code}", f"code_{code}_confidence"} <= set(table.columns)
-    assert table["code_withdrawal"].tolist()[1] == 1
     assert table["code_emphasize_autonomy"].tolist()[2] == 1
+    assert table["code_emotional_disclosure"].tolist()[5] == 1
+    confidence = table["code_emotional_disclosure_confidence"].dropna()
+    assert len(confidence) == 3  # the three client turns
+    assert confidence.between(0, 1).all()
     # a client code is empty on therapist turns, and the reverse
     assert pd.isna(table["code_withdrawal"][0])
-    assert pd.isna(table["code_affirmation"][1])
+    assert pd.isna(table["code_affirm"][1])
 
     doc_path = tmp_path / "report.json"
     result = runner.invoke(app, ["analyze", str(transcript), "--json", str(doc_path),
                                  "--quiet", "--coders", "relationship"])
     assert result.exit_code == 0, result.output
     turns = json.loads(doc_path.read_text(encoding="utf-8"))["turns"]
-    confrontation = turns[3]["codes"]["confrontation"]
-    assert confrontation["value"] is True
-    assert any("waste of time" in e or "never listen" in e
-               for e in confrontation["evidence"])
-    assert turns[5]["codes"]["emotional_disclosure"]["value"] is True
-    assert turns[5]["codes"]["emotional_disclosure"]["source"] == "relationship@1.0"
+    disclosure = turns[5]["codes"]["emotional_disclosure"]
+    assert disclosure["value"] is True
+    assert any("ashamed" in e for e in disclosure["evidence"])
+    assert disclosure["source"] == "relationship@2.0"
+    autonomy = turns[2]["codes"]["emphasize_autonomy"]
+    assert any("up to you" in e for e in autonomy["evidence"])

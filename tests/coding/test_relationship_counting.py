@@ -9,13 +9,7 @@ import sys
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rapport.coding.relationship.features import (
-    NgramCounter,
-    _char_vectorizer,
-    _word_vectorizer,
-    char_ngrams,
-    word_ngrams,
-)
+from rapport.coding.relationship.features import NgramCounter, _word_vectorizer
 
 TEXTS = st.lists(st.text(alphabet=st.sampled_from("ab c'\t\n.?Éé1_-"), max_size=40),
                  min_size=1, max_size=6)
@@ -23,15 +17,14 @@ TEXTS = st.lists(st.text(alphabet=st.sampled_from("ab c'\t\n.?Éé1_-"), max_siz
 
 @given(TEXTS)
 def test_counts_equal_scikit_learns(texts: list[str]) -> None:
-    for make, analyse in ((_word_vectorizer, word_ngrams), (_char_vectorizer, char_ngrams)):
-        try:
-            fitted = make().fit(texts)
-        except ValueError:  # no term reaches min_df: nothing to compare
-            continue
-        vocab = list(fitted.get_feature_names_out())
-        ours = NgramCounter(vocab, analyse).transform(texts)
-        theirs = make(vocab).fit(texts).transform(texts)
-        assert (ours != theirs).nnz == 0
+    try:
+        fitted = _word_vectorizer().fit(texts)
+    except ValueError:  # no term reaches min_df: nothing to compare
+        return
+    vocab = list(fitted.get_feature_names_out())
+    ours = NgramCounter(vocab).transform(texts)
+    theirs = _word_vectorizer(vocab).fit(texts).transform(texts)
+    assert (ours != theirs).nnz == 0
 
 
 def test_coding_does_not_import_scikit_learn() -> None:

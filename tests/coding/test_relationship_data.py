@@ -28,7 +28,9 @@ def test_frozen_eval_set_matches_the_recorded_hash() -> None:
 def test_every_code_has_enough_positives_and_the_ids_are_unique(path: Path) -> None:
     rows = load_examples(path)
     assert len({r.id for r in rows}) == len(rows)
-    for code in ALL_CODES:
+    # the written data predate the two codes defined by context (repair, persuasion with
+    # permission); the gold supplies those
+    for code in set(ALL_CODES) - {"repair", "persuade_with_permission"}:
         assert sum(code in r.codes for r in rows) >= 35, code
     # hard negatives: rows with no code at all, for both roles
     assert sum(not r.codes and r.role == "client" for r in rows) >= 150
@@ -39,6 +41,13 @@ def test_training_rows_never_copy_an_evaluation_row() -> None:
     frozen = {(r.previous.lower(), r.text.lower()) for r in load_examples(EVAL_FILE)}
     train = {(r.previous.lower(), r.text.lower()) for r in load_examples(TRAIN_FILE)}
     assert not frozen & train
+
+
+def test_old_code_names_are_read_as_the_codebook_names(tmp_path: Path) -> None:
+    path = tmp_path / "old.jsonl"
+    path.write_text('{"id": "a", "role": "therapist", "previous": "", "text": "Well done.", '
+                    '"codes": ["affirmation", "advice_without_permission"]}\n', "utf-8")
+    assert load_examples(path)[0].codes == ("affirm", "persuade")
 
 
 @pytest.mark.parametrize(("line", "message"), [
@@ -55,16 +64,3 @@ def test_a_bad_line_is_one_clear_input_error(tmp_path: Path, line: str, message:
     with pytest.raises(RapportInputError, match=message) as info:
         load_examples(path)
     assert info.value.where == f"{path}:2"
-
-
-def test_weak_negatives_come_from_even_transcripts_and_fire_no_rule() -> None:
-    from rapport.coding.relationship.rules import rule_hits
-    from rapport.coding.relationship.training import weak_negatives
-
-    rows = weak_negatives(300)
-    assert len(rows) == 300
-    assert {r.role for r in rows} == {"therapist", "client"}
-    for row in rows:
-        assert int(row.id.split("-")[1]) % 2 == 0
-        assert row.codes == ()
-        assert not rule_hits(row.text, row.previous, row.role)

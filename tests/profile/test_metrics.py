@@ -67,7 +67,7 @@ def test_follow_up_rate_counts_reflection_or_validation() -> None:
             ("therapist", "You're scared.", R_SIMPLE),
             ("client", "And ashamed I let it get this far.", d),
             ("therapist", "That took courage to say.", {"therapist_behaviour": "other",
-                                                         "affirmation": True}),
+                                                         "affirm": True}),
             ("client", "I cried all weekend.", d),
             ("therapist", "What did you do on Monday?", Q_OPEN)]
     m = build_profile(coded(rows)).metric("follow_up_rate")
@@ -80,13 +80,13 @@ def test_follow_up_rate_counts_reflection_or_validation() -> None:
 
 def test_empathy_is_higher_for_empathic_talk() -> None:
     warm = [("client", "I feel lost.", NEUTRAL),
-            ("therapist", "You feel lost and alone in this.", R_COMPLEX | {"affirmation": False}),
+            ("therapist", "You feel lost and alone in this.", R_COMPLEX | {"affirm": False}),
             ("client", "Yes.", NEUTRAL),
             ("therapist", "You have kept going anyway; that matters.",
-             {"therapist_behaviour": "other", "affirmation": True}),
+             {"therapist_behaviour": "other", "affirm": True}),
             ("therapist", "What is that like for you?", Q_OPEN)]
     cold = [("client", "I feel lost.", NEUTRAL),
-            ("therapist", "You should make a plan.", ADVICE | {"affirmation": False}),
+            ("therapist", "You should make a plan.", ADVICE | {"affirm": False}),
             ("client", "Yes.", NEUTRAL),
             ("therapist", "Did you make one?", Q_CLOSED),
             ("therapist", "Do it tonight.", ADVICE)]
@@ -140,7 +140,7 @@ def test_disclosure_by_thirds_and_boundaries() -> None:
     assert "self-disclosure" in notes[5]
 
 
-def test_autonomy_falls_back_to_advice_without_permission_phrase() -> None:
+def test_autonomy_falls_back_to_persuade_phrase() -> None:
     advice = {"therapist_behaviour": "input", "input_type": "advice"}
     rows = [("therapist", "You should walk every day.", advice),
             ("therapist", "Would it be okay if I shared one idea? Walking helps some people.",

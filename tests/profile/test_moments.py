@@ -36,8 +36,11 @@ def test_repaired_and_unrepaired_ruptures_are_moments() -> None:
     bad = build_profile(missed()).moments
     (unrepaired,) = [m for m in bad if m.kind == "unrepaired_rupture"]
     assert unrepaired.turn_index == 3
-    assert "before offering more advice" in unrepaired.suggestion
-    assert "advice_without_permission" in {m.kind for m in bad}
+    assert unrepaired.title.endswith("(the advice continued)")
+    assert "before any more advice" in unrepaired.suggestion
+    (kept,) = [m for m in good if m.kind == "repaired_rupture"]
+    assert "validate the objection" in kept.suggestion
+    assert "persuade" in {m.kind for m in bad}
 
 
 def test_limits_and_order() -> None:

@@ -17,8 +17,9 @@ FAMILIES = {
     "client": {"client_talk": ["change", "neutral", "sustain"]},
 }
 FLAGS = {
-    "therapist": ["affirmation", "emphasize_autonomy", "seek_collaboration", "normalize",
-                  "self_disclosure", "metacommunication", "advice_without_permission",
+    "therapist": ["affirm", "emphasize_autonomy", "seek_collaboration", "normalize",
+                  "self_disclosure", "metacommunication", "persuade",
+                  "persuade_with_permission", "repair",
                   "confront", "boundary_statement"],
     "client": ["withdrawal", "confrontation", "boundary_issue", "emotional_disclosure"],
 }

@@ -23,10 +23,10 @@ def test_json_document_carries_the_profile() -> None:
             "follow_up_rate", "empathy_estimate", "validation_rate", "autonomy_support",
             "transparency_rate", "change_talk_share", "emotional_disclosure",
             "boundary_moments", "therapist_word_share"} <= set(keys)
-    assert [r["status"] for r in profile["ruptures"]] == ["repaired", "repaired"]
+    assert [r["status"] for r in profile["ruptures"]] == ["repaired"]
     assert profile["moments"]
-    assert doc["metrics"]["profile.ruptures"] == 2
-    assert doc["metrics"]["profile.ruptures_repaired"] == 2
+    assert doc["metrics"]["profile.ruptures"] == 1
+    assert doc["metrics"]["profile.ruptures_repaired"] == 1
     assert doc["metrics"]["profile.reflection_to_question"] == 2 / 5
 
 

@@ -18,14 +18,14 @@ ROWS: list[tuple[str, str, dict[str, str | bool]]] = [
     ("client", "I feel anxious all the time <script>alert('x')</script> and I can't sleep.",
      {"client_talk": "neutral", "emotional_disclosure": True}),
     ("therapist", "How many hours do you sleep?", Q),
-    ("client", "Four.", {"client_talk": "neutral"}),
+    ("client", "Four.", {"client_talk": "neutral", "withdrawal": True}),
     ("therapist", "Do you drink coffee?", Q),
-    ("client", "Some.", {"client_talk": "neutral"}),
+    ("client", "Some.", {"client_talk": "neutral", "withdrawal": True}),
     ("therapist", "After six?", Q),
-    ("client", "Sometimes.", {"client_talk": "sustain"}),
+    ("client", "Sometimes.", {"client_talk": "sustain", "withdrawal": True}),
     ("therapist", ("I realise I've asked a lot of quick questions. You sound worn out and "
                    "worried."), {"therapist_behaviour": "reflection", "reflection_type": "complex",
-                  "metacommunication": True}),
+                  "metacommunication": True, "repair": True}),
     ("client", "Yes, exhausted. I want to get my evenings back.", {"client_talk": "change"}),
 ]
 

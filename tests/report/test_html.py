@@ -26,8 +26,8 @@ def test_transcript_turns_carry_filter_tokens() -> None:
     html = report_analysis().to_html()
     turn3 = re.search(r'id="turn-3"\s+data-codes="([^"]*)"', html)
     assert turn3 is not None
-    assert set(turn3.group(1).split()) == {"client_talk=neutral", "rupture:withdrawal",
-                                             "moment"}
+    assert set(turn3.group(1).split()) == {"client_talk=neutral", "withdrawal",
+                                             "rupture:withdrawal", "moment"}
     turn8 = re.search(r'id="turn-8"\s+data-codes="([^"]*)"', html)
     assert turn8 is not None
     assert {"repair", "metacommunication", "therapist_behaviour=reflection"} <= set(

@@ -68,7 +68,7 @@ def test_convokit_corpus_loads_with_codes_profile_and_reply_chain(cli, transcrip
 
     # the codes are those `rapport code` gives for the same transcript
     codes = code_table(cli, transcript, tmp_path)
-    for column in ("therapist_behaviour", "question_type", "client_talk", "code_affirmation"):
+    for column in ("therapist_behaviour", "question_type", "client_talk", "code_affirm"):
         expected = [None if pd.isna(v) else v for v in codes[column]]
         assert [u.meta[column] for u in utterances] == expected, column
 
@@ -197,7 +197,7 @@ def test_bad_export_input_is_refused_and_nothing_is_written(cli, transcript: Pat
         d / "nocol.csv", index=False)
     pd.DataFrame({**base, "turn_index": [0, 1], "role": ["nurse", "client"]}).to_csv(
         d / "nurse.csv", index=False)
-    pd.DataFrame({**base, "turn_index": [0, 1], "code_affirmation": [2, 0]}).to_csv(
+    pd.DataFrame({**base, "turn_index": [0, 1], "code_affirm": [2, 0]}).to_csv(
         d / "multi.csv", index=False)
     (d / "codes.txt").write_text("x")
     (d / "full").mkdir()

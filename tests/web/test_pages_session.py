@@ -48,20 +48,21 @@ def test_page_shows_the_report_sections_and_the_transcript(
     first = doc["turns"][0]["text"].split()[:4]
     assert " ".join(first) in page.text
     # The code filter offers the report's marks and codes.
-    assert '<option value="rupture:withdrawal"' in page.text
+    assert '<option value="withdrawal"' in page.text
+    assert '<option value="therapist_behaviour=question"' in page.text
     # CSP: every script carries the page's nonce (the report's inline script is not used).
     scripts = re.findall(r"<script[^>]*>", page.text)
     assert scripts and all("nonce=" in s for s in scripts)
 
 
 def test_filter_works_without_javascript(signed_in: dict[str, TestClient]) -> None:
-    page = signed_in["tom"].get(PAGE, params={"show": "repair"})
+    page = signed_in["tom"].get(PAGE, params={"show": "withdrawal"})
     assert page.status_code == 200
     turns = re.findall(r'<li class="turn[^"]*" id="turn-\d+"\s+data-codes="([^"]*)"( hidden)?',
                        page.text)
     shown = [codes for codes, hidden in turns if not hidden]
     assert shown and len(shown) < len(turns)
-    assert all("repair" in codes.split() for codes in shown)
+    assert all("withdrawal" in codes.split() for codes in shown)
     assert f"{len(shown)} turns shown" in page.text
 
 

@@ -19,7 +19,7 @@ def second_session(world: World) -> None:
     """C-001's session 2 analysed with a low reflection-to-question ratio."""
     doc = json.loads(real_document())
     doc["metrics"]["profile.reflection_to_question"] = 0.5
-    doc["metrics"]["profile.follow_up_rate"] = 0.2
+    doc["metrics"]["profile.autonomy_support"] = 0.2
     with world.store.transaction("tom", interface="system") as tx:
         store_analysis(tx, "C-001", 2, json.dumps(doc))
 
@@ -44,9 +44,9 @@ def test_supervisor_sees_supervisee_against_reference_ranges(
     assert "literature: fair ≥ 1.0:1, good ≥ 2.0:1" in ratio
     assert 'aria-label="Reflection to question, tom&#39;s sessions in date order: 1.8, 0.5"' \
         in ratio
-    follow = summary_row(html, "Follow up rate")
-    # No literature range: the clinic's own spread over the two sessions (20% and 100%;
-    # inclusive quartiles 40% and 80%, median 60%), said in words.
+    follow = summary_row(html, "Autonomy support")
+    # No literature range: the clinic's own spread over the two sessions (100% in the
+    # example, 20% here; inclusive quartiles 40% and 80%, median 60%), said in words.
     assert "clinic middle half 40%–80% (median 60%, 2 sessions)" in follow
     assert "not a norm" in html
     sessions = re.findall(r'href="/clients/C-001/sessions/(\d+)"', html)

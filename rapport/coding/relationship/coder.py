@@ -2,15 +2,19 @@
 
 >>> from rapport.domain import Session
 >>> coder = load_coder("fast")
->>> s = Session.build("d", [("T", "therapist", "What was that like?"), ("C", "client", "Dunno.")])
->>> [c.name for c in coder.code_session(s)[1].codes if c.value]
-['withdrawal']
+>>> s = Session.build("d", [("T", "therapist", "You need to stop drinking. Just stop."),
+...                         ("C", "client", "Yeah.")])
+>>> [c.name for c in coder.code_session(s)[0].codes if c.value]
+['persuade']
 """
 
 from __future__ import annotations
 
-from rapport.coding.relationship.codes import CODES_BY_ROLE, families
-from rapport.coding.relationship.model import RelationshipModel
+import math
+
+from rapport.coding.relationship.codes import ALL_CODES, CODES_BY_ROLE, families
+from rapport.coding.relationship.dialogue import from_session
+from rapport.coding.relationship.model import CODE_INDEX, RelationshipModel
 from rapport.coding.relationship.persist import MODEL_VERSION, load_model
 from rapport.domain import Code, CodeFamily, Role, Session, TurnCodes, codes_language
 from rapport.errors import RapportInputError
@@ -21,43 +25,46 @@ PRESETS = ("fast", "accurate")
 class RelationshipCoder:
     """Codes every therapist and client turn of an English session with the relationship codes.
 
-    For each turn of a role it returns one :class:`Code` per code of that role: ``value``
-    True with ``confidence`` P(applies), or False with ``confidence`` P(absent). Positive
-    codes carry evidence. Turns of other speakers, and sessions not in English, get none.
+    The model reads the whole session (a ``repair`` answers the client's turns before
+    it). For each turn of a role it returns one :class:`Code` per code of that role:
+    ``value`` True when P(applies) reaches the code's operating threshold, with
+    ``confidence`` P(applies), or False with ``confidence`` P(absent). Positive codes carry
+    evidence. Turns of other speakers, and sessions not in English, get none.
     """
 
     def __init__(self, model: RelationshipModel, *, preset: str = "fast") -> None:
         self.model = model
         self.preset = preset
         self.families: tuple[CodeFamily, ...] = families()
+        self._thresholds = {code: model.threshold(code) for code in ALL_CODES}
 
     @property
     def model_id(self) -> str:
         return f"relationship@{MODEL_VERSION}"
 
+    def feedback_threshold(self, code: str) -> float | None:
+        """P at which ``code`` is right often enough to show a therapist, or None (never)."""
+        return self.model.feedback_.get(code)
+
     def code_session(self, session: Session) -> list[TurnCodes]:
         """One :class:`TurnCodes` per turn, in order; ``session`` is not changed."""
         turns = session.turns
         codes: list[list[Code]] = [[] for _ in turns]
-        english = codes_language(session.language)
-        for role in (Role.THERAPIST, Role.CLIENT) if english else ():
-            idx = [t.index for t in turns if t.role == role]
-            if not idx:
-                continue
-            texts = [turns[i].text for i in idx]
-            # the turn answered: the nearest earlier turn by another speaker
-            previous = [self._previous(session, i) for i in idx]
-            vectorizer = self.model.vectorizers_[role.value]
-            hits = vectorizer.hits(texts, previous)
-            probs = self.model.predict_proba(texts, previous, role.value, hits)
-            vectors = vectorizer.text_matrix(texts)
-            for row, i in enumerate(idx):
-                for code in CODES_BY_ROLE[role]:
-                    p = float(probs[code][row])
-                    if p >= 0.5:
-                        evidence = self.model.evidence(
-                            texts[row], previous[row], role.value, code, hits=hits[row],
-                            vector=vectors[row])
+        if codes_language(session.language) and turns:
+            dialogue = from_session(session)
+            probs = self.model.predict_proba(dialogue)
+            for i, turn in enumerate(turns):
+                if turn.role not in (Role.THERAPIST, Role.CLIENT):
+                    continue
+                j = dialogue.previous(i)
+                previous = dialogue.texts[j] if j is not None else ""
+                for code in CODES_BY_ROLE[turn.role]:
+                    p = float(probs[i, CODE_INDEX[code]])
+                    if math.isnan(p):
+                        continue
+                    if p >= self._thresholds[code]:
+                        evidence = self.model.evidence(turn.text, previous, turn.role.value,
+                                                       code)
                         codes[i].append(Code(name=code, value=True, confidence=p,
                                              evidence=evidence, source=self.model_id))
                     else:
@@ -65,14 +72,6 @@ class RelationshipCoder:
                                              source=self.model_id))
         return [TurnCodes(session_id=session.id, turn_index=t.index, codes=tuple(c))
                 for t, c in zip(turns, codes, strict=True)]
-
-    @staticmethod
-    def _previous(session: Session, index: int) -> str:
-        speaker = session.turns[index].speaker
-        for turn in reversed(session.turns[:index]):
-            if turn.speaker != speaker:
-                return turn.text
-        return ""
 
 
 def load_coder(preset: str = "fast") -> RelationshipCoder:

@@ -1,7 +1,9 @@
 """The project-written relationship data: rows of ``{id, role, previous, text, codes}``.
 
-``data/relationship/train.jsonl`` trains the model; ``eval.jsonl`` is frozen and read only
-by the evaluation (see ``data/relationship/FROZEN.md``).
+Written by the project for the first relationship coder. Since the coder learns from the
+real-talk gold (``data/realtalk/``), ``train.jsonl`` adds rows only for codes too rare in
+real talk, and ``eval.jsonl`` (frozen, ``data/relationship/FROZEN.md``) is kept for
+comparison with that first coder; it no longer counts as evaluation.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from rapport.coding.relationship.codes import CODES_BY_ROLE
+from rapport.coding.relationship.codes import CODES_BY_ROLE, LEGACY_NAMES
 from rapport.domain import Role
 from rapport.errors import RapportInputError
 
@@ -50,6 +52,8 @@ def _example(row: object, where: str) -> Example:
                                 fix="use 'therapist' or 'client'")
     allowed = CODES_BY_ROLE[Role(row["role"])]
     codes = row["codes"]
+    if isinstance(codes, list):  # the written examples predate the codebook's names
+        codes = [LEGACY_NAMES.get(c, c) for c in codes]
     if not isinstance(codes, list) or any(c not in allowed for c in codes):
         raise RapportInputError(f"codes {codes!r} are not all {row['role']} codes",
                                 where=where, fix="use only: " + ", ".join(allowed))
@@ -73,36 +77,4 @@ def load_examples(path: Path) -> list[Example]:
             raise RapportInputError(f"not valid JSON ({exc.msg})", where=where,
                                     fix="write one JSON object per line") from exc
         out.append(_example(row, where))
-    return out
-
-
-#: AnnoMI (public counselling demonstration transcripts), used only as weak negatives.
-ANNOMI_FILE = DATA_DIR.parent / "annomi" / "AnnoMI-simple.csv"
-
-
-def load_weak_negatives(path: Path = ANNOMI_FILE, *, parity: int = 0) -> list[Example]:
-    """AnnoMI turns of transcripts whose id has this ``parity``, as code-less examples.
-
-    Real counselling talk by other writers: mostly reflections, questions, answers and
-    back-channels that carry none of the codes. Turns where any relationship rule fires
-    are left out by the trainer (they may be positives). The other parity is kept for
-    the spot check in ``benchmarks/relationship_annomi.py``.
-    """
-    import pandas as pd
-
-    if not path.is_file():
-        raise RapportInputError("AnnoMI data not found", where=str(path),
-                                fix="run from a source checkout that has data/annomi/")
-    frame = pd.read_csv(path).sort_values(["transcript_id", "utterance_id"], kind="stable")
-    out = []
-    for tid, rows in frame.groupby("transcript_id", sort=True):
-        if int(str(tid)) % 2 != parity:
-            continue
-        previous = ""
-        for uid, role, raw in zip(rows["utterance_id"], rows["interlocutor"],
-                                  rows["utterance_text"], strict=True):
-            if role in ("therapist", "client"):
-                out.append(Example(id=f"annomi-{tid}-{uid}", role=str(role),
-                                   previous=previous, text=str(raw), codes=()))
-            previous = str(raw)
     return out

@@ -1,20 +1,25 @@
-"""Turn text and context into one sparse feature row: n-grams, context cues and rule hits.
+"""Turn text and its context into one sparse feature row: words, context cues, rule hits.
+
+The row of a turn joins the TF-IDF of its own word 1–2-grams, the TF-IDF of the turn it
+answers (the nearest earlier turn by another speaker), a few dense cues, the rule hits of
+its own role and the rule hits of the turn it answers (a ``repair`` or a ``withdrawal`` is
+defined by the turn around it). Character n-grams were dropped when the coder moved to
+the real-talk gold: they cost most of the time and added nothing measurable on real talk.
 
 The vectoriser keeps only plain arrays (vocabularies and idf weights), so a saved model is
-JSON plus ``.npz`` and never a pickle. Fit and transform share :func:`_tfidf`.
+JSON plus ``.npz`` and never a pickle.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import sparse
 
-from rapport.coding.ngrams import char_wb_ngrams
 from rapport.coding.relationship.rules import (
     RuleHit,
     is_minimal,
@@ -35,22 +40,15 @@ CONTEXT_CUES = ("words_le_2", "words_3_5", "words_6_12", "words_gt_12", "is_ques
 _STOP = frozenset(("i", "you", "the", "a", "an", "and", "to", "of", "it", "is", "was",
                    "that", "in", "my", "me", "your", "so", "for", "on", "at", "be", "do",
                    "did", "what", "how", "just", "like", "um"))
+ROLES = ("therapist", "client")
 
 
 # scikit-learn is needed to fit only: importing it costs more than coding a session, so
-# inference counts n-grams itself (the same analysers, checked equal by a test).
+# inference counts n-grams itself (the same analyser, checked equal by a test).
 def _word_vectorizer(vocabulary: Sequence[str] | None = None) -> CountVectorizer:
     from sklearn.feature_extraction.text import CountVectorizer
 
     return CountVectorizer(token_pattern=_WORD_REGEX, ngram_range=(1, 2), lowercase=False,
-                           min_df=1 if vocabulary is not None else 2,
-                           vocabulary=list(vocabulary) if vocabulary is not None else None)
-
-
-def _char_vectorizer(vocabulary: Sequence[str] | None = None) -> CountVectorizer:
-    from sklearn.feature_extraction.text import CountVectorizer
-
-    return CountVectorizer(analyzer="char_wb", ngram_range=(2, 5), lowercase=False,
                            min_df=1 if vocabulary is not None else 2,
                            vocabulary=list(vocabulary) if vocabulary is not None else None)
 
@@ -64,23 +62,17 @@ def word_ngrams(text: str) -> list[str]:
     return tokens + [f"{a} {b}" for a, b in itertools.pairwise(tokens)]
 
 
-def char_ngrams(text: str) -> list[str]:
-    """scikit-learn's ``char_wb`` 2-5-grams, no lowercasing."""
-    return char_wb_ngrams(text)
-
-
 class NgramCounter:
     """Term counts over a fixed vocabulary: CountVectorizer.transform without sklearn."""
 
-    def __init__(self, vocabulary: Sequence[str], analyse: Callable[[str], list[str]]) -> None:
+    def __init__(self, vocabulary: Sequence[str]) -> None:
         self.index = {term: j for j, term in enumerate(vocabulary)}
-        self.analyse = analyse
 
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
         indptr, cols, vals = [0], [], []
         for text in texts:
             counts: dict[int, int] = {}
-            for term in self.analyse(text):
+            for term in word_ngrams(text):
                 j = self.index.get(term)
                 if j is not None:
                     counts[j] = counts.get(j, 0) + 1
@@ -125,30 +117,30 @@ def context_cues(text: str, previous: str) -> list[float]:
             float(kind == "none"), float(overlap)]
 
 
-class TurnVectorizer:
-    """Word 1–2-grams and char 2–5-grams of the turn, words of the previous turn, cues, rules.
+def other_role(role: str) -> str:
+    return "client" if role == "therapist" else "therapist"
 
-    ``role`` picks the rule columns. Learned state: ``word_vocab_``, ``char_vocab_``,
-    ``prev_vocab_`` and their idf arrays.
+
+class TurnVectorizer:
+    """Word 1–2-grams of the turn and of the turn it answers, cues, own and answered rules.
+
+    ``role`` picks the rule columns. Learned state: ``word_vocab_``, ``prev_vocab_`` and
+    their idf arrays.
     """
 
     def __init__(self, *, role: str, rule_weight: float = 1.0,
-                 context_weight: float = 0.5) -> None:
+                 context_weight: float = 0.5, embed_weight: float = 0.0) -> None:
         self.role = role
         self.rule_weight = rule_weight
         self.context_weight = context_weight
+        self.embed_weight = embed_weight
 
     def fit(self, texts: Sequence[str], previous: Sequence[str]) -> TurnVectorizer:
-        norm = [normalise(t) for t in texts]
-        prev = [normalise(p) for p in previous]
-        word, char, prev_vec = _word_vectorizer(), _char_vectorizer(), _word_vectorizer()
-        counts = word.fit_transform(norm)
+        word, prev_vec = _word_vectorizer(), _word_vectorizer()
+        counts = word.fit_transform([normalise(t) for t in texts])
         self.word_vocab_ = list(word.get_feature_names_out())
         self.word_idf_ = _idf(counts)
-        counts = char.fit_transform(norm)
-        self.char_vocab_ = list(char.get_feature_names_out())
-        self.char_idf_ = _idf(counts)
-        counts = prev_vec.fit_transform(prev)
+        counts = prev_vec.fit_transform([normalise(p) for p in previous])
         self.prev_vocab_ = list(prev_vec.get_feature_names_out())
         self.prev_idf_ = _idf(counts)
         return self
@@ -157,37 +149,61 @@ class TurnVectorizer:
         # built once from the saved vocabularies
         cache: dict[str, NgramCounter] = self.__dict__.setdefault("_counter_cache", {})
         if kind not in cache:
-            vocab = {"word": self.word_vocab_, "char": self.char_vocab_,
-                     "prev": self.prev_vocab_}[kind]
-            cache[kind] = NgramCounter(vocab, char_ngrams if kind == "char" else word_ngrams)
+            cache[kind] = NgramCounter(self.word_vocab_ if kind == "word" else self.prev_vocab_)
         return cache[kind]
 
-    def text_matrix(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        """Word and char TF-IDF of the turns alone: the space nearest examples are found in."""
-        norm = [normalise(t) for t in texts]
-        words = _tfidf(self._counter("word").transform(norm), self.word_idf_)
-        chars = _tfidf(self._counter("char").transform(norm), self.char_idf_)
-        return sparse.csr_matrix(sparse.hstack([words, chars]) / np.sqrt(2.0))
+    def word_matrix(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        """TF-IDF of the turns' own words: the first columns of :meth:`transform`."""
+        return _tfidf(self._counter("word").transform([normalise(t) for t in texts]),
+                      self.word_idf_)
 
     def hits(self, texts: Sequence[str], previous: Sequence[str]) -> list[list[RuleHit]]:
         """The rule hits of every turn (computed once, used for features and evidence)."""
         return [rule_hits(t, p, self.role) for t, p in zip(texts, previous, strict=True)]
 
     def transform(self, texts: Sequence[str], previous: Sequence[str],
-                  hits: Sequence[Sequence[RuleHit]] | None = None) -> sparse.csr_matrix:
-        """The full feature matrix (one row per turn)."""
-        prev = [normalise(p) for p in previous]
-        prev_m = _tfidf(self._counter("prev").transform(prev), self.prev_idf_)
-        names = rule_names(self.role)
-        index = {name: i for i, name in enumerate(names)}
-        rules = np.zeros((len(texts), len(names)))
-        for row, turn_hits in enumerate(hits if hits is not None
-                                        else self.hits(texts, previous)):
-            for hit in turn_hits:
-                rules[row, index[hit.rule]] = 1.0
+                  hits: Sequence[Sequence[RuleHit]] | None = None,
+                  previous_hits: Sequence[Sequence[RuleHit]] | None = None
+                  ) -> sparse.csr_matrix:
+        """The feature matrix (one row per turn).
+
+        ``previous_hits``: the rule hits of each answered turn, by its own role's rules
+        (empty when the turn answers nothing or is by a third speaker).
+        """
+        words = self.word_matrix(texts)
+        prev_m = _tfidf(self._counter("prev").transform([normalise(p) for p in previous]),
+                        self.prev_idf_)
+        own = self._rule_matrix(hits if hits is not None else self.hits(texts, previous),
+                                self.role)
+        answered = self._rule_matrix(previous_hits or [[] for _ in texts],
+                                     other_role(self.role))
         cues = np.array([context_cues(t, p) for t, p in zip(texts, previous, strict=True)])
         cues = cues.reshape(len(texts), len(CONTEXT_CUES))
-        return sparse.csr_matrix(sparse.hstack([
-            self.text_matrix(texts), 0.5 * prev_m,
-            sparse.csr_matrix(self.context_weight * cues),
-            sparse.csr_matrix(self.rule_weight * rules)]))
+        parts = [words, 0.5 * prev_m, sparse.csr_matrix(self.context_weight * cues),
+                 sparse.csr_matrix(self.rule_weight * own),
+                 sparse.csr_matrix(self.rule_weight * answered)]
+        if self.embed_weight:
+            parts.append(sparse.csr_matrix(self.embed_weight * self._embedded(texts, previous)))
+        return sparse.csr_matrix(sparse.hstack(parts))
+
+    @staticmethod
+    def _embedded(texts: Sequence[str], previous: Sequence[str]) -> np.ndarray:
+        # MiniLM sentence embeddings of the turn and of the turn it answers, and their
+        # cosine (a reflection echoes what it answers); the pipeline's risk coder embeds
+        # the same turns, so in one process these come from the embedder's cache
+        from rapport.coding.utterance.embed import get_embedder
+
+        embedder = get_embedder()
+        turn, prev = embedder.embed(list(texts)), embedder.embed(list(previous))
+        cosine = (turn * prev).sum(axis=1, keepdims=True)
+        return np.hstack([turn, prev, cosine]).astype(np.float64)
+
+    @staticmethod
+    def _rule_matrix(hits: Sequence[Sequence[RuleHit]], role: str) -> np.ndarray:
+        names = rule_names(role)
+        index = {name: i for i, name in enumerate(names)}
+        out = np.zeros((len(hits), len(names)))
+        for row, turn_hits in enumerate(hits):
+            for hit in turn_hits:
+                out[row, index[hit.rule]] = 1.0
+        return out

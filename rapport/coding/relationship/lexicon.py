@@ -28,7 +28,7 @@ _BARE = (r"(ashamed|scared|terrified|frightened|petrified|lonely|heartbroken|dev
 #: ``code -> [(rule name, regex source, negatable)]``; negatable hits are dropped when a
 #: negator ("not", "never", "n't") sits just before the matched words.
 PATTERNS: dict[str, list[tuple[str, str, bool]]] = {
-    "affirmation": [
+    "affirm": [
         ("praise", (r"\b(well done|good (on|for) you|nice one|great (job|work|stuff)|good (job|"
                    r"stuff|work)|fair play|nice work|brilliant work|proud of (you|yourself)|"
                    r"should (be|feel) (really |so |right )?proud|i('m| am) (really |so )?"
@@ -174,7 +174,7 @@ PATTERNS: dict[str, list[tuple[str, str, bool]]] = {
                      r"about the way|keeping me at|holding back with me|going along with "
                      r"me|hand the decisions to me|expect me to)"), False),
     ],
-    "advice_without_permission": [
+    "persuade": [
         ("should", (r"\byou (really )?(should|need to|have to|must|'ve got to|'ve gotta|gotta|"
                    r"got to|ought to|better|had better)\b(?! (see|watch|check out|have "
                    r"seen|know|feel|be (right |really |so )?proud|admit|accept|own|face|"
@@ -346,7 +346,7 @@ VETOES: dict[str, str] = {
     "normalize": r"\ba normal (day|week|night)|\b(normally|normal to pay|normal opening|"
                  r"buses|trains)\b|\bthinks? "
                  r"(it's |that's )?(\w+ ){0,3}normal\b|what (would|does) normal",
-    "advice_without_permission": r"\b(if you('d)? (like|want)|would you|do you want|can i|"
+    "persuade": r"\b(if you('d)? (like|want)|would you|do you want|can i|"
                                  r"may i|is it (okay|alright)|only if|just say if)\b|^(take "
                                  r"(a seat|your time)|go (ahead|on)|tell me|have a seat|"
                                  r"make yourself|call me|come in|don't worry|let me|let's|"

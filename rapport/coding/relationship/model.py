@@ -1,50 +1,49 @@
-"""The learned half: one calibrated logistic regression per code over rules + n-grams + context.
+"""The learned coder: two stacked logistic regressions per code, over whole dialogues.
 
->>> from rapport.coding.relationship.data import TRAIN_FILE, load_examples  # doctest: +SKIP
->>> model = RelationshipModel().fit(load_examples(TRAIN_FILE))  # doctest: +SKIP
->>> model.predict_proba(["It's your call."], ["Should I go?"], "therapist")  # doctest: +SKIP
+>>> model = RelationshipModel().fit(dialogues)  # doctest: +SKIP
+>>> model.predict_proba(dialogue)  # doctest: +SKIP  (turns x codes, NaN off-role)
 
-Each code's classifier sees the turn's word and character n-grams, the previous turn's
-words, dense context cues and every rule hit of the role. Its scores are calibrated with
-Platt scaling fitted on out-of-fold scores, so ``p >= 0.5`` is the decision and ``p`` is
-the confidence. Out-of-fold precision, recall and F1 on the training data are kept in
-``cv_metrics_`` (the frozen evaluation set is never seen here).
+**Stage 1** sees one turn: its words, the words of the turn it answers, cues and rule hits
+(:class:`~rapport.coding.relationship.features.TurnVectorizer`). **Stage 2** sees the same
+row plus stage 1's probabilities for the :attr:`offsets` turns before it, so a therapist
+turn right after a client's objection can be a ``repair`` and advice two turns after a
+granted permission can be ``persuade_with_permission``. Stage 2 learns from stage 1's
+out-of-fold probabilities (folds by ``Dialogue.group``), never from probabilities of rows
+it was fitted on.
+
+Scores are Platt-calibrated on out-of-fold scores, and a turn is coded when its code is
+more likely than not (``p >= 0.5``, :data:`DECISION`; the ``code_<name>`` columns). A
+lower, F1-optimal cut would code more turns but, on real talk, mostly wrongly (``repair``
+at p 0.15 was right one time in seven). Feedback a therapist reads must be right more
+often still, so each code also gets ``feedback_[code]``: the
+lowest threshold at which its out-of-fold precision reaches :data:`FEEDBACK_PRECISION` on
+at least :data:`FEEDBACK_MIN_SUPPORT` real predicted turns, or ``None`` (the code is never
+used for feedback). ``cv_metrics_`` keeps precision, recall, F1, support and ECE, measured on
+labelled real turns only (written examples train but are never scored).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import sparse
 
-from rapport.coding.relationship.codes import CODES_BY_ROLE
-from rapport.coding.relationship.data import Example
-from rapport.coding.relationship.features import TurnVectorizer
+from rapport.coding.relationship.codes import ALL_CODES, CODES_BY_ROLE, role_of
+from rapport.coding.relationship.dialogue import Dialogue
+from rapport.coding.relationship.features import ROLES, TurnVectorizer
 from rapport.coding.relationship.rules import RuleHit, rule_hits
 from rapport.domain import Role
 from rapport.errors import RapportInputError
 
-if TYPE_CHECKING:
-    from sklearn.linear_model import LogisticRegression
-
-ROLES = ("therapist", "client")
-
-
-@dataclass(frozen=True)
-class Head:
-    """One code's linear classifier and its Platt calibration."""
-
-    coef: np.ndarray
-    intercept: float
-    scale: float
-    shift: float
-
-    def proba(self, features: sparse.csr_matrix) -> np.ndarray:
-        score = features @ self.coef + self.intercept
-        return np.asarray(1.0 / (1.0 + np.exp(-(self.scale * score + self.shift))))
+#: A turn is coded when P(code) reaches this (calibrated: more likely than not).
+DECISION = 0.5
+#: A code is used for feedback only when its out-of-fold precision reaches this...
+FEEDBACK_PRECISION = 0.70
+#: ...on at least this many real positive turns.
+FEEDBACK_MIN_SUPPORT = 10
+CODE_INDEX = {code: k for k, code in enumerate(ALL_CODES)}
 
 
 def prf(y_true: np.ndarray, y_pred: np.ndarray) -> dict[str, float]:
@@ -56,105 +55,314 @@ def prf(y_true: np.ndarray, y_pred: np.ndarray) -> dict[str, float]:
     return {"precision": precision, "recall": recall, "f1": f1, "support": float(y_true.sum())}
 
 
+def expected_calibration_error(y: np.ndarray, p: np.ndarray, bins: int = 10) -> float:
+    """ECE with equal-width bins: the mean |accuracy - confidence| weighted by bin size."""
+    if len(y) == 0:
+        return 0.0
+    edges = np.minimum((p * bins).astype(int), bins - 1)
+    total = 0.0
+    for b in range(bins):
+        inside = edges == b
+        if inside.any():
+            total += inside.sum() * abs(float(y[inside].mean()) - float(p[inside].mean()))
+    return total / len(y)
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -40, 40))))
+
+
+@dataclass(frozen=True)
+class RoleHeads:
+    """The fitted linear heads of one role: columns follow ``CODES_BY_ROLE[role]``."""
+
+    stage1: np.ndarray      # features x codes
+    bias1: np.ndarray       # codes
+    stage2: np.ndarray      # (features + stacked) x codes
+    bias2: np.ndarray
+    scale: np.ndarray       # Platt
+    shift: np.ndarray
+    threshold: np.ndarray
+
+
+@dataclass
+class _Rows:
+    """The turns of one role across dialogues, with their features."""
+
+    where: list[tuple[int, int]]    # (dialogue, turn)
+    texts: list[str]
+    previous: list[str]
+    hits: list[list[RuleHit]]
+    previous_hits: list[list[RuleHit]]
+    groups: list[str]
+
+
+def _rows_by_role(dialogues: Sequence[Dialogue]) -> dict[str, _Rows]:
+    """The rows of each role; every turn's rule hits are computed once and reused as the
+    answered-turn hits of the turn that answers it."""
+    out = {role: _Rows([], [], [], [], [], []) for role in ROLES}
+    for d_index, d in enumerate(dialogues):
+        previous = [d.previous(i) for i in range(len(d.roles))]
+        hits: dict[int, list[RuleHit]] = {}
+        for i, role in enumerate(d.roles):
+            if role not in out:
+                continue
+            j = previous[i]
+            prev = d.texts[j] if j is not None else ""
+            hits[i] = rule_hits(d.texts[i], prev, role)
+            rows = out[role]
+            rows.where.append((d_index, i))
+            rows.texts.append(d.texts[i])
+            rows.previous.append(prev)
+            rows.hits.append(hits[i])
+            rows.previous_hits.append(hits[j] if j is not None else [])
+            rows.groups.append(d.group)
+    return out
+
+
 class RelationshipModel:
-    """Scikit-learn-style estimator for the thirteen relationship codes.
+    """Scikit-learn-style estimator for the fifteen relationship codes.
 
     Parameters are keyword-only and stored unchanged; learned state ends in ``_``.
+    ``synthetic_codes``: the codes for which written examples (groups ``example:``) count
+    as training rows; for every other code they are context only.
     """
 
     def __init__(self, *, c: float = 4.0, rule_weight: float = 1.0,
-                 context_weight: float = 0.5, cv_folds: int = 5, random_state: int = 0,
-                 n_neighbours: int = 2) -> None:
+                 context_weight: float = 0.5, embed_weight: float = 0.0,
+                 stack_weight: float = 1.0, offsets: int = 4,
+                 cv_folds: int = 5, random_state: int = 0,
+                 synthetic_codes: Sequence[str] = ()) -> None:
         self.c = c
         self.rule_weight = rule_weight
         self.context_weight = context_weight
+        self.embed_weight = embed_weight
+        self.stack_weight = stack_weight
+        self.offsets = offsets
         self.cv_folds = cv_folds
         self.random_state = random_state
-        self.n_neighbours = n_neighbours
+        self.synthetic_codes = tuple(synthetic_codes)
 
-    def _classifier(self) -> LogisticRegression:
+    # -- fitting ---------------------------------------------------------------------------
+
+    def _classifier(self, c: float | None = None):  # type: ignore[no-untyped-def]
         # scikit-learn only for fitting (importing it costs more than coding a session)
         from sklearn.linear_model import LogisticRegression
 
-        return LogisticRegression(C=self.c, class_weight="balanced", max_iter=2000)
+        return LogisticRegression(C=c or self.c, class_weight="balanced", max_iter=3000,
+                                  solver="liblinear")
 
-    def fit(self, examples: Sequence[Example]) -> RelationshipModel:
-        """Fit every code on the rows of its role; returns ``self``."""
-        if self.c <= 0 or self.cv_folds < 2 or self.n_neighbours < 0:
+    def folds_of(self, groups: Sequence[str]) -> dict[str, int]:
+        """A fold number per group: a fixed shuffle, then round robin."""
+        unique = sorted(set(groups))
+        order = np.random.default_rng(self.random_state).permutation(len(unique))
+        return {unique[i]: n % self.cv_folds for n, i in enumerate(order)}
+
+    def fit(self, dialogues: Sequence[Dialogue]) -> RelationshipModel:
+        """Fit both stages for every code on the labelled turns; returns ``self``."""
+        if self.c <= 0 or self.cv_folds < 2 or self.offsets < 0:
             raise RapportInputError(
-                f"bad parameters c={self.c}, cv_folds={self.cv_folds}, "
-                f"n_neighbours={self.n_neighbours}",
-                fix="use c > 0, cv_folds >= 2 and n_neighbours >= 0")
+                f"bad parameters c={self.c}, cv_folds={self.cv_folds}, offsets={self.offsets}",
+                fix="use c > 0, cv_folds >= 2 and offsets >= 0")
+        fold_of = self.folds_of([d.group for d in dialogues])
         self.vectorizers_: dict[str, TurnVectorizer] = {}
-        self.heads_: dict[str, Head] = {}
-        self.cv_metrics_: dict[str, dict[str, float]] = {}
-        self.neighbours_: dict[str, list[str]] = {}
+        rows = _rows_by_role(dialogues)
+        stage1_x: dict[str, sparse.csr_matrix] = {}
+        oof1 = [np.zeros((len(d.texts), len(ALL_CODES))) for d in dialogues]
+        stage1: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        labels: dict[str, np.ndarray] = {}
         for role in ROLES:
-            rows = [e for e in examples if e.role == role]
-            texts, prev = [e.text for e in rows], [e.previous for e in rows]
+            r = rows[role]
             vec = TurnVectorizer(role=role, rule_weight=self.rule_weight,
-                                 context_weight=self.context_weight).fit(texts, prev)
-            features = vec.transform(texts, prev)
+                                 context_weight=self.context_weight,
+                                 embed_weight=self.embed_weight).fit(r.texts, r.previous)
             self.vectorizers_[role] = vec
-            for code in CODES_BY_ROLE[Role(role)]:
-                y = np.array([code in e.codes for e in rows])
-                if y.sum() < self.cv_folds or (~y).sum() < self.cv_folds:
-                    raise RapportInputError(
-                        f"code {code!r} has too few positive or negative examples",
-                        fix=f"give it at least {self.cv_folds} of each")
-                self._fit_code(code, features, y)
-                self.neighbours_[code] = [e.text for e in rows if code in e.codes]
+            x = vec.transform(r.texts, r.previous, r.hits, r.previous_hits)
+            stage1_x[role] = x
+            folds = np.array([fold_of[g] for g in r.groups])
+            y, use = self._labels(dialogues, r, role)
+            labels[role] = y
+            self._check_support(role, y, use)
+            scores = self._oof(x, y, use, folds)
+            for n, (d_index, i) in enumerate(r.where):
+                for k, code in enumerate(CODES_BY_ROLE[Role(role)]):
+                    oof1[d_index][i, CODE_INDEX[code]] = _sigmoid(scores[n, k])
+            stage1[role] = self._fit_all(x, y, use)
+        self.heads_: dict[str, RoleHeads] = {}
+        self.cv_metrics_: dict[str, dict[str, float]] = {}
+        self.feedback_: dict[str, float | None] = {}
+        for role in ROLES:
+            r = rows[role]
+            x2 = self._stage2_matrix(stage1_x[role], r.where, oof1)
+            folds = np.array([fold_of[g] for g in r.groups])
+            w1, b1 = stage1[role]
+            self.heads_[role] = self._fit_stage2(role, x2, r, folds, dialogues, w1, b1)
         return self
 
-    def _fit_code(self, code: str, features: sparse.csr_matrix, y: np.ndarray) -> None:
+    def _fit_stage2(self, role: str, x2: sparse.csr_matrix, r: _Rows, folds: np.ndarray,
+                    dialogues: Sequence[Dialogue], w1: np.ndarray, b1: np.ndarray
+                    ) -> RoleHeads:
+        """Stage 2 of one role, its calibration, thresholds and out-of-fold metrics."""
+        y, use = self._labels(dialogues, r, role)
+        real = np.array([not g.startswith("example:") for g in r.groups])
+        scores = self._oof(x2, y, use, folds)
+        w2, b2 = self._fit_all(x2, y, use)
+        scale, shift, threshold = [], [], []
+        for k, code in enumerate(CODES_BY_ROLE[Role(role)]):
+            gold = use[:, k] & real
+            # calibrate on real turns when there are enough positives, else on all used
+            calib = gold if y[gold, k].sum() >= FEEDBACK_MIN_SUPPORT else use[:, k]
+            a, b = self._platt(scores[calib, k], y[calib, k])
+            p = _sigmoid(a * scores[:, k] + b)
+            t = DECISION
+            scale.append(a)
+            shift.append(b)
+            threshold.append(t)
+            metrics = prf(y[gold, k], p[gold] >= t)
+            metrics["ece"] = expected_calibration_error(y[gold, k].astype(float), p[gold])
+            metrics["threshold"] = t
+            fb = self._feedback_threshold(y[gold, k], p[gold])
+            if fb is not None:
+                at = prf(y[gold, k], p[gold] >= fb)
+                metrics.update(feedback_precision=at["precision"],
+                               feedback_recall=at["recall"])
+            self.cv_metrics_[code] = metrics
+            self.feedback_[code] = fb
+        return RoleHeads(stage1=w1, bias1=b1, stage2=w2, bias2=b2, scale=np.array(scale),
+                         shift=np.array(shift), threshold=np.array(threshold))
+
+    def _labels(self, dialogues: Sequence[Dialogue], r: _Rows, role: str
+                ) -> tuple[np.ndarray, np.ndarray]:
+        codes = CODES_BY_ROLE[Role(role)]
+        y = np.zeros((len(r.where), len(codes)), dtype=bool)
+        use = np.zeros_like(y)
+        for n, (d_index, i) in enumerate(r.where):
+            d = dialogues[d_index]
+            if not d.labelled(i):
+                continue
+            assert d.codes is not None
+            turn_codes = d.codes[i] or frozenset()
+            written = d.group.startswith("example:")
+            for k, code in enumerate(codes):
+                y[n, k] = code in turn_codes
+                use[n, k] = not written or code in self.synthetic_codes
+        return y, use
+
+    def _check_support(self, role: str, y: np.ndarray, use: np.ndarray) -> None:
+        for k, code in enumerate(CODES_BY_ROLE[Role(role)]):
+            pos = int((y[:, k] & use[:, k]).sum())
+            if pos < self.cv_folds or int((~y[:, k] & use[:, k]).sum()) < self.cv_folds:
+                raise RapportInputError(
+                    f"code {code!r} has {pos} positive examples to learn from",
+                    fix=f"give it at least {self.cv_folds}, or add written examples for it "
+                        "(synthetic_codes)")
+
+    def _oof(self, x: sparse.csr_matrix, y: np.ndarray, use: np.ndarray,
+             folds: np.ndarray) -> np.ndarray:
+        """Out-of-fold decision scores for every row and code (rows left out score too)."""
+        out = np.zeros(y.shape)
+        for f in range(self.cv_folds):
+            test = folds == f
+            for k in range(y.shape[1]):
+                train = ~test & use[:, k]
+                if y[train, k].all() or not y[train, k].any():
+                    continue
+                clf = self._classifier().fit(x[train], y[train, k])
+                out[test, k] = clf.decision_function(x[test])
+        return out
+
+    def _fit_all(self, x: sparse.csr_matrix, y: np.ndarray, use: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray]:
+        w = np.zeros((x.shape[1], y.shape[1]))
+        b = np.zeros(y.shape[1])
+        for k in range(y.shape[1]):
+            clf = self._classifier().fit(x[use[:, k]], y[use[:, k], k])
+            w[:, k] = clf.coef_[0]
+            b[k] = clf.intercept_[0]
+        return w, b
+
+    @staticmethod
+    def _platt(scores: np.ndarray, y: np.ndarray) -> tuple[float, float]:
         from sklearn.linear_model import LogisticRegression
-        from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
-        folds = StratifiedKFold(self.cv_folds, shuffle=True, random_state=self.random_state)
-        oof = cross_val_predict(self._classifier(), features, y, cv=folds,
-                                method="decision_function")
-        platt = LogisticRegression(C=1e4).fit(oof[:, None], y)
-        scale, shift = float(platt.coef_[0, 0]), float(platt.intercept_[0])
-        oof_p = 1.0 / (1.0 + np.exp(-(scale * oof + shift)))
-        self.cv_metrics_[code] = prf(y, oof_p >= 0.5)
-        final = self._classifier().fit(features, y)
-        self.heads_[code] = Head(coef=final.coef_[0].astype(np.float64),
-                                 intercept=float(final.intercept_[0]), scale=scale,
-                                 shift=shift)
+        platt = LogisticRegression(C=1e4).fit(scores[:, None], y)
+        return float(platt.coef_[0, 0]), float(platt.intercept_[0])
 
-    def predict_proba(self, texts: Sequence[str], previous: Sequence[str], role: str,
-                      hits: Sequence[Sequence[RuleHit]] | None = None
-                      ) -> dict[str, np.ndarray]:
-        """``code -> P(code applies)`` for turns of one role (``hits``: precomputed rules)."""
-        if role not in ROLES:
-            raise RapportInputError(f"unknown role {role!r}", fix="use therapist or client")
-        if not texts:
-            return {code: np.zeros(0) for code in CODES_BY_ROLE[Role(role)]}
-        features = self.vectorizers_[role].transform(texts, previous, hits)
-        return {code: self.heads_[code].proba(features) for code in CODES_BY_ROLE[Role(role)]}
+    @staticmethod
+    def _feedback_threshold(y: np.ndarray, p: np.ndarray) -> float | None:
+        if y.sum() < FEEDBACK_MIN_SUPPORT:
+            return None
+        # from the decision threshold up: feedback is never given on an uncoded turn
+        for t in np.round(np.arange(DECISION, 0.96, 0.05), 2):
+            predicted = p >= t
+            if predicted.sum() >= FEEDBACK_MIN_SUPPORT \
+                    and prf(y, predicted)["precision"] >= FEEDBACK_PRECISION:
+                return float(t)
+        return None
+
+    def _stage2_matrix(self, x1: sparse.csr_matrix, where: Sequence[tuple[int, int]],
+                       probs: Sequence[np.ndarray]) -> sparse.csr_matrix:
+        width = len(ALL_CODES)
+        stacked = np.zeros((len(where), self.offsets * width))
+        for n, (d_index, i) in enumerate(where):
+            p = probs[d_index]
+            for o in range(1, self.offsets + 1):
+                if i - o >= 0:
+                    stacked[n, (o - 1) * width:o * width] = p[i - o]
+        return sparse.csr_matrix(sparse.hstack([
+            x1, sparse.csr_matrix(self.stack_weight * stacked)]))
+
+    # -- predicting ------------------------------------------------------------------------
+
+    def predict_proba(self, dialogue: Dialogue) -> np.ndarray:
+        """Calibrated P(code) per turn and code (columns :data:`ALL_CODES`); NaN off-role."""
+        return self.predict_many([dialogue])[0]
+
+    def predict_many(self, dialogues: Sequence[Dialogue]) -> list[np.ndarray]:
+        """:meth:`predict_proba` of several dialogues at once."""
+        rows = _rows_by_role(dialogues)
+        x1: dict[str, sparse.csr_matrix] = {}
+        stage1 = [np.zeros((len(d.texts), len(ALL_CODES))) for d in dialogues]
+        for role in ROLES:
+            r = rows[role]
+            if not r.where:
+                continue
+            x1[role] = self.vectorizers_[role].transform(r.texts, r.previous, r.hits,
+                                                         r.previous_hits)
+            heads = self.heads_[role]
+            p = _sigmoid(x1[role] @ heads.stage1 + heads.bias1)
+            for n, (d_index, i) in enumerate(r.where):
+                for k, code in enumerate(CODES_BY_ROLE[Role(role)]):
+                    stage1[d_index][i, CODE_INDEX[code]] = p[n, k]
+        out = [np.full((len(d.texts), len(ALL_CODES)), np.nan) for d in dialogues]
+        for role in ROLES:
+            r = rows[role]
+            if not r.where:
+                continue
+            heads = self.heads_[role]
+            z = self._stage2_matrix(x1[role], r.where, stage1) @ heads.stage2 + heads.bias2
+            p = _sigmoid(heads.scale * z + heads.shift)
+            for n, (d_index, i) in enumerate(r.where):
+                for k, code in enumerate(CODES_BY_ROLE[Role(role)]):
+                    out[d_index][i, CODE_INDEX[code]] = p[n, k]
+        return out
+
+    def threshold(self, code: str) -> float:
+        """The operating threshold of ``code``: P at or above it codes the turn."""
+        role = role_of(code)
+        return float(self.heads_[role.value].threshold[CODES_BY_ROLE[role].index(code)])
 
     def evidence(self, text: str, previous: str, role: str, code: str, *,
-                 hits: Sequence[RuleHit] | None = None,
-                 vector: sparse.csr_matrix | None = None) -> tuple[str, ...]:
-        """Why ``code`` applies: the phrases its rules matched and the nearest examples.
-
-        ``hits`` and ``vector`` (the turn's :meth:`TurnVectorizer.text_matrix` row) may be
-        passed when already computed.
-        """
+                 hits: Sequence[RuleHit] | None = None, limit: int = 3) -> tuple[str, ...]:
+        """Why ``code`` applies: the phrases its rules matched, then its strongest words."""
         turn_hits = hits if hits is not None else rule_hits(text, previous, role)
         found = [f'matched "{hit.phrase}"' for hit in turn_hits if hit.code == code]
-        pool = self.neighbours_.get(code, [])
-        if pool and self.n_neighbours:
-            if vector is None:
-                vector = self.vectorizers_[role].text_matrix([text])
-            sims = (self._pool(code, role) @ vector.T).toarray().ravel()
-            nearest = np.argsort(-sims, kind="stable")[: self.n_neighbours]
-            found += [f'like training example "{pool[i]}"' for i in nearest if sims[i] > 0]
+        row = self.vectorizers_[role].word_matrix([text])
+        k = CODES_BY_ROLE[Role(role)].index(code)
+        contrib = row.multiply(self.heads_[role].stage2[: row.shape[1], k][None, :]).tocsr()
+        vocab = self.vectorizers_[role].word_vocab_
+        order = np.argsort(-contrib.data, kind="stable")
+        words = [vocab[contrib.indices[j]] for j in order if contrib.data[j] > 0]
+        if words[:limit]:
+            found.append("words: " + ", ".join(f'"{w}"' for w in words[:limit]))
         return tuple(dict.fromkeys(found))
-
-    def _pool(self, code: str, role: str) -> sparse.csr_matrix:
-        # the training examples' vectors, built once per code (not learned state)
-        cache: dict[str, sparse.csr_matrix] = self.__dict__.setdefault("_pool_cache", {})
-        if code not in cache:
-            cache[code] = self.vectorizers_[role].text_matrix(self.neighbours_[code])
-        return cache[code]

@@ -19,13 +19,13 @@ import numpy as np
 
 from rapport import __version__
 from rapport.coding.relationship.codes import CODES_BY_ROLE
-from rapport.coding.relationship.features import TurnVectorizer
-from rapport.coding.relationship.model import ROLES, Head, RelationshipModel
+from rapport.coding.relationship.features import ROLES, TurnVectorizer
+from rapport.coding.relationship.model import RelationshipModel, RoleHeads
 from rapport.domain import Role
 from rapport.errors import RapportInputError
 
-FORMAT_VERSION = 1
-MODEL_VERSION = "1.0"
+FORMAT_VERSION = 2
+MODEL_VERSION = "2.0"
 MODEL_DIR = Path(__file__).resolve().parent / "models"
 MODEL_NAME = "relationship"
 
@@ -48,32 +48,38 @@ def _atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
+_HEAD_ARRAYS = ("stage1", "bias1", "stage2", "bias2", "scale", "shift", "threshold")
+
+
 def save_model(model: RelationshipModel, directory: Path = MODEL_DIR, *,
-               data_sha256: str, weak_negatives_sha256: str | None = None,
-               name: str = MODEL_NAME) -> Path:
-    """Write ``<name>.json`` and ``<name>.npz`` into ``directory``; returns the JSON path."""
+               data: dict[str, str], name: str = MODEL_NAME) -> Path:
+    """Write ``<name>.json`` and ``<name>.npz`` into ``directory``; returns the JSON path.
+
+    ``data``: what the model was trained on, ``file -> sha256``.
+    """
     directory.mkdir(parents=True, exist_ok=True)
     arrays: dict[str, np.ndarray] = {}
     vocab: dict[str, dict[str, list[str]]] = {}
     for role, vec in model.vectorizers_.items():
-        vocab[role] = {"word": vec.word_vocab_, "char": vec.char_vocab_,
-                       "prev": vec.prev_vocab_}
+        vocab[role] = {"word": vec.word_vocab_, "prev": vec.prev_vocab_}
         arrays[f"{role}.word_idf"] = vec.word_idf_
-        arrays[f"{role}.char_idf"] = vec.char_idf_
         arrays[f"{role}.prev_idf"] = vec.prev_idf_
-    for code, head in model.heads_.items():
-        arrays[f"{code}.coef"] = head.coef.astype(np.float32)
-        arrays[f"{code}.calibration"] = np.array([head.intercept, head.scale, head.shift])
+    for role, heads in model.heads_.items():
+        for field in _HEAD_ARRAYS:
+            value = getattr(heads, field)
+            # weights as float32 halve the file; the biases and calibration stay exact
+            arrays[f"{role}.{field}"] = (value.astype(np.float32)
+                                         if field in ("stage1", "stage2") else value)
     meta = {
         "format_version": FORMAT_VERSION, "model_version": MODEL_VERSION,
-        "package_version": __version__, "labels": label_set(),
-        "training_data_sha256": data_sha256,
-        "weak_negatives": {"file": "data/annomi/AnnoMI-simple.csv", "transcripts": "even ids",
-                           "sha256": weak_negatives_sha256},
+        "package_version": __version__, "labels": label_set(), "training_data": data,
         "params": {"c": model.c, "rule_weight": model.rule_weight,
-                   "context_weight": model.context_weight, "cv_folds": model.cv_folds,
-                   "random_state": model.random_state, "n_neighbours": model.n_neighbours},
-        "cv_metrics": model.cv_metrics_, "neighbours": model.neighbours_, "vocab": vocab,
+                   "context_weight": model.context_weight,
+                   "embed_weight": model.embed_weight, "stack_weight": model.stack_weight,
+                   "offsets": model.offsets,
+                   "cv_folds": model.cv_folds, "random_state": model.random_state,
+                   "synthetic_codes": list(model.synthetic_codes)},
+        "cv_metrics": model.cv_metrics_, "feedback": model.feedback_, "vocab": vocab,
     }
     npz_path = directory / f"{name}.npz"
     with tempfile.TemporaryFile() as buffer:
@@ -112,21 +118,18 @@ def load_model(directory: Path = MODEL_DIR, name: str = MODEL_NAME) -> Relations
     model = RelationshipModel(**meta["params"])
     with np.load(directory / f"{name}.npz", allow_pickle=False) as arrays:
         model.vectorizers_ = {}
+        model.heads_ = {}
         for role in ROLES:
             vec = TurnVectorizer(role=role, rule_weight=model.rule_weight,
-                                 context_weight=model.context_weight)
+                                 context_weight=model.context_weight,
+                                 embed_weight=model.embed_weight)
             vec.word_vocab_ = meta["vocab"][role]["word"]
-            vec.char_vocab_ = meta["vocab"][role]["char"]
             vec.prev_vocab_ = meta["vocab"][role]["prev"]
             vec.word_idf_ = arrays[f"{role}.word_idf"]
-            vec.char_idf_ = arrays[f"{role}.char_idf"]
             vec.prev_idf_ = arrays[f"{role}.prev_idf"]
             model.vectorizers_[role] = vec
-        model.heads_ = {}
-        for code in (c for role in ROLES for c in CODES_BY_ROLE[Role(role)]):
-            intercept, scale, shift = arrays[f"{code}.calibration"].tolist()
-            model.heads_[code] = Head(coef=arrays[f"{code}.coef"].astype(np.float64),
-                                      intercept=intercept, scale=scale, shift=shift)
+            model.heads_[role] = RoleHeads(**{
+                field: arrays[f"{role}.{field}"].astype(np.float64) for field in _HEAD_ARRAYS})
     model.cv_metrics_ = meta["cv_metrics"]
-    model.neighbours_ = meta["neighbours"]
+    model.feedback_ = meta["feedback"]
     return model

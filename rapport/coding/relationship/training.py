@@ -1,62 +1,87 @@
-"""Train the relationship model on ``data/relationship/train.jsonl`` and ship it.
+"""Train the relationship model on the real-talk gold (and the written examples) and ship it.
 
-    rapport train relationship [--out DIR]
-    python -m rapport.coding.relationship.training [--c 1 4 16] [--out DIR]
+    rapport train relationship [--gold FILE] [--out DIR]
+    python -m rapport.coding.relationship.training [--gold FILE] [--out DIR]
 
-Picks the regularisation ``c`` by macro-F1 of out-of-fold predictions on the training
-data (never the frozen evaluation set), refits on all of it and writes the model files.
+The model learns from the development transcripts of the gold (``data/realtalk/gold.jsonl``
+minus the frozen evaluation split of ``plan.json``), whole transcripts at a time, with the
+project-written examples of ``data/relationship/train.jsonl`` as extra rows for the codes
+too rare in real talk (:data:`SYNTHETIC_CODES`). The regularisation ``c`` is picked by
+out-of-fold macro-F1 over folds grouped by source video. Deterministic: the same data give
+the same files.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
-from rapport.coding.relationship.data import (
-    ANNOMI_FILE,
-    TRAIN_FILE,
-    Example,
-    file_sha256,
-    load_examples,
-    load_weak_negatives,
-)
-from rapport.coding.relationship.model import RelationshipModel
+import numpy as np
+
+from rapport.coding.relationship.codes import ALL_CODES
+from rapport.coding.relationship.data import TRAIN_FILE, file_sha256, load_examples
+from rapport.coding.relationship.dialogue import Dialogue, from_examples, from_gold
+from rapport.coding.relationship.model import FEEDBACK_MIN_SUPPORT, RelationshipModel
 from rapport.coding.relationship.persist import MODEL_DIR, save_model
-from rapport.coding.relationship.rules import rule_hits
+from rapport.coding.relationship.realtalk import REALTALK, evaluation_sessions, load_gold
 from rapport.errors import RapportInputError
 
-#: How many AnnoMI turns join the training data as weak negatives.
-WEAK_NEGATIVES = 1500
+GOLD_FILE = REALTALK / "gold.jsonl"
+#: Codes with fewer than ~25 positive turns in the development gold (or none at all):
+#: for these the written examples count as training rows, for the rest they are context.
+SYNTHETIC_CODES = ("normalize", "self_disclosure", "metacommunication", "boundary_statement",
+                   "boundary_issue")
+#: The grid of ``c`` searched; the other parameters are fixed (see :func:`make_model`).
+C_GRID = (0.5, 2.0)
 
 
-def macro_f1(metrics: dict[str, dict[str, float]]) -> float:
-    """Unweighted mean F1 over codes."""
-    return sum(m["f1"] for m in metrics.values()) / max(len(metrics), 1)
+def make_model(c: float) -> RelationshipModel:
+    """The shipped configuration: MiniLM embeddings on, stage 2 reads 4 turns back."""
+    return RelationshipModel(c=c, embed_weight=1.0, stack_weight=1.0, offsets=4,
+                             synthetic_codes=SYNTHETIC_CODES)
 
 
-def weak_negatives(limit: int = WEAK_NEGATIVES) -> list[Example]:
-    """Up to ``limit`` AnnoMI turns (even transcripts) on which no relationship rule fires."""
-    rows = [e for e in load_weak_negatives(parity=0)
-            if not rule_hits(e.text, e.previous, e.role)]
-    # a fixed, spread-out subset: every k-th turn keeps all transcripts represented
-    step = max(1, len(rows) // limit) if limit else len(rows) + 1
-    return rows[::step][:limit]
+def gold_dialogues(gold: Path = GOLD_FILE) -> tuple[list[Dialogue], list[Dialogue]]:
+    """(development, frozen evaluation) dialogues of the gold, each in a fixed order."""
+    if not gold.is_file():
+        raise RapportInputError("gold file not found", where=str(gold),
+                                fix="pass --gold data/realtalk/gold.jsonl from a source "
+                                    "checkout")
+    sessions = load_gold(gold)
+    held = evaluation_sessions()
+
+    def dialogue(key: str) -> Dialogue:
+        s = sessions[key]
+        return from_gold(s.video, [(t.speaker, t.text, t.codes) for t in s.turns])
+
+    dev = [dialogue(k) for k in sorted(sessions) if k not in held]
+    ev = [dialogue(k) for k in sorted(sessions) if k in held]
+    return dev, ev
 
 
-def train(data: Path = TRAIN_FILE, *, c_grid: Sequence[float] = (1.0, 4.0, 16.0),
-          n_weak: int = WEAK_NEGATIVES) -> tuple[RelationshipModel, dict[float, float]]:
-    """Fit one model per ``c``; return the best (by cross-validated macro-F1) and all scores.
+def written_dialogues(path: Path = TRAIN_FILE) -> list[Dialogue]:
+    """The project-written examples as two-turn dialogues."""
+    return from_examples([(e.id, e.role, e.previous, e.text, e.codes)
+                          for e in load_examples(path)])
 
-    Cross-validation runs over the written examples plus the weak negatives, so the
-    scores count false positives on real counselling talk too.
-    """
-    examples = load_examples(data) + weak_negatives(n_weak)
+
+def macro_f1(metrics: Mapping[str, Mapping[str, Any]]) -> float:
+    """Unweighted mean F1 over the codes with enough real positives to be measured."""
+    kept = [float(m["f1"] or 0.0) for m in metrics.values()
+            if float(m["support"] or 0.0) >= FEEDBACK_MIN_SUPPORT]
+    return float(np.mean(kept)) if kept else 0.0
+
+
+def train(dev: Sequence[Dialogue], written: Sequence[Dialogue], *,
+          c_grid: Sequence[float] = C_GRID) -> tuple[RelationshipModel, dict[float, float]]:
+    """Fit one model per ``c`` on ``dev`` + ``written``; return the best and all scores."""
     scores: dict[float, float] = {}
     best: RelationshipModel | None = None
     for c in c_grid:
-        model = RelationshipModel(c=c).fit(examples)
+        model = make_model(c).fit([*dev, *written])
         scores[c] = macro_f1(model.cv_metrics_)
         if best is None or scores[c] > scores[best.c]:
             best = model
@@ -66,42 +91,63 @@ def train(data: Path = TRAIN_FILE, *, c_grid: Sequence[float] = (1.0, 4.0, 16.0)
     return best, scores
 
 
-def format_table(metrics: dict[str, dict[str, float]]) -> str:
-    """A markdown table of per-code precision, recall, F1 and support, with macro-F1."""
-    lines = ["| code | precision | recall | F1 | positives |", "|---|---|---|---|---|"]
-    for code, m in metrics.items():
-        lines.append(f"| {code} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} "
-                     f"| {int(m['support'])} |")
-    lines.append(f"| **macro-F1** | | | **{macro_f1(metrics):.3f}** | |")
+#: ``code -> {metric -> value}``; a feedback threshold may be None.
+Metrics = dict[str, dict[str, Any]]
+
+
+def format_table(metrics: Metrics) -> str:
+    """A markdown table per code: P/R/F1 at the operating threshold, feedback precision."""
+    lines = [("| code | positives | threshold | precision | recall | F1 | ECE | "
+             "feedback at (precision, recall) |"), "|---|---|---|---|---|---|---|---|"]
+    for code in ALL_CODES:
+        m = metrics.get(code)
+        if m is None:
+            continue
+        fb = (f"p ≥ {m['feedback_threshold']:.2f} ({m['feedback_precision']:.2f}, "
+              f"{m['feedback_recall']:.2f})" if m.get("feedback_threshold") is not None
+              else "not used")
+        lines.append(f"| {code} | {int(m['support'])} | {m.get('threshold', 0.5):.2f} | "
+                     f"{m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | "
+                     f"{m.get('ece', float('nan')):.3f} | {fb} |")
+    lines.append(f"| **macro-F1** (codes with ≥ {FEEDBACK_MIN_SUPPORT} positives) | | | | | "
+                 f"**{macro_f1(metrics):.3f}** | | |")
     return "\n".join(lines)
 
 
-def train_cli(preset: str = "all", out_dir: Path | None = None, *, data: Path = TRAIN_FILE,
-              c_grid: Sequence[float] = (1.0, 4.0, 16.0)) -> str:
+def model_metrics(model: RelationshipModel) -> Metrics:
+    """The model's out-of-fold metrics with each code's feedback threshold joined in."""
+    return {code: {**m, "feedback_threshold": model.feedback_[code]}
+            for code, m in model.cv_metrics_.items()}
+
+
+def train_cli(preset: str = "all", out_dir: Path | None = None, *,
+              gold: Path = GOLD_FILE, c_grid: Sequence[float] = C_GRID) -> str:
     """Train, save, and return the cross-validated report; the ``rapport train`` task.
 
     Both presets share this one model, so ``preset`` only has to be a known name.
     """
     if preset not in ("fast", "accurate", "all"):
         raise RapportInputError(f"unknown preset {preset!r}", fix="use fast, accurate or all")
-    model, scores = train(data, c_grid=c_grid)
-    lines = [f"c={c:g}: cross-validated macro-F1 {score:.3f}" for c, score in scores.items()]
-    lines.append(f"chosen c={model.c:g}; {model.cv_folds}-fold out-of-fold metrics on "
-                 f"{data.name}:")
-    lines.append(format_table(model.cv_metrics_))
-    path = save_model(model, out_dir or MODEL_DIR, data_sha256=file_sha256(data),
-                      weak_negatives_sha256=file_sha256(ANNOMI_FILE))
+    dev, _ = gold_dialogues(gold)
+    model, scores = train(dev, written_dialogues(), c_grid=c_grid)
+    lines = [f"c={c:g}: out-of-fold macro-F1 {score:.3f}" for c, score in scores.items()]
+    lines.append(f"chosen c={model.c:g}; {model.cv_folds}-fold out-of-fold metrics on the "
+                 f"{len(dev)} development transcripts of {gold.name} (folds by video):")
+    lines.append(format_table(model_metrics(model)))
+    path = save_model(model, out_dir or MODEL_DIR,
+                      data={gold.name: file_sha256(gold),
+                            TRAIN_FILE.name: file_sha256(TRAIN_FILE)})
     lines.append(f"saved {path}")
     return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=TRAIN_FILE)
+    parser.add_argument("--gold", type=Path, default=GOLD_FILE)
     parser.add_argument("--out", type=Path, default=None)
-    parser.add_argument("--c", type=float, nargs="+", default=[1.0, 4.0, 16.0])
+    parser.add_argument("--c", type=float, nargs="+", default=list(C_GRID))
     args = parser.parse_args(argv)
-    sys.stdout.write(train_cli("all", args.out, data=args.data, c_grid=args.c) + "\n")
+    sys.stdout.write(train_cli("all", args.out, gold=args.gold, c_grid=args.c) + "\n")
     return 0
 
 

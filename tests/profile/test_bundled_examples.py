@@ -1,0 +1,51 @@
+"""The bundled examples read right with the shipped coders (the real `rapport analyze`).
+
+`examples/rupture_repair.txt`: the therapist gives advice at turns 2, 4, 6 and 8 while the
+client answers "I guess.", "Maybe.", "Mm." — pressing on, never repair. The first
+relationship coder reported the withdrawal "repaired at turn 6 (reflection)… keep using
+it"; the report must never praise that advice as repair.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from rapport.cli import build_app
+from rapport.profile.ruptures import PRESSED_ON
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+ADVICE_TURNS = {2, 4, 6, 8}
+
+
+def _analyse(tmp_path: Path, name: str, *roles: str) -> dict:  # type: ignore[type-arg]
+    out = tmp_path / "report.json"
+    result = CliRunner().invoke(build_app(), ["analyze", str(EXAMPLES / name), *roles,
+                                              "--json", str(out), "--quiet"])
+    assert result.exit_code == 0, result.output
+    return json.loads(out.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+def _profile(doc: dict) -> dict:  # type: ignore[type-arg]
+    return doc["sections"]["profile"]  # type: ignore[no-any-return]
+
+
+def test_advice_after_pulling_back_is_never_called_repair(tmp_path: Path) -> None:
+    doc = _analyse(tmp_path, "rupture_repair.txt")
+    for turn in ADVICE_TURNS:
+        repair = doc["turns"][turn]["codes"]["repair"]
+        assert repair["value"] is False, (turn, repair)
+    profile = _profile(doc)
+    for episode in profile["ruptures"]:
+        assert episode["repair_turn"] not in ADVICE_TURNS
+        if episode["start_turn"] < min(ADVICE_TURNS - {2}):  # pulled back during advice
+            assert episode["status"] == "unrepaired"
+            assert episode["strategy"] == PRESSED_ON
+    for moment in profile["moments"]:
+        if moment["kind"] == "repaired_rupture":
+            assert moment["turn_index"] not in ADVICE_TURNS
+    if not profile["ruptures"]:
+        # no marker reached the feedback bar: the report says so instead of guessing
+        assert any("rupture episodes are not shown" in n for n in profile["notes"])
