@@ -64,6 +64,19 @@ class Settings(BaseSettings):
     web_max_concurrent: int = Field(default=8, ge=1, le=30,
                                     description="Requests the web app works on at once; "
                                     "more wait their turn.")
+    web_max_body_bytes: int = Field(default=1_000_000, ge=10_000,
+                                    description="Largest request body accepted, in bytes, "
+                                    "except uploads (RAPPORT_MAX_FILE_BYTES plus 1 MB).")
+    web_header_seconds: float = Field(default=10, gt=0, le=600,
+                                      description="A request's headers must arrive within "
+                                      "this many seconds (408 otherwise).")
+    web_body_seconds: float = Field(default=120, gt=0, le=3600,
+                                    description="A request's body must arrive within this "
+                                    "many seconds (408 otherwise).")
+    web_max_receiving_per_address: int = Field(
+        default=4, ge=1, le=1000,
+        description="Requests from one address whose body may still be arriving at once "
+        "(429 otherwise); bodies that arrive in one piece never count.")
     feedback_form_minutes: int = Field(default=120, gt=0, le=14 * 24 * 60,
                                        description="A client feedback link expires after "
                                        "this many minutes.")

@@ -30,6 +30,7 @@ from rapport.web.pages import (
     supervision,
     upload,
 )
+from rapport.web.receiving import ReceiveBody, ReceiveLimits
 from rapport.web.security import ConcurrencyLimit, SecurityHeaders
 
 #: Router modules, each exposing ``router``, in the order their routes are matched.
@@ -59,8 +60,11 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None,
     app.state.settings = settings
     app.state.secure_cookies = secure_cookies
     app.add_middleware(SecurityHeaders)
-    # Outermost: a request waits here, holding no thread or connection, until it may run.
+    # A request waits here, holding no thread or connection, until it may run.
     app.add_middleware(ConcurrencyLimit, limit=settings.web_max_concurrent)
+    # Outside that: a body is read in full (size, time and per-address limits) before the
+    # request may wait for a place, so slow senders never hold one.
+    app.add_middleware(ReceiveBody, limits=ReceiveLimits.from_settings(settings))
     install_error_handlers(app)
     for module in ROUTER_MODULES:
         app.include_router(module.router)
