@@ -80,15 +80,6 @@ def end_web_session(db: orm.Session, sign_in_id: int) -> None:
                .values(ended_at=utcnow()))
 
 
-def end_all_web_sessions(db: orm.Session, user_id: int, *, keep: int | None = None) -> None:
-    """End every sign-in of a user (after a password change), except ``keep``."""
-    query = sa.update(WebSession).where(WebSession.user_id == user_id,
-                                        WebSession.ended_at.is_(None))
-    if keep is not None:
-        query = query.where(WebSession.id != keep)
-    db.execute(query.values(ended_at=utcnow()))
-
-
 # -- login throttling ---------------------------------------------------------------------
 def locked_until(db: orm.Session, keys: list[str], *, now: dt.datetime | None = None
                  ) -> dt.datetime | None:

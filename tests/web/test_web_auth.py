@@ -340,11 +340,16 @@ def test_password_change_signs_out_other_browsers(app: FastAPI, world: World) ->
     add_person(world, "pia")
     here, there = sign_in(app, "pia"), sign_in(app, "pia")
     there_cookie = session_cookie(there)
+    with world.store.transaction("pia", interface="system") as tx:
+        token, _ = create_api_token(tx, "pia-script")
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert new_client(app).get("/api/v1/me", headers=bearer).status_code == 200
     new = "a brand new passphrase"
     status, text = change(here, PASSWORD, new, new)
     assert status == 200, text
     assert here.get("/api/v1/me").status_code == 200  # this browser stays signed in
     assert_signed_out(app, there_cookie)
+    assert new_client(app).get("/api/v1/me", headers=bearer).status_code == 401  # revoked
     somewhere = client_at(app, "10.5.0.1")
     assert try_login(somewhere, "pia", PASSWORD) == 401  # the old one no longer works
     assert try_login(client_at(app, "10.5.0.2"), "pia", new) == 303

@@ -22,7 +22,6 @@ from fastapi.responses import RedirectResponse, Response
 from rapport.errors import RapportInputError
 from rapport.store.logins import (
     clear_failures,
-    end_all_web_sessions,
     end_web_session,
     locked_until,
     record_failure,
@@ -172,10 +171,10 @@ def change_password(request: Request, identity: CurrentIdentity, tx: RecordTx,
         return render(request, "password.html", {"done": False, "error": problem},
                       status=400)
     try:
-        set_password(tx, identity.actor.username, new)
+        # Other browsers signed in as this user are signed out and API tokens revoked;
+        # this browser stays signed in.
+        set_password(tx, identity.actor.username, new,
+                     keep_sign_in=identity.sign_in.id if identity.sign_in else None)
     except RapportInputError as exc:  # pragma: no cover - the user exists (signed in)
         raise WebError(400, exc.code, exc.what) from None
-    # Other browsers signed in as this user are signed out; this one stays.
-    end_all_web_sessions(tx.db, identity.actor.id,
-                         keep=identity.sign_in.id if identity.sign_in else None)
     return render(request, "password.html", {"done": True})
