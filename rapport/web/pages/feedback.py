@@ -41,6 +41,7 @@ from rapport.web.identity import (
     get_settings_of,
     get_store,
 )
+from rapport.web.public_url import public_base
 from rapport.web.security import delete_cookie
 from rapport.web.templating import render
 
@@ -168,10 +169,12 @@ def create_feedback_form(request: Request, identity: CurrentIdentity, tx: Record
 def _show_link(request: Request, code: str, number: int, created: CreatedForm) -> Response:
     import segno
 
-    url = f"{str(request.base_url).rstrip('/')}/f/{created.token}"
+    base = public_base(request, get_settings_of(request))
+    url = f"{base.url}/f/{created.token}"
     qr = segno.make(url, error="m")
     return render(request, "feedback_created.html", {
         "code": code, "number": number, "url": url, "created": created,
+        "unreachable": base.warning,
         "qr": qr.svg_data_uri(scale=6, border=4, dark="#000000", light="#ffffff")},
         status=201)
 
