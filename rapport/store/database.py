@@ -50,6 +50,17 @@ def make_engine(url: str) -> sa.Engine:
                             code="bad_setting")
 
 
+def owner_only(*paths: Path) -> None:
+    """Tighten existing files to 0600: a record (or backup) made by an older version, or
+    copied in, may be readable by other accounts on the machine."""
+    for path in paths:
+        try:
+            if path.stat().st_mode & 0o077:
+                path.chmod(0o600)
+        except FileNotFoundError:
+            continue
+
+
 def _sqlite_engine(url: sa.URL) -> sa.Engine:
     if url.database and url.database != ":memory:":
         path = Path(url.database)
@@ -57,6 +68,8 @@ def _sqlite_engine(url: sa.URL) -> sa.Engine:
         if not path.exists():
             # Owner-only from the start; SQLite gives the -wal/-shm files the same mode.
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        owner_only(path, path.with_name(path.name + "-wal"),
+                   path.with_name(path.name + "-shm"))
         engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
     else:
         # An in-memory database exists once per connection: share one.

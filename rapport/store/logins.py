@@ -63,7 +63,10 @@ def resume_web_session(db: orm.Session, token: str, *, idle: dt.timedelta,
     if found is None:
         return None
     row, user = found
-    if (row.ended_at is not None or not user.active or now - row.last_seen_at > idle
+    # last_seen_at is written at most every TOUCH_EVERY, so the last request may have come
+    # up to that much later than it says: never sign out early (up to a minute late).
+    if (row.ended_at is not None or not user.active
+            or now - row.last_seen_at > idle + TOUCH_EVERY
             or now - row.created_at > absolute):
         if row.ended_at is None:
             row.ended_at = now

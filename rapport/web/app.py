@@ -16,7 +16,7 @@ from rapport.web.api import measures as api_measures
 from rapport.web.api import research as api_research
 from rapport.web.api import safety as api_safety
 from rapport.web.api import stats as api_stats
-from rapport.web.errors import install_error_handlers
+from rapport.web.errors import TypeOnlyCrashes, install_error_handlers
 from rapport.web.pages import (
     account,
     admin,
@@ -54,8 +54,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None,
     settings = settings or get_settings()
     store = store or Store.from_settings(settings)
     store.require_current_schema()
-    app = FastAPI(title="Rapport", version=__version__, description=API_DESCRIPTION,
-                  docs_url=None, redoc_url=None, openapi_url="/openapi.json")
+    app = TypeOnlyCrashes(title="Rapport", version=__version__, description=API_DESCRIPTION,
+                          docs_url=None, redoc_url=None, openapi_url="/openapi.json")
     app.state.store = store
     app.state.settings = settings
     app.state.secure_cookies = secure_cookies

@@ -62,6 +62,12 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
+def _throttle_keys(request: Request, username: str) -> list[str]:
+    """The lockout counters a password attempt counts against: the user and the address."""
+    address = request.client.host if request.client else "unknown"
+    return [f"user:{username[:100]}", f"ip:{address}"]
+
+
 @cache
 def _decoy_hash() -> str:
     return hash_password(secrets.token_urlsafe(16))
@@ -106,8 +112,7 @@ def login(request: Request, username: Annotated[str, Form(max_length=200)],
         raise WebError(403, "csrf", "the login form expired; reload the page and try again")
     store, settings = get_store(request), get_settings_of(request)
     username = username.strip().lower()
-    address = request.client.host if request.client else "unknown"
-    keys = [f"user:{username[:100]}", f"ip:{address}"]
+    keys = _throttle_keys(request, username)
     window = dt.timedelta(minutes=settings.login_lockout_minutes)
     with store.transaction(None, interface="web") as tx:
         until = locked_until(tx.db, keys)
@@ -158,11 +163,25 @@ def change_password(request: Request, identity: CurrentIdentity, tx: RecordTx,
                     repeat: Annotated[str, Form(max_length=1000)]) -> Response:
     from rapport.store.models import User
 
+    # A stolen sign-in must not become a way to guess the password: wrong current
+    # passwords count toward the same lockout as failed logins (user and address).
+    settings = get_settings_of(request)
+    keys = _throttle_keys(request, identity.actor.username)
+    until = locked_until(tx.db, keys)
+    if until is not None:
+        tx.audit("password-locked", "user", detail=f"user={identity.actor.username}")
+        minutes = max(1, int((until - dt.datetime.now(dt.UTC)).total_seconds() // 60) + 1)
+        return render(request, "password.html", {
+            "done": False, "error": f"Too many wrong passwords. Try again in {minutes} "
+            "minutes, or ask an admin."}, status=429)
     user = tx.db.get(User, identity.actor.id)
     problem = None
     if user is None or not user.password_hash or not verify_password(user.password_hash,
                                                                      current):
         problem = "The current password is wrong."
+        tx.audit("password-failed", "user", detail=f"user={identity.actor.username}")
+        record_failure(tx.db, keys, max_failures=settings.login_max_failures,
+                       window=dt.timedelta(minutes=settings.login_lockout_minutes))
     elif len(new) < MIN_PASSWORD:
         problem = f"The new password needs at least {MIN_PASSWORD} characters."
     elif new != repeat:
