@@ -148,7 +148,12 @@ class AnalysisMetric(Base):
 
 
 class QuestionnaireResponse(Base):
+    """One scored questionnaire. At most one of each instrument per client and session
+    (the index); any number without a session number."""
+
     __tablename__ = "questionnaire_responses"
+    __table_args__ = (sa.Index("uq_questionnaire_responses_session_instrument",
+                               "client_id", "session_number", "instrument_id", unique=True),)
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(_part_of("clients"), index=True)
     session_number: Mapped[int | None]
@@ -260,6 +265,9 @@ class FeedbackForm(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    #: Instruments whose answers were kept without a session number because the session
+    #: already had one (told to the therapist on the session's forms list).
+    unfiled: Mapped[list[str] | None] = mapped_column(sa.JSON)
 
 
 class SafetyAcknowledgement(Base):
