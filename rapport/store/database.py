@@ -14,7 +14,7 @@ True
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from rapport.errors import RapportInputError
 from rapport.store.crypto import Cipher, load_key
+from rapport.store.key_check import require_record_key
 from rapport.store.permissions import Actor, resolve_actor
 from rapport.store.tx import Tx
 
@@ -130,6 +131,26 @@ class Store:
             self._cipher = Cipher(load_key(self._key_file, self._key))
         return self._cipher
 
+    def _record_cipher(self, db: orm.Session) -> Callable[[], Cipher]:
+        """The key for one transaction, checked against the record's key check before
+        its first use (a key from another record is refused, never written with)."""
+        checked: list[Cipher] = []
+
+        def load() -> Cipher:
+            if not checked:
+                cipher = self.cipher()
+                require_record_key(db, cipher)
+                checked.append(cipher)
+            return checked[0]
+
+        return load
+
+    def verify_key(self) -> str:
+        """The configured key's fingerprint if it is this record's key (else an input
+        error naming the record's key): what ``rapport serve`` checks before starting."""
+        with self.transaction(None, interface="system") as tx:
+            return tx.cipher_loader().fingerprint
+
     # -- migrations -------------------------------------------------------------------
     def head_revision(self) -> str:
         return str(_script_directory().get_current_head())
@@ -192,7 +213,8 @@ class Store:
         try:
             with self._sessions() as db, db.begin():
                 actor: Actor | None = resolve_actor(db, username) if username else None
-                yield Tx(db=db, actor=actor, interface=interface, cipher_loader=self.cipher)
+                yield Tx(db=db, actor=actor, interface=interface,
+                         cipher_loader=self._record_cipher(db))
         except IntegrityError:
             # Checks run before writes; reaching here means another writer got there first
             # (e.g. the same new client code at the same moment). Nothing was written.
