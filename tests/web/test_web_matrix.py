@@ -84,8 +84,10 @@ class Browser:
         return {}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def api_tokens(world: World) -> dict[str, str]:
+    # Fresh tokens for each case: a password change (a route of the matrix too) revokes
+    # every token of its user, by design.
     tokens = {}
     for role, username in TOKEN_ROLES.items():
         with world.store.transaction(username, interface="system") as tx:
