@@ -38,6 +38,10 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 60_000
 
 
+#: Execution option of Store.reading()'s connections: begin deferred (SQLite).
+READ_FIRST = "rapport_read_first"
+
+
 def make_engine(url: str) -> sa.Engine:
     """An engine with Rapport's connection settings for the URL's backend."""
     parsed = sa.make_url(url)
@@ -92,7 +96,10 @@ def _sqlite_engine(url: sa.URL) -> sa.Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Writers take the lock up front (no deadlock between two upgrading readers);
+        # Store.reading() begins deferred, so a read never waits for a writer.
+        deferred = conn.get_execution_options().get(READ_FIRST, False)
+        conn.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
 
     return engine
 
@@ -221,6 +228,34 @@ class Store:
             raise RapportInputError("the change conflicts with data written at the same "
                                     "time by someone else", where=self.describe(),
                                     fix="run the command again", code="conflict") from None
+
+    @contextmanager
+    def reading(self, *, interface: str) -> Iterator[Tx]:
+        """A transaction that reads without waiting for a writer, for the sign-in check of
+        every request. Its bookkeeping writes (a sign-in's last use, an expired sign-in's
+        end) are kept when the record is free and dropped when another transaction is
+        writing: on SQLite it begins deferred and gives up the commit at once instead of
+        waiting out the busy timeout (the next request writes them)."""
+        sqlite = self.backend == "sqlite"
+        with self.engine.connect() as conn:
+            if sqlite:
+                conn.execution_options(**{READ_FIRST: True})
+            with orm.Session(conn, expire_on_commit=False) as db:
+                db.begin()
+                yield Tx(db=db, actor=None, interface=interface,
+                         cipher_loader=self._record_cipher(db))
+                # the commit may not wait for a writer (a read-only one never does)
+                if sqlite:
+                    conn.exec_driver_sql("PRAGMA busy_timeout=0")
+                else:
+                    conn.exec_driver_sql("SET LOCAL lock_timeout = '200ms'")
+                try:
+                    db.commit()
+                except OperationalError:  # busy: skip the bookkeeping this once
+                    db.rollback()
+                finally:
+                    if sqlite:
+                        conn.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
     def dispose(self) -> None:
         self.engine.dispose()

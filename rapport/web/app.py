@@ -6,6 +6,9 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from rapport import __version__
+from rapport.jobs.analysis import KIND as ANALYSIS
+from rapport.jobs.analysis import analysis_handler
+from rapport.jobs.runner import JobRunner
 from rapport.settings import Settings, get_settings
 from rapport.store.database import Store
 from rapport.web.api import admin as api_admin
@@ -23,6 +26,7 @@ from rapport.web.pages import (
     clients,
     feedback,
     home,
+    jobs,
     questionnaire,
     research,
     safety,
@@ -36,7 +40,7 @@ from rapport.web.security import ConcurrencyLimit, SecurityHeaders
 #: Router modules, each exposing ``router``, in the order their routes are matched.
 ROUTER_MODULES = (account, home, clients, supervision, research, admin, feedback, api_me,
                   api_clients, api_measures, api_safety, api_analyses, api_stats,
-                  api_research, api_admin, sessions, upload, questionnaire, safety)
+                  api_research, api_admin, sessions, upload, jobs, questionnaire, safety)
 
 API_DESCRIPTION = """Everything the Rapport pages do, for scripts.
 
@@ -59,6 +63,9 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None,
     app.state.store = store
     app.state.settings = settings
     app.state.secure_cookies = secure_cookies
+    # Uploads are analysed by this process's job runner, started by the first upload (or
+    # by `rapport serve`, so that jobs a restart interrupted are resumed at once).
+    app.state.jobs = JobRunner(store, {ANALYSIS: analysis_handler(settings)})
     app.add_middleware(SecurityHeaders)
     # A request waits here, holding no thread or connection, until it may run.
     app.add_middleware(ConcurrencyLimit, limit=settings.web_max_concurrent)

@@ -109,4 +109,5 @@ def run(plan: ServePlan, *, log_level: str = "warning") -> None:
     settings = get_settings()
     app = create_app(settings, secure_cookies=plan.secure_cookies)
     app.state.store.verify_key()  # never serve (and write) with another record's key
+    app.state.jobs.start()  # resume what a restart interrupted
     uvicorn.Server(server_config(app, settings, plan, log_level=log_level)).run()

@@ -109,6 +109,15 @@ def browser_of(role: str, world: World, api_tokens: dict[str, str]) -> Browser:
     return Browser(role, session_cookie=cookie, csrf=sign_in.csrf_token)
 
 
+@pytest.fixture(scope="module", autouse=True)
+def jobs_stay_queued(app: FastAPI, world: World) -> None:
+    """Queued analyses are not run here: a runner writing in the background would blur
+    which request wrote what (the row counts and audit rows compared below)."""
+    from rapport.jobs.runner import JobRunner
+
+    app.state.jobs = JobRunner(world.store, {}, autostart=False)
+
+
 @pytest.fixture
 def fresh_client(app: FastAPI) -> Iterator[TestClient]:
     with new_client(app) as client:

@@ -1,5 +1,7 @@
-"""One questionnaire of each instrument per client and session (a unique index), and
-feedback forms that remember which answers were kept without a session number.
+# ruff: noqa: E501
+"""One questionnaire of each instrument per client and session (a unique index),
+feedback forms that remember which answers were kept without a session number, and the
+jobs table (uploads analysed after the request, by the record's job runner).
 
 PostgreSQL stored several rows for simultaneous submissions of one questionnaire for one
 session (SQLite's single writer had kept it to one). Nothing is deleted: where a record
@@ -63,9 +65,32 @@ def upgrade() -> None:
                     ['client_id', 'session_number', 'instrument_id'], unique=True)
     with op.batch_alter_table('feedback_forms') as batch:
         batch.add_column(sa.Column('unfiled', sa.JSON(), nullable=True))
+    op.create_table('jobs',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=32), nullable=False),
+    sa.Column('state', sa.String(length=16), nullable=False),
+    sa.Column('owner_id', sa.Integer(), nullable=False),
+    sa.Column('client_id', sa.Integer(), nullable=True),
+    sa.Column('session_number', sa.Integer(), nullable=True),
+    sa.Column('params', sa.JSON(), nullable=False),
+    sa.Column('payload_enc', sa.LargeBinary(), nullable=True),
+    sa.Column('outcome_enc', sa.LargeBinary(), nullable=True),
+    sa.Column('progress', sa.Integer(), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('worker', sa.String(length=64), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('heartbeat_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['client_id'], ['clients.id'], name=op.f('fk_jobs_client_id_clients'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['owner_id'], ['users.id'], name=op.f('fk_jobs_owner_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_jobs'))
+    )
+    op.create_index(op.f('ix_jobs_client_id'), 'jobs', ['client_id'], unique=False)
+    op.create_index(op.f('ix_jobs_state'), 'jobs', ['state'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_table('jobs')
     with op.batch_alter_table('feedback_forms') as batch:
         batch.drop_column('unfiled')
     op.drop_index(INDEX, table_name='questionnaire_responses')
