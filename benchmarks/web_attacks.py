@@ -10,7 +10,10 @@ Each attack is measured from outside, with raw sockets, against a fresh SQLite r
 - a huge declared body: ``POST /login`` announcing 150 MB, sending as fast as it can;
   how many bytes the server took before it answered, and the answer;
 - a huge JSON body: ``--json-mb`` MB of JSON to ``POST /api/v1/clients`` without signing
-  in; time to the answer and the answer.
+  in; time to the answer and the answer;
+- a long valid upload: tom uploads a ``--turns``-turn transcript; meanwhile another
+  therapist (tess) loads her dashboard once a second: the slowest of those answers, any
+  error, and how long tom's upload request took (0 skips it).
 
 Run it once with this checkout and once with another ``rapport`` first on ``PYTHONPATH``
 (the code before issue 18) to compare; figures and commands in docs/security.md.
@@ -33,11 +36,14 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import rapport
 from rapport.store.database import Store
 from rapport.store.permissions import UserRole
 from rapport.store.users import add_user
+
+PASSWORD = "correct horse battery"
 
 
 def _free_port() -> int:
@@ -56,7 +62,8 @@ def serve(folder: Path) -> Iterator[int]:
     with store.transaction(None, interface="system") as tx:
         add_user(tx, "ada", UserRole.ADMIN, password="correct horse battery")
     with store.transaction("ada", interface="system") as tx:
-        add_user(tx, "tom", UserRole.THERAPIST, password="correct horse battery")
+        for name in ("tom", "tess"):
+            add_user(tx, name, UserRole.THERAPIST, password=PASSWORD)
     store.dispose()
     port = _free_port()
     env = dict(os.environ, RAPPORT_DATABASE_URL=url, RAPPORT_KEY=key, RAPPORT_HOME=str(folder))
@@ -216,11 +223,79 @@ def huge_json(port: int, megabytes: int, wait: float) -> str:
                 + b"\r\n\r\n", size, wait)
 
 
+def browser(port: int, username: str) -> Any:
+    """An httpx client signed in as ``username`` through the login form. The cookies are
+    Secure (a browser keeps them for loopback); httpx would not send them over plain
+    HTTP, so they are carried by hand."""
+    import httpx
+
+    client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=600,
+                          follow_redirects=False)
+    csrf = client.get("/login").cookies.get("rapport_login_csrf") or ""
+    answer = client.post("/login", data={"username": username, "password": PASSWORD,
+                                         "csrf_token": csrf},
+                         headers={"Cookie": f"rapport_login_csrf={csrf}"})
+    session = answer.cookies.get("rapport_session")
+    if answer.status_code != 303 or not session:
+        raise SystemExit(f"cannot sign in as {username}: {answer.status_code}")
+    client.headers["Cookie"] = f"rapport_session={session}"
+    return client
+
+
+def long_upload(port: int, turns: int) -> tuple[str, str]:
+    """(tess's slowest dashboard and errors while tom's upload runs, tom's upload)."""
+    import re
+
+    tom, tess = browser(port, "tom"), browser(port, "tess")
+    text = "".join(f"Therapist: How did turn {i} feel for you this week?\n"
+                   f"Client: It was hard, and I kept thinking about it on day {i}.\n"
+                   for i in range(turns // 2))
+    page = tom.get("/upload").text
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    fields = {"csrf_token": csrf.group(1) if csrf else "", "new_client": "C-LONG",
+              "consent": "yes", "session": "1"}
+    done = threading.Event()
+    outcome: list[str] = []
+
+    def send() -> None:
+        started = time.monotonic()
+        answer = tom.post("/upload", data=fields,
+                          files={"file": ("long.txt", text.encode(), "text/plain")})
+        location = answer.headers.get("location", "")
+        while location.startswith("/jobs/"):  # the job page sends it on when it is done
+            time.sleep(1)
+            answer = tom.get(location)
+            location = answer.headers.get("location", "") if answer.status_code == 303 \
+                else ("" if "Analysing" not in answer.text else location)
+        outcome.append(f"{answer.status_code} -> {location or 'page'} after "
+                       f"{time.monotonic() - started:.0f} s")
+        done.set()
+
+    sender = threading.Thread(target=send, daemon=True)
+    sender.start()
+    slowest, errors = 0.0, []
+    while not done.is_set():
+        started = time.monotonic()
+        try:
+            status = tess.get("/").status_code
+        except Exception as exc:  # a timeout is a result here
+            status, errors = 0, [*errors, type(exc).__name__]
+        slowest = max(slowest, time.monotonic() - started)
+        if status != 200:
+            errors.append(str(status))
+        done.wait(1)
+    sender.join()
+    seen = f"slowest {slowest:.2f} s" + (f", errors: {', '.join(errors)}" if errors else "")
+    return seen, outcome[0]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--slow", type=int, default=8, help="slow POST connections")
     parser.add_argument("--wait", type=float, default=20, help="seconds before a timeout")
     parser.add_argument("--json-mb", type=int, default=30, help="size of the JSON body")
+    parser.add_argument("--turns", type=int, default=20_000,
+                        help="turns of the long upload (0: skip it)")
     args = parser.parse_args()
     rows: list[tuple[str, str]] = [("rapport", str(Path(rapport.__file__).parent))]
     with tempfile.TemporaryDirectory() as folder, serve(Path(folder)) as port:
@@ -231,6 +306,10 @@ def main() -> None:
         rows.append(("POST /login declaring 150 MB", huge_declared_body(port, args.wait)))
         rows.append((f"{args.json_mb} MB JSON to /api/v1/clients, no sign-in",
                      huge_json(port, args.json_mb, args.wait)))
+        if args.turns:
+            seen, upload = long_upload(port, args.turns)
+            rows += [(f"tess's dashboard during a {args.turns}-turn upload", seen),
+                     ("tom's upload (to the session page)", upload)]
         rows.append(("GET /login afterwards", f"{status_of_get(port, args.wait)}"))
     width = max(len(name) for name, _ in rows)
     print(f"| {'attack':<{width}} | result |\n|{'-' * (width + 2)}|--------|")
