@@ -93,7 +93,7 @@ class JobRunner:
             self._thread.join(timeout)
 
     def wait_idle(self, timeout: float) -> bool:
-        """Block until nothing is left to run (for tests and ``--check``)."""
+        """Block until nothing is left to run (tests wait on it)."""
         return self._idle.wait(timeout)
 
     def run_once(self) -> bool:
