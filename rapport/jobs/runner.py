@@ -25,7 +25,14 @@ from typing import Any
 
 from rapport.errors import RapportInputError
 from rapport.store.database import Store
-from rapport.store.jobs import ClaimedJob, claim_next, finish, heartbeat, owner_of
+from rapport.store.jobs import (
+    ClaimedJob,
+    anything_to_claim,
+    claim_next,
+    finish,
+    heartbeat,
+    owner_of,
+)
 from rapport.store.tx import Tx
 
 log = logging.getLogger("rapport.jobs")
@@ -98,6 +105,9 @@ class JobRunner:
 
     def run_once(self) -> bool:
         """Claim and run one job; False when there was none."""
+        with self.store.reading(interface="system") as tx:
+            if not anything_to_claim(tx.db, lease=self.lease):
+                return False
         with self.store.transaction(None, interface="system") as tx:
             job = claim_next(tx.db, self.worker, lease=self.lease)
             owner = owner_of(tx.db, job.id) if job else ""

@@ -104,6 +104,14 @@ def owner_of(db: orm.Session, job_id: int) -> str:
                          .where(Job.id == job_id)))
 
 
+def anything_to_claim(db: orm.Session, *, lease: dt.timedelta) -> bool:
+    """Whether :func:`claim_next` would find a job (a read, so idle polling never takes
+    the write lock)."""
+    stale = sa.and_(Job.state == "running", Job.heartbeat_at < utcnow() - lease)
+    return db.scalar(sa.select(Job.id).where(sa.or_(Job.state == "queued", stale))
+                     .limit(1)) is not None
+
+
 def claim_next(db: orm.Session, worker: str, *, lease: dt.timedelta,
                now: dt.datetime | None = None) -> ClaimedJob | None:
     """Take the oldest queued job, or a running one whose runner stopped; fail, visibly,
