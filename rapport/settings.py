@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from platformdirs import user_data_dir
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from rapport.errors import RapportInputError
@@ -64,9 +65,37 @@ class Settings(BaseSettings):
     web_max_concurrent: int = Field(default=8, ge=1, le=30,
                                     description="Requests the web app works on at once; "
                                     "more wait their turn.")
+    public_url: str | None = Field(
+        default=None, description="The address clients' phones use to reach this server "
+        "(e.g. https://rapport.clinic.example), for feedback links and QR codes.")
+    web_max_body_bytes: int = Field(default=1_000_000, ge=10_000,
+                                    description="Largest request body accepted, in bytes, "
+                                    "except uploads (RAPPORT_MAX_FILE_BYTES plus 1 MB).")
+    web_header_seconds: float = Field(default=10, gt=0, le=600,
+                                      description="A request's headers must arrive within "
+                                      "this many seconds (408 otherwise).")
+    web_body_seconds: float = Field(default=120, gt=0, le=3600,
+                                    description="A request's body must arrive within this "
+                                    "many seconds (408 otherwise).")
+    web_max_receiving_per_address: int = Field(
+        default=4, ge=1, le=1000,
+        description="Requests from one address whose body may still be arriving at once "
+        "(429 otherwise); bodies that arrive in one piece never count.")
     feedback_form_minutes: int = Field(default=120, gt=0, le=14 * 24 * 60,
                                        description="A client feedback link expires after "
                                        "this many minutes.")
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.query \
+                or parts.fragment:
+            msg = "must be an http(s) address such as https://rapport.clinic.example"
+            raise ValueError(msg)
+        return value.strip().rstrip("/")
 
     @property
     def resolved_database_url(self) -> str:

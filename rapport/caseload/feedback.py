@@ -12,11 +12,11 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from rapport.caseload.responses import record_response
+from rapport.caseload.responses import record_or_keep_unfiled
 from rapport.errors import RapportInputError
 from rapport.measures.catalog import get_instrument
 from rapport.measures.scoring import Score, score
-from rapport.store.feedback import claim_form, live_form
+from rapport.store.feedback import claim_form, live_form, note_unfiled
 from rapport.store.models import utcnow
 from rapport.store.tx import Tx
 
@@ -58,8 +58,12 @@ def submit_form(tx: Tx, token: str, answers: Mapping[str, Mapping[str, float | N
                                 fix="answer the questionnaires shown", code="bad_input")
     scores = tuple(score(i, answers.get(i.id, {}), where=i.id) for i in instruments)
     code, client_uid = claim_form(tx, form, now)
-    for instrument, result in zip(instruments, scores, strict=True):
-        record_response(as_creator, code, instrument, result, session=form.session_number)
+    unfiled = [instrument.id for instrument, result in zip(instruments, scores, strict=True)
+               if not record_or_keep_unfiled(as_creator, code, instrument, result,
+                                             session=form.session_number)]
+    if unfiled:  # the therapist sees it on the session's list of forms
+        note_unfiled(tx, form, unfiled)
     as_creator.audit("submit", "feedback-form", subject=client_uid,
-                     detail=f"feedback-form={form.id}")
+                     detail=f"feedback-form={form.id}"
+                     + (f" kept-without-session={','.join(unfiled)}" if unfiled else ""))
     return Submitted(form_id=form.id, scores=scores)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy.exc import IntegrityError
+
 from rapport.errors import RapportInputError
 from rapport.measures.catalog import definition_version, get_instrument
 from rapport.measures.schema import Instrument
@@ -15,13 +17,50 @@ from rapport.store.tx import Tx
 def record_response(tx: Tx, code: str, instrument: Instrument, result: Score, *,
                     session: int) -> int:
     """Store one scored administration for an existing session of ``code``; one per
-    instrument and session. Raises before writing anything when either check fails."""
+    instrument and session. Raises before writing anything when either check fails; of
+    two simultaneous writers the database's unique index lets one win, and the other is
+    told the same (duplicate, 409)."""
     find_session(tx, find_client(tx, code, write=True), session)
-    if any(r.session_number == session
-           for r in list_responses(tx, code, instrument_id=instrument.id)):
-        raise RapportInputError(
-            f"client {code} already has a {instrument.short_name} for session {session}",
-            where="session", fix="record it for another session", code="duplicate")
+    if session_has(tx, code, instrument, session):
+        raise _duplicate(instrument, session)
+    try:
+        with tx.db.begin_nested():
+            return _store(tx, code, instrument, result, session=session)
+    except IntegrityError:
+        raise _duplicate(instrument, session) from None
+
+
+def record_or_keep_unfiled(tx: Tx, code: str, instrument: Instrument, result: Score, *,
+                           session: int) -> bool:
+    """Store a client's answers for ``session``, or, when the session already has this
+    questionnaire (stored before, or at the same moment), keep them without a session
+    number: a client's answers are never lost. Returns whether they were filed."""
+    find_session(tx, find_client(tx, code, write=True), session)
+    if not session_has(tx, code, instrument, session):
+        try:
+            with tx.db.begin_nested():
+                _store(tx, code, instrument, result, session=session)
+            return True
+        except IntegrityError:
+            pass  # stored by someone else a moment ago: keep these unfiled
+    _store(tx, code, instrument, result, session=None)
+    return False
+
+
+def session_has(tx: Tx, code: str, instrument: Instrument, session: int) -> bool:
+    return any(r.session_number == session
+               for r in list_responses(tx, code, instrument_id=instrument.id))
+
+
+def _duplicate(instrument: Instrument, session: int) -> RapportInputError:
+    return RapportInputError(f"the client already has a {instrument.short_name} for "
+                             f"session {session}",
+                             where="session", fix="record it for another session",
+                             code="duplicate")
+
+
+def _store(tx: Tx, code: str, instrument: Instrument, result: Score, *,
+           session: int | None) -> int:
     return add_response(tx, code, instrument_id=instrument.id,
                         instrument_version=definition_version(instrument),
                         answers=dict(result.answers), session_number=session,

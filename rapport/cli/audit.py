@@ -37,8 +37,29 @@ def audit(
         rows = query_audit(tx, client_code=client, subject=subject, actor=user, since=start,
                            limit=limit)
     for r in rows:
-        typer.echo(f"{r.at:%Y-%m-%d %H:%M:%S}  {r.actor:<14} {r.interface:<6} {r.action:<9} "
-                   f"{r.entity:<12} {r.subject or '-':<32} {r.detail}")
+        typer.echo(f"{r.at:%Y-%m-%d %H:%M:%S}  {shown(r.actor):<14} {r.interface:<6} "
+                   f"{shown(r.action):<9} {shown(r.entity):<12} {shown(r.subject or '-'):<32} "
+                   f"{shown(r.detail)}")
+
+
+def shown(text: str) -> str:
+    """``text`` on one line that cannot pass for another entry.
+
+    The log stores what was typed, verbatim (a login username can hold a newline); only
+    this rendering escapes control and line-breaking characters (and the backslash, so an
+    escape in the text cannot be mistaken for one made here): a newline shows as ``\\n``.
+    """
+    return "".join(_escaped(c) for c in text)
+
+
+def _escaped(char: str) -> str:
+    import unicodedata
+
+    if char == "\\":
+        return "\\\\"
+    if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp", "Cs"):
+        return char.encode("unicode_escape").decode("ascii")
+    return char
 
 
 def register(app: typer.Typer) -> None:

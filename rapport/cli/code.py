@@ -15,6 +15,7 @@ from rapport.cli.options import (
     FormatOpt,
     OtherOpt,
     PresetOpt,
+    RawCsvOpt,
     TherapistOpt,
 )
 
@@ -46,6 +47,7 @@ def code(
     preset: PresetOpt = None,
     coders: CodersOpt = None,
     workers: Annotated[int | None, typer.Option("--workers", help="Processes that code sessions in parallel (default: one per core).")] = None,
+    raw_csv: RawCsvOpt = False,
 ) -> None:
     from rapport.cli.framework import warn
     from rapport.errors import RapportInputError
@@ -76,7 +78,8 @@ def code(
             yield item
 
     turns, sessions = write_code_table(read_and_warn(), loaded, out,
-                                       workers=workers or default_workers())
+                                       workers=workers or default_workers(),
+                                       raw_csv=raw_csv)
     typer.echo(f"{turns} turns from {sessions} sessions -> {out}", err=True)
 
 

@@ -7,7 +7,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from rapport.cli.options import ClientOpt, EncodingOpt, FormatOpt, OtherOpt, PresetOpt, TherapistOpt
+from rapport.cli.options import (
+    ClientOpt,
+    EncodingOpt,
+    FormatOpt,
+    OtherOpt,
+    PresetOpt,
+    RawCsvOpt,
+    TherapistOpt,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -117,6 +125,7 @@ def table(
     fmt: FormatOpt = None,
     encoding: EncodingOpt = None,
     preset: PresetOpt = None,
+    raw_csv: RawCsvOpt = False,
 ) -> None:
     from rapport.errors import RapportInputError
     from rapport.research.tables import write_table
@@ -128,7 +137,7 @@ def table(
     corpus = _source(inputs, codes, therapist=therapist, client=client, other=other,
                      fmt=fmt, encoding=encoding, preset=preset)
     frame = _table(_deidentify(corpus, keep=keep_identifiers, salt=salt))
-    write_table(frame, out)
+    write_table(frame, out, raw_csv=raw_csv)
     typer.echo(f"{len(frame)} turns from {len(corpus.coded)} sessions -> {out}", err=True)
 
 

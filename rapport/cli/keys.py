@@ -55,8 +55,12 @@ def show() -> None:
 
 @keys_app.command("rotate")
 def rotate(new_key_file: Annotated[Path, typer.Option("--new-key-file", help="A key made by `rapport keys create`.")],
+           old_key_file: Annotated[list[Path] | None, typer.Option("--old-key-file", help="Another key some values were encrypted with (repeatable): repairs a record that mixes keys.")] = None,
            as_user: AsOpt = None) -> None:
     """Re-encrypt everything with a new key, in one transaction (admins only).
+
+    A record that mixes keys (written with another record's key) is repaired by giving
+    each other key with --old-key-file: every value moves to the new key.
 
     Example:
 
@@ -69,8 +73,9 @@ def rotate(new_key_file: Annotated[Path, typer.Option("--new-key-file", help="A 
     settings = get_settings()
     old = Cipher(load_key(settings.key_file, settings.key))
     new = Cipher(read_key_file(new_key_file))
+    others = [Cipher(read_key_file(path)) for path in old_key_file or ()]
     with record_tx(as_user) as tx:
-        report = rotate_keys(tx, old, new)
+        report = rotate_keys(tx, old, new, others=others)
     typer.echo(f"re-encrypted {report.values} values: key {report.old_key} -> {report.new_key}\n"
                f"now set RAPPORT_KEY_FILE={new_key_file}; keep the old key while backups "
                "made with it exist")

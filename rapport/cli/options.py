@@ -24,3 +24,7 @@ EncodingOpt = Annotated[str | None, typer.Option(
 CodersOpt = Annotated[list[str] | None, typer.Option(
     "--coders", help="Run only these coders (repeatable; default: every default coder): "
     "utterance, relationship, risk.")]
+RawCsvOpt = Annotated[bool, typer.Option(
+    "--raw-csv", help="Write CSV cells exactly as they are: by default a cell starting "
+    "with =, +, -, @, tab or CR (not a plain number) gets a leading apostrophe so a "
+    "spreadsheet cannot run it as a formula; Rapport's own readers remove it.")]

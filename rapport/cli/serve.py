@@ -51,7 +51,12 @@ def serve(
     if check:
         from rapport.web.app import create_app
 
-        create_app(secure_cookies=plan.secure_cookies).state.store.dispose()
+        store = create_app(secure_cookies=plan.secure_cookies).state.store
+        try:
+            fingerprint = store.verify_key()
+        finally:
+            store.dispose()
+        typer.echo(f"the configured key {fingerprint} is this record's key")
         typer.echo(f"ready to serve {plan.url}")
         return
     typer.echo(f"Rapport at {plan.url} (Ctrl-C stops it)", err=True)

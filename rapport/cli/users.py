@@ -88,7 +88,8 @@ def deactivate(
     reactivate: Annotated[bool, typer.Option("--reactivate", help="Make the user active again.")] = False,
     as_user: AsOpt = None,
 ) -> None:
-    """Stop a user from signing in (admins only); their sign-ins and API tokens end at once.
+    """Stop a user from signing in (admins only); their sign-ins and API tokens end at once
+    and their open feedback forms close. --reactivate revives none of them.
 
     Example:
 

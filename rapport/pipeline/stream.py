@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rapport.csv_safety import neutralise_frame
 from rapport.domain import CodeFamily, Session, SessionCoder
 from rapport.pipeline.analysis import code_session
 from rapport.pipeline.coders import all_families
@@ -62,15 +63,17 @@ def coded_tables(read: Iterable[ReadSession], coders: Sequence[SessionCoder], *,
 class TableWriter:
     """Appends code-table chunks to ``.csv``, ``.jsonl`` or ``.parquet`` at ``path``."""
 
-    def __init__(self, path: Path, suffix: str) -> None:
+    def __init__(self, path: Path, suffix: str, *, raw_csv: bool = False) -> None:
         self.path = path
         self.suffix = suffix
+        self.raw_csv = raw_csv
         self.rows = 0
         self._parquet: Any = None
 
     def write(self, chunk: pd.DataFrame) -> None:
         if self.suffix == ".csv":
-            chunk.to_csv(self.path, mode="a", header=self.rows == 0, index=False)
+            cells = chunk if self.raw_csv else neutralise_frame(chunk)
+            cells.to_csv(self.path, mode="a", header=self.rows == 0, index=False)
         elif self.suffix == ".jsonl":
             with self.path.open("a", encoding="utf-8") as fh:
                 if len(chunk):
@@ -97,12 +100,12 @@ class TableWriter:
 
 
 @contextmanager
-def table_output(out: Path) -> Iterator[TableWriter]:
+def table_output(out: Path, *, raw_csv: bool = False) -> Iterator[TableWriter]:
     """A writer to a hidden file beside ``out``, renamed to ``out`` only on success."""
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.{os.getpid()}.part")
     tmp.unlink(missing_ok=True)
-    writer = TableWriter(tmp, out.suffix.lower())
+    writer = TableWriter(tmp, out.suffix.lower(), raw_csv=raw_csv)
     try:
         yield writer
         tmp.replace(out)
@@ -111,11 +114,13 @@ def table_output(out: Path) -> Iterator[TableWriter]:
 
 
 def write_code_table(read: Iterable[ReadSession], coders: Sequence[SessionCoder],
-                     out: Path, *, workers: int = 1) -> tuple[int, int]:
-    """Code every session into the table ``out``; returns (turns, sessions)."""
+                     out: Path, *, workers: int = 1, raw_csv: bool = False
+                     ) -> tuple[int, int]:
+    """Code every session into the table ``out``; returns (turns, sessions). A CSV's
+    formula-like cells are neutralised (:mod:`rapport.csv_safety`) unless ``raw_csv``."""
     families: tuple[CodeFamily, ...] = all_families(coders)
     sessions = 0
-    with table_output(out) as writer:
+    with table_output(out, raw_csv=raw_csv) as writer:
         for chunk in coded_tables(read, coders, workers=workers):
             writer.write(chunk)
             sessions += 1

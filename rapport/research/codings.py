@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rapport.csv_safety import restore_frame
 from rapport.errors import RapportInputError
 from rapport.pipeline import BASE_COLUMNS, current_column
 
@@ -51,6 +52,8 @@ def read_table(path: Path) -> pd.DataFrame:
             with warnings.catch_warnings():
                 warnings.simplefilter("error", pd.errors.ParserWarning)
                 frame = pd.read_csv(path, dtype={"session_id": str}, index_col=False)
+            # undo the apostrophe Rapport puts before formula-like cells, exactly
+            frame = restore_frame(frame)
         elif suffix == ".jsonl":
             frame = pd.read_json(path, lines=True, dtype={"session_id": str})
         else:

@@ -10,13 +10,16 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
-def write_table(frame: pd.DataFrame, path: Path) -> None:
-    """Write ``frame`` by the ending of ``path`` (.csv, .parquet or .jsonl)."""
+def write_table(frame: pd.DataFrame, path: Path, *, raw_csv: bool = False) -> None:
+    """Write ``frame`` by the ending of ``path`` (.csv, .parquet or .jsonl); a CSV's
+    formula-like cells are neutralised (:mod:`rapport.csv_safety`) unless ``raw_csv``."""
+    from rapport.csv_safety import neutralise_frame
     from rapport.pipeline import write_atomically
 
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        write_atomically(path, frame.to_csv(index=False))
+        cells = frame if raw_csv else neutralise_frame(frame)
+        write_atomically(path, cells.to_csv(index=False))
     elif suffix == ".jsonl":
         # pandas rounds to 10 digits unless told; 15 is its maximum
         write_atomically(path, frame.to_json(orient="records", lines=True, force_ascii=False,

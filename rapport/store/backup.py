@@ -18,7 +18,7 @@ from urllib.parse import unquote
 import sqlalchemy as sa
 
 from rapport.errors import RapportInputError
-from rapport.store.database import Store
+from rapport.store.database import Store, owner_only
 
 
 def backup(store: Store, dest: Path) -> Path:
@@ -30,12 +30,15 @@ def backup(store: Store, dest: Path) -> Path:
     dest.parent.mkdir(parents=True, exist_ok=True)
     partial = dest.with_name(dest.name + ".partial")
     partial.unlink(missing_ok=True)
+    # Owner-only before a byte is written (sqlite3 and pg_dump would use the umask: 0644).
+    os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     if store.backend == "sqlite":
         with _sqlite_raw(store) as src, sqlite3.connect(partial) as out:
             src.backup(out)
         out.close()
     else:
         _run_pg("pg_dump", store, ["--format=custom", f"--file={partial}"])
+    owner_only(partial)
     partial.replace(dest)  # a half-written backup never carries the final name
     return dest
 

@@ -73,10 +73,15 @@ def add_client(tx: Tx, code: str, *, identity: dict[str, str] | None = None,
         raise RapportInputError(f"invalid client code {code!r}", where="CODE",
                                 fix="1-64 letters, digits, . _ -; a pseudonym, not a name",
                                 code="bad_code")
-    if tx.db.scalar(sa.select(Client.id).where(Client.code == code)) is not None:
-        # Codes are unique clinic-wide; saying so reveals only that the code is taken.
-        raise RapportInputError(f"client code {code!r} is already in use", where="CODE",
+    owner = tx.db.scalar(sa.select(Client.therapist_id).where(Client.code == code))
+    if owner == me.id:
+        raise RapportInputError(f"you already have a client {code!r}", where="CODE",
                                 fix="choose another code", code="duplicate")
+    if owner is not None:
+        # Codes are unique clinic-wide, but another therapist's client answers like
+        # anything else that is not yours: not found, so codes cannot be probed.
+        raise RapportInputError(f"client code {code!r} cannot be used", where="CODE",
+                                fix="choose another code", code="not_found")
     client = Client(uid=secrets.token_hex(16), code=code, therapist_id=me.id,
                     identity_enc=_seal_identity(tx, identity),
                     notes_enc=tx.encrypt(notes, "clients.notes") if notes else None)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import hmac
 import os
 import secrets
 from pathlib import Path
@@ -108,10 +109,15 @@ class Cipher:
     def __init__(self, key: bytes) -> None:
         self._aead = AESGCM(key)
         self.key_id = key_id(key)
+        self._mac = hmac.new(key, b"rapport-key-check", hashlib.sha256).hexdigest()
 
     @property
     def fingerprint(self) -> str:
         return self.key_id.hex()
+
+    def check_mac(self) -> str:
+        """An HMAC under the key, for the record's key check (see ``store/key_check``)."""
+        return self._mac
 
     def encrypt(self, text: str, context: str) -> bytes:
         nonce = secrets.token_bytes(NONCE_LEN)

@@ -14,7 +14,7 @@ True
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from rapport.errors import RapportInputError
 from rapport.store.crypto import Cipher, load_key
+from rapport.store.key_check import require_record_key
 from rapport.store.permissions import Actor, resolve_actor
 from rapport.store.tx import Tx
 
@@ -35,6 +36,10 @@ if TYPE_CHECKING:
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 #: How long a SQLite writer waits for another before giving up, in milliseconds.
 BUSY_TIMEOUT_MS = 60_000
+
+
+#: Execution option of Store.reading()'s connections: begin deferred (SQLite).
+READ_FIRST = "rapport_read_first"
 
 
 def make_engine(url: str) -> sa.Engine:
@@ -50,6 +55,17 @@ def make_engine(url: str) -> sa.Engine:
                             code="bad_setting")
 
 
+def owner_only(*paths: Path) -> None:
+    """Tighten existing files to 0600: a record (or backup) made by an older version, or
+    copied in, may be readable by other accounts on the machine."""
+    for path in paths:
+        try:
+            if path.stat().st_mode & 0o077:
+                path.chmod(0o600)
+        except FileNotFoundError:
+            continue
+
+
 def _sqlite_engine(url: sa.URL) -> sa.Engine:
     if url.database and url.database != ":memory:":
         path = Path(url.database)
@@ -57,6 +73,8 @@ def _sqlite_engine(url: sa.URL) -> sa.Engine:
         if not path.exists():
             # Owner-only from the start; SQLite gives the -wal/-shm files the same mode.
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        owner_only(path, path.with_name(path.name + "-wal"),
+                   path.with_name(path.name + "-shm"))
         engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
     else:
         # An in-memory database exists once per connection: share one.
@@ -78,7 +96,10 @@ def _sqlite_engine(url: sa.URL) -> sa.Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Writers take the lock up front (no deadlock between two upgrading readers);
+        # Store.reading() begins deferred, so a read never waits for a writer.
+        deferred = conn.get_execution_options().get(READ_FIRST, False)
+        conn.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
 
     return engine
 
@@ -116,6 +137,26 @@ class Store:
         if self._cipher is None:
             self._cipher = Cipher(load_key(self._key_file, self._key))
         return self._cipher
+
+    def _record_cipher(self, db: orm.Session) -> Callable[[], Cipher]:
+        """The key for one transaction, checked against the record's key check before
+        its first use (a key from another record is refused, never written with)."""
+        checked: list[Cipher] = []
+
+        def load() -> Cipher:
+            if not checked:
+                cipher = self.cipher()
+                require_record_key(db, cipher)
+                checked.append(cipher)
+            return checked[0]
+
+        return load
+
+    def verify_key(self) -> str:
+        """The configured key's fingerprint if it is this record's key (else an input
+        error naming the record's key): what ``rapport serve`` checks before starting."""
+        with self.transaction(None, interface="system") as tx:
+            return tx.cipher_loader().fingerprint
 
     # -- migrations -------------------------------------------------------------------
     def head_revision(self) -> str:
@@ -179,13 +220,42 @@ class Store:
         try:
             with self._sessions() as db, db.begin():
                 actor: Actor | None = resolve_actor(db, username) if username else None
-                yield Tx(db=db, actor=actor, interface=interface, cipher_loader=self.cipher)
+                yield Tx(db=db, actor=actor, interface=interface,
+                         cipher_loader=self._record_cipher(db))
         except IntegrityError:
             # Checks run before writes; reaching here means another writer got there first
             # (e.g. the same new client code at the same moment). Nothing was written.
             raise RapportInputError("the change conflicts with data written at the same "
                                     "time by someone else", where=self.describe(),
                                     fix="run the command again", code="conflict") from None
+
+    @contextmanager
+    def reading(self, *, interface: str) -> Iterator[Tx]:
+        """A transaction that reads without waiting for a writer, for the sign-in check of
+        every request. Its bookkeeping writes (a sign-in's last use, an expired sign-in's
+        end) are kept when the record is free and dropped when another transaction is
+        writing: on SQLite it begins deferred and gives up the commit at once instead of
+        waiting out the busy timeout (the next request writes them)."""
+        sqlite = self.backend == "sqlite"
+        with self.engine.connect() as conn:
+            if sqlite:
+                conn.execution_options(**{READ_FIRST: True})
+            with orm.Session(conn, expire_on_commit=False) as db:
+                db.begin()
+                yield Tx(db=db, actor=None, interface=interface,
+                         cipher_loader=self._record_cipher(db))
+                # the commit may not wait for a writer (a read-only one never does)
+                if sqlite:
+                    conn.exec_driver_sql("PRAGMA busy_timeout=0")
+                else:
+                    conn.exec_driver_sql("SET LOCAL lock_timeout = '200ms'")
+                try:
+                    db.commit()
+                except OperationalError:  # busy: skip the bookkeeping this once
+                    db.rollback()
+                finally:
+                    if sqlite:
+                        conn.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -166,6 +166,13 @@ def live_form(tx: Tx, token: str, now: dt.datetime) -> LiveForm:
                     creator=_creator(tx.db, row), session_number=row.session_number)
 
 
+def note_unfiled(tx: Tx, form: LiveForm, instruments: Sequence[str]) -> None:
+    """Remember on the form which answers were kept without a session number."""
+    tx.db.execute(sa.update(FeedbackForm).where(FeedbackForm.id == form.id)
+                  .values(unfiled=list(instruments))
+                  .execution_options(synchronize_session=False))
+
+
 def claim_form(tx: Tx, form: LiveForm, now: dt.datetime) -> tuple[str, str]:
     """Mark the form used; returns the client's code and uid. Of two simultaneous
     submissions exactly one claims it (the other waits for the row lock, then sees
@@ -189,9 +196,13 @@ class FeedbackFormView:
     created_at: dt.datetime
     expires_at: dt.datetime
     used_at: dt.datetime | None
+    unfiled: tuple[str, ...] = ()
 
     def state(self, now: dt.datetime) -> str:
         if self.used_at is not None:
+            if self.unfiled:
+                return (f"answered; {', '.join(self.unfiled)} kept without a session "
+                        "number (this session already had one)")
             return "answered"
         return "expired" if self.expires_at <= now else "waiting"
 
@@ -206,4 +217,5 @@ def forms_of_session(tx: Tx, code: str, session_number: int) -> list[FeedbackFor
              detail=f"session={session_number} forms={len(rows)}")
     return [FeedbackFormView(id=r.id, instruments=tuple(r.instruments), kiosk=r.kiosk,
                              created_at=r.created_at, expires_at=r.expires_at,
-                             used_at=r.used_at) for r in rows]
+                             used_at=r.used_at, unfiled=tuple(r.unfiled or ()))
+            for r in rows]

@@ -63,7 +63,10 @@ def resume_web_session(db: orm.Session, token: str, *, idle: dt.timedelta,
     if found is None:
         return None
     row, user = found
-    if (row.ended_at is not None or not user.active or now - row.last_seen_at > idle
+    # last_seen_at is written at most every TOUCH_EVERY, so the last request may have come
+    # up to that much later than it says: never sign out early (up to a minute late).
+    if (row.ended_at is not None or not user.active
+            or now - row.last_seen_at > idle + TOUCH_EVERY
             or now - row.created_at > absolute):
         if row.ended_at is None:
             row.ended_at = now
@@ -78,15 +81,6 @@ def end_web_session(db: orm.Session, sign_in_id: int) -> None:
     db.execute(sa.update(WebSession).where(WebSession.id == sign_in_id,
                                            WebSession.ended_at.is_(None))
                .values(ended_at=utcnow()))
-
-
-def end_all_web_sessions(db: orm.Session, user_id: int, *, keep: int | None = None) -> None:
-    """End every sign-in of a user (after a password change), except ``keep``."""
-    query = sa.update(WebSession).where(WebSession.user_id == user_id,
-                                        WebSession.ended_at.is_(None))
-    if keep is not None:
-        query = query.where(WebSession.id != keep)
-    db.execute(query.values(ended_at=utcnow()))
 
 
 # -- login throttling ---------------------------------------------------------------------

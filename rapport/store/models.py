@@ -148,7 +148,12 @@ class AnalysisMetric(Base):
 
 
 class QuestionnaireResponse(Base):
+    """One scored questionnaire. At most one of each instrument per client and session
+    (the index); any number without a session number."""
+
     __tablename__ = "questionnaire_responses"
+    __table_args__ = (sa.Index("uq_questionnaire_responses_session_instrument",
+                               "client_id", "session_number", "instrument_id", unique=True),)
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(_part_of("clients"), index=True)
     session_number: Mapped[int | None]
@@ -260,6 +265,35 @@ class FeedbackForm(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    #: Instruments whose answers were kept without a session number because the session
+    #: already had one (told to the therapist on the session's forms list).
+    unfiled: Mapped[list[str] | None] = mapped_column(sa.JSON)
+
+
+class Job(Base):
+    """Work done after the request that asked for it (an uploaded transcript's analysis).
+
+    The record holds the job's whole state, so any process serving the record can run it
+    and a restart resumes it (see ``rapport/jobs``). The uploaded bytes and the outcome
+    (result, or an error that may quote the file) are encrypted like any client text.
+    """
+
+    __tablename__ = "jobs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(32))
+    state: Mapped[str] = mapped_column(sa.String(16), index=True)  # queued/running/done/failed
+    owner_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    client_id: Mapped[int | None] = mapped_column(_part_of("clients"), index=True)
+    session_number: Mapped[int | None]
+    params: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    payload_enc: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    outcome_enc: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    progress: Mapped[int] = mapped_column(default=0)  # percent
+    attempts: Mapped[int] = mapped_column(default=0)
+    worker: Mapped[str | None] = mapped_column(sa.String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
 
 class SafetyAcknowledgement(Base):
@@ -297,4 +331,5 @@ ENCRYPTED_COLUMNS: tuple[tuple[type[Base], str, str], ...] = (
     (QuestionnaireResponse, "answers_enc", "questionnaire_responses.answers"),
     (SupervisorComment, "text_enc", "supervisor_comments.text"),
     (SafetyAcknowledgement, "note_enc", "safety_acknowledgements.note"),
+    (Job, "payload_enc", "jobs.payload"), (Job, "outcome_enc", "jobs.outcome"),
 )

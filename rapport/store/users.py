@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from rapport.errors import RapportInputError
-from rapport.store.models import Supervision, User
+from rapport.store.models import ApiToken, FeedbackForm, Supervision, User, WebSession, utcnow
 from rapport.store.permissions import Actor, UserRole, require_role
 from rapport.store.tx import Tx
 
@@ -100,19 +100,25 @@ def list_users(tx: Tx) -> list[UserView]:
     return [_view(u) for u in tx.db.scalars(query)]
 
 
-def set_password(tx: Tx, username: str, password: str) -> None:
-    """Admins set anyone's password; everyone may set their own."""
+def set_password(tx: Tx, username: str, password: str, *,
+                 keep_sign_in: int | None = None) -> None:
+    """Admins set anyone's password; everyone may set their own. Every API token of the
+    user is revoked and every browser sign-in ended, except ``keep_sign_in`` (the browser
+    that changed it): whoever knew the old password may have made them."""
     me = tx.me()
     if me.username != username:
         require_role(me, UserRole.ADMIN, doing="setting another user's password")
     user = _get(tx, username)
     user.password_hash = hash_password(password)
     tx.audit("update", "user", detail=f"password of {username}")
+    _end_access(tx, user, keep_sign_in=keep_sign_in)
 
 
 def set_active(tx: Tx, username: str, active: bool) -> None:
     """Deactivate (or reactivate) a user (admins only). A deactivated user cannot sign in,
-    and their browser sign-ins and API tokens stop working at once; their records stay."""
+    their browser sign-ins and API tokens end at once and their open feedback forms close;
+    their records stay. Reactivation revives none of them: the user signs in afresh and
+    makes new tokens and forms."""
     me = tx.me()
     require_role(me, UserRole.ADMIN, doing="changing users")
     user = _get(tx, username)
@@ -121,6 +127,31 @@ def set_active(tx: Tx, username: str, active: bool) -> None:
                                 fix="ask another admin", code="bad_input")
     user.active = active
     tx.audit("activate" if active else "deactivate", "user", detail=f"user={username}")
+    # On reactivation too: a record deactivated before these were ended keeps none alive.
+    _end_access(tx, user, close_forms=True)
+
+
+def _end_access(tx: Tx, user: User, *, keep_sign_in: int | None = None,
+                close_forms: bool = False) -> None:
+    """Revoke ``user``'s API tokens, end their sign-ins (but ``keep_sign_in``) and, with
+    ``close_forms``, close the feedback forms they made that are still open."""
+    now = utcnow()
+    revoked = tx.db.execute(sa.update(ApiToken).where(
+        ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now).execution_options(synchronize_session=False))
+    ended = sa.update(WebSession).where(WebSession.user_id == user.id,
+                                        WebSession.ended_at.is_(None))
+    if keep_sign_in is not None:
+        ended = ended.where(WebSession.id != keep_sign_in)
+    tx.db.execute(ended.values(ended_at=now).execution_options(synchronize_session=False))
+    detail = f"user={user.username} tokens={getattr(revoked, 'rowcount', 0)}"
+    if close_forms:
+        closed = tx.db.execute(sa.update(FeedbackForm).where(
+            FeedbackForm.created_by == user.id, FeedbackForm.used_at.is_(None),
+            FeedbackForm.expires_at > now).values(expires_at=now)
+            .execution_options(synchronize_session=False))
+        detail += f" feedback-forms={getattr(closed, 'rowcount', 0)}"
+    tx.audit("revoke", "access", detail=detail)
 
 
 def check_login(tx: Tx, username: str, password: str) -> Actor | None:

@@ -6,6 +6,9 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from rapport import __version__
+from rapport.jobs.analysis import KIND as ANALYSIS
+from rapport.jobs.analysis import analysis_handler
+from rapport.jobs.runner import JobRunner
 from rapport.settings import Settings, get_settings
 from rapport.store.database import Store
 from rapport.web.api import admin as api_admin
@@ -16,13 +19,14 @@ from rapport.web.api import measures as api_measures
 from rapport.web.api import research as api_research
 from rapport.web.api import safety as api_safety
 from rapport.web.api import stats as api_stats
-from rapport.web.errors import install_error_handlers
+from rapport.web.errors import TypeOnlyCrashes, install_error_handlers
 from rapport.web.pages import (
     account,
     admin,
     clients,
     feedback,
     home,
+    jobs,
     questionnaire,
     research,
     safety,
@@ -30,12 +34,13 @@ from rapport.web.pages import (
     supervision,
     upload,
 )
+from rapport.web.receiving import ReceiveBody, ReceiveLimits
 from rapport.web.security import ConcurrencyLimit, SecurityHeaders
 
 #: Router modules, each exposing ``router``, in the order their routes are matched.
 ROUTER_MODULES = (account, home, clients, supervision, research, admin, feedback, api_me,
                   api_clients, api_measures, api_safety, api_analyses, api_stats,
-                  api_research, api_admin, sessions, upload, questionnaire, safety)
+                  api_research, api_admin, sessions, upload, jobs, questionnaire, safety)
 
 API_DESCRIPTION = """Everything the Rapport pages do, for scripts.
 
@@ -53,14 +58,20 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None,
     settings = settings or get_settings()
     store = store or Store.from_settings(settings)
     store.require_current_schema()
-    app = FastAPI(title="Rapport", version=__version__, description=API_DESCRIPTION,
-                  docs_url=None, redoc_url=None, openapi_url="/openapi.json")
+    app = TypeOnlyCrashes(title="Rapport", version=__version__, description=API_DESCRIPTION,
+                          docs_url=None, redoc_url=None, openapi_url="/openapi.json")
     app.state.store = store
     app.state.settings = settings
     app.state.secure_cookies = secure_cookies
+    # Uploads are analysed by this process's job runner, started by the first upload (or
+    # by `rapport serve`, so that jobs a restart interrupted are resumed at once).
+    app.state.jobs = JobRunner(store, {ANALYSIS: analysis_handler(settings)})
     app.add_middleware(SecurityHeaders)
-    # Outermost: a request waits here, holding no thread or connection, until it may run.
+    # A request waits here, holding no thread or connection, until it may run.
     app.add_middleware(ConcurrencyLimit, limit=settings.web_max_concurrent)
+    # Outside that: a body is read in full (size, time and per-address limits) before the
+    # request may wait for a place, so slow senders never hold one.
+    app.add_middleware(ReceiveBody, limits=ReceiveLimits.from_settings(settings))
     install_error_handlers(app)
     for module in ROUTER_MODULES:
         app.include_router(module.router)

@@ -13,6 +13,7 @@ import io
 from collections.abc import Sequence
 from typing import Any
 
+from rapport.csv_safety import neutralise_cell
 from rapport.store.annotations import Correction
 
 COLUMNS = ("session_id", "analysis_id", "turn_index", "code", "model_value", "human_value",
@@ -31,11 +32,6 @@ def model_value(document: dict[str, Any], turn_index: int, code: str) -> str:
     return "" if value is None else str(value)
 
 
-def _cell(value: str) -> str:
-    # A spreadsheet must not run a value as a formula (CSV injection).
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def corrections_csv(session_id: str,
                     analyses: Sequence[tuple[int, dict[str, Any], Sequence[Correction]]]
                     ) -> str:
@@ -45,7 +41,10 @@ def corrections_csv(session_id: str,
     writer.writerow(COLUMNS)
     for analysis_id, document, corrections in analyses:
         for c in corrections:
-            writer.writerow([_cell(session_id), analysis_id, c.turn_index, _cell(c.code_name),
-                             _cell(model_value(document, c.turn_index, c.code_name)),
-                             _cell(c.value), _cell(c.user), c.at.isoformat()])
+            # A spreadsheet must not run a value as a formula (CSV injection).
+            writer.writerow([neutralise_cell(session_id), analysis_id, c.turn_index,
+                             neutralise_cell(c.code_name),
+                             neutralise_cell(model_value(document, c.turn_index, c.code_name)),
+                             neutralise_cell(c.value), neutralise_cell(c.user),
+                             c.at.isoformat()])
     return out.getvalue()

@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Receive, Scope, Send
 
 from rapport.errors import RapportInputError
 
@@ -78,6 +79,35 @@ def _message(exc: RapportInputError) -> str:
     return f"{exc.where}: {exc.what}" if exc.where else exc.what
 
 
+def log_crash(exc: BaseException, scope: Scope) -> None:
+    """Log a crash by exception type, method and path only: messages and tracebacks can
+    quote client text (a transcript line in a parse error, a name in a constraint)."""
+    if scope.get(LOGGED):
+        return
+    scope[LOGGED] = True
+    log.error("unhandled %s on %s %s", type(exc).__name__, scope.get("method", "-"),
+              scope.get("path", "-"))
+
+
+#: Set on a request's scope once its crash is logged (Starlette re-raises after answering).
+LOGGED = "rapport.crash_logged"
+
+
+class TypeOnlyCrashes(FastAPI):
+    """The app, catching what Starlette re-raises after its 500 answer.
+
+    Starlette's outermost middleware always re-raises a crash "so that servers can log it",
+    and uvicorn then logs the full traceback with the exception's message. Here it ends:
+    the answer (500) has been sent, and the crash is logged once, by type only.
+    """
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        except Exception as exc:  # every crash: answered already, logged by type only
+            log_crash(exc, scope)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     async def input_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RapportInputError)
@@ -123,9 +153,7 @@ def install_error_handlers(app: FastAPI) -> None:
                               "integer beyond 64 bits)")
 
     async def server_error(request: Request, exc: Exception) -> Response:
-        # The type only: messages can quote client text.
-        log.error("unhandled %s on %s %s", type(exc).__name__, request.method,
-                  request.url.path)
+        log_crash(exc, request.scope)
         return error_response(request, 500, "internal", "internal error; see the server log")
 
     app.add_exception_handler(RapportInputError, input_error)

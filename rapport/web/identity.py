@@ -70,8 +70,8 @@ def find_identity(request: Request) -> Identity | None:
     identity: Identity | None = None
     token = _bearer(request)
     # The schema was checked when the app started (create_app); not again per request.
-    with store.transaction(None, interface="api" if token else "web",
-                           check_schema=False) as tx:
+    # Read without waiting for a writer (an upload being stored, a long write elsewhere).
+    with store.reading(interface="api" if token else "web") as tx:
         if token is not None:
             actor = actor_for_api_token(tx.db, token)
             identity = Identity(actor, "token") if actor else None

@@ -13,8 +13,10 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from rapport.errors import RapportInputError
+from rapport.settings import Settings, get_settings
 
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 
@@ -77,16 +79,35 @@ class ServePlan:
                 "passwords and client data; use only on a network you trust completely")]
 
 
+def server_config(app: Any, settings: Settings, plan: ServePlan | None = None, *,
+                  log_level: str = "warning") -> Any:
+    """uvicorn's configuration for ``app``, shared by ``rapport serve`` and the tests'
+    live server: the header deadline protocol, no access log (URLs can carry feedback
+    tokens), no server or date header."""
+    import uvicorn
+
+    from rapport.web.protocol import with_header_deadline
+
+    options: dict[str, Any] = {}
+    if plan is not None:
+        options = {"host": plan.host, "port": plan.port,
+                   "ssl_certfile": str(plan.cert) if plan.cert else None,
+                   "ssl_keyfile": str(plan.key) if plan.key else None,
+                   "proxy_headers": plan.behind_proxy,
+                   "forwarded_allow_ips": "127.0.0.1,::1" if plan.behind_proxy else None}
+    return uvicorn.Config(app, log_level=log_level, access_log=False, lifespan="off",
+                          server_header=False, date_header=False,
+                          http=with_header_deadline(settings.web_header_seconds), **options)
+
+
 def run(plan: ServePlan, *, log_level: str = "warning") -> None:
     """Serve until interrupted (the configured record must be at the current schema)."""
     import uvicorn
 
     from rapport.web.app import create_app
 
-    app = create_app(secure_cookies=plan.secure_cookies)
-    uvicorn.run(app, host=plan.host, port=plan.port, log_level=log_level,
-                ssl_certfile=str(plan.cert) if plan.cert else None,
-                ssl_keyfile=str(plan.key) if plan.key else None,
-                proxy_headers=plan.behind_proxy,
-                forwarded_allow_ips="127.0.0.1,::1" if plan.behind_proxy else None,
-                server_header=False, date_header=False, access_log=False)
+    settings = get_settings()
+    app = create_app(settings, secure_cookies=plan.secure_cookies)
+    app.state.store.verify_key()  # never serve (and write) with another record's key
+    app.state.jobs.start()  # resume what a restart interrupted
+    uvicorn.Server(server_config(app, settings, plan, log_level=log_level)).run()

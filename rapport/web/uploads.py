@@ -1,53 +1,46 @@
-"""Turn an uploaded transcript into a stored analysis (API and upload page alike).
+"""Turn an uploaded transcript into an analysis job (API and upload page alike).
 
-Parsing happens before anything is stored: a file that does not import gives one clear
-error and the record is unchanged. Coders are loaded once per process (``load_coders``
-caches them).
+The upload is checked and read at once, so a file that does not import gives one clear
+error and the record is unchanged: rights and consent first (in a short transaction), the
+parse with no transaction open, then one short transaction that queues the job (with a
+new client and their consent, on the upload page). The analysis itself runs in the job
+runner (``rapport/jobs``), which stores the result with the job's completion.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
 
-from rapport.errors import RapportInputError
-from rapport.settings import Settings
-from rapport.store.analyses import store_analysis
+from fastapi import Request
+
+from rapport.jobs.analysis import KIND, read_upload
 from rapport.store.clients import find_client
 from rapport.store.consents import ConsentKind, require_consent
+from rapport.store.jobs import enqueue
 from rapport.store.tx import Tx
+from rapport.web.identity import Identity, get_settings_of, get_store
 
 
-@dataclass(frozen=True)
-class UploadedAnalysis:
-    analysis_id: int
-    turns: int
-    warnings: list[str]
-
-
-def analyze_upload(tx: Tx, code: str, session_number: int, data: bytes, *, filename: str,
-                   settings: Settings, fmt: str | None = None,
-                   therapist: tuple[str, ...] = (), client: tuple[str, ...] = ()
-                   ) -> UploadedAnalysis:
-    """Import, code, analyse and store one session's transcript for ``code``."""
-    from rapport.ingest import RoleMap, parse_bytes
-    from rapport.pipeline import AnalyzeOptions, analyze
-
-    # Rights and consent first: nothing is parsed or coded for a client you cannot write.
-    require_consent(tx, find_client(tx, code, write=True), ConsentKind.ANALYSIS,
-                    doing="storing an analysis")
-    if len(data) > settings.max_file_bytes:
-        raise RapportInputError(f"the file is larger than {settings.max_file_bytes} bytes",
-                                where=filename, fix="split the session or raise "
-                                "RAPPORT_MAX_FILE_BYTES", code="too_large")
-    result = parse_bytes(data, name=filename or "upload", fmt=fmt or None, settings=settings,
-                         roles=RoleMap(therapist=therapist, client=client))
-    if len(result.sessions) != 1:
-        raise RapportInputError(f"the file holds {len(result.sessions)} sessions",
-                                where=filename, fix="upload one session per file",
-                                code="many_sessions")
-    (session,) = result.sessions
-    analysis = analyze(session, AnalyzeOptions.from_settings(settings),
-                       warnings=result.warnings_for(session.id))
-    analysis_id = store_analysis(tx, code, session_number, analysis.to_json())
-    return UploadedAnalysis(analysis_id=analysis_id, turns=len(session.turns),
-                            warnings=result.warnings)
+def queue_upload(request: Request, identity: Identity, code: str, session_number: int,
+                 data: bytes, *, filename: str, fmt: str | None = None,
+                 therapist: tuple[str, ...] = (), client: tuple[str, ...] = (),
+                 new_client: Callable[[Tx], None] | None = None) -> int:
+    """Check, read and queue one session's transcript for ``code``; the job's id.
+    ``new_client`` (the upload page) creates the client in the queuing transaction."""
+    store, settings = get_store(request), get_settings_of(request)
+    params = {"code": code, "session": session_number, "filename": filename[:200],
+              "format": fmt or "", "therapist": list(therapist), "client": list(client)}
+    if new_client is None:  # nothing is parsed for a client you cannot write
+        with store.transaction(identity.actor.username, interface=identity.interface) as tx:
+            require_consent(tx, find_client(tx, code, write=True), ConsentKind.ANALYSIS,
+                            doing="storing an analysis")
+    read_upload(data, params, settings)  # input errors now, with no transaction open
+    with store.transaction(identity.actor.username, interface=identity.interface) as tx:
+        if new_client is not None:
+            new_client(tx)
+        require_consent(tx, find_client(tx, code, write=True), ConsentKind.ANALYSIS,
+                        doing="storing an analysis")
+        job_id = enqueue(tx, KIND, code=code, session_number=session_number, params=params,
+                         payload=data)
+    request.app.state.jobs.wake()
+    return job_id

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from cli_runner import Cli
 from record_fixtures import PLANTED_NAME, PLANTED_SENTENCE, People, document_json
 
 from rapport.errors import RapportInputError
@@ -124,3 +125,88 @@ def test_only_admins_rotate(store: Store, people: People, key_file: Path,
     with store.transaction(people.therapist) as tx, pytest.raises(RapportInputError) as err:
         rotate_keys(tx, old, new)
     assert err.value.code == "forbidden"
+
+
+# -- the record's key check (issue 18, item 5) -------------------------------------------
+def _count(store: Store, table: str) -> int:
+    with store.engine.connect() as conn:
+        return int(conn.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar() or 0)
+
+
+def test_another_record_s_key_is_refused_for_writes_and_reads(
+        store: Store, people: People, key_file: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    _plant(store, people)
+    mine = Cipher(read_key_file(key_file))
+    write_key_file(tmp_path / "other.key")
+    other = Store(store.url, key_file=tmp_path / "other.key")
+    clients = _count(store, "clients")
+    try:
+        with pytest.raises(RapportInputError) as err, other.transaction(people.therapist) as tx:
+            add_client(tx, "C-002", identity={"name": "Someone Else"})
+        assert err.value.code == "wrong_key" and mine.fingerprint in err.value.what
+        assert _count(store, "clients") == clients  # nothing written with it
+        with pytest.raises(RapportInputError), other.transaction(people.therapist) as tx:
+            show_client(tx, "C-001")
+        with pytest.raises(RapportInputError):
+            other.verify_key()
+    finally:
+        other.dispose()
+    # `rapport serve --check` refuses to say ready, and names the record's key
+    monkeypatch.setenv("RAPPORT_KEY_FILE", str(tmp_path / "other.key"))
+    refused = Cli()("serve", "--check")
+    assert refused.exit_code == 2 and mine.fingerprint in refused.output
+    monkeypatch.setenv("RAPPORT_KEY_FILE", str(key_file))
+    ready = Cli()("serve", "--check")
+    assert ready.exit_code == 0 and f"key {mine.fingerprint} is this record's key" \
+        in ready.output
+
+
+def test_a_record_without_a_key_check_gets_one_only_from_its_own_key(
+        store: Store, people: People, tmp_path: Path) -> None:
+    _plant(store, people)
+    with store.engine.begin() as conn:  # as made before the check existed
+        conn.execute(sa.text("DELETE FROM app_settings WHERE name = 'key_check'"))
+    write_key_file(tmp_path / "other.key")
+    other = Store(store.url, key_file=tmp_path / "other.key")
+    try:
+        with pytest.raises(RapportInputError) as err, other.transaction(people.therapist) as tx:
+            add_client(tx, "C-002", identity={"name": "Someone Else"})
+        assert err.value.code == "wrong_key" and "7 values" in err.value.what
+    finally:
+        other.dispose()
+    with store.transaction(people.therapist) as tx:
+        assert show_client(tx, "C-001").identity is not None
+    assert _count(store, "app_settings") == 1  # the check, recorded by the record's key
+
+
+def test_rotate_repairs_a_record_that_mixes_keys(store: Store, people: People,
+                                                 key_file: Path, tmp_path: Path) -> None:
+    # Before the check, a client was written with another record's key.
+    _plant(store, people)
+    stray = Cipher(write_key_file(tmp_path / "stray.key"))
+    with store.engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM app_settings WHERE name = 'key_check'"))
+        conn.execute(sa.text("UPDATE clients SET notes_enc = :blob"),
+                     {"blob": stray.encrypt("written with the wrong key", "clients.notes")})
+    new_file = tmp_path / "new.key"
+    new = Cipher(write_key_file(new_file))
+    cli = Cli()
+    refused = cli("keys", "rotate", "--new-key-file", new_file, "--as", people.admin)
+    assert refused.exit_code == 2 and stray.fingerprint in refused.output
+    repaired = cli("keys", "rotate", "--new-key-file", new_file, "--old-key-file",
+                   tmp_path / "stray.key", "--as", people.admin)
+    assert repaired.exit_code == 0, repaired.output
+    rotated = Store(store.url, key_file=new_file)
+    try:
+        with rotated.transaction(people.therapist) as tx:
+            assert show_client(tx, "C-001").notes == "written with the wrong key"
+            assert remaining_with_key(tx, new) == 7
+    finally:
+        rotated.dispose()
+    old = Store(store.url, key_file=key_file)
+    try:  # the record now knows its key: the old one is refused
+        with pytest.raises(RapportInputError):
+            old.verify_key()
+    finally:
+        old.dispose()

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 import sqlalchemy as sa
+from cli_runner import Cli
 from record_fixtures import PLANTED_NAME, People, document_json
 
 from rapport.errors import RapportInputError
@@ -73,3 +74,21 @@ def test_audit_visibility_follows_roles(store: Store, people: People) -> None:
             query_audit(tx, client_code="C-001")
     with store.transaction(people.admin) as tx:
         assert any(r.entity == "client" for r in query_audit(tx, client_code="C-001"))
+
+
+def test_control_characters_are_stored_verbatim_and_shown_escaped(store: Store,
+                                                                  people: People) -> None:
+    # What the login page audits for a locked-out username, here one that tries to forge
+    # a second entry in `rapport audit` output.
+    forged = "2026-01-01 00:00:00  ada            cli    delete    client"
+    username = f"x\n{forged}\r\x1b[2K\u2028"
+    with store.transaction(None, interface="web") as tx:
+        tx.audit("login-locked", "user", detail=f"user={username}")
+    with store.transaction(people.admin) as tx:
+        (entry,) = [r for r in query_audit(tx) if r.action == "login-locked"]
+    assert entry.detail == f"user={username}"  # stored as typed
+    output = Cli(checked=True)("audit", "--as", people.admin).output
+    lines = output.splitlines()
+    assert not any(line.startswith(forged) for line in lines)
+    (shown,) = [line for line in lines if "login-locked" in line]
+    assert shown.endswith("user=x\\n" + forged + "\\r\\x1b[2K\\u2028")

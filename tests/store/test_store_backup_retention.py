@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import os
+import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -98,3 +102,44 @@ def test_only_admins_set_or_apply_retention(store: Store, people: People) -> Non
     with store.transaction(people.admin) as tx, pytest.raises(RapportInputError) as err:
         set_retention_days(tx, 0)
     assert err.value.code == "bad_setting"
+
+
+@pytest.fixture
+def open_umask() -> Iterator[None]:
+    """The usual umask (022), which would make new files readable by everyone."""
+    old = os.umask(0o022)
+    yield
+    os.umask(old)
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.mark.usefixtures("open_umask")
+def test_backups_are_owner_only(store: Store, people: People, tmp_path: Path) -> None:
+    _client_with_analysis(store, people, "C-001")
+    target = backup(store, tmp_path / "record.bak")
+    assert _mode(target) == 0o600
+
+
+@pytest.mark.usefixtures("open_umask")
+def test_the_sqlite_record_and_its_wal_are_owner_only(tmp_path: Path) -> None:
+    path = tmp_path / "record.sqlite3"
+    fresh = Store(f"sqlite:///{path}", key=base64.b64encode(os.urandom(32)).decode())
+    fresh.upgrade()
+    with fresh.engine.connect() as conn:  # a connection holds the -wal and -shm open
+        conn.exec_driver_sql("SELECT 1")
+        files = [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
+        assert [_mode(p) for p in files] == [0o600] * 3
+    fresh.dispose()
+    for p in files:  # a record from an older version, or copied in: 0644
+        if p.exists():
+            p.chmod(0o644)
+    reopened = Store(f"sqlite:///{path}", key=base64.b64encode(os.urandom(32)).decode())
+    with reopened.engine.connect() as conn:
+        conn.exec_driver_sql("SELECT 1")
+        assert [_mode(p) for p in files if p.exists()] == [0o600] * sum(
+            p.exists() for p in files)
+        assert _mode(path) == 0o600
+    reopened.dispose()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import os
 from pathlib import Path
 
 import pytest
@@ -64,3 +66,42 @@ def test_a_constraint_violation_is_a_clear_error_and_writes_nothing(store: Store
     assert err.value.code == "conflict"
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM app_settings").scalar() == 0
+
+
+def test_0004_keeps_older_duplicate_questionnaires_without_a_session(db_url: str) -> None:
+    # A record made before 0004 may hold duplicates (PostgreSQL stored them under
+    # simultaneous submissions): the migration moves the older ones, never deletes.
+    import sqlalchemy as sa
+
+    from rapport.store.clients import add_client
+    from rapport.store.models import AuditEntry
+    from rapport.store.permissions import UserRole
+    from rapport.store.responses import add_response, list_responses
+    from rapport.store.users import add_user
+
+    store = Store(db_url, key=base64.b64encode(os.urandom(32)).decode())
+    try:
+        store.upgrade("0003")
+        with store.transaction(None, check_schema=False) as tx:
+            add_user(tx, "ada", UserRole.ADMIN)
+        with store.transaction("ada", check_schema=False) as tx:
+            add_user(tx, "tom", UserRole.THERAPIST)
+        with store.transaction("tom", check_schema=False) as tx:
+            add_client(tx, "C-001")
+            ids = [add_response(tx, "C-001", instrument_id="phq9", instrument_version="1",
+                                answers={"1": n}, scores={"total": n}, session_number=1)
+                   for n in (1.0, 2.0, 3.0)]
+            add_response(tx, "C-001", instrument_id="gad7", instrument_version="1",
+                         answers={}, scores={"total": 0.0}, session_number=1)
+        store.upgrade()
+        with store.transaction("tom") as tx:
+            kept = {r.id: (r.session_number, r.answers) for r in list_responses(tx, "C-001")}
+            moves = tx.db.scalars(sa.select(AuditEntry.detail).where(
+                AuditEntry.interface == "migration").order_by(AuditEntry.id)).all()
+        assert len(kept) == 4  # nothing deleted, answers intact
+        assert [kept[i] for i in ids] == [(None, {"1": 1.0}), (None, {"1": 2.0}),
+                                          (1, {"1": 3.0})]  # the newest keeps session 1
+        assert moves == [f"response={i} kept without session 1: response={ids[2]} is "
+                         "that session's phq9" for i in ids[:2]]
+    finally:
+        store.dispose()

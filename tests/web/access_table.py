@@ -66,6 +66,7 @@ ACCESS: dict[tuple[str, str], str] = {
     # -- API: analyses
     ("GET", "/api/v1/clients/{code}/analyses"): CLIENT_READ,
     ("POST", "/api/v1/clients/{code}/sessions/{number}/analyses"): CLIENT_WRITE,
+    ("GET", "/api/v1/jobs/{job_id}"): CLIENT_WRITE,  # tom's job: only its owner sees it
     ("GET", "/api/v1/analyses/{analysis_id}"): CLIENT_READ,
     ("GET", "/api/v1/analyses/{analysis_id}/corrections"): CLIENT_READ,
     ("POST", "/api/v1/analyses/{analysis_id}/corrections"): CLIENT_WRITE,
@@ -106,6 +107,7 @@ ACCESS: dict[tuple[str, str], str] = {
     ("GET", "/clients/{code}/sessions/{number}/corrections.csv"): CLIENT_READ,
     ("GET", "/upload"): THERAPIST,
     ("POST", "/upload"): THERAPIST,  # into the therapist's own (or a new) client
+    ("GET", "/jobs/{job_id}"): CLIENT_WRITE,  # tom's upload job: only its owner sees it
     ("GET", "/clients/{code}/sessions/{number}/questionnaire"): CLIENT_WRITE,
     ("POST", "/clients/{code}/sessions/{number}/questionnaire"): CLIENT_WRITE,
     # safety flags (rapport/web/pages/safety.py): therapist and supervisor acknowledge

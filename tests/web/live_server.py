@@ -36,14 +36,14 @@ def live_server(settings: Settings, store: Store, *, secure_cookies: bool = True
     import uvicorn
 
     from rapport.web.app import create_app
+    from rapport.web.serve import server_config
 
     app = create_app(settings, store=store, secure_cookies=secure_cookies)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off",
-                            server_header=False, date_header=False)
+    config = server_config(app, settings)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True,
                               name=f"uvicorn-{port}")
@@ -62,9 +62,9 @@ def live_server(settings: Settings, store: Store, *, secure_cookies: bool = True
 
 
 @contextmanager
-def populated_server(folder: Path) -> Iterator[LiveServer]:
+def populated_server(folder: Path, **settings: Any) -> Iterator[LiveServer]:
     """A fresh SQLite record in ``folder`` with conftest's world (tom, sam, C-001 ...),
-    served on loopback."""
+    served on loopback (``settings`` override the defaults)."""
     import base64
     import os
 
@@ -73,9 +73,9 @@ def populated_server(folder: Path) -> Iterator[LiveServer]:
     store = Store(url, key=key)
     store.upgrade()
     populate(store)
-    settings = Settings(home=folder, database_url=url, key=key)
     try:
-        with live_server(settings, store) as live:
+        with live_server(Settings(home=folder, database_url=url, key=key, **settings),
+                         store) as live:
             yield live
     finally:
         store.dispose()

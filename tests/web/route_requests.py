@@ -85,6 +85,15 @@ def _feedback_token(call: Call) -> str:
         return create_form(tx, "C-001", number, ["phq9"], minutes=60).token
 
 
+def _job_id(call: Call) -> str:
+    """A queued analysis job of tom's, for C-001 (never run here)."""
+    from rapport.store.jobs import enqueue
+
+    with call.world.store.transaction("tom", interface="system") as tx:
+        return str(enqueue(tx, "analysis", code="C-001", session_number=1,
+                           params={"code": "C-001", "session": 1}, payload=b"T: hi\n"))
+
+
 def _throwaway_user(call: Call) -> str:
     with call.world.store.transaction("ada", interface="system") as tx:
         add_user(tx, f"tu{call.unique}", UserRole.THERAPIST)
@@ -97,6 +106,7 @@ FILLERS: dict[str, Callable[[Call], str]] = {
     "number": lambda call: "1",
     "token_id": _token_id,
     "token": _feedback_token,
+    "job_id": _job_id,
     "username": _throwaway_user,
 }
 

@@ -37,9 +37,15 @@ def _record(world: World, user: str = "tom") -> tuple[Any, ...]:
 
 def _upload(browser: TestClient, name: str, body: bytes | None = None, /,
             **fields: str) -> Any:
+    """POST the upload form; a queued analysis is followed like the browser does (the
+    progress page, once the job runner is done, sends it on to the session)."""
     data = body if body is not None else (EXAMPLES / name).read_bytes()
-    return browser.post("/upload", data={"csrf_token": csrf_of(browser), **fields},
-                        files={"file": (name, data, "application/octet-stream")})
+    answer = browser.post("/upload", data={"csrf_token": csrf_of(browser), **fields},
+                          files={"file": (name, data, "application/octet-stream")})
+    if answer.status_code == 303 and answer.headers["location"].startswith("/jobs/"):
+        assert browser.app.state.jobs.wait_idle(120)  # type: ignore[attr-defined]
+        answer = browser.get(answer.headers["location"])
+    return answer
 
 
 def test_upload_form_lists_only_own_clients(signed_in: dict[str, TestClient]) -> None:

@@ -31,8 +31,13 @@ def test_documented_flow(tom_api: TestClient) -> None:
     with (EXAMPLES / "rupture_repair.txt").open("rb") as f:
         uploaded = tom_api.post(f"{API}/clients/C-042/sessions/1/analyses",
                                 files={"file": ("rupture_repair.txt", f)})
-    assert uploaded.status_code == 201, uploaded.text
-    analysis_id = uploaded.json()["data"]["analysis_id"]
+    assert uploaded.status_code == 202, uploaded.text  # queued: the job is the answer
+    job = uploaded.json()["data"]
+    assert job["state"] in ("queued", "running") and job["client"] == "C-042"
+    assert tom_api.app.state.jobs.wait_idle(120)  # type: ignore[attr-defined]
+    done = tom_api.get(f"{API}/jobs/{job['id']}").json()["data"]
+    assert (done["state"], done["progress"]) == ("done", 100), done
+    analysis_id = done["result"]["analysis_id"]
     document = tom_api.get(f"{API}/analyses/{analysis_id}").json()["data"]
     assert document["turns"] and "profile" in document["sections"]
     answers = {f"phq9_{i}": v for i, v in enumerate([1, 2, 1, 1, 0, 1, 1, 0, 0], start=1)}

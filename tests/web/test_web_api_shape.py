@@ -68,6 +68,13 @@ def test_409_shape(tom_api: TestClient) -> None:
     assert_error(tom_api.post("/api/v1/clients", json={"code": "C-001"}), 409, "duplicate")
 
 
+def test_creating_another_therapist_s_client_code_is_404(tom_api: TestClient) -> None:
+    # C-900 is tess's: creating it must not confirm that it exists (409 would).
+    taken = tom_api.post("/api/v1/clients", json={"code": "C-900"})
+    assert_error(taken, 404, "not_found")
+    assert_error(tom_api.get("/api/v1/clients/C-900"), 404, "not_found")
+
+
 @pytest.mark.parametrize("body", [{"code": "has space"}, {}, {"code": 5},
                                   "not json at all"])
 def test_422_shape(tom_api: TestClient, body: object) -> None:

@@ -298,6 +298,16 @@ def test_idle_expiry(app: FastAPI, world: World) -> None:
     assert_signed_out(app, cookie)
 
 
+def test_idle_sign_out_is_never_early(app: FastAPI, world: World) -> None:
+    # last_seen_at is written at most once a minute, so a sign-in whose stored last use
+    # is 30 s past the idle limit may have been used 30 s ago: it must still work.
+    cookie = session_cookie(sign_in(app, "tom"))
+    now = dt.datetime.now(dt.UTC)
+    idle = dt.timedelta(minutes=world.settings.web_idle_minutes)
+    _age(world, cookie, last_seen_at=now - idle - dt.timedelta(seconds=30))
+    assert reuse(app, cookie).get("/api/v1/me").status_code == 200
+
+
 def test_absolute_expiry(app: FastAPI, world: World) -> None:
     cookie = session_cookie(sign_in(app, "tom"))
     now = dt.datetime.now(dt.UTC)
@@ -336,15 +346,39 @@ def test_password_change_refusals(app: FastAPI, world: World, pat: str, current:
             == before
 
 
+def test_wrong_current_passwords_count_toward_the_lockout(app: FastAPI,
+                                                         world: World) -> None:
+    add_person(world, "guessed")
+    browser = client_at(app, "10.17.0.1")  # a stolen sign-in, guessing the password
+    assert try_login(browser, "guessed", PASSWORD) == 303
+    with world.store.transaction(None, interface="system") as tx:
+        before = tx.db.scalar(sa.select(User.password_hash).where(User.username == "guessed"))
+    new = "a brand new passphrase"
+    for _ in range(world.settings.login_max_failures):
+        assert change(browser, "a wrong guess", new, new)[0] == 400
+    status, text = change(browser, PASSWORD, new, new)  # the right one, too late
+    assert status == 429 and "Too many" in text
+    with world.store.transaction(None, interface="system") as tx:
+        assert tx.db.scalar(sa.select(User.password_hash).where(
+            User.username == "guessed")) == before
+    # the same lockout as failed logins: the user cannot sign in anywhere meanwhile
+    assert try_login(client_at(app, "10.17.0.2"), "guessed", PASSWORD) == 429
+
+
 def test_password_change_signs_out_other_browsers(app: FastAPI, world: World) -> None:
     add_person(world, "pia")
     here, there = sign_in(app, "pia"), sign_in(app, "pia")
     there_cookie = session_cookie(there)
+    with world.store.transaction("pia", interface="system") as tx:
+        token, _ = create_api_token(tx, "pia-script")
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert new_client(app).get("/api/v1/me", headers=bearer).status_code == 200
     new = "a brand new passphrase"
     status, text = change(here, PASSWORD, new, new)
     assert status == 200, text
     assert here.get("/api/v1/me").status_code == 200  # this browser stays signed in
     assert_signed_out(app, there_cookie)
+    assert new_client(app).get("/api/v1/me", headers=bearer).status_code == 401  # revoked
     somewhere = client_at(app, "10.5.0.1")
     assert try_login(somewhere, "pia", PASSWORD) == 401  # the old one no longer works
     assert try_login(client_at(app, "10.5.0.2"), "pia", new) == 303

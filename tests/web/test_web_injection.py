@@ -25,7 +25,9 @@ from hypothesis import strategies as st
 from route_requests import BODIES, Call, fill_path, request_kwargs, snapshot, writes_since
 from web_world import DAY, World
 
-from rapport.store.analyses import read_analysis
+from rapport.jobs.analysis import read_upload
+from rapport.pipeline import AnalyzeOptions, analyze
+from rapport.store.analyses import read_analysis, store_analysis
 from rapport.store.annotations import add_comment, add_correction
 from rapport.store.clients import add_client
 from rapport.store.consents import ConsentKind, add_consent
@@ -33,7 +35,6 @@ from rapport.store.logins import create_api_token, start_web_session
 from rapport.store.permissions import UserRole
 from rapport.store.sessions import SessionRecord, add_session
 from rapport.store.users import add_user, link_supervision
-from rapport.web.uploads import analyze_upload
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'
@@ -73,8 +74,9 @@ def hostile(world: World) -> Hostile:
         add_client(tx, "C-XSS", identity={"name": PAYLOAD, "contact": IMG}, notes=PAYLOAD)
         for kind in ConsentKind:
             add_consent(tx, "C-XSS", kind, given_on=DAY)
-        analysis_id = analyze_upload(tx, "C-XSS", 1, transcript, filename="x.txt",
-                                     settings=world.settings).analysis_id
+        (session,) = read_upload(transcript, {"filename": "x.txt"}, world.settings).sessions
+        analysis_id = store_analysis(tx, "C-XSS", 1, analyze(
+            session, AnalyzeOptions.from_settings(world.settings)).to_json())
         add_session(tx, "C-XSS", SessionRecord(number=2, notes=PAYLOAD))
         add_comment(tx, analysis_id, f"tom: {PAYLOAD}", turn_index=1)
         add_correction(tx, analysis_id, 1, SCRIPT, IMG[:64])

@@ -84,8 +84,10 @@ class Browser:
         return {}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def api_tokens(world: World) -> dict[str, str]:
+    # Fresh tokens for each case: a password change (a route of the matrix too) revokes
+    # every token of its user, by design.
     tokens = {}
     for role, username in TOKEN_ROLES.items():
         with world.store.transaction(username, interface="system") as tx:
@@ -105,6 +107,15 @@ def browser_of(role: str, world: World, api_tokens: dict[str, str]) -> Browser:
         assert tx.db.get(User, actor.id) is not None
         cookie, sign_in = start_web_session(tx, actor)
     return Browser(role, session_cookie=cookie, csrf=sign_in.csrf_token)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def jobs_stay_queued(app: FastAPI, world: World) -> None:
+    """Queued analyses are not run here: a runner writing in the background would blur
+    which request wrote what (the row counts and audit rows compared below)."""
+    from rapport.jobs.runner import JobRunner
+
+    app.state.jobs = JobRunner(world.store, {}, autostart=False)
 
 
 @pytest.fixture

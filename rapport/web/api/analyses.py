@@ -17,13 +17,14 @@ from rapport.store.annotations import (
     list_comments,
     list_corrections,
 )
+from rapport.store.jobs import JobView, job_view
 from rapport.web.api.common import Ok, api_router
-from rapport.web.identity import RecordTx, get_settings_of
-from rapport.web.uploads import UploadedAnalysis, analyze_upload
+from rapport.web.identity import CurrentIdentity, RecordTx, get_store
+from rapport.web.uploads import queue_upload
 
 router = api_router("analyses")
 
-#: Largest upload read into memory before the size check in ``analyze_upload``.
+#: Largest upload read into memory (the receiving middleware has refused larger ones).
 _READ_LIMIT = 200_000_000
 
 
@@ -44,18 +45,30 @@ def analyses(code: str, tx: RecordTx) -> Ok[list[AnalysisView]]:
     return Ok(data=list_analyses(tx, code))
 
 
-@router.post("/clients/{code}/sessions/{number}/analyses", status_code=201)
-def analyse(request: Request, code: str, number: int, tx: RecordTx,
+@router.post("/clients/{code}/sessions/{number}/analyses", status_code=202)
+def analyse(request: Request, code: str, number: int, identity: CurrentIdentity,
             file: Annotated[UploadFile, File(description="The session transcript.")],
             format: Annotated[str, Form(max_length=20)] = "",  # noqa: A002
             therapist: Annotated[str, Form(max_length=200)] = "",
-            client: Annotated[str, Form(max_length=200)] = "") -> Ok[UploadedAnalysis]:
-    """Import a transcript (any format Rapport reads), analyse it and store the result."""
+            client: Annotated[str, Form(max_length=200)] = "") -> Ok[JobView]:
+    """Import a transcript (any format Rapport reads) and queue its analysis: the file is
+    checked and read at once (a bad file is a 4xx, nothing stored); the answer is the job
+    (202), and ``GET /api/v1/jobs/{id}`` follows it to the stored analysis."""
     data = file.file.read(_READ_LIMIT)
-    return Ok(data=analyze_upload(
-        tx, code, number, data, filename=file.filename or "upload",
-        settings=get_settings_of(request), fmt=format or None,
-        therapist=(therapist,) if therapist else (), client=(client,) if client else ()))
+    job_id = queue_upload(request, identity, code, number, data,
+                          filename=file.filename or "upload", fmt=format or None,
+                          therapist=(therapist,) if therapist else (),
+                          client=(client,) if client else ())
+    with get_store(request).transaction(identity.actor.username,
+                                        interface=identity.interface) as tx:
+        return Ok(data=job_view(tx, job_id))
+
+
+@router.get("/jobs/{job_id}")
+def job(job_id: int, tx: RecordTx) -> Ok[JobView]:
+    """A job you queued: state (queued, running, done, failed), progress in percent, and
+    the result (``analysis_id``) or the error. Anyone else's job is 404."""
+    return Ok(data=job_view(tx, job_id))
 
 
 @router.get("/analyses/{analysis_id}")

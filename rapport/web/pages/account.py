@@ -22,7 +22,6 @@ from fastapi.responses import RedirectResponse, Response
 from rapport.errors import RapportInputError
 from rapport.store.logins import (
     clear_failures,
-    end_all_web_sessions,
     end_web_session,
     locked_until,
     record_failure,
@@ -61,6 +60,12 @@ def _safe_next(target: str | None) -> str:
     if "\\" in target or any(ord(c) < 0x20 or ord(c) == 0x7F for c in target):
         return "/"
     return target
+
+
+def _throttle_keys(request: Request, username: str) -> list[str]:
+    """The lockout counters a password attempt counts against: the user and the address."""
+    address = request.client.host if request.client else "unknown"
+    return [f"user:{username[:100]}", f"ip:{address}"]
 
 
 @cache
@@ -107,8 +112,7 @@ def login(request: Request, username: Annotated[str, Form(max_length=200)],
         raise WebError(403, "csrf", "the login form expired; reload the page and try again")
     store, settings = get_store(request), get_settings_of(request)
     username = username.strip().lower()
-    address = request.client.host if request.client else "unknown"
-    keys = [f"user:{username[:100]}", f"ip:{address}"]
+    keys = _throttle_keys(request, username)
     window = dt.timedelta(minutes=settings.login_lockout_minutes)
     with store.transaction(None, interface="web") as tx:
         until = locked_until(tx.db, keys)
@@ -159,11 +163,25 @@ def change_password(request: Request, identity: CurrentIdentity, tx: RecordTx,
                     repeat: Annotated[str, Form(max_length=1000)]) -> Response:
     from rapport.store.models import User
 
+    # A stolen sign-in must not become a way to guess the password: wrong current
+    # passwords count toward the same lockout as failed logins (user and address).
+    settings = get_settings_of(request)
+    keys = _throttle_keys(request, identity.actor.username)
+    until = locked_until(tx.db, keys)
+    if until is not None:
+        tx.audit("password-locked", "user", detail=f"user={identity.actor.username}")
+        minutes = max(1, int((until - dt.datetime.now(dt.UTC)).total_seconds() // 60) + 1)
+        return render(request, "password.html", {
+            "done": False, "error": f"Too many wrong passwords. Try again in {minutes} "
+            "minutes, or ask an admin."}, status=429)
     user = tx.db.get(User, identity.actor.id)
     problem = None
     if user is None or not user.password_hash or not verify_password(user.password_hash,
                                                                      current):
         problem = "The current password is wrong."
+        tx.audit("password-failed", "user", detail=f"user={identity.actor.username}")
+        record_failure(tx.db, keys, max_failures=settings.login_max_failures,
+                       window=dt.timedelta(minutes=settings.login_lockout_minutes))
     elif len(new) < MIN_PASSWORD:
         problem = f"The new password needs at least {MIN_PASSWORD} characters."
     elif new != repeat:
@@ -172,10 +190,10 @@ def change_password(request: Request, identity: CurrentIdentity, tx: RecordTx,
         return render(request, "password.html", {"done": False, "error": problem},
                       status=400)
     try:
-        set_password(tx, identity.actor.username, new)
+        # Other browsers signed in as this user are signed out and API tokens revoked;
+        # this browser stays signed in.
+        set_password(tx, identity.actor.username, new,
+                     keep_sign_in=identity.sign_in.id if identity.sign_in else None)
     except RapportInputError as exc:  # pragma: no cover - the user exists (signed in)
         raise WebError(400, exc.code, exc.what) from None
-    # Other browsers signed in as this user are signed out; this one stays.
-    end_all_web_sessions(tx.db, identity.actor.id,
-                         keep=identity.sign_in.id if identity.sign_in else None)
     return render(request, "password.html", {"done": True})

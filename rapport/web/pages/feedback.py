@@ -41,6 +41,7 @@ from rapport.web.identity import (
     get_settings_of,
     get_store,
 )
+from rapport.web.public_url import public_base
 from rapport.web.security import delete_cookie
 from rapport.web.templating import render
 
@@ -110,8 +111,15 @@ def _text_fields(data: FormData) -> dict[str, str]:
 
 
 def _gone_page(request: Request, exc: RapportInputError) -> Response:
-    status = 410 if exc.code == "gone" else 404
-    return render(request, "feedback_gone.html", {"status": status, "message": exc.what},
+    """The client's page for a form that cannot take answers: fixed sentences only, since
+    a record's message can name the client code, which client pages never show."""
+    if exc.code == "gone":  # the store's fixed sentences: used, expired, no longer valid
+        status, message = 410, exc.what
+    elif exc.code == "not_found":
+        status, message = 404, "no such feedback form"
+    else:
+        status, message = 409, "your answers could not be stored"
+    return render(request, "feedback_gone.html", {"status": status, "message": message},
                   status=status)
 
 
@@ -168,10 +176,12 @@ def create_feedback_form(request: Request, identity: CurrentIdentity, tx: Record
 def _show_link(request: Request, code: str, number: int, created: CreatedForm) -> Response:
     import segno
 
-    url = f"{str(request.base_url).rstrip('/')}/f/{created.token}"
+    base = public_base(request, get_settings_of(request))
+    url = f"{base.url}/f/{created.token}"
     qr = segno.make(url, error="m")
     return render(request, "feedback_created.html", {
         "code": code, "number": number, "url": url, "created": created,
+        "unreachable": base.warning,
         "qr": qr.svg_data_uri(scale=6, border=4, dark="#000000", light="#ffffff")},
         status=201)
 
@@ -230,9 +240,7 @@ def submit_client_form(request: Request, token: str, data: Posted) -> Response:
     try:
         page, flagged = _submit(request, token, data, f"/f/{token}")
     except RapportInputError as exc:
-        if exc.code in ("gone", "not_found"):
-            return _gone_page(request, exc)
-        raise
+        return _gone_page(request, exc)
     if page is not None:
         return page
     return RedirectResponse("/feedback/thanks" + ("?talk=1" if flagged else ""),
@@ -268,7 +276,7 @@ def submit_kiosk(request: Request, data: Posted) -> Response:
         page, flagged = _submit(request, token, data, KIOSK_PATH)
     except RapportInputError as exc:
         if exc.code not in ("gone", "not_found"):
-            raise
+            return _gone_page(request, exc)  # never the record's message: it may name a code
         page, target = None, f"{KIOSK_PATH}?expired=1"  # nothing stored: say so
     else:
         target = f"{KIOSK_PATH}?sent=1" + ("&talk=1" if flagged else "")

@@ -1,10 +1,10 @@
-"""Upload a session transcript (any importable format), analyse it, show the session.
+"""Upload a session transcript (any importable format); it is analysed as a job.
 
-The whole upload is one transaction: a new client (with the consent to analysis the
-therapist confirms), the session and the analysis are stored together or not at all, so
-an import error leaves the record unchanged and is shown on the form (what, where, how to
-fix). Audio and video are analysed by ``rapport analyze --audio/--video --client`` on the
-machine holding the files (minutes of media processing do not belong in a web request);
+The file is checked and read at once: an import error leaves the record unchanged and is
+shown on the form (what, where, how to fix). A new client (with the consent to analysis
+the therapist confirms) and the queued job are stored together or not at all; the page
+then follows the job's progress (``/jobs/{id}``) to the session. Audio and video are
+analysed by ``rapport analyze --audio/--video --client`` on the machine holding the files;
 the session page then shows the nonverbal section.
 """
 
@@ -20,6 +20,7 @@ from rapport.errors import RapportInputError
 from rapport.store.clients import add_client, list_clients
 from rapport.store.consents import ConsentKind, add_consent
 from rapport.store.permissions import UserRole
+from rapport.store.tx import Tx
 from rapport.web.errors import STATUS_OF_CODE
 from rapport.web.identity import (
     CurrentIdentity,
@@ -28,7 +29,6 @@ from rapport.web.identity import (
     get_store,
     require_roles,
 )
-from rapport.web.pages.sessions import session_url
 from rapport.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -69,7 +69,7 @@ def upload(request: Request, identity: CurrentIdentity, *,
            format: Annotated[str, Form(max_length=20)] = "",  # noqa: A002
            therapist: Annotated[str, Form(max_length=500)] = "",
            client_speakers: Annotated[str, Form(max_length=500)] = "") -> Response:
-    from rapport.web.uploads import analyze_upload
+    from rapport.web.uploads import queue_upload
 
     settings = get_settings_of(request)
     values = {"client": client, "new_client": new_client, "consent": consent,
@@ -78,24 +78,24 @@ def upload(request: Request, identity: CurrentIdentity, *,
     code = new_client.strip() or client.strip()
     data = file.file.read(settings.max_file_bytes + 1)
     store = get_store(request)
+
+    def create_client(tx: Tx) -> None:
+        add_client(tx, code)
+        add_consent(tx, code, ConsentKind.ANALYSIS, given_on=dt.datetime.now(dt.UTC).date())
+
     try:
-        # Leaving this block by an exception rolls everything back: nothing half-stored.
-        with store.transaction(identity.actor.username, interface=identity.interface) as tx:
-            if not code:
-                raise RapportInputError("no client chosen", where="client",
-                                        fix="choose a client or type a new client code",
-                                        code="no_client")
-            if new_client.strip():
-                if consent != "yes":
-                    raise RapportInputError(
-                        "a new client needs their consent to analysis", where="consent",
-                        fix="tick the consent box once the client has agreed",
-                        code="no_consent")
-                add_client(tx, code)
-                add_consent(tx, code, ConsentKind.ANALYSIS, given_on=dt.datetime.now(dt.UTC).date())
-            analyze_upload(tx, code, session, data, filename=file.filename or "upload",
-                           settings=settings, fmt=format or None,
-                           therapist=_names(therapist), client=_names(client_speakers))
+        if not code:
+            raise RapportInputError("no client chosen", where="client",
+                                    fix="choose a client or type a new client code",
+                                    code="no_client")
+        if new_client.strip() and consent != "yes":
+            raise RapportInputError(
+                "a new client needs their consent to analysis", where="consent",
+                fix="tick the consent box once the client has agreed", code="no_consent")
+        job_id = queue_upload(request, identity, code, session, data,
+                              filename=file.filename or "upload", fmt=format or None,
+                              therapist=_names(therapist), client=_names(client_speakers),
+                              new_client=create_client if new_client.strip() else None)
     except RapportInputError as exc:
         if exc.code in _NOT_FOUND:
             raise
@@ -103,4 +103,4 @@ def upload(request: Request, identity: CurrentIdentity, *,
             codes = [c.code for c in list_clients(tx)]
         return _form(request, codes, values, error=exc,
                      status=STATUS_OF_CODE.get(exc.code or "", 400))
-    return RedirectResponse(session_url(code, session), status_code=303)
+    return RedirectResponse(f"/jobs/{job_id}", status_code=303)
