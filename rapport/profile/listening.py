@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from rapport.domain import Role
 from rapport.profile import behaviours as b
-from rapport.profile.models import Band, ProfileEvidence, ReferenceRange
+from rapport.profile.models import MIN_BAND_N, Band, ProfileEvidence, ReferenceRange
 from rapport.profile.models import ProfileMetric as Metric
 from rapport.profile.view import SessionView
 
@@ -22,9 +22,14 @@ REF_OPEN = ReferenceRange(fair=0.5, good=0.7,
                           "not part of MITI 4.2")
 
 
-def band(value: float | None, ref: ReferenceRange | None) -> Band | None:
+def band(value: float | None, ref: ReferenceRange | None, n: int | None = None
+         ) -> Band | None:
+    """The figure against its reference range; ``too_few`` when it rests on fewer than
+    :data:`MIN_BAND_N` units (``n`` None: a stored figure whose count is not known)."""
     if value is None or ref is None:
         return None
+    if n is not None and n < MIN_BAND_N:
+        return "too_few"
     if value >= ref.good:
         return "good"
     return "fair" if value >= ref.fair else "below fair"
@@ -56,7 +61,8 @@ def reflection_to_question(v: SessionView) -> Metric:
                       reason="no reflections or questions in this session", reference=REF_R_Q)
     value = len(refl) / max(len(ques), 1)
     return Metric(key=key, label=label, element=element, unit="ratio", value=value,
-                  n=len(refl) + len(ques), reference=REF_R_Q, band=band(value, REF_R_Q),
+                  n=len(refl) + len(ques), reference=REF_R_Q,
+                  band=band(value, REF_R_Q, len(refl) + len(ques)),
                   reason="" if ques else "no questions: R counted against 1",
                   evidence=evidence_of(v, [(i, "reflection") for i in refl]),
                   detail={"reflections": len(refl), "questions": len(ques)})
@@ -74,7 +80,7 @@ def _subtype_share(v: SessionView, key: str, label: str, element: str, family: s
                       reason=f"no {family} codes in this session", reference=ref)
     value = len(hits) / n
     return Metric(key=key, label=label, element=element, unit="share", value=value, n=n,
-                  reference=ref, band=band(value, ref),
+                  reference=ref, band=band(value, ref, n),
                   evidence=evidence_of(v, [(i, f"{family}={want}") for i in hits]),
                   detail={want: len(hits), other: len(rest)})
 

@@ -13,7 +13,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 PROFILE_VERSION = "1.1"
 
-Band = Literal["below fair", "fair", "good"]
+#: "too_few": fewer than MIN_BAND_N units behind the figure, too few to judge against a range.
+Band = Literal["below fair", "fair", "good", "too_few"]
+#: A figure is banded against a reference range only when it rests on this many units.
+MIN_BAND_N = 10
 RuptureType = Literal["withdrawal", "confrontation"]
 #: "missed" and "unclear" come from profiles made before the episode rule (version 1.0).
 RepairStatus = Literal["repaired", "unrepaired", "missed", "unclear"]

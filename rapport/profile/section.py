@@ -33,6 +33,11 @@ def format_value(m: ProfileMetric) -> str:
     return _FORMATS[m.unit].format(m.value)
 
 
+def band_text(band: str | None) -> str:
+    """A band as people read it ("too_few" is "too few to judge")."""
+    return "too few to judge" if band == "too_few" else band or ""
+
+
 def format_reference(m: ProfileMetric) -> str:
     if m.reference is None:
         return ""
@@ -63,7 +68,7 @@ class ProfileSection(ReportSection[ProfileResult]):
             table.add_column(col, justify="right" if col in ("value", "n") else "left")
         order = sorted(result.metrics, key=lambda m: (m.key not in KEY_FIGURES,))
         for m in order:
-            note: str = m.band or ""
+            note: str = band_text(m.band)
             if m.reason:
                 note = f"{note} ({m.reason})" if note else m.reason
             table.add_row(m.label, format_value(m), str(m.n), format_reference(m), note)
@@ -84,6 +89,7 @@ class ProfileSection(ReportSection[ProfileResult]):
     def render_html(self, result: ProfileResult, ctx: AnalysisContext) -> str:
         from rapport.report.html import render_fragment
         return render_fragment("profile.html.j2", result=result, fmt=format_value,
+                               band_text=band_text,
                                fmt_ref=format_reference)
 
     def header_html(self, result: ProfileResult, ctx: AnalysisContext) -> str:
@@ -94,6 +100,7 @@ class ProfileSection(ReportSection[ProfileResult]):
         figures = [m for key in KEY_FIGURES for m in result.metrics if m.key == key]
         timeline = build_timeline(ctx.session, result, SessionView(ctx.coded))
         return render_fragment("profile_header.html.j2", result=result, figures=figures,
+                               band_text=band_text,
                                fmt=format_value, fmt_ref=format_reference,
                                timeline=timeline)
 

@@ -18,20 +18,26 @@ def test_reflection_to_question_ratio_band_and_evidence() -> None:
     p = build_profile(coded(rows))
     rq = p.metric("reflection_to_question")
     assert rq.value == pytest.approx(2.0)
-    assert rq.band == "good"
     assert rq.n == 6
+    assert rq.band == "too_few"  # a band needs at least 10 units behind it
     assert [e.turn_index for e in rq.evidence] == [2, 4, 8, 10]
     cr = p.metric("complex_reflection_share")
     assert cr.value == pytest.approx(0.75)
-    assert cr.band == "good"
+    assert cr.band == "too_few"
+    # the same session three times over: enough reflections and questions to judge
+    p = build_profile(coded(rows * 3))
+    assert (p.metric("reflection_to_question").n, p.metric("reflection_to_question").band) \
+        == (18, "good")
+    assert (p.metric("complex_reflection_share").n, p.metric("complex_reflection_share").band) \
+        == (12, "good")
     oq = p.metric("open_question_share")
-    assert oq.value == pytest.approx(0.5)
-    assert oq.band == "fair"
+    assert (oq.value, oq.n, oq.band) == (pytest.approx(0.5), 6, "too_few")
 
 
 def test_ratio_below_fair_and_no_questions() -> None:
-    p = build_profile(coded([("therapist", "A?", Q_OPEN), ("therapist", "B?", Q_OPEN),
-                             ("therapist", "You see.", R_SIMPLE)]))
+    rows = [("therapist", f"Question {k}?", Q_OPEN) for k in range(8)]
+    p = build_profile(coded([*rows, ("therapist", "You see.", R_SIMPLE),
+                             ("therapist", "You know.", R_SIMPLE)]))
     assert p.metric("reflection_to_question").band == "below fair"
     only_refl = build_profile(coded([("therapist", "You see.", R_SIMPLE)]))
     m = only_refl.metric("reflection_to_question")

@@ -19,7 +19,8 @@ def test_report_has_every_part_and_is_self_contained() -> None:
     assert "<link" not in html
     assert "&lt;script&gt;alert" in html and "<script>alert" not in html
     assert 'data-metric="reflection_to_question"' in html
-    assert "below fair" in html  # 1 reflection for 4 questions, against MITI 4.2
+    # 1 reflection for 4 questions: too few to judge against MITI 4.2's range
+    assert "too few to judge" in html
 
 
 def test_transcript_turns_carry_filter_tokens() -> None:
