@@ -14,11 +14,7 @@ from hypothesis import strategies as st
 from rapport.coding.relationship.codes import ALL_CODES, CODES_BY_ROLE
 from rapport.coding.relationship.data import TRAIN_FILE, file_sha256
 from rapport.coding.relationship.dialogue import Dialogue
-from rapport.coding.relationship.model import (
-    CODE_INDEX,
-    RelationshipModel,
-    expected_calibration_error,
-)
+from rapport.coding.relationship.model import CODE_INDEX, RelationshipModel
 from rapport.coding.relationship.persist import MODEL_DIR, load_model, read_meta, save_model
 from rapport.coding.relationship.training import (
     GOLD_FILE,
@@ -163,13 +159,3 @@ def test_any_dialogue_gets_probabilities_in_range(shipped: RelationshipModel,
                 assert 0.0 <= p <= 1.0
             else:
                 assert np.isnan(p)
-
-
-@given(st.lists(st.tuples(st.booleans(), st.floats(0, 1)), min_size=1, max_size=60))
-def test_expected_calibration_error_is_a_weighted_gap(pairs: list[tuple[bool, float]]) -> None:
-    y = np.array([float(a) for a, _ in pairs])
-    p = np.array([b for _, b in pairs])
-    ece = expected_calibration_error(y, p)
-    assert 0.0 <= ece <= 1.0
-    assert expected_calibration_error(y, y) == 0.0  # sure and right: no gap
-    assert expected_calibration_error(y, 1.0 - y) == pytest.approx(1.0)  # sure and wrong

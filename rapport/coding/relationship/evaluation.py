@@ -24,16 +24,12 @@ from pathlib import Path
 
 import numpy as np
 
+from rapport.coding.agreement import expected_calibration_error
 from rapport.coding.relationship.codes import ALL_CODES, role_of
 from rapport.coding.relationship.data import EVAL_FILE, file_sha256
 from rapport.coding.relationship.dialogue import Dialogue
 from rapport.coding.relationship.episodes import Episode, find_episodes, match_episodes
-from rapport.coding.relationship.model import (
-    CODE_INDEX,
-    RelationshipModel,
-    expected_calibration_error,
-    prf,
-)
+from rapport.coding.relationship.model import CODE_INDEX, RelationshipModel, prf
 from rapport.coding.relationship.persist import load_model
 from rapport.coding.relationship.training import (
     GOLD_FILE,
@@ -85,7 +81,7 @@ def code_metrics(scored: Scored) -> dict[str, dict[str, float]]:
                 used_feedback |= fb[code] is not None
         ys = np.array(y, dtype=bool)
         m = prf(ys, np.array(hit, dtype=bool))
-        m["ece"] = expected_calibration_error(ys.astype(float), np.array(p))
+        m["ece"] = expected_calibration_error([float(v) for v in p], y)
         m["threshold"] = float(np.mean([t[code] for t in scored.thresholds]))
         if used_feedback:
             at = prf(ys, np.array(fb_hit, dtype=bool))

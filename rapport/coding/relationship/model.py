@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
+from rapport.coding.agreement import expected_calibration_error
 from rapport.coding.relationship.codes import ALL_CODES, CODES_BY_ROLE, role_of
 from rapport.coding.relationship.dialogue import Dialogue
 from rapport.coding.relationship.features import ROLES, TurnVectorizer
@@ -53,19 +54,6 @@ def prf(y_true: np.ndarray, y_pred: np.ndarray) -> dict[str, float]:
     recall = tp / max(float(y_true.sum()), 1.0)
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {"precision": precision, "recall": recall, "f1": f1, "support": float(y_true.sum())}
-
-
-def expected_calibration_error(y: np.ndarray, p: np.ndarray, bins: int = 10) -> float:
-    """ECE with equal-width bins: the mean |accuracy - confidence| weighted by bin size."""
-    if len(y) == 0:
-        return 0.0
-    edges = np.minimum((p * bins).astype(int), bins - 1)
-    total = 0.0
-    for b in range(bins):
-        inside = edges == b
-        if inside.any():
-            total += inside.sum() * abs(float(y[inside].mean()) - float(p[inside].mean()))
-    return total / len(y)
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
@@ -219,7 +207,7 @@ class RelationshipModel:
             shift.append(b)
             threshold.append(t)
             metrics = prf(y[gold, k], p[gold] >= t)
-            metrics["ece"] = expected_calibration_error(y[gold, k].astype(float), p[gold])
+            metrics["ece"] = expected_calibration_error(p[gold].tolist(), y[gold, k].tolist())
             metrics["threshold"] = t
             fb = self._feedback_threshold(y[gold, k], p[gold])
             if fb is not None:
