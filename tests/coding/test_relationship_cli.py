@@ -54,3 +54,16 @@ def test_codes_in_the_table_and_evidence_in_the_analysis(tmp_path: Path) -> None
     assert disclosure["source"] == "relationship@2.0"
     autonomy = turns[2]["codes"]["emphasize_autonomy"]
     assert any("up to you" in e for e in autonomy["evidence"])
+
+
+def test_train_with_a_missing_gold_file_is_one_clear_error(tmp_path: Path) -> None:
+    runner, app = CliRunner(), build_app()
+    missing = tmp_path / "nowhere.jsonl"
+    result = runner.invoke(app, ["train", "relationship", "--gold", str(missing),
+                                 "--out", str(tmp_path / "model")])
+    assert result.exit_code == 2
+    assert "gold file not found" in result.output and "fix:" in result.output
+    assert not (tmp_path / "model").exists()  # nothing written
+    other = runner.invoke(app, ["train", "risk", "--gold", str(missing)])
+    assert other.exit_code == 2
+    assert "--gold is for the relationship task" in other.output
