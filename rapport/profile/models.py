@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 PROFILE_VERSION = "1.1"
 
@@ -23,6 +23,10 @@ RepairStatus = Literal["repaired", "unrepaired", "missed", "unclear"]
 MomentKind = Literal["missed_feeling", "unrepaired_rupture", "repaired_rupture",
                      "empathic_reflection", "persuade",
                      "risk_not_followed_up"]
+#: What a moment asks of the therapist: change something, or keep doing it.
+Direction = Literal["improve", "keep"]
+#: Moments that praise; every other kind asks for a change.
+KEEP_KINDS = frozenset(("repaired_rupture", "empathic_reflection"))
 
 
 class _Model(BaseModel):
@@ -59,6 +63,9 @@ class ProfileMetric(_Model):
     reason: str = Field(default="", description="Why it is not available or approximated.")
     reference: ReferenceRange | None = None
     band: Band | None = None
+    code_precision: str = Field(default="", description=(
+        "How often the codes behind a banded figure were right on sessions the coder "
+        "never saw; empty when not measured."))
     evidence: list[ProfileEvidence] = Field(default_factory=list)
     detail: dict[str, float] = Field(default_factory=dict,
                                      description="Named parts of the value (counts, thirds).")
@@ -100,12 +107,66 @@ class RevisitMoment(_Model):
     """A moment worth revisiting, with the evidence and a concrete suggestion."""
 
     kind: MomentKind
+    direction: Direction = Field(description="improve: something to change; keep: a "
+                                 "strength to keep using.")
     turn_index: int = Field(ge=0, description="The therapist turn (or the rupture start).")
     title: str
     excerpt: list[ProfileEvidence]
     coded: list[str] = Field(description="What was coded on these turns, with confidence.")
     suggestion: str
     priority: float = Field(ge=0, le=1)
+    precision: float | None = Field(default=None, ge=0, le=1, description=(
+        "How often the codes behind this kind of moment were right on real sessions "
+        "(measured precision, docs/metrics.md); None when not measured."))
+    precision_basis: str = Field(default="", description=(
+        "What the precision was measured on, in words."))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _direction_from_kind(cls, data: object) -> object:
+        # Profiles stored before directions existed are read with the kind's direction.
+        if isinstance(data, dict) and "direction" not in data and "kind" in data:
+            return {**data, "direction": "keep" if data["kind"] in KEEP_KINDS else "improve"}
+        return data
+
+
+class MitiGlobal(_Model):
+    """One MITI 4.2.1 global rating (1–5), estimated from the session's codes."""
+
+    name: str
+    label: str
+    value: float = Field(ge=1, le=5)
+    agreement: float = Field(description=(
+        "Spearman of the estimate with project-coded ratings of transcripts the estimator "
+        "never saw (benchmarks/miti_eval.py)."))
+
+
+class MitiSummary(_Model):
+    """MITI 4.2.1 summary scores: behaviour counts, ratios, estimated globals, thresholds."""
+
+    therapist_turns: int = Field(ge=0)
+    reflections: int = Field(ge=0)
+    questions: int = Field(ge=0)
+    complex_reflections: int = Field(ge=0)
+    reflection_to_question: float | None = None
+    reflection_to_question_band: Band | None = None
+    complex_reflection_share: float | None = None
+    complex_reflection_share_band: Band | None = None
+    adherent: int | None = Field(default=None, description=(
+        "MI-adherent behaviour: affirm + seek_collaboration + emphasize_autonomy."))
+    non_adherent: int | None = Field(default=None, description=(
+        "MI-non-adherent behaviour: persuade + confront."))
+    detail: dict[str, int] = Field(default_factory=dict, description="Count per code.")
+    globals: list[MitiGlobal] = Field(default_factory=list, description=(
+        "Estimates of the four globals, not a coder's rating."))
+    technical: float | None = Field(default=None, description=(
+        "Mean of the cultivating-change-talk and softening-sustain-talk estimates."))
+    technical_band: Band | None = None
+    relational: float | None = Field(default=None, description=(
+        "Mean of the partnership and empathy estimates."))
+    relational_band: Band | None = None
+    estimate_note: str = Field(default="", description="How sure the estimates are.")
+    source: str = ""
 
 
 class ProfileResult(_Model):
@@ -118,6 +179,9 @@ class ProfileResult(_Model):
     metrics: list[ProfileMetric]
     ruptures: list[SessionRupture] = Field(default_factory=list)
     moments: list[RevisitMoment] = Field(default_factory=list)
+    miti: MitiSummary | None = Field(default=None, description=(
+        "MITI 4.2.1 summary; None for sessions without therapist turns or stored before "
+        "it existed."))
     notes: list[str] = Field(default_factory=list)
 
     def metric(self, key: str) -> ProfileMetric:
@@ -126,3 +190,20 @@ class ProfileResult(_Model):
             if m.key == key:
                 return m
         raise KeyError(key)
+
+    def flat_metrics(self) -> dict[str, float | None]:
+        """Every figure as ``profile.<key>`` (what ``rapport analyze --json`` reports under
+        ``metrics`` and research exports copy)."""
+        out: dict[str, float | None] = {f"profile.{m.key}": m.value for m in self.metrics}
+        out["profile.ruptures"] = float(len(self.ruptures))
+        out["profile.ruptures_repaired"] = float(
+            sum(r.status == "repaired" for r in self.ruptures))
+        if self.miti is not None:
+            mi = self.miti
+            out["profile.miti_adherent"] = None if mi.adherent is None else float(mi.adherent)
+            out["profile.miti_non_adherent"] = (None if mi.non_adherent is None
+                                                else float(mi.non_adherent))
+            out["profile.miti_technical_estimate"] = mi.technical
+            out["profile.miti_relational_estimate"] = mi.relational
+        return out
+

@@ -8,16 +8,41 @@ kind, highest priority first, then shown in session order.
 
 from __future__ import annotations
 
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
 from rapport.domain import Role
 from rapport.profile import behaviours as b
 from rapport.profile.lexicon import feeling_words
-from rapport.profile.models import RevisitMoment, SessionRupture
+from rapport.profile.models import KEEP_KINDS, RevisitMoment, SessionRupture
 from rapport.profile.ruptures import PRESSED_ON
 from rapport.profile.view import SessionView
 from rapport.risk.codes import RISK_CODES
 
 MAX_MOMENTS = 5
 MAX_PER_KIND = 2
+#: Measured precision of each kind of moment on real sessions, written by
+#: ``benchmarks/moments_eval.py --write`` (docs/metrics.md, "Moments").
+PRECISION_FILE = Path(__file__).with_name("moment_precision.json")
+
+
+@lru_cache(maxsize=1)
+def measured_precision() -> dict[str, dict[str, Any]]:
+    """``kind -> {"precision", "n", "basis"}`` for the kinds measured on real sessions."""
+    if not PRECISION_FILE.is_file():
+        return {}
+    return dict(json.loads(PRECISION_FILE.read_text("utf-8"))["kinds"])
+
+
+def with_precision(m: RevisitMoment) -> RevisitMoment:
+    """``m`` with the measured precision of its kind (unchanged when not measured)."""
+    found = measured_precision().get(m.kind)
+    if found is None:
+        return m
+    return m.model_copy(update={"precision": float(found["precision"]),
+                                "precision_basis": str(found["basis"])})
 
 
 def _coded(v: SessionView, *indices: int) -> list[str]:
@@ -33,6 +58,8 @@ def _missed_feelings(v: SessionView) -> list[RevisitMoment]:
         nxt = v.next_of_role(c.index, Role.THERAPIST, 1)
         if not why or not nxt:
             continue
+        if v.has("emotional_disclosure") and not v.feedback(c.index, "emotional_disclosure"):
+            continue  # a disclosure code below its feedback bar never makes a moment
         t = nxt[0].index
         if b.is_reflection(v, t) or b.validation(v, t):
             continue
@@ -43,7 +70,8 @@ def _missed_feelings(v: SessionView) -> list[RevisitMoment]:
         nextstep = ("asking the next question" if b.is_question(v, t)
                     else "offering information or advice")
         out.append(RevisitMoment(
-            kind="missed_feeling", turn_index=t, title="A feeling that was not reflected",
+            kind="missed_feeling", direction="improve", turn_index=t,
+            title="A feeling that was not reflected",
             excerpt=[v.evidence(c.index, "; ".join(why)), v.evidence(t, "next therapist turn")],
             coded=_coded(v, c.index, t),
             suggestion=f"Reflect the feeling before {nextstep}{example}.",
@@ -69,13 +97,15 @@ def _rupture_moments(v: SessionView, ruptures: list[SessionRupture]) -> list[Rev
                    "going on." if r.type == "withdrawal" else
                    "Acknowledge the objection and your part in it, then ask for the "
                    "client's view, before offering more advice.")
-            out.append(RevisitMoment(kind="unrepaired_rupture", turn_index=r.start_turn,
+            out.append(RevisitMoment(kind="unrepaired_rupture", direction="improve",
+                                     turn_index=r.start_turn,
                                      title=f"A {r.type} rupture that was not repaired"
                                      + (" (the advice continued)" if pressed else ""),
                                      excerpt=shown, coded=coded, suggestion=tip,
                                      priority=min(1.0, 0.85 + 0.15 * r.strength)))
         elif r.status == "repaired":
-            out.append(RevisitMoment(kind="repaired_rupture", turn_index=r.start_turn,
+            out.append(RevisitMoment(kind="repaired_rupture", direction="keep",
+                                     turn_index=r.start_turn,
                                      title=f"A {r.type} rupture, repaired",
                                      excerpt=shown, coded=coded,
                                      suggestion="Worth keeping: when the client pulled away you "
@@ -85,19 +115,34 @@ def _rupture_moments(v: SessionView, ruptures: list[SessionRupture]) -> list[Rev
     return out
 
 
+#: A strength is never a turn the relationship coder gives even this chance of telling or
+#: arguing (persuade, confront): praise has to be safe, not just likely.
+PRAISE_MAX_DIRECTIVE = 0.2
+#: A "reflection" running past this many words usually carries information or advice as
+#: well (the utterance coder labels a turn by its main act); such turns are not praised.
+PRAISE_MAX_WORDS = 60
+
+
+def _maybe_directive(v: SessionView, i: int) -> bool:
+    return any((v.probability(i, c) or 0.0) >= PRAISE_MAX_DIRECTIVE
+               for c in ("persuade", "confront"))
+
+
 def _empathic_reflections(v: SessionView) -> list[RevisitMoment]:
     out = []
     for t in v.of_role(Role.THERAPIST):
         words = b.feeling_reflection(v, t.index)
-        if not words:
-            continue
+        if not words or b.directive(v, t.index) or _maybe_directive(v, t.index):
+            continue  # a turn that also tells or argues is never praised
         strong = v.is_(t.index, "reflection_type", "complex")
         conf = v.confidence(t.index, "therapist_behaviour")
+        if t.words > PRAISE_MAX_WORDS:
+            continue
         prev = v.previous_of_role(t.index, Role.CLIENT)
         shown = ([v.evidence(prev.index, "client")] if prev else []) + [
             v.evidence(t.index, "reflection of feeling: " + ", ".join(words))]
         out.append(RevisitMoment(
-            kind="empathic_reflection", turn_index=t.index,
+            kind="empathic_reflection", direction="keep", turn_index=t.index,
             title="A strong empathic reflection" if strong else "A reflection of feeling",
             excerpt=shown, coded=_coded(v, *(e.turn_index for e in shown)),
             suggestion="Worth keeping: this reflection named the feeling beneath what the "
@@ -106,24 +151,26 @@ def _empathic_reflections(v: SessionView) -> list[RevisitMoment]:
     return out
 
 
+
 def _persuade(v: SessionView) -> list[RevisitMoment]:
     out = []
     for t in v.of_role(Role.THERAPIST):
         if not v.feedback(t.index, "persuade"):
             continue
+        sure = v.confidence(t.index, "persuade")
         out.append(RevisitMoment(
-            kind="persuade", turn_index=t.index,
+            kind="persuade", direction="improve", turn_index=t.index,
             title="Advice given without asking permission",
             excerpt=[v.evidence(t.index, "persuade")],
             coded=_coded(v, t.index),
             suggestion="Ask permission before offering advice (“Would it be okay if I "
             "shared what has helped other people?”), then ask what the client makes of it.",
-            priority=0.55))
+            priority=min(1.0, 0.4 + 0.4 * sure)))  # the surest first
     return out
 
 
 #: Moments that praise: never at, or about, a turn with risk language.
-STRENGTHS = frozenset(("repaired_rupture", "empathic_reflection"))
+STRENGTHS = KEEP_KINDS
 
 
 def risk_turns(v: SessionView) -> list[int]:
@@ -143,7 +190,7 @@ def _risk_not_followed_up(v: SessionView) -> list[RevisitMoment]:
             continue
         t = nxt[0].index
         out.append(RevisitMoment(
-            kind="risk_not_followed_up", turn_index=t,
+            kind="risk_not_followed_up", direction="improve", turn_index=t,
             title="Risk language that was not followed up",
             excerpt=[v.evidence(c, "risk language"), v.evidence(t, "next therapist turn")],
             coded=_coded(v, c, t),
@@ -153,14 +200,36 @@ def _risk_not_followed_up(v: SessionView) -> list[RevisitMoment]:
     return out
 
 
-def moments_to_revisit(v: SessionView, ruptures: list[SessionRupture]) -> list[RevisitMoment]:
-    """The most useful moments of the session, in session order."""
+#: A kind of moment is shown only when it was right at least this often on real sessions
+#: (measured, :data:`PRECISION_FILE`): a kind wrong more often than right would mislead.
+#: Every shown moment says how often its kind was right. Risk moments are safety flags and
+#: always shown.
+MOMENT_BAR = 0.50
+ALWAYS_SHOWN = frozenset(("risk_not_followed_up",))
+
+
+def below_bar(kind: str) -> bool:
+    """True when ``kind`` was measured on real sessions and right less often than the bar."""
+    found = measured_precision().get(kind)
+    return (kind not in ALWAYS_SHOWN and found is not None
+            and float(found["precision"]) < MOMENT_BAR)
+
+
+def moments_to_revisit(v: SessionView, ruptures: list[SessionRupture], *,
+                       gate: bool = True) -> list[RevisitMoment]:
+    """The most useful moments of the session, in session order.
+
+    ``gate=False`` keeps kinds that fell below :data:`MOMENT_BAR` on real sessions (the
+    benchmark that measures them uses it).
+    """
     near_risk = {i for c in risk_turns(v) for i in (c - 1, c, c + 1)}
     candidates = [m for m in (_rupture_moments(v, ruptures) + _missed_feelings(v)
                               + _empathic_reflections(v) + _persuade(v))
                   if m.kind not in STRENGTHS or not near_risk & {
                       m.turn_index, *(e.turn_index for e in m.excerpt)}]
     candidates += _risk_not_followed_up(v)
+    if gate:
+        candidates = [m for m in candidates if not below_bar(m.kind)]
     candidates.sort(key=lambda m: (-m.priority, m.turn_index, m.kind))
     kept: list[RevisitMoment] = []
     per_kind: dict[str, int] = {}
@@ -171,4 +240,4 @@ def moments_to_revisit(v: SessionView, ruptures: list[SessionRupture]) -> list[R
                 k.turn_index != m.turn_index for k in kept):
             kept.append(m)
             per_kind[m.kind] = per_kind.get(m.kind, 0) + 1
-    return sorted(kept, key=lambda m: (m.turn_index, m.kind))
+    return [with_precision(m) for m in sorted(kept, key=lambda m: (m.turn_index, m.kind))]

@@ -14,8 +14,10 @@ from __future__ import annotations
 from rapport.coding.relationship.feedback import MODEL_ID, not_used_note
 from rapport.domain import CodedSession
 from rapport.profile import listening, relationship
+from rapport.profile.miti import miti_summary
 from rapport.profile.models import ProfileResult
 from rapport.profile.moments import moments_to_revisit
+from rapport.profile.reliability import with_code_precision
 from rapport.profile.ruptures import detect_ruptures
 from rapport.profile.view import SessionView
 
@@ -47,6 +49,7 @@ def build_profile(coded: CodedSession) -> ProfileResult:
         relationship.boundary_moments(view),
         *relationship.talk_time(view),
     ]
+    metrics = with_code_precision(metrics, view)
     ruptures = detect_ruptures(view)
     notes = []
     if view.coded_by(MODEL_ID):
@@ -60,4 +63,4 @@ def build_profile(coded: CodedSession) -> ProfileResult:
     return ProfileResult(
         session_id=coded.session.id, turns=len(coded.session.turns),
         families_available=sorted(view.available), metrics=metrics, ruptures=ruptures,
-        moments=moments_to_revisit(view, ruptures), notes=notes)
+        moments=moments_to_revisit(view, ruptures), miti=miti_summary(view), notes=notes)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rapport.profile.models import ProfileMetric, ProfileResult
+from rapport.profile.models import MitiSummary, ProfileMetric, ProfileResult, RevisitMoment
 from rapport.profile.profile import build_profile
 from rapport.report.section import AnalysisContext, ReportSection
 
@@ -46,6 +46,50 @@ def format_reference(m: ProfileMetric) -> str:
     return f"fair ≥ {m.reference.fair:.0%}, good ≥ {m.reference.good:.0%}"
 
 
+DIRECTION_WORDS = {"improve": "to improve", "keep": "to keep"}
+
+
+def precision_text(m: RevisitMoment) -> str:
+    """How sure a moment is, in words ("right about 7 times in 10 on real sessions")."""
+    if m.precision is None:
+        return ""
+    tenths = round(m.precision * 10)
+    return (f"the codes behind it were right about {tenths} times in 10 on real sessions"
+            + (f", {m.precision_basis}" if m.precision_basis else ""))
+
+
+def _band_suffix(band: str | None) -> str:
+    return f" ({band_text(band)})" if band else ""
+
+
+def miti_lines(mi: MitiSummary) -> list[str]:
+    """The MITI summary as short lines, for the terminal and the HTML page."""
+    rq = "n/a" if mi.reflection_to_question is None else f"{mi.reflection_to_question:.1f}:1"
+    cr = ("n/a" if mi.complex_reflection_share is None
+          else f"{mi.complex_reflection_share:.0%}")
+    lines = [(f"Reflection-to-question {rq} ({mi.reflections} reflections, {mi.questions} "
+             f"questions){_band_suffix(mi.reflection_to_question_band)}"),
+             (f"Complex reflections {cr} ({mi.complex_reflections} of {mi.reflections})"
+             f"{_band_suffix(mi.complex_reflection_share_band)}")]
+    if mi.adherent is not None and mi.non_adherent is not None:
+        adh = ", ".join(f"{k.replace('_', ' ')} {mi.detail.get(k, 0)}"
+                        for k in ("affirm", "seek_collaboration", "emphasize_autonomy"))
+        non = ", ".join(f"{k} {mi.detail.get(k, 0)}" for k in ("persuade", "confront"))
+        lines += [f"MI-adherent {mi.adherent} ({adh})",
+                  f"MI-non-adherent {mi.non_adherent} ({non})"]
+    if mi.globals:
+        lines.append("Global ratings, estimated (1–5): " + ", ".join(
+            f"{g.label.lower()} {g.value:.1f}" for g in mi.globals))
+    if mi.technical is not None and mi.relational is not None:
+        lines.append(f"Technical {mi.technical:.1f}{_band_suffix(mi.technical_band)}, "
+                     f"Relational {mi.relational:.1f}{_band_suffix(mi.relational_band)} "
+                     "(estimates)")
+    if mi.estimate_note:
+        lines.append(f"How sure: {mi.estimate_note}")
+    lines.append(f"Thresholds: {mi.source}")
+    return lines
+
+
 class ProfileSection(ReportSection[ProfileResult]):
     name = "profile"
     title = "Relationship profile"
@@ -55,11 +99,15 @@ class ProfileSection(ReportSection[ProfileResult]):
         return build_profile(ctx.coded)
 
     def metrics(self, result: ProfileResult) -> dict[str, float | None]:
-        out: dict[str, float | None] = {f"profile.{m.key}": m.value for m in result.metrics}
-        out["profile.ruptures"] = float(len(result.ruptures))
-        out["profile.ruptures_repaired"] = float(
-            sum(r.status == "repaired" for r in result.ruptures))
-        return out
+        return result.flat_metrics()
+
+    def render_miti_terminal(self, result: ProfileResult, console: Console) -> None:
+        mi = result.miti
+        if mi is None:
+            return
+        console.print("[bold]MITI 4.2.1 summary[/]")
+        for line in miti_lines(mi):
+            console.print(f"  {line}", markup=False)
 
     def render_terminal(self, result: ProfileResult, console: Console) -> None:
         from rich.table import Table
@@ -69,6 +117,8 @@ class ProfileSection(ReportSection[ProfileResult]):
         order = sorted(result.metrics, key=lambda m: (m.key not in KEY_FIGURES,))
         for m in order:
             note: str = band_text(m.band)
+            if m.code_precision:
+                note = f"{note} ({m.code_precision})"
             if m.reason:
                 note = f"{note} ({m.reason})" if note else m.reason
             table.add_row(m.label, format_value(m), str(m.n), format_reference(m), note)
@@ -80,17 +130,21 @@ class ProfileSection(ReportSection[ProfileResult]):
             console.print(f"  turn {r.start_turn}–{r.end_turn}: {r.type}, significance "
                           f"{r.strength:.2f} ({', '.join(r.rules)}) → {r.status}{at}"
                           + (f": {why}" if why else ""))
+        self.render_miti_terminal(result, console)
         console.print(f"[bold]Moments to revisit[/] ({len(result.moments)})")
         for mo in result.moments:
-            console.print(f"  turn {mo.turn_index}: {mo.title}. {mo.suggestion}")
+            sure = f" ({precision_text(mo)})" if mo.precision is not None else ""
+            console.print(f"  turn {mo.turn_index} · {DIRECTION_WORDS[mo.direction]}: "
+                          f"{mo.title}. {mo.suggestion}{sure}", markup=False)
         for note in result.notes:
             console.print(f"  note: {note}", style="dim")
 
     def render_html(self, result: ProfileResult, ctx: AnalysisContext) -> str:
         from rapport.report.html import render_fragment
         return render_fragment("profile.html.j2", result=result, fmt=format_value,
-                               band_text=band_text,
-                               fmt_ref=format_reference)
+                               band_text=band_text, fmt_ref=format_reference,
+                               miti_lines=miti_lines, precision_text=precision_text,
+                               direction_words=DIRECTION_WORDS)
 
     def header_html(self, result: ProfileResult, ctx: AnalysisContext) -> str:
         """Key figures against reference ranges, for the top of the report."""

@@ -47,6 +47,11 @@ class Bar:
     title: str
 
 
+#: Label rows inside the rupture band (text baselines) and the width one character takes.
+LABEL_ROWS = (82.0, 93.0)
+CHAR_W = 7.0
+
+
 @dataclass(frozen=True)
 class Span:
     x: float
@@ -54,6 +59,33 @@ class Span:
     label: str
     outcome: str
     title: str
+    label_x: float = 0.0
+    label_y: float = LABEL_ROWS[0]
+
+    @property
+    def label_w(self) -> float:
+        """Width of the label text with its outcome mark (one character plus a space)."""
+        return CHAR_W * (len(self.label) + 2)
+
+
+def place_labels(spans: list[Span]) -> list[Span]:
+    """Give every span's label a place where it overprints no other label.
+
+    Labels go in the first row free at the span's start, else where a row frees up
+    soonest (shifted right of the span's start); in a crowded session labels move right but
+    never overlap, and every span keeps its full title for hover and screen readers.
+    """
+    ends = [0.0 for _ in LABEL_ROWS]
+    out = []
+    for s in sorted(spans, key=lambda s: s.x):
+        want = s.x + 2
+        row = next((r for r, end in enumerate(ends) if end <= want),
+                   min(range(len(ends)), key=lambda r: ends[r]))
+        x = max(want, ends[row])
+        ends[row] = x + s.label_w
+        out.append(Span(x=s.x, w=s.w, label=s.label, outcome=s.outcome, title=s.title,
+                        label_x=x, label_y=LABEL_ROWS[row]))
+    return out
 
 
 @dataclass(frozen=True)
@@ -106,6 +138,6 @@ def build_timeline(session: Session, profile: ProfileResult, view: SessionView) 
         spans.append(Span(x=x0, w=max(x1 - x0, 4.0), label=f"{tag}{k}", outcome=r.status,
                           title=f"rupture {k}: {r.type}, turns {r.start_turn}–{r.end_turn}, "
                           f"{r.status}"))
-    return Timeline(bars=bars, spans=spans,
+    return Timeline(bars=bars, spans=place_labels(spans),
                     therapist_legend=[(c, t) for c, _, t in THERAPIST_STYLE.values()],
                     client_legend=[(c, t) for c, _, t in CLIENT_STYLE.values()], axis=axis)

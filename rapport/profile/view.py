@@ -15,6 +15,23 @@ from rapport.domain import CodedSession, Role, Turn, TurnCodes
 from rapport.profile.models import ProfileEvidence
 
 EXCERPT_CHARS = 140
+#: Words a therapist reads for each label of the utterance coder's families.
+LABEL_WORDS: dict[str, dict[str, str]] = {
+    "therapist_behaviour": {"reflection": "reflection", "question": "question",
+                            "input": "information or advice", "other": "other"},
+    "question_type": {"open": "open question", "closed": "closed question"},
+    "reflection_type": {"simple": "simple reflection", "complex": "complex reflection"},
+    "input_type": {"information": "giving information", "advice": "advice",
+                   "options": "offering options", "negotiation": "negotiating a goal or plan"},
+    "client_talk": {"change": "change talk", "sustain": "sustain talk",
+                    "neutral": "neutral talk"},
+}
+#: A sub-family replaces its parent's words ("complex reflection", not "reflection" too).
+SUB_FAMILIES = {"question_type": "question", "reflection_type": "reflection",
+                "input_type": "input"}
+#: Relationship codes that say what a piece of input is better than ``input_type`` does
+#: (measured on real talk); with one of them the input sub-code is not shown.
+ADVICE_CODES = ("persuade", "persuade_with_permission")
 
 
 def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
@@ -84,17 +101,42 @@ class SessionView:
         code = None if tc is None else tc.get(name)
         return 1.0 if code is None else code.confidence
 
+    def probability(self, index: int, name: str) -> float | None:
+        """P(applies) of a multi-label code on the turn (its confidence when it applies, one
+        minus it when it does not); None when the turn has no such code."""
+        tc = self._codes.get(index)
+        code = None if tc is None else tc.get(name)
+        if code is None or not isinstance(code.value, bool):
+            return None
+        return code.confidence if code.value else 1.0 - code.confidence
+
     def coded_summary(self, index: int) -> list[str]:
-        """Human-readable codes of a turn: ``"turn 4: reflection_type=complex (0.81)"``."""
+        """What was coded on a turn, in words: ``"turn 4: complex reflection (81% sure)"``.
+
+        A sub-code is read in the context of its parent: it replaces the parent's words,
+        and plain advice is shown as the relationship coder's advice code rather than an
+        ``input_type`` guess (``negotiation``) that contradicts it.
+        """
+        from rapport.coding.relationship.codes import CODE_LABELS
+        from rapport.risk.codes import RISK_LABELS
+
         tc = self._codes.get(index)
         if tc is None:
             return []
+        shown = {c.name: c for c in tc.codes if c.value is not False}
+        if any(self.flag(index, a) for a in ADVICE_CODES):
+            shown.pop("input_type", None)
+        for sub, parent in SUB_FAMILIES.items():
+            if sub in shown and self.is_(index, "therapist_behaviour", parent):
+                shown.pop("therapist_behaviour", None)
         out = []
-        for c in tc.codes:
-            if c.value is False:
-                continue
-            what = c.name if c.value is True else f"{c.name}={c.value}"
-            out.append(f"turn {index}: {what} ({c.confidence:.2f})")
+        for c in shown.values():
+            if c.value is True:
+                what = CODE_LABELS.get(c.name) or RISK_LABELS.get(c.name) or \
+                    c.name.replace("_", " ")
+            else:
+                what = LABEL_WORDS.get(c.name, {}).get(str(c.value), f"{c.name} {c.value}")
+            out.append(f"turn {index}: {what} ({c.confidence:.0%} sure)")
         return out
 
     def of_role(self, role: Role, *, floor_only: bool = True) -> list[Turn]:

@@ -84,10 +84,8 @@ def _profile_meta(profile: ProfileResult | None) -> Meta:
     if profile is None:
         return {}
     meta: Meta = {"profile_version": profile.version}
-    for metric in profile.metrics:
-        meta[f"profile_{metric.key}"] = metric.value if metric.available else None
-    meta["profile_ruptures"] = len(profile.ruptures)
-    meta["profile_ruptures_repaired"] = sum(r.status == "repaired" for r in profile.ruptures)
+    for key, value in profile.flat_metrics().items():  # unavailable metrics have no value
+        meta[f"profile_{key.removeprefix('profile.')}"] = value
     return meta
 
 

@@ -4,21 +4,40 @@ from __future__ import annotations
 
 from profile_sessions import ADVICE, NEUTRAL, Q_OPEN, R_COMPLEX, coded, missed, repaired
 
-from rapport.profile.moments import MAX_MOMENTS, MAX_PER_KIND
+from rapport.domain import CodedSession
+from rapport.profile.models import RevisitMoment
+from rapport.profile.moments import (
+    MAX_MOMENTS,
+    MAX_PER_KIND,
+    MOMENT_BAR,
+    below_bar,
+    measured_precision,
+    moments_to_revisit,
+)
 from rapport.profile.profile import build_profile
+from rapport.profile.ruptures import detect_ruptures
+from rapport.profile.section import precision_text
+from rapport.profile.view import SessionView
+
+
+def ungated(session: CodedSession) -> list[RevisitMoment]:
+    """Every kind of moment, including kinds measured below the bar on real sessions."""
+    v = SessionView(session)
+    return moments_to_revisit(v, detect_ruptures(v), gate=False)
 
 
 def test_missed_feeling_gets_a_concrete_suggestion() -> None:
     rows = [("client", "I feel so angry at him, I can barely sleep.",
              {"client_talk": "neutral", "emotional_disclosure": True}),
             ("therapist", "How many hours do you sleep?", Q_OPEN)]
-    (m,) = build_profile(coded(rows)).moments
+    (m,) = ungated(coded(rows))
     assert m.kind == "missed_feeling"
+    assert m.direction == "improve"
     assert m.turn_index == 1
     assert m.suggestion.startswith("Reflect the feeling before asking the next question")
     assert "angry" in m.suggestion
     assert [e.turn_index for e in m.excerpt] == [0, 1]
-    assert "turn 1: therapist_behaviour=question (0.90)" in m.coded
+    assert "turn 1: open question (90% sure)" in m.coded
 
 
 def test_reflected_feeling_is_not_a_missed_moment() -> None:
@@ -54,3 +73,38 @@ def test_limits_and_order() -> None:
     kinds = [m.kind for m in moments]
     assert all(kinds.count(k) <= MAX_PER_KIND for k in kinds)
     assert [m.turn_index for m in moments] == sorted(m.turn_index for m in moments)
+
+
+def test_kinds_below_the_bar_on_real_sessions_are_left_out() -> None:
+    rows = [("client", "I feel so angry at him, I can barely sleep.",
+             {"client_talk": "neutral", "emotional_disclosure": True}),
+            ("therapist", "How many hours do you sleep?", Q_OPEN)]
+    # missed feelings were right about 3 times in 10 on real sessions (moment_precision.json)
+    assert below_bar("missed_feeling")
+    assert measured_precision()["missed_feeling"]["precision"] < MOMENT_BAR
+    assert build_profile(coded(rows)).moments == []
+    assert not below_bar("risk_not_followed_up")  # safety flags are always shown
+
+
+def test_moments_say_how_often_their_kind_was_right() -> None:
+    good = build_profile(repaired()).moments
+    (praise,) = [m for m in good if m.kind == "empathic_reflection"][:1]
+    assert praise.direction == "keep"
+    measured = measured_precision()["empathic_reflection"]
+    assert praise.precision == measured["precision"]
+    assert praise.precision_basis == measured["basis"]
+    assert precision_text(praise).startswith(
+        f"the codes behind it were right about {round(measured['precision'] * 10)} times "
+        "in 10 on real sessions")
+    (advice,) = [m for m in build_profile(missed()).moments if m.kind == "persuade"][:1]
+    assert advice.direction == "improve"
+    assert advice.precision == measured_precision()["persuade"]["precision"]
+
+
+def test_a_reflection_that_also_tells_is_never_praised() -> None:
+    rows = [("client", "I feel so hopeless about my drinking.", {"emotional_disclosure": True}),
+            ("therapist", "You feel hopeless, so you should stop drinking tonight.",
+             {**R_COMPLEX, "persuade": (False, 0.7)})]  # P(persuade) 0.3: not safe to praise
+    assert "empathic_reflection" not in {m.kind for m in build_profile(coded(rows)).moments}
+    rows[1] = (rows[1][0], "You feel hopeless about it.", {**R_COMPLEX, "persuade": (False, 0.95)})
+    assert "empathic_reflection" in {m.kind for m in build_profile(coded(rows)).moments}

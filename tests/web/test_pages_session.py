@@ -43,6 +43,12 @@ def test_page_shows_the_report_sections_and_the_transcript(
     for name in doc["sections"]:  # the same sections as the HTML report
         assert f'id="section-{name}"' in page.text
     assert 'id="key-figures"' in page.text  # the profile's header figures
+    # issue 23: the MITI summary, and moments that say improve or keep and how sure they are
+    profile = doc["sections"]["profile"]
+    assert profile["miti"] is not None and 'id="miti"' in page.text
+    assert "MITI 4.2.1 summary" in page.text
+    for moment in profile["moments"]:
+        assert f'data-direction="{moment["direction"]}"' in page.text
     assert "Annotated transcript" in page.text
     assert page.text.count('class="turn ') == len(doc["turns"])
     first = doc["turns"][0]["text"].split()[:4]
