@@ -37,6 +37,23 @@ PERMISSION_PATTERNS: tuple[str, ...] = (
     r"\bwith your permission\b",
 )
 
+#: Wording that offers a suggestion or tells what to do: a turn with it is never praised
+#: as a reflection, whatever the utterance coder calls it (a moment praising advice
+#: teaches the opposite of what it means to).
+ADVICE_PATTERNS: tuple[str, ...] = (
+    r"\b(another|one) thing (that )?(helps|works|you (could|can|might))\b",
+    r"\bwhat (helps|works) (is|for)\b",
+    r"\b(it|that|this) (might|may|would|could|will) help (to|if|you)\b",
+    r"\byou (could|might|can) (also |always )?(try|just|start|stop|think about doing)\b",
+    r"\byou (just )?(should|need to|have to|must|ought to|'d better)\b",
+    r"\bwhat you (need|have|ought|should) (to )?do\b",
+    r"\b(a lot of|many|most) people find\b",
+    r"\bhave you (tried|thought about trying)\b",
+    r"\bmy (advice|suggestion) (is|would be)\b",
+    r"\bwhy don't you\b",
+    r"\byou just (leave|go|walk|stop|tell|say|take|put|get)\b",
+)
+
 #: Phrases that explain the process or rationale (transparency about what and why).
 PROCESS_PATTERNS: tuple[str, ...] = (
     r"\bthe reason i('m| am)? (ask|asking|mention)\b",
@@ -105,6 +122,11 @@ def first_match(patterns: tuple[str, ...], text: str) -> str | None:
 def asks_permission(text: str) -> str | None:
     """The permission-asking phrase in ``text``, if any."""
     return first_match(PERMISSION_PATTERNS, text)
+
+
+def advice_wording(text: str) -> str | None:
+    """The suggestion or telling phrase in ``text``, if any."""
+    return first_match(ADVICE_PATTERNS, text)
 
 
 def explains_process(text: str) -> str | None:

@@ -22,7 +22,7 @@ RuptureType = Literal["withdrawal", "confrontation"]
 RepairStatus = Literal["repaired", "unrepaired", "missed", "unclear"]
 MomentKind = Literal["missed_feeling", "unrepaired_rupture", "repaired_rupture",
                      "empathic_reflection", "persuade",
-                     "risk_not_followed_up"]
+                     "risk_not_followed_up", "unasked_advice"]
 #: What a moment asks of the therapist: change something, or keep doing it.
 Direction = Literal["improve", "keep"]
 #: Moments that praise; every other kind asks for a change.

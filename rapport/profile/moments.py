@@ -15,7 +15,7 @@ from typing import Any
 
 from rapport.domain import Role
 from rapport.profile import behaviours as b
-from rapport.profile.lexicon import feeling_words
+from rapport.profile.lexicon import advice_wording, asks_permission, feeling_words
 from rapport.profile.models import KEEP_KINDS, RevisitMoment, SessionRupture
 from rapport.profile.ruptures import PRESSED_ON
 from rapport.profile.view import SessionView
@@ -124,8 +124,17 @@ PRAISE_MAX_WORDS = 60
 
 
 def _maybe_directive(v: SessionView, i: int) -> bool:
-    return any((v.probability(i, c) or 0.0) >= PRAISE_MAX_DIRECTIVE
-               for c in ("persuade", "confront"))
+    """The coder gives the turn a real chance of telling or arguing, or its wording does:
+    advice wording (:data:`~rapport.profile.lexicon.ADVICE_PATTERNS`) or the relationship
+    coder's persuade and confront phrase rules, which its model weighs down on real talk."""
+    from rapport.coding.relationship.rules import rule_hits
+
+    if any((v.probability(i, c) or 0.0) >= PRAISE_MAX_DIRECTIVE
+           for c in ("persuade", "confront")):
+        return True
+    text = v.turns[i].text
+    return advice_wording(text) is not None or any(
+        h.code in ("persuade", "confront") for h in rule_hits(text, "", "therapist"))
 
 
 def _empathic_reflections(v: SessionView) -> list[RevisitMoment]:
@@ -166,6 +175,28 @@ def _persuade(v: SessionView) -> list[RevisitMoment]:
             suggestion="Ask permission before offering advice (“Would it be okay if I "
             "shared what has helped other people?”), then ask what the client makes of it.",
             priority=min(1.0, 0.4 + 0.4 * sure)))  # the surest first
+    return out
+
+
+def _unasked_advice(v: SessionView) -> list[RevisitMoment]:
+    """Advice the relationship coder did not flag: a turn the utterance coder calls input
+    whose wording tells or suggests (:data:`~rapport.profile.lexicon.ADVICE_PATTERNS`),
+    with no permission asked. Both conditions: on real talk the wording alone was right
+    about a third of the time."""
+    out = []
+    for t in v.of_role(Role.THERAPIST):
+        phrase = advice_wording(t.text)
+        if (phrase is None or not v.is_(t.index, "therapist_behaviour", "input")
+                or asks_permission(t.text) or v.feedback(t.index, "persuade")):
+            continue
+        out.append(RevisitMoment(
+            kind="unasked_advice", direction="improve", turn_index=t.index,
+            title="A suggestion offered without asking first",
+            excerpt=[v.evidence(t.index, f"advice wording: “{phrase}”")],
+            coded=_coded(v, t.index),
+            suggestion="Ask before suggesting (“Would it help to hear what has worked for "
+            "others?”), or first ask what the client has already tried.",
+            priority=0.5))
     return out
 
 
@@ -224,7 +255,8 @@ def moments_to_revisit(v: SessionView, ruptures: list[SessionRupture], *,
     """
     near_risk = {i for c in risk_turns(v) for i in (c - 1, c, c + 1)}
     candidates = [m for m in (_rupture_moments(v, ruptures) + _missed_feelings(v)
-                              + _empathic_reflections(v) + _persuade(v))
+                              + _empathic_reflections(v) + _persuade(v)
+                              + _unasked_advice(v))
                   if m.kind not in STRENGTHS or not near_risk & {
                       m.turn_index, *(e.turn_index for e in m.excerpt)}]
     candidates += _risk_not_followed_up(v)

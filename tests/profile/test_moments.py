@@ -108,3 +108,24 @@ def test_a_reflection_that_also_tells_is_never_praised() -> None:
     assert "empathic_reflection" not in {m.kind for m in build_profile(coded(rows)).moments}
     rows[1] = (rows[1][0], "You feel hopeless about it.", {**R_COMPLEX, "persuade": (False, 0.95)})
     assert "empathic_reflection" in {m.kind for m in build_profile(coded(rows)).moments}
+
+
+def test_unasked_advice_is_an_improvement_and_never_praised() -> None:
+    from profile_sessions import NEUTRAL
+
+    advice = {"therapist_behaviour": "input", "persuade": (False, 0.9)}
+    rows = [("client", "My sister keeps criticising me and I feel furious.", NEUTRAL),
+            ("therapist", "What you need to do is set a clear boundary with her.", advice),
+            ("client", "Maybe.", NEUTRAL),
+            # the utterance coder calls it a reflection; its wording still gives advice
+            ("therapist", "Another thing that helps is a time-out when you feel furious.",
+             {**R_COMPLEX, "persuade": (False, 0.95)}),
+            ("client", "I guess.", NEUTRAL),
+            ("therapist", ("Would it be okay if I shared what has helped others? You could "
+             "try a time-out."), advice)]
+    moments = build_profile(coded(rows)).moments
+    (m,) = [m for m in moments if m.kind == "unasked_advice"]  # turn 5 asked permission
+    assert (m.turn_index, m.direction) == (1, "improve")
+    assert m.excerpt[0].note == "advice wording: “you need to”"
+    assert m.precision == measured_precision()["unasked_advice"]["precision"]
+    assert "empathic_reflection" not in {m.kind for m in moments}

@@ -2,10 +2,11 @@
 
 >>> from rapport.domain import Session
 >>> coder = load_coder("fast")
->>> s = Session.build("d", [("T", "therapist", "You need to stop drinking. Just stop."),
-...                         ("C", "client", "Yeah.")])
->>> [c.name for c in coder.code_session(s)[0].codes if c.value]
-['persuade']
+>>> s = Session.build("d", [("C", "client", "I stopped drinking for two weeks."),
+...                         ("T", "therapist", "You've worked really hard to get here, and "
+...                                            "that took real courage.")])
+>>> [c.name for c in coder.code_session(s)[1].codes if c.value]
+['affirm']
 """
 
 from __future__ import annotations
