@@ -20,7 +20,7 @@ def test_json_document_carries_the_profile() -> None:
     jsonschema.validate(profile, ProfileResult.model_json_schema())
     keys = [m["key"] for m in profile["metrics"]]
     assert {"reflection_to_question", "complex_reflection_share", "open_question_share",
-            "follow_up_rate", "empathy_estimate", "validation_rate", "autonomy_support",
+            "follow_up_rate", "empathy", "validation_rate", "autonomy_support",
             "transparency_rate", "change_talk_share", "emotional_disclosure",
             "boundary_moments", "therapist_word_share"} <= set(keys)
     assert [r["status"] for r in profile["ruptures"]] == ["repaired"]
