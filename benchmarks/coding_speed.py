@@ -2,7 +2,10 @@
 
 Each measurement runs in a fresh process pinned to the stated number of cores
 (``fast``: 1 core, ``accurate``: 2 cores) on AnnoMI utterances coded as whole sessions.
-Also times ``rapport analyze`` on a 600-turn session end to end (process start included).
+Then the empathy coder's CPU ms per utterance (all turns counted; it rates therapist
+turns), after the relationship coder has embedded the same sessions, as in ``rapport
+code``, and alone. Also times ``rapport analyze`` on a 600-turn session end to end
+(process start included).
 
     .venv/bin/python benchmarks/coding_speed.py
 """
@@ -44,6 +47,40 @@ rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({"load_s": load_s, "utt_per_s": rate, "utt_per_cpu_s": cpu_rate,
                   "rss_mb": rss, "n": n}))
 """
+
+
+EMPATHY = r"""
+import json, os, sys, time
+os.sched_setaffinity(0, {0})
+from rapport.coding.empathy import load_coder
+from rapport.coding.relationship import load_coder as load_relationship
+from rapport.coding.utterance.data import load_annomi
+from rapport.domain import Session
+data = load_annomi()
+sessions = [Session.build(str(tid), [("T" if r == "therapist" else "C", r, t)
+                                     for r, t in zip(g["role"], g["text"], strict=True)])
+            for tid, g in data.groupby("transcript_id", sort=True)][:int(sys.argv[2])]
+coder = load_coder("fast")
+coder.code_session(Session.build("w", [("T", "therapist", "Hello there.")]))
+if sys.argv[1] == "shared":
+    relationship = load_relationship("fast")
+    for s in sessions:
+        relationship.code_session(s)
+n = sum(len(s.turns) for s in sessions)
+c0 = time.process_time()
+for s in sessions:
+    coder.code_session(s)
+print(json.dumps({"ms": 1000 * (time.process_time() - c0) / n, "n": n}))
+"""
+
+
+def measure_empathy(mode: str, sessions: int) -> dict[str, float]:
+    """CPU ms per utterance of the empathy coder (``mode``: ``shared`` or ``alone``)."""
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+    out = subprocess.run([sys.executable, "-c", EMPATHY, mode, str(sessions)],
+                         capture_output=True, text=True, check=True, env=env, cwd=ROOT)
+    result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
 
 
 def measure(preset: str, cores: int, sessions: int) -> dict[str, float]:
@@ -96,6 +133,13 @@ def main() -> None:
             continue
         print(f"| {preset} | {cores} | {r['n']:.0f} | {r['utt_per_s']:.0f} (goal {goal}) | "
               f"{r['utt_per_cpu_s']:.0f} | {r['load_s']:.2f} | {r['rss_mb']:.0f} |")
+    print()
+    print("| empathy coder | utterances | CPU ms per utterance |")
+    print("|---|---|---|")
+    for mode, what in (("shared", "after the relationship coder's embeddings (rapport code)"),
+                       ("alone", "alone (pays for its embeddings)")):
+        r = measure_empathy(mode, 30)
+        print(f"| {what} | {r['n']:.0f} | {r['ms']:.3f} |")
     print()
     for coders in ("utterance-only", "all"):
         try:

@@ -230,7 +230,10 @@ class CodeFamily:
     """A code family (single-label) or a multi-label code.
 
     ``roles``: whose turns it applies to. ``parent``: for a sub-family such as
-    ``question_type``, the ``(family, label)`` it refines (questions only).
+    ``question_type``, the ``(family, label)`` it refines (questions only). ``numeric``:
+    the labels of a single-label family are points of a rating scale spelt as numbers
+    (``"0"``, ``"0.5"``, ... for the EPITOME empathy ratings); the code table writes them
+    as numbers, and the label stays the code's value everywhere else.
     """
 
     name: str
@@ -239,6 +242,7 @@ class CodeFamily:
     roles: tuple[Role, ...] = (Role.THERAPIST, Role.CLIENT)
     parent: tuple[str, str] | None = None
     description: str = ""
+    numeric: bool = False
 
     @property
     def columns(self) -> tuple[str, str]:

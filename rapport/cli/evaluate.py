@@ -28,6 +28,12 @@ def _evaluate_relationship(preset: str, out: Path | None) -> str:
     return evaluate_cli(preset, out)
 
 
+def _evaluate_empathy(preset: str, out: Path | None) -> str:
+    from rapport.coding.empathy.evaluation import evaluate_cli
+
+    return evaluate_cli(preset, out)
+
+
 def _evaluate_risk(preset: str, out: Path | None) -> str:
     from rapport.risk.evaluation import evaluate_cli
 
@@ -39,6 +45,7 @@ EVALUATE_TASKS: dict[str, Task] = {
     "utterance": _evaluate_utterance,
     "relationship": _evaluate_relationship,
     "risk": _evaluate_risk,
+    "empathy": _evaluate_empathy,
 }
 
 HELP = """Cross-validate a model on the repository's data and print its tables.

@@ -23,7 +23,7 @@ EncodingOpt = Annotated[str | None, typer.Option(
     "refusing input that is not UTF-8/UTF-16; a warning names it.")]
 CodersOpt = Annotated[list[str] | None, typer.Option(
     "--coders", help="Run only these coders (repeatable; default: every default coder): "
-    "utterance, relationship, risk.")]
+    "utterance, relationship, risk, empathy.")]
 RawCsvOpt = Annotated[bool, typer.Option(
     "--raw-csv", help="Write CSV cells exactly as they are: by default a cell starting "
     "with =, +, -, @, tab or CR (not a plain number) gets a leading apostrophe so a "

@@ -30,6 +30,12 @@ def _train_relationship(preset: str, out: Path | None) -> str:
     return train_cli(preset, out)
 
 
+def _train_empathy(preset: str, out: Path | None) -> str:
+    from rapport.coding.empathy.training import train_cli
+
+    return train_cli(preset, out)
+
+
 def _train_risk(preset: str, out: Path | None) -> str:
     from rapport.risk.training import train_cli
 
@@ -41,15 +47,17 @@ TRAIN_TASKS: dict[str, Task] = {
     "utterance": _train_utterance,
     "relationship": _train_relationship,
     "risk": _train_risk,
+    "empathy": _train_empathy,
 }
 
 HELP = """Rebuild a model from the data in the repository (needs the 'train' extra for some tasks).
 
 Runs offline with fixed seeds: the same data and code give the same model.
 
-Example:
+Examples:
 
   rapport train utterance --preset fast
+  rapport train empathy --gold data/realtalk/gold.jsonl
 """
 
 
@@ -82,19 +90,13 @@ def train(
         "--from-run", help="risk only: a finished fine-tuning run of "
         "training/finetune_risk.py (e.g. on a GPU) instead of fine-tuning here.")] = None,
     gold: Annotated[Path | None, typer.Option(
-        "--gold", help="relationship only: the gold JSONL to learn from (default: "
-        "data/realtalk/gold.jsonl; its frozen evaluation transcripts are left out).")]
+        "--gold", help="relationship and empathy only: the gold JSONL to learn from "
+        "(default: data/realtalk/gold.jsonl; its frozen evaluation transcripts are left "
+        "out).")]
     = None,
 ) -> None:
     if gold is not None:
-        from rapport.errors import RapportInputError
-
-        if task != "relationship":
-            raise RapportInputError("--gold is for the relationship task", where="--gold",
-                                    fix="leave it out, or train relationship")
-        from rapport.coding.relationship.training import train_cli
-
-        typer.echo(train_cli(preset, out, gold=gold))
+        typer.echo(_train_on_gold(task, preset, out, gold))
         return
     if from_run is not None:
         from rapport.errors import RapportInputError
@@ -108,6 +110,21 @@ def train(
         typer.echo(describe(*train_risk(out, from_run=from_run)))
         return
     typer.echo(run_task(TRAIN_TASKS, task, preset, out))
+
+
+def _train_on_gold(task: str, preset: str, out: Path | None, gold: Path) -> str:
+    """A task that learns from the real-talk gold, trained on the file given."""
+    from rapport.errors import RapportInputError
+
+    if task == "relationship":
+        from rapport.coding.relationship.training import train_cli
+    elif task == "empathy":
+        from rapport.coding.empathy.training import train_cli
+    else:
+        raise RapportInputError("--gold is for the relationship task or the empathy task",
+                                where="--gold",
+                                fix="leave it out, or train relationship or empathy")
+    return train_cli(preset, out, gold=gold)
 
 
 def register(app: typer.Typer) -> None:

@@ -32,6 +32,18 @@ def _risk(preset: str) -> SessionCoder:
     return load_coder(preset)
 
 
+def _empathy(preset: str) -> SessionCoder:
+    from rapport.coding.empathy import load_coder
+
+    return load_coder(preset)
+
+
+def _empathy_families() -> tuple[CodeFamily, ...]:
+    from rapport.coding.empathy.codes import families
+
+    return families()
+
+
 def _risk_families() -> tuple[CodeFamily, ...]:
     from rapport.risk.codes import families
 
@@ -59,8 +71,8 @@ class CoderSpec:
     #: The families it fills, without loading the model (cheap; the same for all presets).
     families: Callable[[], tuple[CodeFamily, ...]]
     summary: str
-    #: Runs when no ``--coders`` are given. Safety and feedback coders (risk, relationship)
-    #: always do, whatever their cost.
+    #: Runs when no ``--coders`` are given. Safety and feedback coders (risk, relationship,
+    #: empathy) always do, whatever their cost.
     default: bool = True
 
 
@@ -72,6 +84,9 @@ CODERS: tuple[CoderSpec, ...] = (
               "trust-building and rupture codes"),
     CoderSpec("risk", _risk, _risk_families, "risk language in client turns (suicidal "
               "ideation and plans, self-harm, harm to others, abuse)"),
+    # after relationship: it reads the embeddings relationship has already computed
+    CoderSpec("empathy", _empathy, _empathy_families, "EPITOME empathy of therapist "
+              "turns: emotional reactions, interpretations, explorations (0-2) and their sum"),
 )
 
 _cache: dict[tuple[str, str], SessionCoder] = {}

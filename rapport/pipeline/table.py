@@ -2,9 +2,10 @@
 
 Columns: ``session_id, turn_index, role, speaker, text, start, end``, then for each
 single-label family ``<family>`` and ``<family>_confidence``, and for each multi-label
-code ``code_<name>`` (0/1) and ``code_<name>_confidence``. A cell is empty where the
-family does not apply (client families on therapist turns, ``question_type`` on a turn
-that is not a question). See ``docs/formats.md``.
+code ``code_<name>`` (0/1) and ``code_<name>_confidence``; a rating-scale family
+(``numeric``, the empathy ratings) holds numbers. A cell is empty where the family does
+not apply (client families on therapist turns, ``question_type`` on a turn that is not a
+question). See ``docs/formats.md``.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ def code_table(coded: Sequence[CodedSession], families: Sequence[CodeFamily]
                     # confidence is the probability that the code applies
                     row[conf_col] = code.confidence if code.value else 1 - code.confidence
                 else:
-                    row[label_col] = code.value
+                    row[label_col] = float(code.value) if fam.numeric else code.value
                     row[conf_col] = code.confidence
             rows.append(row)
     frame = pd.DataFrame(rows, columns=[*BASE_COLUMNS, *code_columns(families)])
@@ -55,5 +56,6 @@ def code_table(coded: Sequence[CodedSession], families: Sequence[CodeFamily]
     for fam in families:
         label_col, conf_col = fam.columns
         types[conf_col] = "float64"
-        types[label_col] = "Int64" if fam.kind == "multi" else "string"
+        types[label_col] = ("Int64" if fam.kind == "multi"
+                            else "Float64" if fam.numeric else "string")
     return frame.astype(types)

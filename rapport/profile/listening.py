@@ -125,44 +125,59 @@ def follow_up(v: SessionView) -> Metric:
                           "not_answered": unanswered})
 
 
-def _saturate(x: float, at: float) -> float:
-    return min(1.0, x / at)
+#: Evidence of the empathy figure: this many highest and this many lowest turns.
+EMPATHY_EVIDENCE = 3
+MECHANISM_LABELS = {"er": "ER", "ip": "IP", "ex": "EX"}
+
+
+def _rating(v: SessionView, index: int, name: str) -> float | None:
+    value = v.label(index, name)
+    if not isinstance(value, str):
+        return None
+    try:
+        return float(value)
+    except ValueError:  # a stored or corrected value that is not a number
+        return None
 
 
 def empathy(v: SessionView) -> Metric:
-    """Empathy estimate 0–1: mean of the available saturated components (docs/metrics.md)."""
-    key, label, element = "empathy_estimate", "Empathy estimate", "empathy"
-    therapist = therapist_turns(v)
-    if not therapist:
-        return missing(key, label, element, "score", "no therapist turns")
-    n = len(therapist)
+    """Empathy 0–6: the mean EPITOME empathy of the therapist turns (docs/metrics.md).
+
+    Every therapist turn the empathy coder rated counts, back-channels included (the
+    raters it learnt from rated them too, mostly 0). Evidence: the highest and the lowest
+    turns. Replaces the old ``empathy_estimate`` (a mix of code rates that did not agree
+    with raters); stored analyses keep theirs under that key.
+    """
+    key, label, element = "empathy", "Empathy (EPITOME, mean per therapist turn, 0–6)", \
+        "empathy"
+    if not v.has("empathy"):
+        return missing(key, label, element, "score", "no empathy ratings (the empathy "
+                       "coder did not run)")
+    rated = [(t.index, r) for t in v.turns if t.role == Role.THERAPIST
+             and (r := _rating(v, t.index, "empathy")) is not None]
+    if not rated:
+        return missing(key, label, element, "score", "no therapist turns rated")
     parts: dict[str, float] = {}
-    drivers: list[tuple[int, str]] = []
-    if v.has("therapist_behaviour"):
-        feel = [(i, b.feeling_reflection(v, i)) for i in therapist]
-        feel = [(i, w) for i, w in feel if w]
-        parts["feeling_reflections"] = _saturate(len(feel) / n, 0.15)
-        drivers += [(i, "reflection of feeling: " + ", ".join(w)) for i, w in feel]
-    if v.any_of("affirm", "normalize"):
-        val = [(i, b.validation(v, i)) for i in therapist]
-        val = [(i, w) for i, w in val if w]
-        parts["validation"] = _saturate(len(val) / n, 0.10)
-        drivers += [(i, "validation: " + ", ".join(w)) for i, w in val]
-    if v.any_of("question_type", "reflection_type"):
-        expl = [i for i in therapist if v.is_(i, "question_type", "open")
-                or v.is_(i, "reflection_type", "complex")]
-        parts["exploration"] = _saturate(len(expl) / n, 0.40)
-        drivers += [(i, "explores: open question or complex reflection") for i in expl
-                    if i not in {d for d, _ in drivers}]
-    if not parts:
-        return missing(key, label, element, "score", "needs therapist_behaviour, "
-                       "affirmation/normalize or question/reflection_type codes")
-    value = sum(parts.values()) / len(parts)
-    absent = {"feeling_reflections", "validation", "exploration"} - parts.keys()
-    drivers.sort()
-    return Metric(key=key, label=label, element=element, unit="score", value=value, n=n,
-                  reason=f"without {', '.join(sorted(absent))} (codes missing)" if absent
-                  else "", evidence=evidence_of(v, drivers), detail=parts)
+    for m in MECHANISM_LABELS:
+        values = [x for i, _ in rated if (x := _rating(v, i, f"empathy_{m}")) is not None]
+        if values:
+            parts[m] = sum(values) / len(values)
+
+    def note(index: int, value: float, which: str) -> str:
+        mech = ", ".join(f"{short} {x:g}" for m, short in MECHANISM_LABELS.items()
+                         if (x := _rating(v, index, f"empathy_{m}")) is not None)
+        return f"{which} empathy: {value:g} of 6" + (f" ({mech})" if mech else "")
+
+    ranked = sorted(rated, key=lambda p: (-p[1], p[0]))
+    # a short session splits its turns between the two ends
+    high = ranked[:min(EMPATHY_EVIDENCE, (len(ranked) + 1) // 2)]
+    low = [p for p in ranked[::-1] if p not in high][:EMPATHY_EVIDENCE]
+    pairs = [(i, note(i, r, "highest")) for i, r in high] + \
+        [(i, note(i, r, "lowest")) for i, r in low]
+    return Metric(key=key, label=label, element=element, unit="score",
+                  value=sum(r for _, r in rated) / len(rated), n=len(rated),
+                  reason="estimated by the empathy coder, not rated by a person",
+                  evidence=evidence_of(v, pairs), detail=parts)
 
 
 def validation_rate(v: SessionView) -> Metric:

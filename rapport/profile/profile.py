@@ -28,7 +28,7 @@ KNOWN_CODES = (
     "self_disclosure", "metacommunication", "persuade", "persuade_with_permission",
     "confront", "repair",
     "boundary_statement", "withdrawal", "confrontation", "boundary_issue",
-    "emotional_disclosure",
+    "emotional_disclosure", "empathy",
 )
 
 

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 #: Metrics shown as key figures in the report header and first in the terminal.
 KEY_FIGURES = ("reflection_to_question", "complex_reflection_share", "open_question_share",
-               "empathy_estimate", "follow_up_rate", "change_talk_share",
+               "empathy", "empathy_estimate", "follow_up_rate", "change_talk_share",
                "therapist_word_share")
 
 

@@ -50,7 +50,7 @@ def test_missing_families_are_reported_not_invented() -> None:
                              ("client", "I feel sad and alone since the move.", {})]))
     for key in ("reflection_to_question", "complex_reflection_share", "open_question_share",
                 "validation_rate", "autonomy_support", "change_talk_share",
-                "follow_up_rate", "empathy_estimate"):
+                "follow_up_rate", "empathy"):
         m = p.metric(key)
         assert not m.available, key
         assert m.value is None
@@ -84,23 +84,39 @@ def test_follow_up_rate_counts_reflection_or_validation() -> None:
     assert m.reason == ""
 
 
-def test_empathy_is_higher_for_empathic_talk() -> None:
-    warm = [("client", "I feel lost.", NEUTRAL),
-            ("therapist", "You feel lost and alone in this.", R_COMPLEX | {"affirm": False}),
+def _rated(er: str, ip: str, ex: str, total: str) -> dict[str, str]:
+    return {"empathy_er": er, "empathy_ip": ip, "empathy_ex": ex, "empathy": total}
+
+
+def test_empathy_is_the_mean_rating_with_highest_and_lowest_turns() -> None:
+    rows = [("client", "I feel lost.", NEUTRAL),
+            ("therapist", "You feel lost and alone in this.", _rated("0.2", "1.8", "0", "2")),
             ("client", "Yes.", NEUTRAL),
-            ("therapist", "You have kept going anyway; that matters.",
-             {"therapist_behaviour": "other", "affirm": True}),
-            ("therapist", "What is that like for you?", Q_OPEN)]
-    cold = [("client", "I feel lost.", NEUTRAL),
-            ("therapist", "You should make a plan.", ADVICE | {"affirm": False}),
-            ("client", "Yes.", NEUTRAL),
-            ("therapist", "Did you make one?", Q_CLOSED),
-            ("therapist", "Do it tonight.", ADVICE)]
-    hi, lo = (build_profile(coded(r)).metric("empathy_estimate") for r in (warm, cold))
-    assert hi.value is not None and lo.value is not None
-    assert 0 <= lo.value < hi.value <= 1
-    assert any("reflection of feeling" in e.note for e in hi.evidence)
-    assert set(hi.detail) == {"feeling_reflections", "validation", "exploration"}
+            ("therapist", "Mm-hmm.", _rated("0", "0", "0", "0")),
+            ("therapist", "What is that like for you?", _rated("0", "0.4", "1.4", "1.8")),
+            ("therapist", "You should make a plan.", _rated("0", "0.1", "0", "0.1"))]
+    m = build_profile(coded(rows)).metric("empathy")
+    assert m.available and m.unit == "score"
+    # every rated therapist turn counts, the back-channel too (raters rated those as well)
+    assert m.n == 4
+    assert m.value == pytest.approx((2 + 0 + 1.8 + 0.1) / 4)
+    assert m.detail == pytest.approx({"er": 0.05, "ip": 0.575, "ex": 0.35})
+    # the two highest, then the two lowest (lowest first); four turns split between the ends
+    assert [e.turn_index for e in m.evidence] == [1, 4, 3, 5]
+    assert m.evidence[0].note == "highest empathy: 2 of 6 (ER 0.2, IP 1.8, EX 0)"
+    assert m.evidence[2].note == "lowest empathy: 0 of 6 (ER 0, IP 0, EX 0)"
+    assert m.band is None  # EPITOME has no reference range to band against
+    assert "not rated by a person" in m.reason
+
+
+def test_empathy_ignores_values_that_are_not_numbers() -> None:
+    rows = [("therapist", "Hello.", {"empathy": "n/a"}),
+            ("therapist", "You sound tired.", {"empathy": "1.5"})]
+    m = build_profile(coded(rows)).metric("empathy")
+    assert (m.value, m.n) == (1.5, 1)
+    assert m.detail == {}
+    none = build_profile(coded([("therapist", "Hello.", {"empathy": "n/a"})]))
+    assert not none.metric("empathy").available
 
 
 def test_autonomy_transparency_change_talk() -> None:

@@ -173,6 +173,9 @@ class TurnVectorizer:
         words = self.word_matrix(texts)
         prev_m = _tfidf(self._counter("prev").transform([normalise(p) for p in previous]),
                         self.prev_idf_)
+        if hits is None and not self.rule_weight:
+            # rule columns weigh nothing (the empathy coder): skip the phrase matching
+            hits = [[] for _ in texts]
         own = self._rule_matrix(hits if hits is not None else self.hits(texts, previous),
                                 self.role)
         answered = self._rule_matrix(previous_hits or [[] for _ in texts],

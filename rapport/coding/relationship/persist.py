@@ -35,7 +35,7 @@ def label_set() -> dict[str, list[str]]:
     return {role: list(CODES_BY_ROLE[Role(role)]) for role in ROLES}
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes) -> None:
     # write beside the target and rename, so a crash never leaves half a model
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
@@ -85,9 +85,9 @@ def save_model(model: RelationshipModel, directory: Path = MODEL_DIR, *,
     with tempfile.TemporaryFile() as buffer:
         np.savez_compressed(buffer, **arrays)  # type: ignore[arg-type]
         buffer.seek(0)
-        _atomic_write(npz_path, buffer.read())
+        atomic_write(npz_path, buffer.read())
     json_path = directory / f"{name}.json"
-    _atomic_write(json_path, json.dumps(meta, ensure_ascii=False, separators=(",", ":"),
+    atomic_write(json_path, json.dumps(meta, ensure_ascii=False, separators=(",", ":"),
                                         sort_keys=True).encode("utf-8"))
     return json_path
 

@@ -22,10 +22,11 @@ REFERENCES: dict[str, ReferenceRange] = {
 }
 _COUNTS = {"boundary_moments", "ruptures", "ruptures_repaired"}
 _PLAIN = {"client_words_per_turn": " words", "client_response_latency": " s"}
-#: The metrics the supervision page follows, in reading order.
+#: The metrics the supervision page follows, in reading order. ``empathy_estimate`` is the
+#: retired heuristic, still shown for analyses stored before ``empathy`` replaced it.
 KEY_METRICS = ("profile.reflection_to_question", "profile.complex_reflection_share",
                "profile.open_question_share", "profile.follow_up_rate",
-               "profile.empathy_estimate", "profile.validation_rate",
+               "profile.empathy", "profile.empathy_estimate", "profile.validation_rate",
                "profile.autonomy_support", "profile.change_talk_share",
                "profile.therapist_word_share")
 
@@ -49,6 +50,8 @@ def fmt(name: str, value: float | None) -> str:
         return f"{value:.1f}:1"
     if key in _COUNTS:
         return f"{value:.0f}"
+    if key == "empathy":  # EPITOME, 0-6 per therapist turn
+        return f"{value:.1f} of 6"
     if key in _PLAIN:
         return f"{value:.1f}{_PLAIN[key]}"
     return f"{value:.0%}"
