@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         reports, analyses = run_demo(args.out)
         from rapport.settings import get_settings
-        from rapport.store.demo import create_demo_record
+        from rapport.store.demo import create_demo_record, rapport_command
 
         home = (args.out / "home").resolve()
         os.environ["RAPPORT_HOME"] = str(home)  # the demo record lives beside the reports
@@ -135,10 +135,10 @@ def main(argv: list[str] | None = None) -> int:
         f"\n{record.describe()}\n"
         f"{questionnaires} demo questionnaires stored (clients demo-recovery, "
         "demo-not-on-track, demo-safety, demo-rupture); demo-safety has one acknowledged "
-        "and one open safety flag (RAPPORT_USER=tom rapport flags list demo-safety).\n"
-        f"Use the demo record: export RAPPORT_HOME={home} RAPPORT_KEY_FILE={record.key_file}\n"
-        "Web app: make serve-demo   (or, with the two variables above: .venv/bin/rapport "
-        "serve)\n  then open http://127.0.0.1:8000/ and sign in as tom, password demo-tom\n")
+        "and one open safety flag (after the export line above: "
+        f"RAPPORT_USER=tom {rapport_command()} flags list demo-safety).\n"
+        f"Web app: make serve-demo   (or, after the export line: {rapport_command()} serve)\n"
+        "  then open http://127.0.0.1:8000/ and sign in as tom, password demo-tom\n")
     return 0
 
 

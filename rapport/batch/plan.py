@@ -38,6 +38,8 @@ class ReadOptions:
     therapist: tuple[str, ...] = ()
     client: tuple[str, ...] = ()
     other: tuple[str, ...] = ()
+    #: a roles file's entries (``--roles``): (file name, that file's mapping)
+    files: tuple[tuple[str, RoleMap], ...] = ()
     fmt: str | None = None
     encoding: str | None = None
     limits: tuple[tuple[str, int], ...] = ()
@@ -45,7 +47,8 @@ class ReadOptions:
     def roles(self) -> RoleMap:
         from rapport.ingest import RoleMap
 
-        return RoleMap(therapist=self.therapist, client=self.client, other=self.other)
+        return RoleMap(therapist=self.therapist, client=self.client, other=self.other,
+                       files=self.files)
 
     def settings(self) -> Settings:
         from rapport.settings import get_settings
@@ -54,8 +57,14 @@ class ReadOptions:
 
     def describe(self) -> dict[str, Any]:
         """For the manifest: what a re-run must repeat to reuse finished parts."""
-        return {"therapist": list(self.therapist), "client": list(self.client),
-                "other": list(self.other), "format": self.fmt, "encoding": self.encoding}
+        described: dict[str, Any] = {
+            "therapist": list(self.therapist), "client": list(self.client),
+            "other": list(self.other), "format": self.fmt, "encoding": self.encoding}
+        if self.files:  # only then, so that manifests written before --roles still match
+            described["roles"] = {name: {"therapist": list(m.therapist),
+                                         "client": list(m.client), "other": list(m.other)}
+                                  for name, m in self.files}
+        return described
 
 
 @dataclass(frozen=True)

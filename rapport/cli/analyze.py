@@ -15,13 +15,15 @@ from rapport.cli.options import (
     FormatOpt,
     OtherOpt,
     PresetOpt,
+    RolesFileOpt,
     TherapistOpt,
 )
 
 HELP = """Analyse one or more session transcripts and report on the relationship.
 
 Prints a summary in the terminal; --json and --html write the full report. With several
-sessions, --json and --html name folders.
+sessions, --json and --html name folders, and the HTML folder gets an index.html with one
+line per session and its key figures.
 
 Example:
 
@@ -39,6 +41,7 @@ def analyze(
     therapist: TherapistOpt = None,
     client: ClientOpt = None,
     other: OtherOpt = None,
+    roles_file: RolesFileOpt = None,
     fmt: FormatOpt = None,
     encoding: EncodingOpt = None,
     preset: PresetOpt = None,
@@ -56,7 +59,7 @@ def analyze(
 
     media = {k: v for k, v in (("audio", audio), ("video", video)) if v is not None}
     read = read_inputs(files, therapist=therapist, client=client, other=other, fmt=fmt,
-                       encoding=encoding)
+                       encoding=encoding, roles_file=roles_file)
     options = AnalyzeOptions.from_settings(get_settings(), preset=preset, coders=coders,
                                            media=media)
     if media:
@@ -93,6 +96,11 @@ def analyze(
                            ("PDF", pdf_targets)):
         for path in targets.values():
             typer.echo(f"{label} report: {path}", err=quiet)
+    if html_out is not None and len(html_targets) > 1:
+        from rapport.pipeline import write_index
+
+        index = write_index(analyses, html_targets, html_out)
+        typer.echo(f"Index of the {len(html_targets)} HTML reports: {index}", err=quiet)
 
 
 def require_media_support(n_sessions: int) -> None:

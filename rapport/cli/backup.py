@@ -14,14 +14,14 @@ restoring it needs the same key.
 
 Example:
 
-  rapport backup /mnt/backup/rapport-2026-03-02.bak --as ada
+  rapport backup backups/rapport-2026-03-02.bak --as ada
 """
 
 RESTORE_HELP = """Replace the record with a backup (admins only), after checking the file.
 
 Example:
 
-  rapport restore /mnt/backup/rapport-2026-03-02.bak --as ada --yes
+  rapport restore backups/rapport-2026-03-02.bak --as ada --yes
 """
 
 

@@ -7,7 +7,15 @@ from typing import Annotated
 
 import typer
 
-from rapport.cli.options import ClientOpt, EncodingOpt, FormatOpt, OtherOpt, PresetOpt, TherapistOpt
+from rapport.cli.options import (
+    ClientOpt,
+    EncodingOpt,
+    FormatOpt,
+    OtherOpt,
+    PresetOpt,
+    RolesFileOpt,
+    TherapistOpt,
+)
 
 HELP = """Code every utterance and profile every session of a corpus, on Dask.
 
@@ -24,7 +32,7 @@ partitions are skipped. See docs/research.md.
 
 Example:
 
-  rapport batch transcripts/ --out corpus-codes/ --workers 2
+  rapport batch examples/ --roles examples/speakers.yaml --out corpus-codes/ --workers 2
 """
 
 
@@ -48,6 +56,7 @@ def batch(
     therapist: TherapistOpt = None,
     client: ClientOpt = None,
     other: OtherOpt = None,
+    roles_file: RolesFileOpt = None,
     fmt: FormatOpt = None,
     encoding: EncodingOpt = None,
     preset: PresetOpt = None,
@@ -58,6 +67,7 @@ def batch(
     from rapport.batch import ReadOptions, run_batch
     from rapport.cli.framework import warn
     from rapport.errors import RapportInputError
+    from rapport.ingest import read_speaker_roles
     from rapport.settings import get_settings
 
     if scheduler and (workers or dashboard):
@@ -67,7 +77,9 @@ def batch(
     settings = get_settings(**({"preset": preset} if preset else {}))
     options = ReadOptions(
         therapist=tuple(therapist or ()), client=tuple(client or ()),
-        other=tuple(other or ()), fmt=fmt, encoding=encoding,
+        other=tuple(other or ()),
+        files=read_speaker_roles(roles_file) if roles_file else (),
+        fmt=fmt, encoding=encoding,
         limits=(("max_file_bytes", settings.max_file_bytes),
                 ("max_line_chars", settings.max_line_chars),
                 ("max_turns", settings.max_turns)))

@@ -16,6 +16,7 @@ from rapport.cli.options import (
     OtherOpt,
     PresetOpt,
     RawCsvOpt,
+    RolesFileOpt,
     TherapistOpt,
 )
 
@@ -30,7 +31,7 @@ input is bad.
 
 Example:
 
-  rapport code examples/ --out codes.csv
+  rapport code examples/ --roles examples/speakers.yaml --out codes.csv
 """
 
 _WRITERS = (".csv", ".parquet", ".jsonl")
@@ -42,6 +43,7 @@ def code(
     therapist: TherapistOpt = None,
     client: ClientOpt = None,
     other: OtherOpt = None,
+    roles_file: RolesFileOpt = None,
     fmt: FormatOpt = None,
     encoding: EncodingOpt = None,
     preset: PresetOpt = None,
@@ -51,7 +53,7 @@ def code(
 ) -> None:
     from rapport.cli.framework import warn
     from rapport.errors import RapportInputError
-    from rapport.ingest import RoleMap, iter_sessions
+    from rapport.ingest import iter_sessions, role_map
     from rapport.pipeline import AnalyzeOptions
     from rapport.pipeline.stream import default_workers, write_code_table
     from rapport.settings import get_settings
@@ -65,8 +67,7 @@ def code(
                                 fix="give 1 or more, or leave it out (one per core)")
     loaded = AnalyzeOptions.from_settings(get_settings(), preset=preset,
                                           coders=coders).load_coders()
-    roles = RoleMap(therapist=tuple(therapist or ()), client=tuple(client or ()),
-                    other=tuple(other or ()))
+    roles = role_map(therapist, client, other, roles_file)
     seen: set[str] = set()
 
     def read_and_warn() -> Iterator[ReadSession]:

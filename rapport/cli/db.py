@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from rapport.cli.options import RolesFileOpt
+
 if TYPE_CHECKING:
     from rapport.pipeline import Analysis
     from rapport.store.database import Store
@@ -114,20 +116,22 @@ def status() -> None:
 def demo(
     files: Annotated[list[Path], typer.Argument(help="Example transcripts (files or folders) to analyse and store.")],
     reset: Annotated[bool, typer.Option("--reset", help="Delete an existing SQLite demo record first.")] = False,
+    roles_file: RolesFileOpt = None,
 ) -> None:
     """Create a demo record in RAPPORT_HOME: users, clients with consents, sessions, analyses.
 
     Example:
 
-      RAPPORT_HOME=demo-output/home rapport db demo examples/
+      RAPPORT_HOME=demo-output/home rapport db demo examples/ --roles examples/speakers.yaml
     """
-    from rapport.ingest import read_sessions
+    from rapport.ingest import read_sessions, role_map
     from rapport.pipeline import AnalyzeOptions, analyze_all
     from rapport.settings import get_settings
     from rapport.store.demo import create_demo_record
 
     options = AnalyzeOptions.from_settings(get_settings())
-    analyses = list(analyze_all(read_sessions(files), options))
+    analyses = list(analyze_all(read_sessions(files, roles=role_map(roles_file=roles_file)),
+                                options))
     typer.echo(create_demo_record(analyses, reset=reset).describe())
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from rapport.cli.options import ClientOpt, FormatOpt, OtherOpt, TherapistOpt
+from rapport.cli.options import ClientOpt, FormatOpt, OtherOpt, RolesFileOpt, TherapistOpt
 
 HELP = """Replace names, places, dates, ages over 89, contact details and ID numbers in transcripts.
 
@@ -23,7 +23,7 @@ run is unlinkable.
 
 Example:
 
-  rapport deid examples/ --out deidentified/ --salt "$(cat study.salt)"
+  rapport deid examples/ --roles examples/speakers.yaml --out deidentified/ --salt "$(cat study.salt)"
 """
 
 
@@ -36,6 +36,7 @@ def deid(
     therapist: TherapistOpt = None,
     client: ClientOpt = None,
     other: OtherOpt = None,
+    roles_file: RolesFileOpt = None,
     fmt: FormatOpt = None,
 ) -> None:
     from rapport.cli.framework import read_inputs
@@ -50,7 +51,8 @@ def deid(
     if not out.suffix and out.exists() and not out.is_dir():
         raise RapportInputError("--out is an existing file, not a folder", where=str(out),
                                 fix="give a folder, or a file name ending in .jsonl")
-    read = read_inputs(inputs, therapist=therapist, client=client, other=other, fmt=fmt)
+    read = read_inputs(inputs, therapist=therapist, client=client, other=other, fmt=fmt,
+                       roles_file=roles_file)
     done = [deidentify_session(r.session, salt=salt) for r in read]
     # Everything is de-identified before the first byte is written.
     if out.suffix:

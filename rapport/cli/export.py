@@ -14,6 +14,7 @@ from rapport.cli.options import (
     OtherOpt,
     PresetOpt,
     RawCsvOpt,
+    RolesFileOpt,
     TherapistOpt,
 )
 
@@ -69,8 +70,8 @@ SaltOpt = Annotated[str | None, typer.Option(
 
 
 def _source(inputs: list[Path] | None, codes: Path | None, *, therapist: list[str] | None,
-            client: list[str] | None, other: list[str] | None, fmt: str | None,
-            encoding: str | None, preset: str | None) -> CodedCorpus:
+            client: list[str] | None, other: list[str] | None, roles_file: Path | None,
+            fmt: str | None, encoding: str | None, preset: str | None) -> CodedCorpus:
     from rapport.cli.framework import warn
     from rapport.errors import RapportInputError
     from rapport.research.sources import from_code_table, from_transcripts
@@ -83,8 +84,9 @@ def _source(inputs: list[Path] | None, codes: Path | None, *, therapist: list[st
     if codes is not None:
         return from_code_table(codes)
     corpus, warnings = from_transcripts(inputs or [], therapist=therapist or (),
-                                        client=client or (), other=other or (), fmt=fmt,
-                                        encoding=encoding, preset=preset)
+                                        client=client or (), other=other or (),
+                                        roles_file=roles_file, fmt=fmt, encoding=encoding,
+                                        preset=preset)
     for w in warnings:
         warn(w)
     return corpus
@@ -122,6 +124,7 @@ def table(
     therapist: TherapistOpt = None,
     client: ClientOpt = None,
     other: OtherOpt = None,
+    roles_file: RolesFileOpt = None,
     fmt: FormatOpt = None,
     encoding: EncodingOpt = None,
     preset: PresetOpt = None,
@@ -135,7 +138,7 @@ def table(
                                 where=str(out), fix="end --out with "
                                 + ", ".join(_TABLE_SUFFIXES), code="bad_extension")
     corpus = _source(inputs, codes, therapist=therapist, client=client, other=other,
-                     fmt=fmt, encoding=encoding, preset=preset)
+                     roles_file=roles_file, fmt=fmt, encoding=encoding, preset=preset)
     frame = _table(_deidentify(corpus, keep=keep_identifiers, salt=salt))
     write_table(frame, out, raw_csv=raw_csv)
     typer.echo(f"{len(frame)} turns from {len(corpus.coded)} sessions -> {out}", err=True)
@@ -151,6 +154,7 @@ def convokit(
     therapist: TherapistOpt = None,
     client: ClientOpt = None,
     other: OtherOpt = None,
+    roles_file: RolesFileOpt = None,
     fmt: FormatOpt = None,
     encoding: EncodingOpt = None,
     preset: PresetOpt = None,
@@ -165,7 +169,7 @@ def convokit(
                                 where=str(out), fix="name a new folder for the corpus",
                                 code="exists")
     corpus = _source(inputs, codes, therapist=therapist, client=client, other=other,
-                     fmt=fmt, encoding=encoding, preset=preset)
+                     roles_file=roles_file, fmt=fmt, encoding=encoding, preset=preset)
     # Profiles read the original text; only their numbers reach the corpus.
     profiles = [build_profile(c) for c in corpus.coded]
     done = _deidentify(corpus, keep=keep_identifiers, salt=salt)

@@ -20,7 +20,7 @@ Example:
 
   rapport flags list --as tom
   rapport flags list C-017 --as tom
-  rapport flags acknowledge C-017 questionnaire:12:phq9_9 --action assessed \\
+  rapport flags acknowledge C-017 questionnaire:1:phq9_9 --action assessed \\
       --note "asked directly; no plan or intent; safety plan reviewed" --as tom
 """
 
@@ -40,7 +40,7 @@ Actions: discussed, assessed, safety_plan, referred, contact_attempted, other.
 
 Example:
 
-  rapport flags acknowledge C-017 questionnaire:12:phq9_9 --action assessed \\
+  rapport flags acknowledge C-017 questionnaire:1:phq9_9 --action assessed \\
       --note "asked directly; no plan or intent; safety plan reviewed" --as tom
 """
 
@@ -82,7 +82,7 @@ def list_command(
 def acknowledge_command(
     code: Annotated[str, typer.Argument(help="The client's code.")],
     flag: Annotated[str, typer.Argument(
-        help="The flag's id as listed, e.g. questionnaire:12:phq9_9.")],
+        help="The flag's id as listed, e.g. questionnaire:1:phq9_9.")],
     action: Annotated[str, typer.Option(
         "--action", help="What was done: discussed, assessed, safety_plan, referred, "
         "contact_attempted, other.")],

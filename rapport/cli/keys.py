@@ -64,7 +64,9 @@ def rotate(new_key_file: Annotated[Path, typer.Option("--new-key-file", help="A 
 
     Example:
 
+      rapport keys create ~/.rapport/rapport-2027.key
       rapport keys rotate --new-key-file ~/.rapport/rapport-2027.key --as ada
+      export RAPPORT_KEY_FILE=~/.rapport/rapport-2027.key
     """
     from rapport.settings import get_settings
     from rapport.store.crypto import Cipher, load_key, read_key_file

@@ -157,7 +157,7 @@ and session. Answers are checked before anything is written and stored encrypted
 
 Example:
 
-  rapport measures record C-017 phq9 --session 3 --answers 1,1,2,1,0,1,1,0,0 --as tom
+  rapport measures record C-017 phq9 --session 3 --answers 1,1,2,1,0,1,1,0,1 --as tom
 """
 
 FHIR_HELP = """Write a client's questionnaire responses as one FHIR R4B Bundle (JSON):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -13,6 +14,9 @@ ClientOpt = Annotated[list[str] | None, typer.Option(
     help="Speaker label to treat as client (repeatable).")]
 OtherOpt = Annotated[list[str] | None, typer.Option(
     "--other", help="Speaker label to treat as neither therapist nor client (repeatable).")]
+RolesFileOpt = Annotated[Path | None, typer.Option(
+    "--roles", help="YAML file that names each transcript's therapist and clients, for "
+    "a folder whose files need different role flags (docs/formats.md, 'Speaker roles').")]
 FormatOpt = Annotated[str | None, typer.Option(
     "--format", help="Input format, if detection guesses wrong: text, vtt, srt, whisper, "
     "csv, jsonl.")]

@@ -112,5 +112,5 @@ def register(app: typer.Typer) -> None:
     tokens.command("list", help="Your tokens (never the secrets).\n\nExample:\n\n"
                    "  rapport tokens list --as tom")(list_tokens)
     tokens.command("revoke", help="Revoke one of your tokens.\n\nExample:\n\n"
-                   "  rapport tokens revoke 3 --as tom")(revoke_token)
+                   "  rapport tokens revoke 1 --as tom")(revoke_token)
     app.add_typer(tokens, name="tokens")

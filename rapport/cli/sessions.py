@@ -96,10 +96,11 @@ def list_(code: CodeArg, as_user: AsOpt = None) -> None:
 
 ANALYSES_HELP = """List, export and delete a client's stored analyses.
 
-Example:
+Example (store one first, with the client's consent to analysis):
 
+  rapport analyze examples/rupture_repair.txt --client C-017 --session 1 --as tom
   rapport analyses list C-017 --as tom
-  rapport analyses show 12 --json session12.json --as tom
+  rapport analyses show 1 --json session1.json --as tom
 """
 
 analyses_app = typer.Typer(help=ANALYSES_HELP, no_args_is_help=True)
@@ -136,7 +137,7 @@ def show_analysis(
 
     Example:
 
-      rapport analyses show 12 --json session12.json --as tom
+      rapport analyses show 1 --json session1.json --as tom
     """
     from rapport.pipeline import write_atomically
     from rapport.store.analyses import read_analysis

@@ -19,7 +19,9 @@ from rapport.ingest.files import (
 from rapport.ingest.formats import FORMATS, SUFFIXES, Format
 from rapport.ingest.jsonl import dump_sessions
 from rapport.ingest.parquet_corpus import corpus_session_ids, read_corpus
+from rapport.ingest.speaker_roles import read_speaker_roles, role_map
 
 __all__ = ["FORMATS", "SUFFIXES", "Format", "ImportResult", "ReadSession", "RoleMap",
            "all_warnings", "corpus_session_ids", "dump_sessions", "expand_paths",
-           "iter_sessions", "load_sessions", "parse_bytes", "read_corpus", "read_sessions"]
+           "iter_sessions", "load_sessions", "parse_bytes", "read_corpus", "read_sessions",
+           "read_speaker_roles", "role_map"]

@@ -12,11 +12,37 @@ from rapport.settings import Settings, get_settings
 
 @dataclass(frozen=True)
 class RoleMap:
-    """Explicit speaker-to-role mapping from the user (``--therapist "Dr. Lee"``)."""
+    """Explicit speaker-to-role mapping from the user (``--therapist "Dr. Lee"``).
+
+    ``files`` holds the per-file entries of a speaker-roles file (``--roles FILE``, see
+    :mod:`rapport.ingest.speaker_roles`): (file name, that file's own mapping). The flags
+    apply to every input; a file's entry is added to them for that file only.
+    """
 
     therapist: tuple[str, ...] = ()
     client: tuple[str, ...] = ()
     other: tuple[str, ...] = ()
+    files: tuple[tuple[str, RoleMap], ...] = ()
+
+    @property
+    def flags(self) -> tuple[str, ...]:
+        """Every speaker label given on the command line, in order."""
+        return (*self.therapist, *self.client, *self.other)
+
+    def for_file(self, path: Path) -> RoleMap:
+        """The flags plus the entry (if any) a roles file has for ``path``.
+
+        An entry names a file by its name (``session1.vtt``) or by the end of its path
+        (``week1/session1.vtt``, forward slashes).
+        """
+        entry = next((m for name, m in self.files
+                      if name in (path.name, path.as_posix())
+                      or path.as_posix().endswith("/" + name)), None)
+        if entry is None:
+            return RoleMap(self.therapist, self.client, self.other)
+        return RoleMap(therapist=(*self.therapist, *entry.therapist),
+                       client=(*self.client, *entry.client),
+                       other=(*self.other, *entry.other))
 
 
 @dataclass
@@ -32,6 +58,8 @@ class ImportResult:
     warnings: list[str] = field(default_factory=list)
     per_session: dict[str, list[str]] = field(default_factory=dict)
     general: list[str] = field(default_factory=list)
+    #: role labels given for this input that match none of its speakers
+    unmatched_flags: list[str] = field(default_factory=list)
 
     def warnings_for(self, session_id: str) -> list[str]:
         """The warnings that concern one session: its own, then the input's."""
@@ -60,14 +88,16 @@ def load_sessions(path: Path, *, roles: RoleMap | None = None, fmt: str | None =
         from rapport.ingest.parquet_corpus import read_corpus
 
         # a corpus is read by columns and row groups, not whole: no size limit applies
-        return read_corpus(path, roles=roles or RoleMap(), settings=settings)
+        return read_corpus(path, roles=(roles or RoleMap()).for_file(path),
+                           settings=settings)
     size = path.stat().st_size
     if size > settings.max_file_bytes:
         raise RapportInputError(
             f"file is {size:,} bytes, over the limit of {settings.max_file_bytes:,}",
             where=str(path), fix="split the file, or raise RAPPORT_MAX_FILE_BYTES",
             code="too_large")
-    return parse_bytes(path.read_bytes(), name=path.name, roles=roles, fmt=fmt,
+    return parse_bytes(path.read_bytes(), name=path.name,
+                       roles=(roles or RoleMap()).for_file(path), fmt=fmt,
                        settings=settings, where=str(path), encoding=encoding)
 
 

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from rapport.domain import Session, Speaker, Turn, codes_language, is_backchannel
 from rapport.ingest.language import guess_language, language_name
 from rapport.ingest.raw import Context, RawSession, RawTurn
-from rapport.ingest.roles import resolve_roles, unused_flags
+from rapport.ingest.roles import resolve_roles, unmatched_flag_warning, unused_flags
 
 MAX_SPEAKER_CHARS = 200
 MAX_ID_CHARS = 300
@@ -107,6 +107,7 @@ class Assembled:
     sessions: list[Session]
     per_session: dict[str, list[str]]
     general: list[str]
+    unmatched_flags: list[str]
 
     @property
     def warnings(self) -> list[str]:
@@ -130,6 +131,6 @@ def assemble(raws: list[RawSession], fmt: str, ctx: Context) -> Assembled:
         sessions.append(session)
         per_session[sid] = notes
     labels = [s.name for session in sessions for s in session.speakers]
-    general = [f"--therapist/--client-speaker/--other {name!r} matches no speaker in this "
-               "file" for name in unused_flags(ctx.roles, labels)]
-    return Assembled(sessions, per_session, general)
+    unmatched = unused_flags(ctx.roles, labels)
+    return Assembled(sessions, per_session, [unmatched_flag_warning(n) for n in unmatched],
+                     unmatched)

@@ -15,6 +15,7 @@ from rapport.domain import Session
 from rapport.errors import RapportInputError
 from rapport.ingest.api import RoleMap, load_sessions
 from rapport.ingest.formats import SUFFIXES
+from rapport.ingest.roles import unmatched_flag_warning
 from rapport.settings import Settings, get_settings
 
 
@@ -48,12 +49,24 @@ def iter_sessions(paths: Sequence[Path], *, roles: RoleMap | None = None,
                   fmt: str | None = None, encoding: str | None = None,
                   settings: Settings | None = None) -> Iterator[ReadSession]:
     """Sessions file by file (one file in memory at a time); a session id met twice is an
-    error naming both files."""
+    error naming both files.
+
+    With several files, a command-line role flag is expected to match only some of them
+    (``--client-speaker Maya`` is for Maya's session): it is reported once, on the last
+    session, only when it matched no file at all.
+    """
     settings = settings or get_settings()
+    roles = roles or RoleMap()
+    files = expand_paths(paths)
+    several = len(files) > 1
+    quiet = {unmatched_flag_warning(name) for name in roles.flags} if several else set()
+    never_matched = set(roles.flags)
     seen: dict[str, Path] = {}
-    for path in expand_paths(paths):
+    held: ReadSession | None = None  # one session held back for the end-of-input warning
+    for path in files:
         result = load_sessions(path, roles=roles, fmt=fmt, settings=settings,
                                encoding=encoding)
+        never_matched -= set(roles.flags) - set(result.unmatched_flags)
         for session in result.sessions:
             if session.id in seen:
                 raise RapportInputError(
@@ -61,8 +74,16 @@ def iter_sessions(paths: Sequence[Path], *, roles: RoleMap | None = None,
                     where=str(path), fix="rename one of the files, or give each session "
                     "its own id")
             seen[session.id] = path
-            yield ReadSession(session, path, tuple(f"{path.name}: {w}"
-                                                   for w in result.warnings_for(session.id)))
+            if held is not None:
+                yield held
+            held = ReadSession(session, path, tuple(
+                f"{path.name}: {w}" for w in result.warnings_for(session.id)
+                if w not in quiet))
+    if held is not None:
+        extra = tuple(f"--therapist/--client-speaker/--other {name!r} matches no speaker in "
+                      f"any of the {len(files)} files" for name in roles.flags
+                      if several and name in never_matched)
+        yield ReadSession(held.session, held.path, (*held.warnings, *extra))
 
 
 def read_sessions(paths: Sequence[Path], *, roles: RoleMap | None = None,

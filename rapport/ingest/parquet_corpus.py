@@ -128,4 +128,5 @@ def read_corpus(path: Path, *, roles: RoleMap, settings: Settings,
         raws.append(raw)
     done = assemble(raws, "parquet", ctx)
     return ImportResult(sessions=done.sessions, format="parquet", warnings=done.warnings,
-                        per_session=done.per_session, general=done.general)
+                        per_session=done.per_session, general=done.general,
+                        unmatched_flags=done.unmatched_flags)

@@ -34,4 +34,5 @@ def parse(data: bytes, *, name: str, roles: RoleMap, fmt: str | None, settings: 
     general = [*warnings, *ctx.warnings, *done.general]
     return ImportResult(sessions=done.sessions, format=chosen,
                         warnings=[*warnings, *ctx.warnings, *done.warnings],
-                        per_session=done.per_session, general=general)
+                        per_session=done.per_session, general=general,
+                        unmatched_flags=done.unmatched_flags)

@@ -101,7 +101,8 @@ def resolve_roles(labels: Sequence[str], stated: dict[str, Role], roles: RoleMap
             f"cannot tell the role of speaker(s) {', '.join(map(repr, unknown))} "
             f"(speakers found: {listing})", where=where,
             fix=f"say who is who, e.g. {suggestion.strip()} (use --other for anyone "
-            "else; Rapport never guesses roles from names)", code="unknown_speaker")
+            "else; for a folder of files, --roles FILE names each file's speakers; "
+            "Rapport never guesses roles from names)", code="unknown_speaker")
     if len(labels) == 1:
         raise RapportInputError(
             f"only one speaker ({labels[0]!r}) in the session", where=where,
@@ -113,6 +114,12 @@ def resolve_roles(labels: Sequence[str], stated: dict[str, Role], roles: RoleMap
                 f"no {needed.value} among the speakers ({listing})", where=where,
                 fix=f"name the {needed.value} with {flag} NAME", code="missing_role")
     return resolved
+
+
+def unmatched_flag_warning(name: str) -> str:
+    """The warning for a role label that matches no speaker of a file."""
+    return (f"--therapist/--client-speaker/--other {name!r} matches no speaker in this "
+            "file")
 
 
 def unused_flags(roles: RoleMap, labels: Sequence[str]) -> list[str]:

@@ -21,6 +21,7 @@ from rapport.pipeline.analysis import (
     code_sessions,
 )
 from rapport.pipeline.coders import CODERS, CoderSpec, all_families, known_families, load_coders
+from rapport.pipeline.corpus_index import write_index
 from rapport.pipeline.outputs import output_targets, write_atomically
 from rapport.pipeline.renames import current_code_name, current_column
 from rapport.pipeline.sections import load_sections
@@ -50,4 +51,5 @@ __all__ = [
     "load_stored",
     "output_targets",
     "write_atomically",
+    "write_index",
 ]

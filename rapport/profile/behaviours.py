@@ -9,7 +9,12 @@ list means "no".
 from __future__ import annotations
 
 from rapport.domain import Role
-from rapport.profile.lexicon import asks_permission, explains_process, feeling_words
+from rapport.profile.lexicon import (
+    asks_permission,
+    explains_process,
+    feeling_labels,
+    feeling_words,
+)
 from rapport.profile.view import SessionView
 
 #: A client turn needs at least this many words for lexicon-based disclosure.
@@ -109,5 +114,6 @@ def disclosure(v: SessionView, i: int) -> list[str]:
         return ["emotional_disclosure"] if v.flag(i, "emotional_disclosure") else []
     words = feeling_words(turn.text)
     if words and turn.words >= DISCLOSURE_MIN_WORDS:
-        return [f"feeling words: {', '.join(dict.fromkeys(words))}"]
+        named = feeling_labels(words)
+        return [f"feelings named: {', '.join(named)}" if named else "speaks of feelings"]
     return []

@@ -110,6 +110,20 @@ def feeling_words(text: str) -> list[str]:
     return [w for w in _WORD.findall(text.lower()) if w in FEELING_WORDS]
 
 
+#: Words that point at a feeling without naming one: they help spot a reflection of
+#: feeling ("you felt...") but are not what a report should call the feeling.
+FEELING_VERBS = frozenset({"feel", "feeling", "feelings", "felt"})
+
+
+def feeling_labels(words: list[str]) -> list[str]:
+    """The feelings among ``words`` as a report names them: each once, verbs left out.
+
+    >>> feeling_labels(["felt", "worry", "down", "down"])
+    ['worry', 'down']
+    """
+    return [w for w in dict.fromkeys(words) if w not in FEELING_VERBS]
+
+
 def first_match(patterns: tuple[str, ...], text: str) -> str | None:
     """The first phrase of ``text`` matched by any of ``patterns``, or None."""
     for pattern in _compiled(patterns):

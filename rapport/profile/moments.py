@@ -15,7 +15,12 @@ from typing import Any
 
 from rapport.domain import Role
 from rapport.profile import behaviours as b
-from rapport.profile.lexicon import advice_wording, asks_permission, feeling_words
+from rapport.profile.lexicon import (
+    advice_wording,
+    asks_permission,
+    feeling_labels,
+    feeling_words,
+)
 from rapport.profile.models import KEEP_KINDS, RevisitMoment, SessionRupture
 from rapport.profile.ruptures import PRESSED_ON
 from rapport.profile.view import SessionView
@@ -64,8 +69,7 @@ def _missed_feelings(v: SessionView) -> list[RevisitMoment]:
         if b.is_reflection(v, t) or b.validation(v, t):
             continue
         words = feeling_words(c.text)
-        feeling = next((w for w in words if w not in {"feel", "feeling", "feelings", "felt"}),
-                       None)
+        feeling = next(iter(feeling_labels(words)), None)
         example = f" (for example: “It sounds like you feel {feeling}.”)" if feeling else ""
         nextstep = ("asking the next question" if b.is_question(v, t)
                     else "offering information or advice")
@@ -148,8 +152,10 @@ def _empathic_reflections(v: SessionView) -> list[RevisitMoment]:
         if t.words > PRAISE_MAX_WORDS:
             continue
         prev = v.previous_of_role(t.index, Role.CLIENT)
+        named = feeling_labels(words)
         shown = ([v.evidence(prev.index, "client")] if prev else []) + [
-            v.evidence(t.index, "reflection of feeling: " + ", ".join(words))]
+            v.evidence(t.index, "reflection of feeling" + (": " + ", ".join(named)
+                                                            if named else ""))]
         out.append(RevisitMoment(
             kind="empathic_reflection", direction="keep", turn_index=t.index,
             title="A strong empathic reflection" if strong else "A reflection of feeling",

@@ -49,14 +49,15 @@ class CodedCorpus:
 
 def from_transcripts(paths: Sequence[Path], *, therapist: Sequence[str] = (),
                      client: Sequence[str] = (), other: Sequence[str] = (),
+                     roles_file: Path | None = None,
                      fmt: str | None = None, encoding: str | None = None,
                      preset: str | None = None) -> tuple[CodedCorpus, list[str]]:
     """Read and code transcripts exactly as ``rapport code`` does; returns warnings too."""
-    from rapport.ingest import RoleMap, all_warnings, read_sessions
+    from rapport.ingest import all_warnings, read_sessions, role_map
     from rapport.pipeline import AnalyzeOptions, all_families, code_sessions
     from rapport.settings import get_settings
 
-    roles = RoleMap(therapist=tuple(therapist), client=tuple(client), other=tuple(other))
+    roles = role_map(list(therapist), list(client), list(other), roles_file)
     read = read_sessions(paths, roles=roles, fmt=fmt, encoding=encoding)
     coders = AnalyzeOptions.from_settings(get_settings(), preset=preset).load_coders()
     coded = code_sessions([r.session for r in read], coders)

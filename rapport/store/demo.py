@@ -11,6 +11,9 @@ purpose; the record stores only their argon2id hashes.
 from __future__ import annotations
 
 import datetime as dt
+import shlex
+import shutil
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,21 +53,47 @@ DEMO_CLIENTS = (
 FIRST_SESSION = dt.date(2026, 1, 6)
 
 
+def rapport_command() -> str:
+    """How to call this installation's ``rapport`` from the current folder, for lines a
+    user pastes: ``rapport`` when that is the one on PATH, else its path (``.venv/bin/...``).
+    """
+    # sys.executable is the venv's python (a link): its sibling is the venv's entry point
+    mine = Path(sys.executable).with_name("rapport")
+    on_path = shutil.which("rapport")
+    if on_path is not None and Path(on_path).resolve() == mine.resolve():
+        return "rapport"
+    try:
+        return str(mine.relative_to(Path.cwd()))
+    except ValueError:
+        return str(mine)
+
+
 @dataclass
 class DemoRecord:
     database: str
     key_file: Path
+    #: the environment that selects this record (RAPPORT_HOME, or the database URL)
+    selects: dict[str, str] = field(default_factory=dict)
     passwords: dict[str, str] = field(default_factory=dict)
     analyses: int = 0
 
+    def use_lines(self) -> list[str]:
+        """Commands that work when pasted as printed, in this order."""
+        env = dict(self.selects)
+        if self.key_file.is_file():  # not when the key comes from RAPPORT_KEY itself
+            env["RAPPORT_KEY_FILE"] = str(self.key_file)
+        return ["export " + " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items()),
+                f"RAPPORT_USER=tom {rapport_command()} clients list"]
+
     def describe(self) -> str:
         lines = [f"demo record: {self.database}",
-                 f"key file:    {self.key_file}  (export RAPPORT_KEY_FILE={self.key_file})",
+                 f"key file:    {self.key_file}",
                  f"analyses stored: {self.analyses}",
                  "demo users (local demo only; passwords for the web app):"]
         lines += [f"  {name:<5} {role.value:<11} password {self.passwords[name]}"
                   for name, role, _ in DEMO_USERS]
-        lines.append("try: RAPPORT_USER=tom rapport clients list")
+        lines.append("use the demo record (paste these two lines as they are):")
+        lines += [f"  {line}" for line in self.use_lines()]
         return "\n".join(lines)
 
 
@@ -96,7 +125,11 @@ def create_demo_record(analyses: Sequence[str | HasJson], *,
                                         fix="point RAPPORT_HOME at an empty folder for the "
                                         "demo (or pass reset=True for a SQLite demo file)",
                                         code="not_empty")
-        demo = DemoRecord(database=store.describe(), key_file=key_file or Path("RAPPORT_KEY"))
+        selects = ({"RAPPORT_DATABASE_URL": settings.database_url} if settings.database_url
+                   else {"RAPPORT_HOME": str(settings.home.resolve())})
+        demo = DemoRecord(database=store.describe(),
+                          key_file=(key_file or Path("RAPPORT_KEY")).resolve(),
+                          selects=selects)
         _people(store, demo)
         demo.analyses = _clients(store, [a if isinstance(a, str) else a.to_json()
                                          for a in analyses])

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import jsonschema
@@ -129,3 +130,32 @@ def test_encoding_option_decodes_with_a_warning(cli, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "cp1252" in result.output
     assert "café" in json.loads(out.read_text(encoding="utf-8"))["turns"][0]["text"]
+
+
+def test_several_html_reports_get_an_index_with_key_figures_in_words(
+        cli, transcript: Path, tmp_path: Path) -> None:
+    second = tmp_path / "index.txt"  # a session called "index" keeps its own report
+    second.write_text("Therapist: <b>Hi</b>, what brings you?\nClient: Sleep, mostly.\n",
+                      encoding="utf-8")
+    out = tmp_path / "reports"
+    result = cli("analyze", transcript, second, "--html", out, "--quiet")
+    assert result.exit_code == 0, result.output
+    index = out / "index-of-sessions.html"
+    assert (out / "index.html").read_text(encoding="utf-8") != index.read_text(
+        encoding="utf-8")
+    page = index.read_text(encoding="utf-8")
+    assert str(index) in result.output
+    hrefs = re.findall(r'<a href="([^"]+)">', page)
+    assert sorted(hrefs) == ["index.html", "week3.html"]
+    assert all((out / href).is_file() for href in hrefs)
+    for words in ("Reflection-to-question ratio", "Open questions", "Risk language",
+                  "2 sessions"):
+        assert words in page
+    assert "reflection_to_question" not in page and "profile." not in page
+    assert "<script" not in page and "http" not in page.replace(
+        'name="viewport"', "")
+
+
+def test_one_html_report_gets_no_index(cli, transcript: Path, tmp_path: Path) -> None:
+    cli("analyze", transcript, "--html", tmp_path / "r.html", "--quiet")
+    assert not (tmp_path / "index.html").exists()

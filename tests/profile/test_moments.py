@@ -129,3 +129,13 @@ def test_unasked_advice_is_an_improvement_and_never_praised() -> None:
     assert m.excerpt[0].note == "advice wording: “you need to”"
     assert m.precision == measured_precision()["unasked_advice"]["precision"]
     assert "empathic_reflection" not in {m.kind for m in moments}
+
+
+def test_a_reflection_of_feeling_names_feelings_each_once_never_the_verb() -> None:
+    rows = [("client", "I just feel low all the time.", {"emotional_disclosure": True}),
+            ("therapist", "You've felt down, really down, and worried it won't lift.",
+             R_COMPLEX)]
+    (praise,) = [m for m in build_profile(coded(rows)).moments
+                 if m.kind == "empathic_reflection"]
+    note = praise.excerpt[-1].note
+    assert note == "reflection of feeling: down, worried"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import stat
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -67,3 +69,17 @@ def test_make_demo_shows_an_acknowledged_and_an_open_safety_flag(_isolated_home:
             assert rows[0].code == "demo-safety" and len(rows[0].open_flags) == 1
     finally:
         store.dispose()
+
+
+def test_the_demo_prints_lines_that_work_when_pasted(_isolated_home: Path) -> None:
+    demo = create_demo_record([document_json(metrics={"m": 1.0})])
+    lines = demo.use_lines()
+    described = demo.describe()
+    assert described.index(lines[0]) < described.index(lines[1])
+    assert lines[0].startswith("export RAPPORT_HOME=") and "RAPPORT_KEY_FILE=" in lines[0]
+    # a shell that knows nothing of the record: the two lines alone must select it
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RAPPORT_")}
+    done = subprocess.run(["bash", "-c", "\n".join(lines)], env=env, capture_output=True,
+                          text=True, check=False, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "C-001" in done.stdout and "C-002" in done.stdout
