@@ -81,6 +81,10 @@ class Settings(BaseSettings):
         default=4, ge=1, le=1000,
         description="Requests from one address whose body may still be arriving at once "
         "(429 otherwise); bodies that arrive in one piece never count.")
+    research_min_clients: int = Field(
+        default=5, ge=1, le=10_000,
+        description="Research aggregates (web research page, /api/v1/stats/metrics) over "
+        "fewer clients than this are withheld: 'too few clients to show'.")
     feedback_form_minutes: int = Field(default=120, gt=0, le=14 * 24 * 60,
                                        description="A client feedback link expires after "
                                        "this many minutes.")
