@@ -19,6 +19,12 @@ from markupsafe import Markup
 from rapport.report.document import AnalysisDocument, TurnOut
 from rapport.report.section import AnalysisContext, Computed
 
+#: The favicon of every page and report: an inline SVG (no request, works offline and in
+#: a report opened from disk), two overlapping circles in the palette's first two colours.
+FAVICON = ("data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 32 32'"
+           "%3E%3Ccircle cx='12' cy='16' r='10' fill='%230072B2'/%3E%3Ccircle cx='20' "
+           "cy='16' r='10' fill='%23E69F00' fill-opacity='.8'/%3E%3C/svg%3E")
+
 #: Okabe–Ito colour-blind-safe palette, used by every chart.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
            "#000000")
@@ -36,6 +42,7 @@ def template_env(package: str) -> Environment:
     env.filters["pct"] = lambda v: "—" if v is None else f"{v:.0%}"
     env.filters["num"] = lambda v, d=2: "—" if v is None else f"{v:.{d}f}"
     env.globals["palette"] = PALETTE
+    env.globals["favicon"] = FAVICON
     return env
 
 
