@@ -23,6 +23,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from rapport.errors import RapportInputError
 
 Preset = Literal["fast", "accurate"]
+Paper = Literal["auto", "a4", "letter"]
 
 
 def _default_home() -> Path:
@@ -46,6 +47,8 @@ class Settings(BaseSettings):
         description="The encryption key itself (base64); prefer RAPPORT_KEY_FILE.")
     user: str | None = Field(default=None, description="Who the CLI acts as (a username).")
     preset: Preset = Field(default="fast", description="Coder preset: fast or accurate.")
+    paper: Paper = Field(default="auto", description="Paper size of PDF reports: a4, letter, "
+                         "or auto (from the locale: letter in the Americas' letter countries).")
     max_file_bytes: int = Field(default=50_000_000, gt=0,
                                 description="Largest transcript file accepted, in bytes.")
     max_line_chars: int = Field(default=100_000, gt=0,
