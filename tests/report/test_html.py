@@ -58,3 +58,12 @@ def test_render_fragment_still_serves_other_sections() -> None:
     out = render_fragment("turn_taking.html.j2", result=report_analysis().context.results[
         "turn_taking"], title="t")
     assert "Share of words" in out
+
+
+def test_evidence_notes_and_metric_parts_read_as_words() -> None:
+    html = report_analysis().to_html()
+    notes = re.findall(r'<span class="note">— ([^<]*)</span>', html)
+    details = re.findall(r'<div class="detail">(.*?)</div>', html, re.S)
+    assert notes and details
+    for text in [*notes, *details]:
+        assert "=" not in text and not re.search(r"\b[a-z]+_[a-z_]+\b", text), text
