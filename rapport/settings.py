@@ -23,6 +23,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from rapport.errors import RapportInputError
 
 Preset = Literal["fast", "accurate"]
+Paper = Literal["auto", "a4", "letter"]
 
 
 def _default_home() -> Path:
@@ -46,6 +47,8 @@ class Settings(BaseSettings):
         description="The encryption key itself (base64); prefer RAPPORT_KEY_FILE.")
     user: str | None = Field(default=None, description="Who the CLI acts as (a username).")
     preset: Preset = Field(default="fast", description="Coder preset: fast or accurate.")
+    paper: Paper = Field(default="auto", description="Paper size of PDF reports: a4, letter, "
+                         "or auto (from the locale: letter in the Americas' letter countries).")
     max_file_bytes: int = Field(default=50_000_000, gt=0,
                                 description="Largest transcript file accepted, in bytes.")
     max_line_chars: int = Field(default=100_000, gt=0,
@@ -81,6 +84,10 @@ class Settings(BaseSettings):
         default=4, ge=1, le=1000,
         description="Requests from one address whose body may still be arriving at once "
         "(429 otherwise); bodies that arrive in one piece never count.")
+    research_min_clients: int = Field(
+        default=5, ge=1, le=10_000,
+        description="Research aggregates (web research page, /api/v1/stats/metrics) over "
+        "fewer clients than this are withheld: 'too few clients to show'.")
     feedback_form_minutes: int = Field(default=120, gt=0, le=14 * 24 * 60,
                                        description="A client feedback link expires after "
                                        "this many minutes.")

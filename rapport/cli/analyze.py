@@ -91,7 +91,7 @@ def analyze(
             if sid in pdf_targets:
                 from rapport.report.pdf import write_pdf
 
-                write_pdf(html, pdf_targets[sid])
+                write_pdf(html, pdf_targets[sid], paper=get_settings().paper)
     for label, targets in (("JSON", json_targets), ("HTML", html_targets),
                            ("PDF", pdf_targets)):
         for path in targets.values():

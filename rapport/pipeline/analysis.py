@@ -63,9 +63,11 @@ class Analysis:
         return self.document.model_dump_json(indent=2)
 
     def to_html(self) -> str:
-        from rapport.report.html import render_report
+        from rapport.pipeline.words import code_words, token_words
+        from rapport.report.html import Words, render_report
 
-        return render_report(self.document, self.context, self.computed)
+        return render_report(self.document, self.context, self.computed,
+                             Words(code=code_words, token=token_words))
 
     def print_summary(self, console: Console) -> None:
         from rapport.report.terminal import print_summary

@@ -7,6 +7,7 @@ Besides its own fragment, the section offers two optional hooks the HTML page us
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from rapport.profile.models import MitiSummary, ProfileMetric, ProfileResult, RevisitMoment
@@ -31,6 +32,45 @@ def format_value(m: ProfileMetric) -> str:
     if m.value is None:
         return "n/a"
     return _FORMATS[m.unit].format(m.value)
+
+
+#: The parts a metric is made of (``ProfileMetric.detail`` keys), as a therapist reads them.
+DETAIL_WORDS = {"er": "emotional reactions", "ip": "interpretations", "ex": "explorations",
+                "not_answered": "not answered", "first_third": "first third",
+                "middle_third": "middle third", "last_third": "last third",
+                "share_over_3s": "share over 3 s", "change": "change talk",
+                "sustain": "sustain talk", "open": "open questions",
+                "closed": "closed questions", "complex": "complex reflections",
+                "simple": "simple reflections"}
+
+
+def detail_words(key: str) -> str:
+    """A metric part's name in words (``first_third`` -> ``first third``, a relationship
+    code -> its label, ``speaker:Maya`` -> ``Maya``)."""
+    from rapport.coding.relationship.codes import CODE_LABELS
+
+    if key.startswith("speaker:"):
+        return key.removeprefix("speaker:")
+    return DETAIL_WORDS.get(key) or CODE_LABELS.get(key) or key.replace("_", " ")
+
+
+_FAMILY_VALUE = re.compile(r"\b([a-z]+(?:_[a-z]+)+)=([a-z]+)\b")
+_CODE_NAME = re.compile(r"\b[a-z]+(?:_[a-z]+)*\b")
+
+
+def note_words(note: str) -> str:
+    """An evidence note with its code names in words: ``reflection_type=complex`` ->
+    ``complex reflection``, ``persuade`` -> its label; other words stay as written."""
+    from rapport.coding.relationship.codes import CODE_LABELS
+    from rapport.profile.view import LABEL_WORDS
+
+    def family_value(m: re.Match[str]) -> str:
+        return LABEL_WORDS.get(m.group(1), {}).get(m.group(2)) or m.group(0).replace("_", " ")
+
+    def code(m: re.Match[str]) -> str:
+        return CODE_LABELS.get(m.group(0), m.group(0))
+
+    return _CODE_NAME.sub(code, _FAMILY_VALUE.sub(family_value, note))
 
 
 def band_text(band: str | None) -> str:
@@ -143,6 +183,7 @@ class ProfileSection(ReportSection[ProfileResult]):
         from rapport.report.html import render_fragment
         return render_fragment("profile.html.j2", result=result, fmt=format_value,
                                band_text=band_text, fmt_ref=format_reference,
+                               detail_words=detail_words, note_words=note_words,
                                miti_lines=miti_lines, precision_text=precision_text,
                                direction_words=DIRECTION_WORDS)
 

@@ -10,6 +10,8 @@ is project-written (Apache-2.0, like the rest of Rapport); no third-party code i
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -18,6 +20,12 @@ from markupsafe import Markup
 
 from rapport.report.document import AnalysisDocument, TurnOut
 from rapport.report.section import AnalysisContext, Computed
+
+#: The favicon of every page and report: an inline SVG (no request, works offline and in
+#: a report opened from disk), two overlapping circles in the palette's first two colours.
+FAVICON = ("data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 32 32'"
+           "%3E%3Ccircle cx='12' cy='16' r='10' fill='%230072B2'/%3E%3Ccircle cx='20' "
+           "cy='16' r='10' fill='%23E69F00' fill-opacity='.8'/%3E%3C/svg%3E")
 
 #: Okabe–Ito colour-blind-safe palette, used by every chart.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
@@ -36,6 +44,7 @@ def template_env(package: str) -> Environment:
     env.filters["pct"] = lambda v: "—" if v is None else f"{v:.0%}"
     env.filters["num"] = lambda v, d=2: "—" if v is None else f"{v:.{d}f}"
     env.globals["palette"] = PALETTE
+    env.globals["favicon"] = FAVICON
     return env
 
 
@@ -55,15 +64,44 @@ def turn_tokens(turn: TurnOut, marks: list[str]) -> list[str]:
     for name, code in turn.codes.items():
         if code.value is True:
             tokens.append(name)
-        elif code.value is not False:
+        elif code.value is not False and not _is_number(code.value):
+            # a score (empathy 1.3) is no category to filter by
             tokens.append(f"{name}={code.value}")
     return sorted({*tokens, *marks})
 
 
+def _is_number(value: object) -> bool:
+    try:
+        float(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+def _plain_code(name: str, value: object) -> str:
+    return name if value is True else f"{name}: {value}"
+
+
+def _plain_token(token: str) -> str:
+    return token
+
+
+@dataclass(frozen=True)
+class Words:
+    """How codes read on the page: ``code(name, value)`` for a turn's code, ``token(t)``
+    for a filter choice. The pipeline supplies the therapist's words
+    (:mod:`rapport.pipeline.words`); without it the names are shown as stored."""
+
+    code: Callable[[str, object], str] = _plain_code
+    token: Callable[[str], str] = _plain_token
+
+
 def report_parts(doc: AnalysisDocument, ctx: AnalysisContext,
-                 computed: list[Computed[Any]]) -> dict[str, Any]:
+                 computed: list[Computed[Any]], words: Words | None = None
+                 ) -> dict[str, Any]:
     """The pieces the report page is built from (section fragments, header figures, filter
-    tokens per turn), so another page (the web session page) can embed the same sections."""
+    tokens per turn, the words for codes), so another page (the web session page) can
+    embed the same sections."""
     fragments, headers = [], []
     marks: dict[int, list[str]] = {}
     for done in computed:
@@ -78,12 +116,14 @@ def report_parts(doc: AnalysisDocument, ctx: AnalysisContext,
     all_tokens = sorted({tok for toks in tokens.values() for tok in toks})
     mark_names = sorted({m for ms in marks.values() for m in ms})
     code_names = [t for t in all_tokens if t not in mark_names]
+    words = words or Words()
     return {"fragments": fragments, "headers": headers, "tokens": tokens,
-            "code_names": code_names, "mark_names": mark_names}
+            "code_names": code_names, "mark_names": mark_names,
+            "code_words": words.code, "token_words": words.token}
 
 
 def render_report(doc: AnalysisDocument, ctx: AnalysisContext,
-                  computed: list[Computed[Any]]) -> str:
+                  computed: list[Computed[Any]], words: Words | None = None) -> str:
     """The whole report page for one analysed session."""
     return _env().get_template("report.html.j2").render(
-        doc=doc, **report_parts(doc, ctx, computed))
+        doc=doc, **report_parts(doc, ctx, computed, words))

@@ -41,6 +41,8 @@ class MetricAggregate:
     clients: int
     analyses: int
     mean: float | None
+    #: the mean is not shown: fewer clients than the minimum group size contribute
+    withheld: bool = False
 
 
 def _parse_document(document_json: str) -> dict[str, Any]:
@@ -150,8 +152,16 @@ def delete_analyses(tx: Tx, code: str) -> int:
     return n
 
 
-def aggregate_metrics(tx: Tx) -> list[MetricAggregate]:
-    """Per-metric means over clients with a current research consent (researchers)."""
+#: Research figures over fewer clients than this are withheld (RAPPORT_RESEARCH_MIN_CLIENTS).
+MIN_GROUP_SIZE = 5
+
+
+def aggregate_metrics(tx: Tx, *, min_clients: int = MIN_GROUP_SIZE) -> list[MetricAggregate]:
+    """Per-metric means over clients with a current research consent (researchers).
+
+    A mean that rests on fewer than ``min_clients`` clients is withheld (``mean=None``,
+    ``withheld=True``): with one or two clients an "aggregate" describes those people.
+    """
     require_role(tx.me(), UserRole.RESEARCHER, doing="aggregate statistics")
     consenting = sa.select(Consent.client_id).where(
         Consent.kind == ConsentKind.RESEARCH.value, Consent.withdrawn_on.is_(None))
@@ -164,4 +174,5 @@ def aggregate_metrics(tx: Tx) -> list[MetricAggregate]:
         .group_by(AnalysisMetric.name).order_by(AnalysisMetric.name)).all()
     tx.audit("aggregate", "analysis", detail=f"metrics={len(rows)}")
     return [MetricAggregate(name=n, clients=int(c), analyses=int(k),
-                            mean=None if m is None else float(m)) for n, c, k, m in rows]
+                            mean=None if m is None or c < min_clients else float(m),
+                            withheld=c < min_clients) for n, c, k, m in rows]

@@ -66,6 +66,24 @@ def test_analysis_with_audio_and_video(dialogue: Dialogue, media_dir: Path) -> N
     assert "&lt;b&gt;Dr &amp; Co&lt;/b&gt;" in html and THERAPIST not in html
     assert "possible rupture at turn 5" in html
     assert html.count('href="#turn-') >= len(turns)  # every turn bar links to its turn
+    assert "Movement synchrony per" in html
+    # said in words first, the statistics one click away
+    test = section["movement"]["test"]
+    beyond = test["p_value"] < 0.05 and test["effect_size"] > 0
+    assert ("moved together more than chance" in html) == beyond
+    assert ("moved together no more than chance" in html) == (not beyond)
+    assert ("therapist followed the client" in html) == beyond  # planted: 1 s behind
+    summary, detail = html.index("movement-summary"), html.index("movement-detail")
+    assert summary < detail < html.index("Fisher z")
+
+
+def test_a_report_without_video_draws_no_movement(dialogue: Dialogue,
+                                                  media_dir: Path) -> None:
+    _, turns = dialogue
+    html = analyze_coded(_coded(turns), media={"audio": media_dir / "stereo.wav"}).to_html()
+    assert 'class="chart nonverbal-timeline"' in html
+    assert "Movement synchrony per" not in html and "-second window" not in html
+    assert "no video, so no movement" in html
 
 
 def test_section_without_media_or_times_has_nothing_to_say() -> None:

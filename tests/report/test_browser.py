@@ -6,11 +6,14 @@ is a failure, because ``make test`` installs it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from report_sessions import chromium_or_skip, report_analysis
+
+from rapport.report.pdf import paper_for, with_page_size, write_pdf
 
 pytestmark = pytest.mark.browser
 
@@ -72,3 +75,37 @@ def test_report_prints_to_pdf_in_the_browser(browser, page_url: str, tmp_path: P
     pdf = page.pdf(path=str(tmp_path / "r.pdf"))
     assert pdf.startswith(b"%PDF")
     page.close()
+
+
+@pytest.mark.parametrize(("paper", "size_mm", "media_box"), [
+    ("a4", (210.0, 297.0), (595, 842)), ("letter", (215.9, 279.4), (612, 792))])
+def test_the_printed_report_starts_with_a_one_page_summary(
+        browser, tmp_path: Path, paper: str, size_mm: tuple[float, float],
+        media_box: tuple[int, int]) -> None:
+    html = report_analysis().to_html()
+    out = tmp_path / f"{paper}.pdf"
+    write_pdf(html, out, paper=paper)  # the command's own path: Chromium on the command line
+    sizes = {tuple(round(float(v)) for v in box.split()[2:])
+             for box in re.findall(rb"/MediaBox\s*\[([^\]]*)\]", out.read_bytes())}
+    assert sizes == {media_box}
+    # the summary (risk, key figures, timeline) fits the first page's printable height
+    px = 96 / 25.4
+    width, height = ((size_mm[0] - 24) * px, (size_mm[1] - 28) * px)  # 12 mm / 14 mm margins
+    page = browser.new_page(viewport={"width": round(width), "height": round(height)})  # type: ignore[attr-defined]
+    (tmp_path / "r.html").write_text(with_page_size(html, paper), encoding="utf-8")
+    page.goto((tmp_path / "r.html").as_uri())
+    page.emulate_media(media="print")
+    box = page.locator(".summary-page").bounding_box()
+    assert box is not None and box["height"] <= height
+    assert page.locator(".summary-page").evaluate(
+        "e => getComputedStyle(e).breakAfter") == "page"
+    page.close()
+
+
+def test_paper_follows_the_locale_unless_set() -> None:
+    assert paper_for("auto", {"LANG": "en_US.UTF-8"}) == "letter"
+    assert paper_for("auto", {"LANG": "en_GB.UTF-8"}) == "a4"
+    assert paper_for("auto", {"LC_PAPER": "es_MX.UTF-8", "LANG": "de_DE"}) == "letter"
+    assert paper_for("auto", {"LC_ALL": "fr_CA", "LC_PAPER": "en_GB"}) == "letter"
+    assert paper_for("auto", {}) == "a4"
+    assert paper_for("letter", {"LANG": "de_DE"}) == "letter"

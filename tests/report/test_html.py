@@ -16,7 +16,8 @@ def test_report_has_every_part_and_is_self_contained() -> None:
                    'id="code-select"'):
         assert marker in html, marker
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
-    assert "<link" not in html
+    links = re.findall(r"<link[^>]*>", html)  # only the inline favicon: nothing to fetch
+    assert len(links) == 1 and 'rel="icon" href="data:image/svg+xml' in links[0]
     assert "&lt;script&gt;alert" in html and "<script>alert" not in html
     assert 'data-metric="reflection_to_question"' in html
     # 1 reflection for 4 questions: too few to judge against MITI 4.2's range
@@ -33,8 +34,17 @@ def test_transcript_turns_carry_filter_tokens() -> None:
     assert turn8 is not None
     assert {"repair", "metacommunication", "therapist_behaviour=reflection"} <= set(
         turn8.group(1).split())
-    assert '<option value="rupture:withdrawal">' in html
-    assert '<option value="therapist_behaviour=question">' in html
+    assert '<option value="rupture:withdrawal">rupture: withdrawal</option>' in html
+    assert '<option value="therapist_behaviour=question">question</option>' in html
+
+
+def test_codes_read_as_words_on_the_page() -> None:
+    html = report_analysis().to_html()
+    chips = [re.sub(r"\s+", " ", c).strip()
+             for c in re.findall(r'<li class="code"[^>]*>(.*?)<span class="conf">', html,
+                                 re.S)]
+    assert chips and not [c for c in chips if "_" in c or "=" in c]
+    assert "question" in chips and "pulling back (withdrawal)" in chips
 
 
 def test_timeline_marks_the_repaired_rupture_in_text() -> None:
@@ -48,3 +58,12 @@ def test_render_fragment_still_serves_other_sections() -> None:
     out = render_fragment("turn_taking.html.j2", result=report_analysis().context.results[
         "turn_taking"], title="t")
     assert "Share of words" in out
+
+
+def test_evidence_notes_and_metric_parts_read_as_words() -> None:
+    html = report_analysis().to_html()
+    notes = re.findall(r'<span class="note">— ([^<]*)</span>', html)
+    details = re.findall(r'<div class="detail">(.*?)</div>', html, re.S)
+    assert notes and details
+    for text in [*notes, *details]:
+        assert "=" not in text and not re.search(r"\b[a-z]+_[a-z_]+\b", text), text

@@ -34,7 +34,7 @@ def test_demo_record_has_people_consents_sessions_and_analyses(_isolated_home: P
             clients = {c.code: c.sessions for c in list_clients(tx)}
         assert clients == {"C-001": 2, "C-002": 3, "C-003": 1}
         with store.transaction("rita") as tx:
-            (agg,) = aggregate_metrics(tx)  # only C-001 consented to research
+            (agg,) = aggregate_metrics(tx, min_clients=1)  # only C-001 consented
         assert (agg.clients, agg.analyses, agg.mean) == (1, 2, 1.0)
         with store.engine.connect() as conn:
             hashes = dict(conn.execute(sa.select(User.username, User.password_hash)).all())

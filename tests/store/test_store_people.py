@@ -110,9 +110,11 @@ def test_researcher_aggregates_only_research_consented_clients(store: Store,
                 add_consent(tx, code, ConsentKind.RESEARCH, given_on=_day())
             store_analysis(tx, code, 1, document_json(metrics={"listening.ratio": value}))
     with store.transaction(people.researcher) as tx:
-        (agg,) = aggregate_metrics(tx)
+        (agg,) = aggregate_metrics(tx, min_clients=2)
+        (small,) = aggregate_metrics(tx)  # by default a group needs 5 clients
     assert (agg.name, agg.clients, agg.analyses) == ("listening.ratio", 2, 2)
-    assert agg.mean == pytest.approx(1.0)
+    assert agg.mean == pytest.approx(1.0) and not agg.withheld
+    assert small.mean is None and small.withheld and small.clients == 2
 
 
 def test_erase_removes_the_client_everywhere(store: Store, people: People) -> None:

@@ -9,6 +9,7 @@ read-only view, sign out. Skipped only when Chromium is absent outside CI.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -113,6 +114,17 @@ def test_feedback_form_answered_on_a_phone(browser: Any, server: LiveServer) -> 
     phone.goto(link)
     assert "C-001" not in phone.content()
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    # the 0-10 scale is one row that fits the phone: eleven cells side by side, none
+    # overlapping its neighbour, "not at all" and "completely" beneath its two ends
+    first = phone.locator("fieldset.item").first
+    boxes = [o.bounding_box() for o in first.locator(".option").all()]
+    assert len(boxes) == 11 and len({round(b["y"]) for b in boxes}) == 1
+    assert all(a["x"] + a["width"] <= b["x"] + 0.5 for a, b in pairwise(boxes))
+    row = first.bounding_box()
+    assert boxes[0]["x"] >= row["x"] and boxes[-1]["x"] + boxes[-1]["width"] <= row["x"] + row[
+        "width"]
+    assert first.locator(".anchors").inner_text().split("\n") == ["not at all", "completely"]
+    assert first.get_by_label("0 - not at all").count() == 1  # the full label stays its name
     phone.get_by_role("button", name="Send my answers").click()  # nothing answered yet
     assert phone.get_by_role("alert").count() == 1
     assert phone.evaluate("document.activeElement.id") == "error-summary"
@@ -170,4 +182,17 @@ def test_supervisor_sees_the_session_read_only(browser: Any, server: LiveServer)
     assert page.get_by_role("link", name="Enter a questionnaire").count() == 0
     answer = page.goto(server.url + "/clients/C-001/sessions/1/feedback")
     assert answer is not None and answer.status == 404
+    watch.clean()
+
+
+def test_every_page_has_the_offline_favicon(browser: Any, server: LiveServer) -> None:
+    page, watch = new_page(browser, server)
+    page.goto(server.url + "/login")
+    icon = page.locator('link[rel="icon"]').get_attribute("href")
+    assert icon and icon.startswith("data:image/svg+xml")
+    # the browser draws it without a request: decode it as an image in the page
+    drawn = page.evaluate("""href => new Promise(done => { const img = new Image();
+        img.onload = () => done(img.naturalWidth); img.onerror = () => done(0);
+        img.src = href; })""", icon)
+    assert drawn > 0
     watch.clean()

@@ -35,10 +35,63 @@ def is_profile(name: str) -> bool:
     return name.startswith(PREFIX)
 
 
+#: Every metric an analysis stores, as a therapist or researcher reads it (the report's
+#: own words for the profile's figures).
+LABELS: dict[str, str] = {
+    "risk.turns": "Turns with risk language",
+    "risk.urgent": "Turns with urgent risk language",
+    "turn_taking.therapist_word_share": "Therapist share of words",
+    "turn_taking.client_word_share": "Client share of words",
+    "turn_taking.therapist_time_share": "Therapist share of speaking time",
+    "turn_taking.client_time_share": "Client share of speaking time",
+    "turn_taking.latency_client_to_therapist_median_s":
+        "Pause before the therapist answers (median)",
+    "turn_taking.latency_therapist_to_client_median_s":
+        "Pause before the client answers (median)",
+    "nonverbal.movement_synchrony": "Movement synchrony",
+    "nonverbal.movement_best_lag_s": "Movement synchrony: who leads, by how long",
+    "nonverbal.movement_synchrony_es": "Movement synchrony beyond chance (effect size)",
+    "nonverbal.movement_synchrony_p": "Movement synchrony: chance it is coincidence",
+    "nonverbal.pitch_synchrony_r": "Voice pitch synchrony",
+    "nonverbal.intensity_synchrony_r": "Loudness synchrony",
+    "nonverbal.rate_synchrony_r": "Speaking-rate synchrony",
+    "nonverbal.fto_client_to_therapist_median_s":
+        "Gap or overlap before the therapist speaks (median)",
+    "nonverbal.fto_therapist_to_client_median_s":
+        "Gap or overlap before the client speaks (median)",
+    "profile.reflection_to_question": "Reflection-to-question ratio",
+    "profile.complex_reflection_share": "Complex reflections",
+    "profile.open_question_share": "Open questions",
+    "profile.follow_up_rate": "Follow-up on client disclosures",
+    "profile.empathy": "Empathy (EPITOME, 0-6)",
+    "profile.empathy_estimate": "Empathy estimate (retired heuristic)",
+    "profile.validation_rate": "Validation and affirmation",
+    "profile.autonomy_support": "Autonomy support vs directiveness",
+    "profile.transparency_rate": "Transparency",
+    "profile.change_talk_share": "Client change vs sustain talk",
+    "profile.emotional_disclosure": "Client emotional disclosure",
+    "profile.boundary_moments": "Boundary-relevant moments",
+    "profile.therapist_word_share": "Therapist share of words",
+    "profile.client_words_per_turn": "Client words per turn",
+    "profile.client_response_latency": "Client response latency (median)",
+    "profile.ruptures": "Ruptures",
+    "profile.ruptures_repaired": "Ruptures repaired",
+    "profile.miti_adherent": "MI-adherent behaviours (MITI count)",
+    "profile.miti_non_adherent": "MI-non-adherent behaviours (MITI count)",
+    "profile.miti_technical_estimate": "MITI technical global (estimate, 1-5)",
+    "profile.miti_relational_estimate": "MITI relational global (estimate, 1-5)",
+}
+
+
 def label(name: str) -> str:
-    """``profile.open_question_share`` -> ``Open question share``."""
-    key = name.removeprefix(PREFIX).replace("turn_taking.", "turn taking: ")
-    return key.replace("_", " ").capitalize()
+    """A stored metric's name in words (``profile.open_question_share`` -> ``Open
+    questions``); a name Rapport does not know reads as its words, its group first."""
+    if name in LABELS:
+        return LABELS[name]
+    group, _, key = name.rpartition(".")
+    words = key.replace("_", " ")
+    return f"{words.capitalize()} ({group.replace('_', ' ')})" if group else \
+        words.capitalize()
 
 
 def fmt(name: str, value: float | None) -> str:
