@@ -16,6 +16,7 @@ from rapport.cli.options import (
     RolesFileOpt,
     TherapistOpt,
 )
+from rapport.wording import plural
 
 HELP = """Code every utterance and profile every session of a corpus, on Dask.
 
@@ -106,8 +107,8 @@ def batch(
     if summary.errors:
         warn(f"{summary.errors} input(s) skipped; the reasons are in {out / 'errors'}")
     resumed = f" ({summary.skipped} already done)" if summary.skipped else ""
-    typer.echo(f"{summary.utterances} turns from {summary.sessions} sessions in "
-               f"{summary.partitions} partitions{resumed} -> {out}", err=True)
+    typer.echo(f"{plural(summary.utterances, 'turn')} from {plural(summary.sessions, 'session')}"
+               f" in {plural(summary.partitions, 'partition')}{resumed} -> {out}", err=True)
     if summary.failed:
         typer.echo(f"error: {len(summary.failed)} partition(s) failed ("
                    f"{', '.join(summary.failed[:5])}); re-run the same command to retry "

@@ -19,6 +19,7 @@ from rapport.cli.options import (
     RolesFileOpt,
     TherapistOpt,
 )
+from rapport.wording import plural
 
 if TYPE_CHECKING:
     from rapport.ingest import ReadSession
@@ -81,7 +82,7 @@ def code(
     turns, sessions = write_code_table(read_and_warn(), loaded, out,
                                        workers=workers or default_workers(),
                                        raw_csv=raw_csv)
-    typer.echo(f"{turns} turns from {sessions} sessions -> {out}", err=True)
+    typer.echo(f"{plural(turns, 'turn')} from {plural(sessions, 'session')} -> {out}", err=True)
 
 
 def register(app: typer.Typer) -> None:

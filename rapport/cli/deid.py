@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from rapport.cli.options import ClientOpt, FormatOpt, OtherOpt, RolesFileOpt, TherapistOpt
+from rapport.wording import plural
 
 HELP = """Replace names, places, dates, ages over 89, contact details and ID numbers in transcripts.
 
@@ -65,7 +66,7 @@ def deid(
         for kind, n in report.counts.items():
             totals[kind] = totals.get(kind, 0) + n
     summary = ", ".join(f"{n} {kind.lower()}" for kind, n in sorted(totals.items())) or "nothing"
-    typer.echo(f"{len(done)} sessions de-identified ({summary} replaced) -> {out}", err=True)
+    typer.echo(f"{plural(len(done), 'session')} de-identified ({summary} replaced) -> {out}", err=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -17,6 +17,7 @@ from rapport.cli.options import (
     RolesFileOpt,
     TherapistOpt,
 )
+from rapport.wording import plural
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -141,7 +142,8 @@ def table(
                      roles_file=roles_file, fmt=fmt, encoding=encoding, preset=preset)
     frame = _table(_deidentify(corpus, keep=keep_identifiers, salt=salt))
     write_table(frame, out, raw_csv=raw_csv)
-    typer.echo(f"{len(frame)} turns from {len(corpus.coded)} sessions -> {out}", err=True)
+    typer.echo(f"{plural(len(frame), 'turn')} from {plural(len(corpus.coded), 'session')} "
+               f"-> {out}", err=True)
 
 
 def convokit(

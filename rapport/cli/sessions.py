@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from rapport.cli.db import AsOpt, parse_date, record_tx
+from rapport.wording import plural
 
 HELP = """Add, import and list a client's sessions.
 
@@ -71,7 +72,7 @@ def import_(code: CodeArg,
     records = read_session_file(file)
     with record_tx(as_user) as tx:
         n = import_sessions(tx, code, records)
-    typer.echo(f"imported {n} sessions of client {code}")
+    typer.echo(f"imported {plural(n, 'session')} of client {code}")
 
 
 @sessions_app.command("list")

@@ -24,14 +24,17 @@ KEY_FIGURES = ("reflection_to_question", "complex_reflection_share", "open_quest
 
 
 _FORMATS = {"ratio": "{:.1f}:1", "share": "{:.0%}", "rate": "{:.0%}", "count": "{:.0f}",
-            "seconds": "{:.2f} s", "words": "{:.1f}", "score": "{:.2f}"}
+            "seconds": "{:.1f} s", "words": "{:.1f} words", "score": "{:.2f}"}
+#: Figures whose scale is not their unit's: EPITOME's 0-6, the retired 0-1 estimate.
+_KEY_FORMATS = {"empathy": "{:.1f} of 6", "empathy_estimate": "{:.0%}"}
 
 
 def format_value(m: ProfileMetric) -> str:
-    """A metric's value as people read it ("2.0:1", "45%", "0.62", "3")."""
+    """A metric's value as people read it ("2.0:1", "45%", "1.3 of 6", "3"), the same in
+    the report and on the web pages (``rapport.web.pages.profile_metrics.fmt``)."""
     if m.value is None:
         return "n/a"
-    return _FORMATS[m.unit].format(m.value)
+    return _KEY_FORMATS.get(m.key, _FORMATS[m.unit]).format(m.value)
 
 
 #: The parts a metric is made of (``ProfileMetric.detail`` keys), as a therapist reads them.

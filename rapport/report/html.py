@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from rapport.report.document import AnalysisDocument, TurnOut
 from rapport.report.section import AnalysisContext, Computed
+from rapport.wording import plural
 
 #: The favicon of every page and report: an inline SVG (no request, works offline and in
 #: a report opened from disk), two overlapping circles in the palette's first two colours.
@@ -43,6 +44,7 @@ def template_env(package: str) -> Environment:
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["pct"] = lambda v: "—" if v is None else f"{v:.0%}"
     env.filters["num"] = lambda v, d=2: "—" if v is None else f"{v:.{d}f}"
+    env.filters["plural"] = plural
     env.globals["palette"] = PALETTE
     env.globals["favicon"] = FAVICON
     return env

@@ -23,6 +23,7 @@ from rapport.web.errors import TypeOnlyCrashes, install_error_handlers
 from rapport.web.pages import (
     account,
     admin,
+    client_view,
     clients,
     feedback,
     home,
@@ -38,8 +39,8 @@ from rapport.web.receiving import ReceiveBody, ReceiveLimits
 from rapport.web.security import ConcurrencyLimit, SecurityHeaders
 
 #: Router modules, each exposing ``router``, in the order their routes are matched.
-ROUTER_MODULES = (account, home, clients, supervision, research, admin, feedback, api_me,
-                  api_clients, api_measures, api_safety, api_analyses, api_stats,
+ROUTER_MODULES = (account, home, client_view, clients, supervision, research, admin, feedback,
+                  api_me, api_clients, api_measures, api_safety, api_analyses, api_stats,
                   api_research, api_admin, sessions, upload, jobs, questionnaire, safety)
 
 API_DESCRIPTION = """Everything the Rapport pages do, for scripts.

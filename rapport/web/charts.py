@@ -42,6 +42,9 @@ class Chart:
     band: tuple[float, float] | None = None
     markers: Sequence[Marker] = ()
     colour: str = PALETTE[0]
+    #: what the dashed line is called (the client's own view says "the line", not "cut-off")
+    cut_off_name: str = "clinical cut-off"
+    cut_off_short: str = "cut-off"
 
 
 def _fmt(value: float) -> str:
@@ -55,7 +58,7 @@ def describe(chart: Chart) -> str:
     parts = ["Scores by session: " + ", ".join(f"session {s}: {_fmt(v)}"
                                                for s, v in chart.points) + "."]
     if chart.cut_off is not None:
-        parts.append(f"Dashed line: clinical cut-off at {_fmt(chart.cut_off)}.")
+        parts.append(f"Dashed line: {chart.cut_off_name} at {_fmt(chart.cut_off)}.")
     if chart.band is not None:
         parts.append(f"Hatched band: no reliable change from the first score "
                      f"({_fmt(chart.band[0])} to {_fmt(chart.band[1])}).")
@@ -103,7 +106,8 @@ def line_chart(chart: Chart) -> Markup:
         out.append(f'<line class="cut-off" x1="{LEFT}" y1="{cy:.1f}" x2="{LEFT + plot_w}" '
                    f'y2="{cy:.1f}" stroke="{INK}" stroke-width="1.5" stroke-dasharray="6 4"/>')
         out.append(f'<text x="{LEFT + plot_w - 4}" y="{cy - 4:.1f}" text-anchor="end" '
-                   f'font-size="12" fill="{INK}">cut-off {_fmt(chart.cut_off)}</text>')
+                   f'font-size="12" fill="{INK}">{escape(chart.cut_off_short)} '
+                   f'{_fmt(chart.cut_off)}</text>')
     out.extend(f'<text x="{x(s):.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle" '
                f'font-size="12" fill="{INK}">{s}</text>' for s in sorted(set(sessions)))
     out.append(f'<text x="{LEFT + plot_w / 2}" y="{HEIGHT - 4}" text-anchor="middle" '

@@ -163,3 +163,13 @@ def test_several_html_reports_get_an_index_with_key_figures_in_words(
 def test_one_html_report_gets_no_index(cli, transcript: Path, tmp_path: Path) -> None:
     cli("analyze", transcript, "--html", tmp_path / "r.html", "--quiet")
     assert not (tmp_path / "index.html").exists()
+
+
+def test_counts_read_in_the_singular_for_one(cli, transcript: Path, tmp_path: Path) -> None:
+    result = cli("code", transcript, "--out", tmp_path / "c.csv")
+    assert result.exit_code == 0, result.output
+    assert "from 1 session ->" in result.output
+    html = tmp_path / "r.html"
+    cli("analyze", transcript, "--html", html, "--quiet")
+    assert "2 speakers" in html.read_text(encoding="utf-8")
+    assert "1 sessions" not in result.output

@@ -22,7 +22,7 @@ def run(*args: str | Path, stdin: str | None = None):  # type: ignore[no-untyped
 def test_list_shows_every_instrument_and_the_label() -> None:
     result = run("measures", "list")
     assert result.exit_code == 0
-    for name in ("phq9", "gad7", "phq2", "gad2", "who5", "k10", "srs", "ors", "wai_sr",
+    for name in ("phq9", "gad7", "phq2", "gad2", "who5", "k10", "srs", "ors", "cors", "wai_sr",
                  "arm5", "sai", "checkin"):
         assert f"\n{name} " in "\n" + result.stdout
     checkin = next(line for line in result.stdout.splitlines() if line.startswith("checkin"))

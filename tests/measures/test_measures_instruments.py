@@ -17,7 +17,7 @@ from rapport.measures.catalog import parse_instrument
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared" / "data" / "instruments"
 FREE = ["phq9", "gad7", "phq2", "gad2", "who5", "k10"]
-LICENSED = ["srs", "ors", "wai_sr", "arm5", "sai"]
+LICENSED = ["srs", "ors", "cors", "wai_sr", "arm5", "sai"]
 
 
 def test_every_bundled_instrument_is_listed() -> None:

@@ -84,6 +84,9 @@ def test_a_report_without_video_draws_no_movement(dialogue: Dialogue,
     assert 'class="chart nonverbal-timeline"' in html
     assert "Movement synchrony per" not in html and "-second window" not in html
     assert "no video, so no movement" in html
+    # the response-time table is the turn-taking section's; the timing paragraph points there
+    assert html.count("Over 3 s") == 1
+    assert "in the turn-taking table above" in html and " 1 times" not in html
 
 
 def test_section_without_media_or_times_has_nothing_to_say() -> None:

@@ -52,7 +52,7 @@ def test_a_stored_profile_with_the_retired_empathy_estimate_still_reads() -> Non
     result = ProfileSection.result_model.model_validate(stored)
     out = io.StringIO()
     ProfileSection().render_terminal(result, Console(file=out, width=160))
-    assert "Empathy estimate" in out.getvalue() and "0.62" in out.getvalue()
+    assert "Empathy estimate" in out.getvalue() and "62%" in out.getvalue()
     # the pages show each key on its own scale
     assert fmt("profile.empathy_estimate", 0.62) == "62%"
     assert fmt("profile.empathy", 1.26) == "1.3 of 6"

@@ -6,7 +6,10 @@ import re
 
 from report_sessions import report_analysis
 
+from rapport.profile.models import ProfileResult
+from rapport.profile.section import format_value
 from rapport.report.html import render_fragment
+from rapport.web.pages import profile_metrics as pm
 
 
 def test_report_has_every_part_and_is_self_contained() -> None:
@@ -67,3 +70,15 @@ def test_evidence_notes_and_metric_parts_read_as_words() -> None:
     assert notes and details
     for text in [*notes, *details]:
         assert "=" not in text and not re.search(r"\b[a-z]+_[a-z_]+\b", text), text
+
+
+def test_every_profile_figure_reads_the_same_in_the_report_and_on_the_web() -> None:
+    stored = report_analysis().document.sections["profile"]
+    metrics = ProfileResult.model_validate(stored).metrics
+    shown = 0
+    for m in metrics:
+        if m.value is None or m.key == "empathy_estimate":
+            continue
+        assert pm.fmt("profile." + m.key, m.value) == format_value(m), m.key
+        shown += 1
+    assert shown >= 8

@@ -55,11 +55,11 @@ def test_owner_sees_everything(signed_in: dict[str, TestClient]) -> None:
 
 def test_profile_metrics_across_sessions(signed_in: dict[str, TestClient]) -> None:
     html = signed_in["tom"].get("/clients/C-001").text
-    row = re.search(r"<th scope=\"row\">Reflection to question</th>(.*?)</tr>", html, re.S)
+    row = re.search(r"<th scope=\"row\">Reflection-to-question ratio</th>(.*?)</tr>", html, re.S)
     assert row
     cells = re.findall(r"<td>(.*?)</td>", row.group(1), re.S)
     assert cells[0] == "1.8:1" and cells[1] == "0.5:1"  # session 1, then 2
-    assert 'role="img" aria-label="Reflection to question by session: 1.8, 0.5"' in cells[2]
+    assert 'role="img" aria-label="Reflection-to-question ratio by session: 1.8, 0.5"' in cells[2]
     assert "fair ≥ 1.0:1, good ≥ 2.0:1" in cells[4] and "latest: below fair" in cells[4]
     assert "none in the literature" in html  # e.g. follow-up rate has no reference
 

@@ -55,3 +55,4 @@ def test_figures_over_fewer_clients_than_the_minimum_are_withheld(
 @pytest.mark.parametrize("name", ["tom", "sam", "ada"])
 def test_others_get_not_found(signed_in: dict[str, TestClient], name: str) -> None:
     assert signed_in[name].get("/research").status_code == 404
+

@@ -39,12 +39,12 @@ def test_supervisor_sees_supervisee_against_reference_ranges(
     assert "C-900" not in html and "tess" not in html  # not sam's supervisee
     assert "Person C-001" not in html and "invented" not in html
     assert "<form" not in html.split('<main id="main">', 1)[1]  # read-only
-    ratio = summary_row(html, "Reflection to question")
+    ratio = summary_row(html, "Reflection-to-question ratio")
     assert "0.5:1" in ratio and "(below fair)" in ratio  # latest session, by MITI
     assert "literature: fair ≥ 1.0:1, good ≥ 2.0:1" in ratio
-    assert 'aria-label="Reflection to question, tom&#39;s sessions in date order: 1.8, 0.5"' \
+    assert 'aria-label="Reflection-to-question ratio, tom&#39;s sessions in date order: 1.8, 0.5"' \
         in ratio
-    follow = summary_row(html, "Autonomy support")
+    follow = summary_row(html, "Autonomy support vs directiveness")
     # No literature range: the clinic's own spread over the two sessions (100% in the
     # example, 20% here; inclusive quartiles 40% and 80%, median 60%), said in words.
     assert "clinic middle half 40%–80% (median 60%, 2 sessions)" in follow

@@ -3,6 +3,9 @@
 "use strict";
 document.addEventListener("DOMContentLoaded", () => {
   // Buttons with data-confirm ask before submitting their form.
+  for (const button of document.querySelectorAll("[data-print]")) {
+    button.addEventListener("click", () => window.print());
+  }
   for (const button of document.querySelectorAll("[data-confirm]")) {
     button.addEventListener("click", (event) => {
       if (!window.confirm(button.dataset.confirm)) event.preventDefault();
