@@ -84,6 +84,7 @@ ACCESS: dict[tuple[str, str], str] = {
     # -- pages issue: add rows below this line, one per route -------------------------
     # -- client, supervision, research and admin pages (rapport/web/pages/*.py)
     ("GET", "/clients/{code}"): CLIENT_READ,
+    ("GET", "/clients/{code}/with-client"): CLIENT_READ,
     ("GET", "/supervision"): CLINICIAN,  # supervisors: supervisees; therapists: their own
     ("GET", "/research"): RESEARCHER,
     ("GET", "/admin"): ADMIN,
