@@ -155,6 +155,8 @@ def _analyses(tx: Tx, ids: list[int], by_id: dict[int, ClientOverview]) -> None:
         for analysis_id, blob in tx.db.execute(
                 sa.select(StoredAnalysis.id, StoredAnalysis.document_enc)
                 .where(StoredAnalysis.id.in_(urgent)).order_by(StoredAnalysis.id)):
+            if blob is None:  # purged since the first query read it
+                continue
             seen = by_id[owner[analysis_id]]
             view = next(a for a in seen.analyses if a.id == analysis_id)
             seen.urgent_documents.append(UrgentDocument(

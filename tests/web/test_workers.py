@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -80,10 +81,10 @@ def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Served]:
         log = (tmp_path / "serve.log").open("wb")
         process = subprocess.Popen([sys.executable, "-m", "rapport.cli", "serve", "--port",
                                     str(port), "--workers", "2"], env=env, stdout=log,
-                                   stderr=log)
+                                   stderr=log, start_new_session=True)
         base = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 60
+            deadline = time.monotonic() + 240  # two fresh processes, on a busy machine
             while len(_workers_of(process.pid)) < 2 or not _answers(base):
                 if process.poll() is not None or time.monotonic() > deadline:
                     pytest.fail("rapport serve --workers 2 did not start: "
@@ -92,7 +93,11 @@ def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Served]:
             yield Served(base, store, process.pid)
         finally:
             process.terminate()
-            process.wait(timeout=30)
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:  # its workers too: they are in its group
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
             log.close()
             store.dispose()
 
