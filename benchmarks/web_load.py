@@ -72,12 +72,15 @@ class VirtualUser:
 class Tally:
     latencies: dict[str, list[float]] = field(default_factory=dict)
     errors: dict[str, int] = field(default_factory=dict)
+    #: what the errors were: an unexpected status, or the exception the client raised
+    reasons: dict[str, int] = field(default_factory=dict)
     submitted: int = 0  # answered 303: the client was told "thank you"
 
-    def add(self, kind: str, ms: float, ok: bool) -> None:
+    def add(self, kind: str, ms: float, ok: bool, reason: str = "") -> None:
         self.latencies.setdefault(kind, []).append(ms)
         if not ok:
             self.errors[kind] = self.errors.get(kind, 0) + 1
+            self.reasons[reason] = self.reasons.get(reason, 0) + 1
 
     @property
     def error_count(self) -> int:
@@ -148,11 +151,13 @@ async def _timed(tally: Tally, kind: str, request: Awaitable[httpx.Response]
     start = time.perf_counter()
     try:
         response = await request
-    except httpx.HTTPError:
-        tally.add(kind, (time.perf_counter() - start) * 1000, ok=False)
+    except httpx.HTTPError as exc:
+        tally.add(kind, (time.perf_counter() - start) * 1000, ok=False,
+                  reason=exc.__class__.__name__)
         return None
     ms = (time.perf_counter() - start) * 1000
-    tally.add(kind, ms, ok=response.status_code == EXPECTED[kind])
+    tally.add(kind, ms, ok=response.status_code == EXPECTED[kind],
+              reason=f"HTTP {response.status_code}")
     return response if response.status_code == EXPECTED[kind] else None
 
 
@@ -360,6 +365,9 @@ def table(backend: str, tally: Tally, stored: int, duration: float,
                      f"{tally.errors.get(kind, 0):>6} {cpu_ms.get(kind, float('nan')):>7.1f}")
     lines.append(f"{backend:<9} submissions answered 303: {tally.submitted}, check-ins in the "
                  f"record: {stored}, lost: {max(0, tally.submitted - stored)}")
+    if tally.reasons:
+        lines.append(f"{backend:<9} errors: " + ", ".join(
+            f"{n} {reason}" for reason, n in sorted(tally.reasons.items())))
     return "\n".join(lines)
 
 
