@@ -6,19 +6,24 @@ a view of the GAD-7 still shows an open PHQ-9 item 9 flag, first.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
-from rapport.caseload.safety import ClientFlag, client_flags
+from rapport.caseload.safety import (
+    ClientFlag,
+    document_flags,
+    questionnaire_flags,
+    with_acknowledgements,
+)
 from rapport.measures.alerts import Administration, Alert
 from rapport.measures.attendance import Appointment, Attendance, Status, attendance
 from rapport.measures.catalog import get_instrument
 from rapport.measures.consistency import MetricConsistency, style_consistency
 from rapport.measures.progress import ProgressReport, progress
 from rapport.measures.stored import administrations
-from rapport.store.analyses import AnalysisView, list_analyses
-from rapport.store.clients import list_clients
-from rapport.store.responses import list_responses
-from rapport.store.sessions import SessionView, list_sessions
+from rapport.store.analyses import AnalysisView
+from rapport.store.overview import ClientOverview, client_overviews
+from rapport.store.sessions import SessionView
 from rapport.store.tx import Tx
 
 _SEVERITY_RANK = {"urgent": 0, "warning": 1, "info": 2}
@@ -75,16 +80,30 @@ class ClientProgress:
 
 
 def client_progress(tx: Tx, code: str, *, only: str | None = None) -> ClientProgress:
-    """Everything about ``code``'s progress that the actor may read (audited reads).
+    """Everything about ``code``'s progress that the actor may read (one audited read).
 
     ``only`` limits the reports to one instrument; the safety flags always cover every
     response of every instrument."""
-    everything = list_responses(tx, code)  # first: "not found" before anything else
-    wanted = get_instrument(only).id if only else None
-    flags, flag_warnings = client_flags(tx, code, responses=everything)
-    responses = [r for r in everything if wanted is None or r.instrument_id == wanted]
-    sessions = list_sessions(tx, code)
-    analyses = list_analyses(tx, code)
+    (seen,) = client_overviews(tx, codes=[code])  # "not found" before anything else
+    return progress_of(seen, only=get_instrument(only).id if only else None)
+
+
+def overview_flags(seen: ClientOverview) -> tuple[list[ClientFlag], list[str]]:
+    """Every safety flag of the client with its acknowledgements, open ones first, and
+    warnings, from what :func:`client_overviews` read."""
+    flags, warnings = questionnaire_flags(seen.responses)
+    return with_acknowledgements(
+        [*flags, *document_flags((d.analysis_id, d.session_number, d.created_at, d.document)
+                                 for d in seen.urgent_documents)],
+        seen.acknowledgements), warnings
+
+
+def progress_of(seen: ClientOverview, *, only: str | None = None) -> ClientProgress:
+    """One client's progress from what :func:`client_overviews` read (no database work);
+    ``only`` is an instrument id."""
+    flags, flag_warnings = overview_flags(seen)
+    responses = [r for r in seen.responses if only is None or r.instrument_id == only]
+    sessions, analyses = seen.sessions, seen.analyses
     grouped, warnings = administrations(responses, {s.number: s.date for s in sessions})
     reports = [progress(get_instrument(i), admins) for i, admins in grouped.items()]
     # Safety alerts come from the flags (with their state), not from the reports.
@@ -95,7 +114,7 @@ def client_progress(tx: Tx, code: str, *, only: str | None = None) -> ClientProg
     appointments = [Appointment(date=s.date, status=_STATUS.get(s.attendance, "cancelled"))
                     for s in sessions if s.date is not None]
     latest = {a.session_number: a.metrics for a in analyses if not a.purged}
-    return ClientProgress(code=code, reports=reports, alerts=alerts,
+    return ClientProgress(code=seen.code, reports=reports, alerts=alerts,
                           attendance=attendance(appointments),
                           consistency=style_consistency([latest[n] for n in sorted(latest)]),
                           sessions=sessions, analyses=analyses, administrations=grouped,
@@ -113,6 +132,7 @@ class CaseloadRow:
     outcome: ProgressReport | None
     alliance: ProgressReport | None
     alerts: list[ClientAlert]
+    last_session: dt.date | None = None
 
     @property
     def urgency(self) -> tuple[int, int, str]:
@@ -125,14 +145,15 @@ class CaseloadRow:
 
 
 def caseload(tx: Tx, *, include_closed: bool = False) -> list[CaseloadRow]:
-    """Every client the actor may read, most urgent first (safety flags on top)."""
+    """Every client the actor may read, most urgent first (safety flags on top); read
+    set-wise, one audit row per client."""
     rows = []
-    for summary in list_clients(tx):
-        if summary.closed_at is not None and not include_closed:
-            continue
-        state = client_progress(tx, summary.code)
-        rows.append(CaseloadRow(code=summary.code, therapist=summary.therapist,
-                                sessions=summary.sessions, closed=summary.closed_at is not None,
+    for seen in client_overviews(tx, include_closed=include_closed):
+        state = progress_of(seen)
+        rows.append(CaseloadRow(code=seen.code, therapist=seen.therapist,
+                                sessions=len(seen.sessions),
+                                closed=seen.closed_at is not None,
                                 outcome=state.report("outcome"),
-                                alliance=state.report("alliance"), alerts=state.alerts))
+                                alliance=state.report("alliance"), alerts=state.alerts,
+                                last_session=seen.last_session))
     return sorted(rows, key=lambda row: row.urgency)

@@ -8,6 +8,7 @@ from rapport.errors import RapportInputError
 from rapport.measures.catalog import definition_version, get_instrument
 from rapport.measures.schema import Instrument
 from rapport.measures.scoring import Score, score
+from rapport.measures.stored import scoring_fingerprint
 from rapport.store.clients import add_client, find_client
 from rapport.store.responses import add_response, list_responses
 from rapport.store.sessions import Attendance, SessionRecord, add_session, find_session
@@ -64,7 +65,9 @@ def _store(tx: Tx, code: str, instrument: Instrument, result: Score, *,
     return add_response(tx, code, instrument_id=instrument.id,
                         instrument_version=definition_version(instrument),
                         answers=dict(result.answers), session_number=session,
-                        scores={"total": result.total, "subscales": dict(result.subscales)})
+                        scores={"total": result.total, "subscales": dict(result.subscales)},
+                        band=result.band, in_clinical_range=result.in_clinical_range,
+                        scored_with=scoring_fingerprint(instrument))
 
 
 def seed_demo_measures(tx: Tx) -> int:

@@ -23,7 +23,8 @@ from typing import Literal
 from rapport.errors import RapportInputError
 from rapport.measures.alerts import Alert
 from rapport.measures.catalog import get_instrument
-from rapport.measures.scoring import SafetyFlag, score
+from rapport.measures.scoring import SafetyFlag
+from rapport.measures.stored import current_flags
 from rapport.store.analyses import list_analyses, read_analysis
 from rapport.store.responses import ResponseView, list_responses
 from rapport.store.safety import (
@@ -94,14 +95,15 @@ def _rule(flag: SafetyFlag) -> str:
 
 def questionnaire_flags(responses: Iterable[ResponseView]
                         ) -> tuple[list[ClientFlag], list[str]]:
-    """The flags raised by stored responses (re-scored with the current definitions), and
+    """The flags raised by stored responses (their risk items read every time; a response
+    stored under another definition is re-scored with the current one), and
     warnings for responses that could not be read (no client text in them)."""
     flags: list[ClientFlag] = []
     warnings: list[str] = []
     for response in responses:
         try:
             instrument = get_instrument(response.instrument_id)
-            result = score(instrument, response.answers, where=f"response {response.id}")
+            found = current_flags(instrument, response)
         except RapportInputError:
             # An unknown instrument's risk items are unknown too: say so, loudly.
             warnings.append(f"response {response.id}: cannot be checked for safety flags "
@@ -111,7 +113,7 @@ def questionnaire_flags(responses: Iterable[ResponseView]
                              instrument=instrument.id, short_name=instrument.short_name,
                              session=response.session_number, rule=_rule(flag),
                              message=flag.message, raised_at=response.recorded_at)
-                  for flag in result.safety_flags]
+                  for flag in found]
     return flags, warnings
 
 
@@ -128,27 +130,35 @@ _REPLY_WORDS = {"asked_directly": "the therapist asked about it directly",
 
 def transcript_flags(tx: Tx, code: str) -> list[ClientFlag]:
     """One flag per urgent risk turn of the client's analysed sessions."""
+    return document_flags(
+        (view.id, view.session_number, view.created_at, read_analysis(tx, view.id))
+        for view in list_analyses(tx, code)
+        if not view.purged and view.metrics.get("risk.urgent"))
+
+
+def document_flags(documents: Iterable[tuple[int, int, dt.datetime, str]]
+                   ) -> list[ClientFlag]:
+    """One flag per urgent risk turn of stored analysis documents, given as (analysis
+    id, session number, stored at, JSON document) of analyses that count urgent risk."""
     flags: list[ClientFlag] = []
-    for view in list_analyses(tx, code):
-        if view.purged or not view.metrics.get("risk.urgent"):
-            continue
-        doc = json.loads(read_analysis(tx, view.id))
+    for analysis_id, session_number, created_at, document in documents:
+        doc = json.loads(document)
         for turn in (doc.get("risk") or {}).get("turns", []):
             if turn.get("state") != "urgent":
                 continue
             what = ", ".join(_RISK_WORDS.get(c["name"], c["name"]) for c in turn["codes"])
             reply = _REPLY_WORDS.get(turn.get("response", {}).get("kind", ""), "")
             flags.append(ClientFlag(
-                ref=FlagRef("transcript", view.id, str(turn["turn_index"])),
+                ref=FlagRef("transcript", analysis_id, str(turn["turn_index"])),
                 instrument="transcript", short_name="Session transcript",
-                session=view.session_number, rule="safety.transcript_risk",
+                session=session_number, rule="safety.transcript_risk",
                 message=f"risk language at turn {turn['turn_index']}: {what}"
                         + (f"; {reply}" if reply else ""),
-                raised_at=view.created_at))
+                raised_at=created_at))
     return flags
 
 
-def _with_acknowledgements(flags: Sequence[ClientFlag],
+def with_acknowledgements(flags: Sequence[ClientFlag],
                            acks: Sequence[AcknowledgementView]) -> list[ClientFlag]:
     by_ref: dict[FlagRef, list[AcknowledgementView]] = {}
     for ack in acks:
@@ -165,7 +175,7 @@ def client_flags(tx: Tx, code: str, *, responses: Sequence[ResponseView] | None 
     found, warnings = questionnaire_flags(responses if responses is not None
                                           else list_responses(tx, code))
     found += transcript_flags(tx, code)
-    return _with_acknowledgements(found, list_acknowledgements(tx, code)), warnings
+    return with_acknowledgements(found, list_acknowledgements(tx, code)), warnings
 
 
 def acknowledge(tx: Tx, code: str, flag: str | FlagRef, *, action: str,

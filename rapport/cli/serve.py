@@ -15,9 +15,14 @@ Binds to 127.0.0.1 (this machine only) by default. Any other address needs TLS
 (--cert and --key) or the explicit --insecure-lan. Behind a reverse proxy that terminates
 TLS, bind 127.0.0.1 with --behind-proxy. See docs/deploy.md.
 
+Runs --workers processes (default: one per core, at most 8); each has its own
+request and upload limits and job runner, while sign-ins, lockouts and jobs are shared
+through the record (docs/deploy.md).
+
 Examples:
 
   rapport serve
+  rapport serve --workers 4
   rapport serve --host 0.0.0.0 --port 8443 --cert clinic.crt --key clinic.key
 """
 
@@ -40,9 +45,12 @@ def serve(
         "--behind-proxy", help="Trust X-Forwarded-* from a proxy on this machine.")] = False,
     check: Annotated[bool, typer.Option(
         "--check", help="Check the settings and the record, print the URL, and exit.")] = False,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", min=1, max=64,
+        help="Server processes (default: one per core, at most 8).")] = None,
 ) -> None:
     from rapport.cli.framework import warn
-    from rapport.web.serve import ServePlan, run
+    from rapport.web.serve import ServePlan, default_workers, run
 
     plan = ServePlan(host=host, port=port, cert=cert, key=key, insecure_lan=insecure_lan,
                      behind_proxy=behind_proxy)
@@ -57,10 +65,13 @@ def serve(
         finally:
             store.dispose()
         typer.echo(f"the configured key {fingerprint} is this record's key")
-        typer.echo(f"ready to serve {plan.url}")
+        typer.echo(f"ready to serve {plan.url} with {workers or default_workers()} "
+                   "worker process(es)")
         return
-    typer.echo(f"Rapport at {plan.url} (Ctrl-C stops it)", err=True)
-    run(plan)
+    workers = workers or default_workers()
+    typer.echo(f"Rapport at {plan.url}, {workers} worker process(es) (Ctrl-C stops it)",
+               err=True)
+    run(plan, workers=workers)
 
 
 def create_token(

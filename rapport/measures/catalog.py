@@ -87,12 +87,21 @@ def _normalise(name: str) -> str:
     return name.lower().replace("-", "").replace("_", "").replace(" ", "")
 
 
+@cache
+def _by_name() -> dict[str, Instrument]:
+    """Normalised id and short name -> instrument (looked up on every stored response)."""
+    index: dict[str, Instrument] = {}
+    for instrument in reversed(list(_bundled().values())):  # the first match wins
+        index[_normalise(instrument.short_name)] = instrument
+        index[_normalise(instrument.id)] = instrument
+    return index
+
+
 def get_instrument(name: str) -> Instrument:
     """Look an instrument up by id or short name, forgivingly (``PHQ-9``, ``phq9``)."""
-    wanted = _normalise(name)
-    for instrument in _bundled().values():
-        if wanted in {_normalise(instrument.id), _normalise(instrument.short_name)}:
-            return instrument
+    found = _by_name().get(_normalise(name))
+    if found is not None:
+        return found
     known = ", ".join(sorted(_bundled()))
     raise RapportInputError(f"unknown instrument {name!r}", where="instrument",
                             fix=f"use one of: {known} (rapport measures list)",

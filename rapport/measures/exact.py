@@ -21,6 +21,7 @@ Fraction(25, 1)
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import lru_cache
 
 #: The largest denominator a score can have (see the module docstring).
 MAX_DENOMINATOR = 10**6
@@ -32,4 +33,11 @@ def exact(value: float | Fraction) -> Fraction:
         return value
     if isinstance(value, int):
         return Fraction(value)
+    return _of_float(value)
+
+
+@lru_cache(maxsize=8192)
+def _of_float(value: float) -> Fraction:
+    # Scores repeat (a caseload compares the same totals with the same cut-offs many
+    # times), and limit_denominator is the costly step: remember recent ones.
     return Fraction(value).limit_denominator(MAX_DENOMINATOR)

@@ -11,9 +11,10 @@ import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import orm
+from sqlalchemy import event, orm
 
 from rapport.errors import RapportInputError
 from rapport.store.models import ApiToken, LoginThrottle, User, WebSession, utcnow
@@ -23,6 +24,7 @@ from rapport.store.tx import Tx
 #: How stale ``last_seen_at`` may get before a request writes it again: idle expiry is
 #: counted in minutes, and a write (and its fsync) on every request would cost more.
 TOUCH_EVERY = dt.timedelta(seconds=60)
+_PENDING = "rapport_bookkeeping"
 
 
 def token_digest(token: str) -> str:
@@ -69,12 +71,33 @@ def resume_web_session(db: orm.Session, token: str, *, idle: dt.timedelta,
             or now - row.last_seen_at > idle + TOUCH_EVERY
             or now - row.created_at > absolute):
         if row.ended_at is None:
-            row.ended_at = now
+            # Several server processes may end it at once: the first end stays.
+            _at_commit(db, sa.update(WebSession).where(WebSession.id == row.id,
+                                                       WebSession.ended_at.is_(None))
+                       .values(ended_at=now))
         return None
     if now - row.last_seen_at > TOUCH_EVERY:
-        row.last_seen_at = now
+        # Only forward: a slower process's older "now" never moves the last use back.
+        _at_commit(db, sa.update(WebSession).where(WebSession.id == row.id,
+                                                   WebSession.last_seen_at < now)
+                   .values(last_seen_at=now))
     return SignIn(id=row.id, actor=_actor(user), csrf_token=row.csrf_token,
                   created_at=row.created_at)
+
+
+def _at_commit(db: orm.Session, statement: sa.Update) -> None:
+    """Run a bookkeeping write when ``db`` commits, not now: ``Store.reading`` lets a
+    commit give up at once while another process writes (the next request writes it
+    then), and a write run earlier would instead wait, or fail the request."""
+    pending = db.info.setdefault(_PENDING, [])
+    if not event.contains(db, "before_commit", _run_pending):
+        event.listen(db, "before_commit", _run_pending)
+    pending.append(statement.execution_options(synchronize_session=False))
+
+
+def _run_pending(db: orm.Session) -> None:
+    for statement in db.info.pop(_PENDING, []):
+        db.execute(statement)
 
 
 def end_web_session(db: orm.Session, sign_in_id: int) -> None:
@@ -84,12 +107,35 @@ def end_web_session(db: orm.Session, sign_in_id: int) -> None:
 
 
 # -- login throttling ---------------------------------------------------------------------
+def hold_counters(db: orm.Session, keys: list[str], *, now: dt.datetime | None = None
+                  ) -> None:
+    """Lock the counters of ``keys`` until the transaction ends, creating missing ones, so
+    that one password attempt per key is checked and counted at a time across every
+    server process: on PostgreSQL a row lock (``SELECT ... FOR UPDATE``, in key order so
+    two attempts never deadlock); SQLite's ``BEGIN IMMEDIATE`` already holds the whole
+    record. Without it two processes could both read "4 failures", both write 5, and let
+    more attempts through than the limit."""
+    now = now or utcnow()
+    insert: Any
+    if db.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    db.execute(insert(LoginThrottle).values(
+        [{"key": key, "failures": 0, "window_start": now} for key in sorted(set(keys))])
+        .on_conflict_do_nothing(index_elements=["key"]))
+    db.execute(sa.select(LoginThrottle.key).where(LoginThrottle.key.in_(keys))
+               .order_by(LoginThrottle.key).with_for_update())
+
+
 def locked_until(db: orm.Session, keys: list[str], *, now: dt.datetime | None = None
                  ) -> dt.datetime | None:
-    """The latest lockout end among ``keys`` still in the future, if any."""
+    """The latest lockout end among ``keys`` still in the future, if any (call
+    :func:`hold_counters` first where an attempt follows)."""
     now = now or utcnow()
     ends = [row.locked_until for row in db.scalars(
-        sa.select(LoginThrottle).where(LoginThrottle.key.in_(keys)))
+        sa.select(LoginThrottle).where(LoginThrottle.key.in_(keys))
+        .execution_options(populate_existing=True))
         if row.locked_until is not None and row.locked_until > now]
     return max(ends) if ends else None
 
@@ -97,10 +143,11 @@ def locked_until(db: orm.Session, keys: list[str], *, now: dt.datetime | None = 
 def record_failure(db: orm.Session, keys: list[str], *, max_failures: int,
                    window: dt.timedelta, now: dt.datetime | None = None) -> None:
     """Count one failed login against every key; lock a key at ``max_failures`` within
-    ``window`` (the lockout lasts one window)."""
+    ``window`` (the lockout lasts one window). Under :func:`hold_counters` the counts are
+    exact across processes."""
     now = now or utcnow()
     for key in keys:
-        row = db.get(LoginThrottle, key)
+        row = db.get(LoginThrottle, key, populate_existing=True)
         if row is None:
             row = LoginThrottle(key=key, failures=0, window_start=now)
             db.add(row)
@@ -170,7 +217,11 @@ def actor_for_api_token(db: orm.Session, token: str) -> Actor | None:
     row, user = found
     now = utcnow()
     if row.last_used_at is None or now - row.last_used_at > TOUCH_EVERY:
-        row.last_used_at = now
+        # Only forward, as for sign-ins (several processes may touch it at once).
+        _at_commit(db, sa.update(ApiToken).where(
+            ApiToken.id == row.id,
+            sa.or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < now))
+            .values(last_used_at=now))
     return _actor(user)
 
 

@@ -163,6 +163,12 @@ class QuestionnaireResponse(Base):
     scores: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     recorded_by: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    # Read from the total when it was recorded, so pages need not re-score: the band, the
+    # side of the cut-off, and the fingerprint of the definition that gave them (None:
+    # not stored, or stored under a definition since changed; then it is re-scored).
+    band: Mapped[str | None] = mapped_column(sa.String(200))
+    in_clinical_range: Mapped[bool | None]
+    scored_with: Mapped[str | None] = mapped_column(sa.String(32))
 
 
 class CodeCorrection(Base):

@@ -30,6 +30,10 @@ class ResponseView:
     scores: dict[str, Any]
     recorded_at: dt.datetime
     recorded_by: str
+    #: read from the total when recorded, under the definition fingerprinted here
+    band: str | None = None
+    in_clinical_range: bool | None = None
+    scored_with: str | None = None
 
 
 def _finite_numbers(value: Any) -> bool:
@@ -43,8 +47,12 @@ def _finite_numbers(value: Any) -> bool:
 
 def add_response(tx: Tx, code: str, *, instrument_id: str, instrument_version: str,
                  answers: dict[str, Any], scores: dict[str, Any],
-                 session_number: int | None = None) -> int:
-    """Store one scored questionnaire; ``scores`` is {"total": x, "subscales": {...}}."""
+                 session_number: int | None = None, band: str | None = None,
+                 in_clinical_range: bool | None = None,
+                 scored_with: str | None = None) -> int:
+    """Store one scored questionnaire; ``scores`` is {"total": x, "subscales": {...}};
+    ``band`` and ``in_clinical_range`` as read from the total by the definition that
+    ``scored_with`` fingerprints (pages then use them instead of re-scoring)."""
     client = find_client(tx, code, write=True)
     if not instrument_id or not instrument_version:
         raise RapportInputError("instrument id and version are required", where="instrument",
@@ -58,7 +66,9 @@ def add_response(tx: Tx, code: str, *, instrument_id: str, instrument_version: s
         instrument_id=instrument_id[:64], instrument_version=instrument_version[:32],
         answers_enc=tx.encrypt(json.dumps(answers, ensure_ascii=False),
                                "questionnaire_responses.answers"),
-        scores=scores, recorded_by=tx.me().id)
+        scores=scores, recorded_by=tx.me().id, band=None if band is None else band[:200],
+        in_clinical_range=in_clinical_range,
+        scored_with=None if scored_with is None else scored_with[:32])
     tx.db.add(row)
     tx.db.flush()
     tx.audit("create", "response", subject=client.uid,
@@ -76,9 +86,16 @@ def list_responses(tx: Tx, code: str, *, instrument_id: str | None = None) -> li
         query = query.where(QuestionnaireResponse.instrument_id == instrument_id)
     rows = tx.db.execute(query).all()
     tx.audit("read", "response", subject=client.uid, detail=f"responses={len(rows)}")
-    return [ResponseView(id=r.id, session_number=r.session_number,
-                         instrument_id=r.instrument_id, instrument_version=r.instrument_version,
-                         answers=json.loads(tx.decrypt(r.answers_enc,
-                                                       "questionnaire_responses.answers")),
-                         scores=dict(r.scores), recorded_at=r.recorded_at, recorded_by=u)
-            for r, u in rows]
+    return [response_view(tx, r, u) for r, u in rows]
+
+
+def response_view(tx: Tx, row: QuestionnaireResponse, recorded_by: str) -> ResponseView:
+    """One stored response, its answers decrypted (the caller audits the read)."""
+    return ResponseView(id=row.id, session_number=row.session_number,
+                        instrument_id=row.instrument_id,
+                        instrument_version=row.instrument_version,
+                        answers=json.loads(tx.decrypt(row.answers_enc,
+                                                      "questionnaire_responses.answers")),
+                        scores=dict(row.scores), recorded_at=row.recorded_at,
+                        recorded_by=recorded_by, band=row.band,
+                        in_clinical_range=row.in_clinical_range, scored_with=row.scored_with)

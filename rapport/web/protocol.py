@@ -11,6 +11,7 @@ partial request is answered 408 and the connection closed. The body's deadline i
 from __future__ import annotations
 
 import asyncio
+from functools import cache
 from typing import Any
 
 import h11
@@ -69,3 +70,20 @@ class HeaderDeadlineProtocol(H11Protocol):
         if partial:  # an idle keep-alive connection is simply closed
             self.transport.write(TIMEOUT_ANSWER)
         self.transport.close()
+
+
+class ServedProtocol(HeaderDeadlineProtocol):
+    """The protocol of ``rapport serve``: uvicorn's worker processes import it by name
+    (a class made at run time cannot be sent to them), so each reads the deadline from
+    the settings in its own environment, once."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.header_seconds = _configured_header_seconds()
+
+
+@cache
+def _configured_header_seconds() -> float:
+    from rapport.settings import get_settings
+
+    return get_settings().web_header_seconds

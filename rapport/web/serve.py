@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -100,14 +101,56 @@ def server_config(app: Any, settings: Settings, plan: ServePlan | None = None, *
                           http=with_header_deadline(settings.web_header_seconds), **options)
 
 
-def run(plan: ServePlan, *, log_level: str = "warning") -> None:
-    """Serve until interrupted (the configured record must be at the current schema)."""
-    import uvicorn
+#: How ``rapport serve`` tells its worker processes that cookies go without the Secure flag
+#: (--insecure-lan); the workers build the app from the environment (see served_app).
+PLAIN_COOKIES_ENV = "RAPPORT_SERVE_PLAIN_COOKIES"
+#: The most worker processes the default picks (each holds its own connections and memory).
+MAX_DEFAULT_WORKERS = 8
 
+
+def default_workers() -> int:
+    """One worker process per usable core, at most MAX_DEFAULT_WORKERS."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(MAX_DEFAULT_WORKERS, cores))
+
+
+def served_app() -> Any:
+    """The app factory of ``rapport serve`` (``uvicorn --factory``): every worker process
+    builds its own app, store and job runner from the settings in its environment, checks
+    the key against the record before serving, and resumes interrupted jobs. The limits of
+    the hardening (concurrent requests, bodies per address) and the job runner are per
+    process; the sign-in, lockout and job claims live in the record and hold across them."""
     from rapport.web.app import create_app
 
-    settings = get_settings()
-    app = create_app(settings, secure_cookies=plan.secure_cookies)
+    app = create_app(get_settings(), secure_cookies=os.environ.get(PLAIN_COOKIES_ENV) != "1")
     app.state.store.verify_key()  # never serve (and write) with another record's key
     app.state.jobs.start()  # resume what a restart interrupted
-    uvicorn.Server(server_config(app, settings, plan, log_level=log_level)).run()
+    return app
+
+
+def run(plan: ServePlan, *, workers: int = 1, log_level: str = "warning") -> None:
+    """Serve until interrupted with ``workers`` processes (the configured record must be
+    at the current schema, and the key must be its key: checked here before any starts)."""
+    import uvicorn
+
+    from rapport.store.database import Store
+
+    settings = get_settings()
+    store = Store.from_settings(settings)
+    try:
+        store.require_current_schema()
+        store.verify_key()
+    finally:
+        store.dispose()
+    os.environ[PLAIN_COOKIES_ENV] = "0" if plan.secure_cookies else "1"
+    uvicorn.run("rapport.web.serve:served_app", factory=True, workers=workers,
+                host=plan.host, port=plan.port,
+                ssl_certfile=str(plan.cert) if plan.cert else None,
+                ssl_keyfile=str(plan.key) if plan.key else None,
+                proxy_headers=plan.behind_proxy,
+                forwarded_allow_ips="127.0.0.1,::1" if plan.behind_proxy else None,
+                http="rapport.web.protocol:ServedProtocol", log_level=log_level,
+                access_log=False, lifespan="off", server_header=False, date_header=False)

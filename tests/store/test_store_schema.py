@@ -13,6 +13,7 @@ from alembic.runtime.migration import MigrationContext
 from rapport.errors import RapportInputError
 from rapport.store.database import Store
 from rapport.store.models import Base
+from rapport.store.tx import Tx
 
 
 def test_migrations_match_the_models(store: Store) -> None:
@@ -76,7 +77,7 @@ def test_0004_keeps_older_duplicate_questionnaires_without_a_session(db_url: str
     from rapport.store.clients import add_client
     from rapport.store.models import AuditEntry
     from rapport.store.permissions import UserRole
-    from rapport.store.responses import add_response, list_responses
+    from rapport.store.responses import list_responses
     from rapport.store.users import add_user
 
     store = Store(db_url, key=base64.b64encode(os.urandom(32)).decode())
@@ -88,11 +89,9 @@ def test_0004_keeps_older_duplicate_questionnaires_without_a_session(db_url: str
             add_user(tx, "tom", UserRole.THERAPIST)
         with store.transaction("tom", check_schema=False) as tx:
             add_client(tx, "C-001")
-            ids = [add_response(tx, "C-001", instrument_id="phq9", instrument_version="1",
-                                answers={"1": n}, scores={"total": n}, session_number=1)
+            ids = [old_response(tx, "C-001", "phq9", {"1": n}, {"total": n}, 1)
                    for n in (1.0, 2.0, 3.0)]
-            add_response(tx, "C-001", instrument_id="gad7", instrument_version="1",
-                         answers={}, scores={"total": 0.0}, session_number=1)
+            old_response(tx, "C-001", "gad7", {}, {"total": 0.0}, 1)
         store.upgrade()
         with store.transaction("tom") as tx:
             kept = {r.id: (r.session_number, r.answers) for r in list_responses(tx, "C-001")}
@@ -105,3 +104,80 @@ def test_0004_keeps_older_duplicate_questionnaires_without_a_session(db_url: str
                          "that session's phq9" for i in ids[:2]]
     finally:
         store.dispose()
+
+
+def test_0005_stores_the_scores_of_responses_recorded_before_it(db_url: str) -> None:
+    # Responses recorded before 0005 get their band and side of the cut-off from their
+    # stored total (no key needed) where they were scored under today's definition; the
+    # others are left for re-scoring when read.
+    import sqlalchemy as sa
+
+    from rapport.measures.catalog import definition_version, get_instrument
+    from rapport.measures.scoring import score
+    from rapport.measures.stored import administrations, scoring_fingerprint
+    from rapport.store.clients import add_client
+    from rapport.store.models import QuestionnaireResponse
+    from rapport.store.permissions import UserRole
+    from rapport.store.responses import list_responses
+    from rapport.store.users import add_user
+
+    phq9 = get_instrument("phq9")
+    answers = dict(zip(phq9.item_ids, [3, 3, 2, 2, 2, 1, 1, 1, 1], strict=True))
+    result = score(phq9, answers)
+    store = Store(db_url, key=base64.b64encode(os.urandom(32)).decode())
+    try:
+        store.upgrade("0004")
+        with store.transaction(None, check_schema=False) as tx:
+            add_user(tx, "ada", UserRole.ADMIN)
+        with store.transaction("ada", check_schema=False) as tx:
+            add_user(tx, "tom", UserRole.THERAPIST)
+        with store.transaction("tom", check_schema=False) as tx:
+            add_client(tx, "C-001")
+            current = old_response(tx, "C-001", "phq9", answers, {"total": result.total},
+                                   1, version=definition_version(phq9))
+            older = old_response(tx, "C-001", "phq9", answers, {"total": 99.0}, 2,
+                                 version="an-old-one")
+            unknown = old_response(tx, "C-001", "retired-scale", {}, {"total": 1.0}, 3)
+        store.upgrade()
+        with store.transaction("tom") as tx:
+            rows = {r.id: r for r in tx.db.scalars(sa.select(QuestionnaireResponse))}
+            read = list_responses(tx, "C-001")
+        assert (rows[current].band, rows[current].in_clinical_range,
+                rows[current].scored_with) == (result.band, result.in_clinical_range,
+                                               scoring_fingerprint(phq9))
+        assert result.band == "Moderately severe depression"
+        for untouched in (older, unknown):
+            assert (rows[untouched].band, rows[untouched].scored_with) == (None, None)
+        grouped, warnings = administrations(read, {})
+        # the stored one as stored; the old one re-scored from its answers, and said so
+        assert [a.score.total for a in grouped["phq9"]] == [result.total, result.total]
+        assert [a.score.band for a in grouped["phq9"]] == [result.band, result.band]
+        assert any(f"response {older}: stored under another" in w for w in warnings)
+        assert any(f"response {unknown}: unknown instrument" in w for w in warnings)
+    finally:
+        store.dispose()
+
+
+def old_response(tx: Tx, code: str, instrument: str, answers: dict[str, float],
+                 scores: dict[str, float], session: int | None, *, version: str = "1"
+                 ) -> int:
+    """A response as a record before 0005 stored it (the columns of that time only)."""
+    import datetime as dt
+    import json
+
+    import sqlalchemy as sa
+
+    from rapport.store.clients import find_client
+    from rapport.store.models import UTCDateTime
+
+    table = sa.table("questionnaire_responses", sa.column("id", sa.Integer),
+                     sa.column("client_id", sa.Integer), sa.column("session_number"),
+                     sa.column("instrument_id"), sa.column("instrument_version"),
+                     sa.column("answers_enc", sa.LargeBinary), sa.column("scores", sa.JSON),
+                     sa.column("recorded_at", UTCDateTime()), sa.column("recorded_by"))
+    return int(tx.db.execute(sa.insert(table).values(
+        client_id=find_client(tx, code).id, session_number=session, instrument_id=instrument,
+        instrument_version=version,
+        answers_enc=tx.encrypt(json.dumps(answers), "questionnaire_responses.answers"),
+        scores=scores, recorded_at=dt.datetime.now(dt.UTC),
+        recorded_by=tx.me().id).returning(table.c.id)).scalar_one())

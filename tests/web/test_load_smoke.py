@@ -1,6 +1,6 @@
 """Five seconds of the web load benchmark (benchmarks/web_load.py) against a live uvicorn
-server on SQLite and PostgreSQL: concurrent dashboards and feedback cycles give zero errors
-and lose no submission. Timing is reported by the benchmark, never asserted here."""
+server on SQLite and PostgreSQL: concurrent dashboards, client and session pages and feedback
+cycles give zero errors and lose no submission. Timing is reported by the benchmark, never asserted here."""
 
 from __future__ import annotations
 
@@ -48,11 +48,11 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Stor
 def test_five_seconds_of_load_lose_nothing(web_load: ModuleType,
                                            store: tuple[Store, Settings]) -> None:
     record, settings = store
-    users = web_load.prepare(record, users=8, cycles=12)
+    users = web_load.prepare(record, users=8, cycles=12, therapists=2, clients=4)
     with live_server(settings, record) as server:
-        tally = web_load.run_load(server.url, users, duration=5, think=0.3,
-                                  feedback_share=0.5)
+        tally = web_load.run_load(server.url, users, duration=5, think=0.3)
     stored = web_load.stored_checkins(record, users)
     assert tally.errors == {}, web_load.table("smoke", tally, stored, 5)
-    assert tally.submitted > 0 and tally.latencies.get("dashboard")
+    assert tally.submitted > 0
+    assert all(tally.latencies.get(kind) for kind in ("dashboard", "client", "session"))
     assert stored == tally.submitted  # nothing lost, nothing stored twice

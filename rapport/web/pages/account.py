@@ -23,6 +23,7 @@ from rapport.errors import RapportInputError
 from rapport.store.logins import (
     clear_failures,
     end_web_session,
+    hold_counters,
     locked_until,
     record_failure,
     start_web_session,
@@ -115,6 +116,7 @@ def login(request: Request, username: Annotated[str, Form(max_length=200)],
     keys = _throttle_keys(request, username)
     window = dt.timedelta(minutes=settings.login_lockout_minutes)
     with store.transaction(None, interface="web") as tx:
+        hold_counters(tx.db, keys)  # one attempt per user and address at a time
         until = locked_until(tx.db, keys)
         if until is not None:
             tx.audit("login-locked", "user", detail=f"user={username[:64]}")
@@ -167,6 +169,7 @@ def change_password(request: Request, identity: CurrentIdentity, tx: RecordTx,
     # passwords count toward the same lockout as failed logins (user and address).
     settings = get_settings_of(request)
     keys = _throttle_keys(request, identity.actor.username)
+    hold_counters(tx.db, keys)  # one attempt per user and address at a time
     until = locked_until(tx.db, keys)
     if until is not None:
         tx.audit("password-locked", "user", detail=f"user={identity.actor.username}")

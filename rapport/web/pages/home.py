@@ -11,8 +11,6 @@ from fastapi.responses import Response
 from rapport.caseload import CaseloadRow, ClientAlert, caseload
 from rapport.measures.progress import ProgressReport
 from rapport.store.permissions import UserRole
-from rapport.store.sessions import list_sessions
-from rapport.store.tx import Tx
 from rapport.web.identity import CurrentIdentity, RecordTx
 from rapport.web.templating import render
 
@@ -83,12 +81,11 @@ def alert_line(alert: ClientAlert) -> AlertLine:
     return AlertLine(ALERT_LABEL[a.severity], f"alert-{a.severity}", a.session, message)
 
 
-def dashboard_row(tx: Tx, row: CaseloadRow) -> DashboardRow:
-    dates = [s.date for s in list_sessions(tx, row.code) if s.date is not None]
+def dashboard_row(row: CaseloadRow) -> DashboardRow:
     overall = row.outcome.overall if row.outcome else None
     return DashboardRow(
         code=row.code, therapist=row.therapist, sessions=row.sessions, closed=row.closed,
-        last_session=max(dates, default=None), outcome=latest(row.outcome),
+        last_session=row.last_session, outcome=latest(row.outcome),
         alliance=latest(row.alliance),
         trend=TREND.get(overall.category or "") if overall else None,
         alerts=[alert_line(a) for a in row.alerts], open_flags=len(row.open_flags))
@@ -98,6 +95,6 @@ def dashboard_row(tx: Tx, row: CaseloadRow) -> DashboardRow:
 def home(request: Request, identity: CurrentIdentity, tx: RecordTx,
          closed: bool = False) -> Response:
     """The caseload (``?closed=true`` also lists clients whose therapy has ended)."""
-    rows = ([dashboard_row(tx, r) for r in caseload(tx, include_closed=closed)]
+    rows = ([dashboard_row(r) for r in caseload(tx, include_closed=closed)]
             if identity.actor.role in (UserRole.THERAPIST, UserRole.SUPERVISOR) else [])
     return render(request, "home.html", {"rows": rows, "closed": closed})

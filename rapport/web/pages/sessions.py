@@ -27,7 +27,7 @@ from rapport.store.annotations import (
 )
 from rapport.store.clients import find_client
 from rapport.store.permissions import UserRole
-from rapport.store.responses import ResponseView, list_responses
+from rapport.store.responses import ResponseView
 from rapport.store.sessions import list_sessions
 from rapport.store.tx import Tx
 from rapport.web.identity import CurrentIdentity, RecordTx
@@ -83,6 +83,7 @@ def _latest_by_code(corrections: list[Correction]) -> dict[int, dict[str, Correc
 def _scores_of_session(responses: list[ResponseView], number: int) -> list[dict[str, Any]]:
     from rapport.measures.catalog import get_instrument
     from rapport.measures.scoring import band_of
+    from rapport.measures.stored import stored_score
 
     rows = []
     for r in responses:
@@ -91,7 +92,9 @@ def _scores_of_session(responses: list[ResponseView], number: int) -> list[dict[
         total = r.scores.get("total")
         try:
             instrument = get_instrument(r.instrument_id)
+            kept = stored_score(instrument, r)  # the band stored with it, while current
             name, band = instrument.short_name, (
+                kept.band if kept is not None else
                 band_of(instrument, total) if isinstance(total, int | float) else None)
             items = len(instrument.items)
         except RapportInputError:  # an instrument no longer bundled
@@ -106,15 +109,21 @@ def _scores_of_session(responses: list[ResponseView], number: int) -> list[dict[
 @router.get(SESSION_PATH)
 def session_page(request: Request, code: str, number: int, identity: CurrentIdentity,
                  tx: RecordTx, show: str = "", scored: str = "") -> Response:
-    from rapport.caseload import client_flags
+    from rapport.caseload.progress import overview_flags
+    from rapport.store.overview import client_overviews
     from rapport.web.stored_report import correction_choices, load_stored_report, report_css
 
-    require_session(tx, code, number)
-    view = latest_analysis(tx, code, number)
+    # One audited, set-wise read of the client: sessions, analyses, responses, flags.
+    (seen,) = client_overviews(tx, codes=[code])
+    if not any(s.number == number for s in seen.sessions):
+        raise RapportInputError(f"client {code} has no session {number}", where="session",
+                                fix="choose a session from the client page", code="not_found")
+    view = max((a for a in seen.analyses if a.session_number == number),
+               key=lambda a: a.id, default=None)
     can_write = _can_write(tx, code)
     can_comment = identity.actor.role in (UserRole.THERAPIST, UserRole.SUPERVISOR)
-    responses = list_responses(tx, code)
-    flags, _ = client_flags(tx, code, responses=responses)
+    responses = seen.responses
+    flags, _ = overview_flags(seen)
     values: dict[str, Any] = {
         "code": code, "number": number, "view": view, "report": None, "purged": False,
         "can_write": can_write, "can_comment": can_comment, "show": show[:100],
