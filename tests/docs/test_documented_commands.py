@@ -30,6 +30,8 @@ NOT_RUN: dict[str, str] = {
     "rapport serve": "serves until stopped; tests/cli/test_serve.py starts it for real",
     "rapport serve --host 0.0.0.0 --port 8443 --cert clinic.crt --key clinic.key":
         "serves until stopped, on the LAN, with the clinic's certificate",
+    "rapport serve --workers 4": "serves until stopped; tests/web/test_workers.py starts "
+                                 "real worker processes",
     "rapport train utterance --preset fast": "rebuilds a shipped model in the installed "
                                              "package (minutes)",
     "rapport train empathy --gold data/realtalk/gold.jsonl": "rebuilds a shipped model in "
