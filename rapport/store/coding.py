@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -129,6 +130,7 @@ def add_project(tx: Tx, *, name: str, codebook: dict[str, Any], mode: str,
         tx.db.add(CodingUnit(project_id=project.id, session_id=unit.session_id,
                              position=position, label=unit.label[:64],
                              n_turns=len(unit.turns), timed=unit.timed,
+                             roles=[str(t["role"]) for t in unit.turns],
                              turns_enc=tx.encrypt(json.dumps(unit.turns), "coding_units.turns")))
     tx.db.flush()
     tx.audit("create", "coding_project", detail=f"project={project.id} units={len(units)} "
@@ -260,11 +262,14 @@ def my_codes(tx: Tx, project_id: int, unit_id: int) -> tuple[dict[int, TurnCode]
     return out, _is_finished(tx, unit.id, me.id)
 
 
-def save_code(tx: Tx, project_id: int, unit_id: int, turn_index: int, labels: list[str],
-              note: str | None) -> None:
+def save_code(tx: Tx, project_id: int, unit_id: int, turn_index: int, note: str | None, *,
+              check: Callable[[dict[str, Any], str], list[str]]
+              ) -> list[str]:
     """Set the actor's codes (and note, when given) of one turn; refused once finished.
 
-    ``labels`` must already be checked against the codebook (the workbench does that).
+    ``check(codebook, role)`` is the workbench's rule for the labels of a turn of
+    ``role``; it returns them as stored. One save is a handful of small queries and one
+    audit row: the coding screen calls it on every key press.
     """
     project, _ = _find(tx, project_id, role=CODER)
     unit = _unit(tx, project, unit_id)
@@ -273,6 +278,7 @@ def save_code(tx: Tx, project_id: int, unit_id: int, turn_index: int, labels: li
         raise RapportInputError(f"unit {unit_id} has no turn {turn_index}",
                                 where="turn_index", fix=f"use 0 to {unit.n_turns - 1}",
                                 code="bad_turn")
+    checked = check(project.codebook, unit.roles[turn_index])
     if _is_finished(tx, unit.id, me.id):
         raise RapportInputError("you have finished this session", where="coding",
                                 fix="codes of a finished session stay as they were "
@@ -284,14 +290,15 @@ def save_code(tx: Tx, project_id: int, unit_id: int, turn_index: int, labels: li
         row = CodingLabel(unit_id=unit.id, coder_id=me.id, turn_index=turn_index,
                           labels=[], mode=project.mode)
         tx.db.add(row)
-    row.labels = list(labels)
+    row.labels = list(checked)
     row.mode = project.mode
     row.updated_at = utcnow()
     if note is not None:
         row.note_enc = tx.encrypt(note, "coding_labels.note") if note.strip() else None
     tx.audit("update", "coding_labels", subject=_subject(tx, unit),
              detail=f"project={project_id} unit={unit_id} turn={turn_index} "
-             f"codes={len(labels)}")
+             f"codes={len(checked)}")
+    return checked
 
 
 def finish_unit(tx: Tx, project_id: int, unit_id: int) -> None:
@@ -329,9 +336,10 @@ def all_codes(tx: Tx, project_id: int, unit_id: int) -> dict[str, dict[int, Turn
     return out
 
 
-def add_decision(tx: Tx, project_id: int, unit_id: int, turn_index: int, labels: list[str],
-                 reason: str) -> None:
-    """An adjudicator's decision on one turn (checked labels); it becomes the gold."""
+def add_decision(tx: Tx, project_id: int, unit_id: int, turn_index: int, reason: str, *,
+                 check: Callable[[dict[str, Any], str], list[str]]) -> list[str]:
+    """An adjudicator's decision on one turn (labels as ``check(codebook, role)`` returns
+    them); it becomes the gold."""
     project, roles = _find(tx, project_id, role=ADJUDICATOR)
     unit = _unit(tx, project, unit_id)
     if not _may_see_all(tx, unit, roles):
@@ -340,11 +348,13 @@ def add_decision(tx: Tx, project_id: int, unit_id: int, turn_index: int, labels:
         raise RapportInputError(f"unit {unit_id} has no turn {turn_index}",
                                 where="turn_index", fix=f"use 0 to {unit.n_turns - 1}",
                                 code="bad_turn")
+    labels = check(project.codebook, unit.roles[turn_index])
     tx.db.add(CodingDecision(unit_id=unit.id, turn_index=turn_index, labels=list(labels),
                              reason_enc=tx.encrypt(reason, "coding_decisions.reason")
                              if reason.strip() else None, decided_by=tx.me().id))
     tx.audit("create", "coding_decision", subject=_subject(tx, unit),
              detail=f"project={project_id} unit={unit_id} turn={turn_index}")
+    return labels
 
 
 def decisions(tx: Tx, project_id: int, unit_id: int) -> list[Decision]:

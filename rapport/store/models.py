@@ -360,6 +360,9 @@ class CodingUnit(Base):
     label: Mapped[str] = mapped_column(sa.String(64))
     n_turns: Mapped[int]
     timed: Mapped[bool] = mapped_column(default=False)
+    #: Each turn's speaker role (therapist/client/other): what a code may be checked
+    #: against on every save without decrypting the turns.
+    roles: Mapped[list[str]] = mapped_column(sa.JSON)
     turns_enc: Mapped[bytes] = mapped_column(sa.LargeBinary)
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from rapport.domain import Role, Session, Speaker, Turn
 from rapport.errors import RapportInputError
 from rapport.report.document import AnalysisDocument
-from rapport.store.coding import NewUnit, add_decision, add_project, save_code, show_project
+from rapport.store.coding import NewUnit, add_decision, add_project, save_code
 from rapport.store.coding_sources import SourceSession, read_sources
 from rapport.store.tx import Tx
 from rapport.workbench.codebook import Codebook
@@ -119,34 +119,27 @@ def create_project(tx: Tx, request: ProjectRequest) -> int:
                        adjudicators=request.adjudicators, units=units)
 
 
-def codebook_of(tx: Tx, project_id: int) -> Codebook:
-    return Codebook.model_validate(show_project(tx, project_id).codebook)
-
-
-def _role_of_turn(turns: list[dict[str, Any]], turn_index: int) -> str:
-    if not 0 <= turn_index < len(turns):
-        raise RapportInputError(f"there is no turn {turn_index}", where="turn_index",
-                                fix=f"use 0 to {len(turns) - 1}", code="bad_turn")
-    return str(turns[turn_index]["role"])
-
-
 def code_turn(tx: Tx, project_id: int, unit_id: int, turn_index: int, labels: list[str],
-              note: str | None, *, codebook: Codebook, turns: list[dict[str, Any]]) -> list[str]:
-    """Save a coder's codes of one turn, checked against the codebook; returns them."""
-    checked = codebook.check_labels(labels, _role_of_turn(turns, turn_index))
+              note: str | None) -> list[str]:
+    """Save a coder's codes of one turn, checked against the project's codebook."""
     if note is not None and len(note) > 5000:
         raise RapportInputError("the note is longer than 5000 characters", where="note",
                                 fix="shorten it", code="too_long")
-    save_code(tx, project_id, unit_id, turn_index, checked, note)
-    return checked
+
+    def check(codebook: dict[str, Any], role: str) -> list[str]:
+        return Codebook.model_validate(codebook).check_labels(labels, role)
+
+    return save_code(tx, project_id, unit_id, turn_index, note, check=check)
 
 
 def decide_turn(tx: Tx, project_id: int, unit_id: int, turn_index: int, labels: list[str],
-                reason: str, *, codebook: Codebook, turns: list[dict[str, Any]]) -> list[str]:
+                reason: str) -> list[str]:
     """An adjudicator's decision, checked against the codebook; it becomes the gold."""
-    checked = codebook.check_labels(labels, _role_of_turn(turns, turn_index))
-    add_decision(tx, project_id, unit_id, turn_index, checked, reason[:2000])
-    return checked
+
+    def check(codebook: dict[str, Any], role: str) -> list[str]:
+        return Codebook.model_validate(codebook).check_labels(labels, role)
+
+    return add_decision(tx, project_id, unit_id, turn_index, reason[:2000], check=check)
 
 
 def role_name(role: str) -> str:

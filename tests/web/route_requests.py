@@ -126,6 +126,14 @@ def _project_id(call: Call) -> str:
     return call.overrides["project_id"]
 
 
+def _unit_id(call: Call) -> str:
+    """The unit of the project just made (or, when {project_id} was given something else,
+    a unit of a fresh project)."""
+    if "unit_id" not in call.overrides:
+        call.overrides["unit_id"] = str(coding_project(call.world)[1])
+    return call.overrides["unit_id"]
+
+
 def _adjudicable(call: Call) -> dict[str, Any]:
     """A decision on a project whose maker (tom) finished coding it (else blind)."""
     project, unit = coding_project(call.world, finished_by="tom")
@@ -142,7 +150,7 @@ FILLERS: dict[str, Callable[[Call], str]] = {
     "job_id": _job_id,
     "username": _throwaway_user,
     "project_id": _project_id,
-    "unit_id": lambda call: call.overrides["unit_id"],
+    "unit_id": _unit_id,
 }
 
 

@@ -11,7 +11,6 @@ from workbench_world import Record
 
 from rapport.store.coding import finish_unit, show_project, unit_turns
 from rapport.store.models import CodingProject
-from rapport.workbench.codebook import parse_codebook
 from rapport.workbench.eaf import check_eaf
 from rapport.workbench.projects import code_turn
 
@@ -53,14 +52,13 @@ def test_create_list_export_with_a_custom_codebook(record: Record, tmp_path: Pat
     assert "listening pilot" in listed and "sam 0/8" in listed
     assert cli("coding", "list", "--as", "tess").stdout.strip() == "no coding projects"
 
-    codebook = parse_codebook(BOOK)
     with record.store.transaction("sam") as tx:
         (unit,) = show_project(tx, project).units
         turns = unit_turns(tx, project, unit.id)
         for i, t in enumerate(turns):
             labels = ["reflection"] if t["role"] == "therapist" and i % 2 else (
                 ["feeling"] if t["role"] == "client" and i == 3 else [])
-            code_turn(tx, project, unit.id, i, labels, None, codebook=codebook, turns=turns)
+            code_turn(tx, project, unit.id, i, labels, None)
         finish_unit(tx, project, unit.id)
 
     gold = tmp_path / "gold.jsonl"

@@ -12,7 +12,7 @@ from workbench_world import DAY, TURNS, Record
 
 from rapport.coding.relationship.realtalk import load_gold, rows_of
 from rapport.errors import RapportInputError
-from rapport.store.coding import all_codes, finish_unit, my_codes, show_project, unit_turns
+from rapport.store.coding import all_codes, finish_unit, my_codes, show_project
 from rapport.workbench.codebook import relationship_codebook
 from rapport.workbench.eaf import check_eaf, unit_eaf
 from rapport.workbench.exports import code_table_csv, gold_jsonl
@@ -37,10 +37,8 @@ def _make(record: Record, coders: list[str] | None = None) -> int:
 def _code_all(record: Record, project: int, unit: int, who: str, codes: list[list[str]]
               ) -> None:
     with record.store.transaction(who) as tx:
-        turns = unit_turns(tx, project, unit)
         for i, labels in enumerate(codes):
-            code_turn(tx, project, unit, i, labels, "a note" if i == 6 else None,
-                      codebook=BOOK, turns=turns)
+            code_turn(tx, project, unit, i, labels, "a note" if i == 6 else None)
         finish_unit(tx, project, unit)
 
 
@@ -77,12 +75,9 @@ def test_blind_double_coding_to_gold_and_exports(record: Record, tmp_path: Path)
     text, left_out = gold_jsonl(state)
     assert (text, left_out) == ("", 1)
     with record.store.transaction("tom") as tx:
-        turns = state.units[0].turns
-        decide_turn(tx, project, u.id, 1, ["withdrawal"], "minimal answer",
-                    codebook=BOOK, turns=turns)
-        decide_turn(tx, project, u.id, 6, [], "first thought", codebook=BOOK, turns=turns)
-        decide_turn(tx, project, u.id, 6, ["repair"], "answers the rupture",
-                    codebook=BOOK, turns=turns)
+        decide_turn(tx, project, u.id, 1, ["withdrawal"], "minimal answer")
+        decide_turn(tx, project, u.id, 6, [], "first thought")
+        decide_turn(tx, project, u.id, 6, ["repair"], "answers the rupture")
         state = project_state(tx, project)
     assert [d.reason for d in state.units[0].history] == [
         "minimal answer", "first thought", "answers the rupture"]
@@ -141,12 +136,11 @@ def test_codes_are_checked_against_the_codebook(record: Record) -> None:
     project = _make(record)
     with record.store.transaction("tom") as tx:
         (unit,) = show_project(tx, project).units
-        turns = unit_turns(tx, project, unit.id)
         with pytest.raises(RapportInputError) as caught:  # a therapist code on a client turn
-            code_turn(tx, project, unit.id, 1, ["affirm"], None, codebook=BOOK, turns=turns)
+            code_turn(tx, project, unit.id, 1, ["affirm"], None)
         assert caught.value.code == "bad_code"
         with pytest.raises(RapportInputError):
-            code_turn(tx, project, unit.id, 99, [], None, codebook=BOOK, turns=turns)
+            code_turn(tx, project, unit.id, 99, [], None)
 
 
 def test_a_coder_who_adjudicates_sees_nothing_of_others_until_finished(record: Record

@@ -13,7 +13,7 @@ from rapport.web.api.common import Ok, api_router
 from rapport.web.errors import WebError
 from rapport.web.identity import RecordTx
 from rapport.workbench.agreement import summary_rows
-from rapport.workbench.codebook import Codebook, load_codebook
+from rapport.workbench.codebook import load_codebook
 from rapport.workbench.projects import ProjectRequest, code_turn, create_project
 from rapport.workbench.state import project_state
 
@@ -85,12 +85,7 @@ def unit(project_id: int, unit_id: int, tx: RecordTx) -> Ok[UnitTurns]:
 @router.post("/coding/projects/{project_id}/units/{unit_id}/codes")
 def save(project_id: int, unit_id: int, body: NewCode, tx: RecordTx) -> Ok[SavedCode]:
     """Set your codes (and note) of one turn; what the coding screen calls per key."""
-    view = show_project(tx, project_id)
-    if "coder" not in view.my_roles:
-        raise WebError(404, "not_found", "not found")
-    labels = code_turn(tx, project_id, unit_id, body.turn_index, body.labels, body.note,
-                       codebook=Codebook.model_validate(view.codebook),
-                       turns=unit_turns(tx, project_id, unit_id))
+    labels = code_turn(tx, project_id, unit_id, body.turn_index, body.labels, body.note)
     return Ok(data=SavedCode(turn_index=body.turn_index, labels=labels))
 
 

@@ -152,9 +152,7 @@ def decide(request: Request, project_id: int, unit_id: int, identity: CurrentIde
         view = store_show_project(tx, project_id)
         if ADJUDICATOR not in view.my_roles:
             raise WebError(404, "not_found", "not found")
-        decide_turn(tx, project_id, unit_id, turn_index, labels or [], reason,
-                    codebook=Codebook.model_validate(view.codebook),
-                    turns=unit_turns(tx, project_id, unit_id))
+        decide_turn(tx, project_id, unit_id, turn_index, labels or [], reason)
     return RedirectResponse(f"/coding/{project_id}/units/{unit_id}/adjudicate#turn-"
                             f"{turn_index}", status_code=303)
 

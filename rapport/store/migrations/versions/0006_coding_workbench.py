@@ -56,6 +56,7 @@ def upgrade() -> None:
     sa.Column('label', sa.String(length=64), nullable=False),
     sa.Column('n_turns', sa.Integer(), nullable=False),
     sa.Column('timed', sa.Boolean(), nullable=False),
+    sa.Column('roles', sa.JSON(), nullable=False),
     sa.Column('turns_enc', sa.LargeBinary(), nullable=False),
     _fk('coding_units', 'project_id', 'coding_projects', cascade=True),
     _fk('coding_units', 'session_id', 'sessions', cascade=True),
