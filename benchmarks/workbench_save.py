@@ -3,10 +3,10 @@
 Builds a record with one 100-turn session (an invented, model-coded analysis document) and
 a coding project with ``--coders`` coders (each a supervisor of the session's therapist, so
 the project is not de-identified), serves it with ``rapport serve`` on loopback, and has
-every coder code every turn of the session as fast as the server answers (the coding
-screen's autosave call, ``POST /api/v1/coding/projects/P/units/U/codes``, one per key
-press, with an API token), either as fast as the server answers or ``--think`` seconds
-apart (a person reads a turn before pressing a key). Reports the save latency (p50, p95, max) and checks that every
+every coder code every turn of the session (the coding screen's autosave call,
+``POST /api/v1/coding/projects/P/units/U/codes``, one per key press, with an API token),
+either as fast as the server answers or ``--think`` seconds apart (a person reads a turn
+before pressing a key). Reports the save latency (p50, p95, max) and checks that every
 code is in the record. Loopback only, bounded (coders x turns requests).
 
     python benchmarks/workbench_save.py --coders 20 --turns 100 --think 1 \
