@@ -110,7 +110,7 @@ def screen(request: Request, project_id: int, unit_id: int, tx: RecordTx) -> Res
     }
     return render(request, "coding_screen.html", {
         "p": view, "unit": unit, "turns": turns, "book": book, "finished": finished,
-        "assisted": assisted, "data_json": json.dumps(data).replace("</", "<\\/")})
+        "assisted": assisted, "data_json": json.dumps(data).replace("<", "\\u003c")})
 
 
 @router.post("/coding/{project_id}/units/{unit_id}/finish")
