@@ -131,7 +131,7 @@ def test_two_coders_blind_by_keyboard_then_agreement_adjudication_export(
         for box in form.locator("input[type=checkbox]").all():
             box.set_checked(box.get_attribute("value") in sam_plan.get(i, []))
         form.get_by_label("Reason").fill("per the codebook")
-        form.get_by_role("button", name=f"Decide turn {i}").click()
+        form.get_by_role("button", name=f"Decide turn {i + 1}").click()
         page.wait_for_load_state()
     assert page.locator("text=by tom").count() == len(disputed)
 
