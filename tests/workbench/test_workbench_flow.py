@@ -185,3 +185,50 @@ def test_only_members_see_a_project(record: Record) -> None:
             with pytest.raises(RapportInputError) as caught:
                 show_project(tx, project)
             assert caught.value.code == "not_found"
+
+
+def test_a_projects_history_survives_backup_and_restore(record: Record, tmp_path: Path
+                                                        ) -> None:
+    from rapport.store.backup import backup, restore
+
+    def snapshot() -> tuple[object, ...]:
+        with record.store.transaction("tom") as tx:
+            state = project_state(tx, project)
+        (u,) = state.units
+        return (u.codes, u.notes, u.gold, [(d.turn_index, d.labels, d.reason, d.by)
+                                            for d in u.history], u.turns)
+
+    project = _make(record, coders=["sam"])
+    with record.store.transaction("sam") as tx:
+        (unit,) = show_project(tx, project).units
+    _code_all(record, project, unit.id, "sam", SAM)
+    with record.store.transaction("tom") as tx:
+        decide_turn(tx, project, unit.id, 6, ["repair"], "answers the rupture")
+    before = snapshot()
+    saved = backup(record.store, tmp_path / "record.bak")
+    with record.store.transaction("tom") as tx:
+        decide_turn(tx, project, unit.id, 6, [], "changed my mind")
+    assert snapshot() != before
+    restore(record.store, saved)
+    assert snapshot() == before
+    assert before[3] == [(6, ("repair",), "answers the rupture", "tom")]
+
+
+def test_decisions_are_append_only_in_the_database(record: Record) -> None:
+    import sqlalchemy as sa
+
+    from rapport.store.models import CodingDecision
+
+    project = _make(record, coders=["sam"])
+    with record.store.transaction("sam") as tx:
+        (unit,) = show_project(tx, project).units
+    _code_all(record, project, unit.id, "sam", SAM)
+    with record.store.transaction("tom") as tx:
+        decide_turn(tx, project, unit.id, 1, ["withdrawal"], "")
+    # SQLite's trigger surfaces as the store's conflict error, PostgreSQL's as a database
+    # error; either way the decision is unchanged.
+    with pytest.raises((sa.exc.DatabaseError, RapportInputError)), \
+            record.store.transaction(None) as tx:
+        tx.db.execute(sa.update(CodingDecision).values(labels=[]))
+    with record.store.transaction(None) as tx:
+        assert tx.db.scalars(sa.select(CodingDecision.labels)).all() == [["withdrawal"]]
