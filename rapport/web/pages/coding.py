@@ -98,7 +98,9 @@ def screen(request: Request, project_id: int, unit_id: int, tx: RecordTx) -> Res
     book = Codebook.model_validate(view.codebook)
     turns = unit_turns(tx, project_id, unit_id)
     mine, finished = my_codes(tx, project_id, unit_id)
-    unit = next(u for u in view.units if u.id == unit_id)
+    unit = next((u for u in view.units if u.id == unit_id), None)
+    if unit is None:
+        raise WebError(404, "not_found", "not found")
     assisted = view.mode == "assisted"
     data = {
         "saveUrl": f"/api/v1/coding/projects/{project_id}/units/{unit_id}/codes",
