@@ -93,10 +93,12 @@ def export(
     project: Annotated[int, typer.Argument(help="The project's id (`rapport coding list`).")],
     out: Annotated[Path, typer.Option("--out", help="The file to write.")],
     format: Annotated[str, typer.Option(  # noqa: A002
-        "--format", help="gold (JSONL for `rapport train relationship --gold`), csv (a "
-        "code table for `rapport reliability`) or eaf (ELAN, one timed session).")] = "gold",
+        "--format", help="gold (JSONL for `rapport train relationship --gold`), csv or "
+        "parquet (a code table for `rapport reliability`) or eaf (ELAN, one timed "
+        "session).")] = "gold",
     coding: Annotated[str, typer.Option(
-        "--coding", help="csv only: whose codes: a coder's username, gold or model.")]
+        "--coding", help="csv and parquet: whose codes: a coder's username, gold or "
+        "model.")]
     = "gold",
     unit: Annotated[int | None, typer.Option(
         "--unit", help="eaf only: the session's unit id (needed when the project has "
@@ -114,32 +116,40 @@ def export(
     from rapport.store.coding import ADJUDICATOR, show_project
     from rapport.store.permissions import not_found
     from rapport.workbench.eaf import unit_eaf
-    from rapport.workbench.exports import FORMATS, code_table_csv, gold_jsonl
+    from rapport.workbench.exports import (
+        FORMATS,
+        code_table_csv,
+        code_table_parquet,
+        gold_jsonl,
+    )
     from rapport.workbench.state import project_state
 
     if format not in FORMATS:
         raise RapportInputError(f"unknown format {format!r}", where="--format",
-                                fix="use gold, csv or eaf", code="bad_format")
+                                fix="use " + ", ".join(FORMATS), code="bad_format")
     note = ""
+    data: str | bytes
     with record_tx(as_user) as tx:
         if ADJUDICATOR not in show_project(tx, project).my_roles:
             raise not_found("coding project", str(project))
         state = project_state(tx, project)
         if format == "gold":
-            text, left_out = gold_jsonl(state)
+            data, left_out = gold_jsonl(state)
             if left_out:
                 note = f"; {left_out} session(s) left out: not every turn has a gold yet"
         elif format == "csv":
-            text = code_table_csv(state, coding)
+            data = code_table_csv(state, coding)
+        elif format == "parquet":
+            data = code_table_parquet(state, coding)
         else:
             units = [u for u in state.units if unit is None or u.id == unit]
             if len(units) != 1:
                 ids = ", ".join(str(u.id) for u in state.units) or "none you can see"
                 raise RapportInputError("choose one session for EAF", where="--unit",
                                         fix=f"pass --unit with one of: {ids}", code="bad_unit")
-            text = unit_eaf(state, units[0])
+            data = unit_eaf(state, units[0])
         tx.audit("export", "coding_project", detail=f"project={project} format={format}")
-    write_atomically(out, text)
+    write_atomically(out, data)
     typer.echo(f"wrote {out} ({format}){note}")
 
 

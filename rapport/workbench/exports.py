@@ -1,5 +1,5 @@
 """A project's codes out: gold JSONL (what ``rapport train relationship --gold`` reads),
-CSV code tables (what ``rapport reliability`` reads) and ELAN ``.eaf`` (tiers per coder).
+CSV or Parquet code tables (what ``rapport reliability`` reads) and ELAN ``.eaf`` (tiers per coder).
 
 Gold JSONL follows ``data/realtalk/gold.jsonl`` (``docs/formats.md``, "Gold codings"): one
 record per turn and pass, with ``session``, ``turn``, ``speaker`` (T or C), ``codes``,
@@ -21,7 +21,7 @@ from rapport.csv_safety import neutralise_cell
 from rapport.workbench.agreement import GOLD, MODEL, binary
 from rapport.workbench.state import ProjectState, UnitState
 
-FORMATS = ("gold", "csv", "eaf")
+FORMATS = ("gold", "csv", "parquet", "eaf")
 
 
 def _speaker(role: str) -> str:
@@ -59,9 +59,9 @@ def coding_names(state: ProjectState) -> list[str]:
     return [*state.project.coders, GOLD, MODEL]
 
 
-def code_table_csv(state: ProjectState, coding: str) -> str:
+def code_table_rows(state: ProjectState, coding: str) -> tuple[list[str], list[list[Any]]]:
     """One coding as a code table: session_id, turn_index, role, speaker, text, then one
-    column per code (1/0; empty where the code is not for this speaker or the turn is
+    column per code ("1"/"0"; None where the code is not for this speaker or the turn is
     not coded yet)."""
     codings = state.codings()
     if coding not in codings:
@@ -70,18 +70,37 @@ def code_table_csv(state: ProjectState, coding: str) -> str:
         raise RapportInputError(f"no coding named {coding[:64]!r} in this project",
                                 where="--coding", fix="use one of: " + ", ".join(codings),
                                 code="bad_coding")
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
     names = [c.name for c in state.codebook.codes]
-    writer.writerow(["session_id", "turn_index", "role", "speaker", "text", *names])
+    rows: list[list[Any]] = []
     for unit in state.units:
         for turn in unit.turns:
             i = int(turn["index"])
             labels = codings[coding].get((unit.id, i))
             role = str(turn["role"])
-            cells = [binary(labels, c.name) if c.applies_to(role) else None
-                     for c in state.codebook.codes]
-            writer.writerow([unit.session_key, i, role, neutralise_cell(str(turn["speaker"])),
-                             neutralise_cell(str(turn["text"])), *["" if c is None else c
-                                                             for c in cells]])
+            rows.append([unit.session_key, i, role, str(turn["speaker"]), str(turn["text"]),
+                         *[binary(labels, c.name) if c.applies_to(role) else None
+                           for c in state.codebook.codes]])
+    return ["session_id", "turn_index", "role", "speaker", "text", *names], rows
+
+
+def code_table_csv(state: ProjectState, coding: str) -> str:
+    """:func:`code_table_rows` as CSV (formula-like cells neutralised)."""
+    header, rows = code_table_rows(state, coding)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([*row[:3], neutralise_cell(row[3]), neutralise_cell(row[4]),
+                         *["" if c is None else c for c in row[5:]]])
+    return out.getvalue()
+
+
+def code_table_parquet(state: ProjectState, coding: str) -> bytes:
+    """:func:`code_table_rows` as Parquet (what `rapport reliability` also reads)."""
+    import pandas as pd
+
+    header, rows = code_table_rows(state, coding)
+    frame = pd.DataFrame(rows, columns=header).astype(dict.fromkeys(header[5:], "string"))
+    out = io.BytesIO()
+    frame.to_parquet(out, index=False)
     return out.getvalue()

@@ -72,6 +72,13 @@ def test_create_list_export_with_a_custom_codebook(record: Record, tmp_path: Pat
         "--as", "tom")
     header = table.read_text("utf-8").splitlines()[0]
     assert header == "session_id,turn_index,role,speaker,text,question,reflection,feeling"
+    # the same coding as Parquet: `rapport reliability` reads it and finds it identical
+    parquet = tmp_path / "sam.parquet"
+    cli("coding", "export", str(project), "--format", "parquet", "--coding", "sam", "--out",
+        parquet, "--as", "tom")
+    same = json.loads(cli("reliability", table, parquet, "--json").stdout)
+    assert all(c["accuracy"] in (None, 1.0) for c in same["codes"])
+    assert {c["code"] for c in same["codes"]} == {"question", "reflection", "feeling"}
     eaf = tmp_path / "s.eaf"
     cli("coding", "export", str(project), "--format", "eaf", "--out", eaf, "--as", "tom")
     assert check_eaf(eaf.read_text("utf-8")) == []
