@@ -1,7 +1,8 @@
 """Coding projects: who is on them, their units, each coder's codes, the gold decisions.
 
 Rights, as query filters (anything else is "not found", like a project that does not
-exist): a project is seen by its members only (its maker is an adjudicator). A coder reads
+exist): a project is seen by its members only (its maker is an adjudicator;
+``permissions.coding_projects_of``). A coder reads
 the units' turns and their own codes; the others' codes only for a unit they finished
 (blind coding). Adjudicators see every coder's codes and add decisions, except on a unit
 they code themselves and have not finished. Units of a de-identified project disappear
@@ -33,7 +34,7 @@ from rapport.store.models import (
     User,
     utcnow,
 )
-from rapport.store.permissions import not_found
+from rapport.store.permissions import coding_projects_of, not_found
 from rapport.store.tx import Tx
 
 CODER, ADJUDICATOR = "coder", "adjudicator"
@@ -145,11 +146,11 @@ def _my_roles(tx: Tx, project_id: int) -> frozenset[str]:
 
 def _find(tx: Tx, project_id: int, *, role: str | None = None
           ) -> tuple[CodingProject, frozenset[str]]:
-    project = tx.db.get(CodingProject, project_id)
-    roles = _my_roles(tx, project_id) if project is not None else frozenset()
-    if project is None or not roles or (role is not None and role not in roles):
+    project = tx.db.scalar(sa.select(CodingProject).where(
+        CodingProject.id == project_id, coding_projects_of(tx.me(), role)))
+    if project is None:
         raise not_found("coding project", str(project_id))
-    return project, roles
+    return project, _my_roles(tx, project_id)
 
 
 def _open_units(project: CodingProject) -> sa.Select[CodingUnit]:
@@ -202,10 +203,7 @@ def _view(tx: Tx, project: CodingProject, roles: frozenset[str], *, units: bool
 
 def list_projects(tx: Tx) -> list[ProjectView]:
     """The projects the actor is on, newest first (no units: a list page)."""
-    me = tx.me()
-    ids = tx.db.scalars(sa.select(CodingMember.project_id).where(
-        CodingMember.user_id == me.id).distinct())
-    projects = tx.db.scalars(sa.select(CodingProject).where(CodingProject.id.in_(list(ids)))
+    projects = tx.db.scalars(sa.select(CodingProject).where(coding_projects_of(tx.me()))
                              .order_by(CodingProject.id.desc()))
     out = [_view(tx, p, _my_roles(tx, p.id), units=False) for p in projects]
     tx.audit("list", "coding_project", detail=f"projects={len(out)}")
