@@ -21,6 +21,7 @@ from rapport.coding.relationship.realtalk import load_gold
 from rapport.workbench.codebook import relationship_codebook
 
 pytestmark = pytest.mark.browser
+A11Y = (Path(__file__).with_name("a11y_checks.js")).read_text(encoding="utf-8")
 KEYS = {c.name: c.key for c in relationship_codebook().codes}
 
 
@@ -77,6 +78,7 @@ def test_two_coders_blind_by_keyboard_then_agreement_adjudication_export(
     project_url = page.url
     page.get_by_role("link", name="Code").first.click()
     page.wait_for_selector(".coding-turn.current")
+    assert page.evaluate(A11Y) == []  # the project-written WCAG checks (test_accessibility)
     roles = [el.get_attribute("data-role") for el in page.query_selector_all(".coding-turn")]
     n = len(roles)
     assert n > 10
@@ -120,6 +122,7 @@ def test_two_coders_blind_by_keyboard_then_agreement_adjudication_export(
     page.goto(project_url + "/agreement")
     row = page.locator("table.agreement").first.locator("tr[data-code=emotional_disclosure]")
     page_kappa = float(row.locator("td.kappa").inner_text())
+    assert page.evaluate(A11Y) == []
 
     # adjudicate every disputed turn: the gold takes sam's side
     page.goto(project_url)
@@ -134,6 +137,7 @@ def test_two_coders_blind_by_keyboard_then_agreement_adjudication_export(
         form.get_by_role("button", name=f"Decide turn {i + 1}").click()
         page.wait_for_load_state()
     assert page.locator("text=by tom").count() == len(disputed)
+    assert page.evaluate(A11Y) == []
 
     # exports, downloaded with tom's sign-in
     def download(query: str) -> str:
