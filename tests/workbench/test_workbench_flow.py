@@ -97,10 +97,20 @@ def test_blind_double_coding_to_gold_and_exports(record: Record, tmp_path: Path)
     passes = {json.loads(line)["pass"] for line in text.splitlines()}
     assert passes == {"coder:tom", "coder:sam", "adjudicated"}
 
-    # EAF of the timed session passes the structural check.
+    # EAF of the timed session passes the structural check, and an independent EAF reader
+    # (pympi-ling's, used with ELAN files) reads the tiers and codes back.
     eaf = unit_eaf(state, state.units[0])
     assert check_eaf(eaf) == []
-    assert "codes tom" in eaf and "codes gold" in eaf
+    eaf_file = tmp_path / "session.eaf"
+    eaf_file.write_text(eaf, "utf-8")
+    from pympi.Elan import Eaf
+
+    read = Eaf(str(eaf_file))
+    assert set(read.get_tier_names()) == {"turns", "codes sam", "codes tom", "codes gold",
+                                          "codes model"}
+    gold_tier = sorted(read.get_annotation_data_for_tier("codes gold"))
+    assert [(start, end) for start, end, _ in gold_tier][:2] == [(0, 1500), (2000, 3500)]
+    assert [value for _, _, value in gold_tier][6] == "repair"
 
     # The agreement equals `rapport reliability` (the real CLI) on the exported tables.
     from cli_runner import Cli
