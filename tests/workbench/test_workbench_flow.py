@@ -242,3 +242,28 @@ def test_decisions_are_append_only_in_the_database(record: Record) -> None:
         tx.db.execute(sa.update(CodingDecision).values(labels=[]))
     with record.store.transaction(None) as tx:
         assert tx.db.scalars(sa.select(CodingDecision.labels)).all() == [["withdrawal"]]
+
+
+def test_retention_removes_a_purged_sessions_copy_from_projects(record: Record) -> None:
+    import datetime as dt
+
+    import sqlalchemy as sa
+
+    from rapport.store.clients import close_client
+    from rapport.store.models import CodingLabel, CodingUnit
+    from rapport.store.retention import apply_retention, set_retention_days
+
+    project = _make(record, coders=["sam"])
+    with record.store.transaction("sam") as tx:
+        (unit,) = show_project(tx, project).units
+    _code_all(record, project, unit.id, "sam", SAM)
+    with record.store.transaction("tom") as tx:
+        close_client(tx, "C-001")
+    with record.store.transaction("ada") as tx:
+        set_retention_days(tx, 30)
+        apply_retention(tx, dry_run=False,
+                        now=dt.datetime.now(dt.UTC) + dt.timedelta(days=31))
+    with record.store.transaction("tom") as tx:
+        assert show_project(tx, project).units == ()
+        assert tx.db.scalar(sa.select(sa.func.count()).select_from(CodingUnit)) == 0
+        assert tx.db.scalar(sa.select(sa.func.count()).select_from(CodingLabel)) == 0
