@@ -1,8 +1,9 @@
 """Retention: after a configurable period, closed clients' transcripts are purged.
 
 Purging removes session transcripts and the stored analysis documents (they quote every
-turn), and the sessions' copies in coding projects (their turns, codes, notes, decisions); the session list, consents, questionnaires and the numeric metrics stay, so the
-course of therapy can still be charted. ``apply_retention`` is a dry run unless told.
+turn), and the sessions' copies in coding projects (their turns, codes, notes,
+decisions); the session list, consents, questionnaires and the numeric metrics stay, so
+the course of therapy can still be charted. ``apply_retention`` is a dry run unless told.
 """
 
 from __future__ import annotations
