@@ -267,3 +267,22 @@ def test_retention_removes_a_purged_sessions_copy_from_projects(record: Record) 
         assert show_project(tx, project).units == ()
         assert tx.db.scalar(sa.select(sa.func.count()).select_from(CodingUnit)) == 0
         assert tx.db.scalar(sa.select(sa.func.count()).select_from(CodingLabel)) == 0
+
+
+def test_erasing_the_client_erases_its_sessions_from_projects(record: Record) -> None:
+    import sqlalchemy as sa
+
+    from rapport.store.clients import erase_client
+    from rapport.store.models import CodingDecision, CodingLabel, CodingUnit
+
+    project = _make(record, coders=["sam"])
+    with record.store.transaction("sam") as tx:
+        (unit,) = show_project(tx, project).units
+    _code_all(record, project, unit.id, "sam", SAM)
+    with record.store.transaction("tom") as tx:
+        decide_turn(tx, project, unit.id, 1, ["withdrawal"], "minimal answer")
+    with record.store.transaction("tom") as tx:
+        erase_client(tx, "C-001")
+    with record.store.transaction(None) as tx:
+        for table in (CodingUnit, CodingLabel, CodingDecision):
+            assert tx.db.scalar(sa.select(sa.func.count()).select_from(table)) == 0
