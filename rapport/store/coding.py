@@ -144,13 +144,13 @@ def _my_roles(tx: Tx, project_id: int) -> frozenset[str]:
         CodingMember.project_id == project_id, CodingMember.user_id == tx.me().id)))
 
 
-def _find(tx: Tx, project_id: int, *, role: str | None = None
+def _find(tx: Tx, project_id: int, *, role: str | None = None, with_roles: bool = True
           ) -> tuple[CodingProject, frozenset[str]]:
     project = tx.db.scalar(sa.select(CodingProject).where(
         CodingProject.id == project_id, coding_projects_of(tx.me(), role)))
     if project is None:
         raise not_found("coding project", str(project_id))
-    return project, _my_roles(tx, project_id)
+    return project, _my_roles(tx, project_id) if with_roles else frozenset()
 
 
 def _open_units(project: CodingProject) -> sa.Select[CodingUnit]:
@@ -269,15 +269,26 @@ def save_code(tx: Tx, project_id: int, unit_id: int, turn_index: int, note: str 
     ``role``; it returns them as stored. One save is a handful of small queries and one
     audit row: the coding screen calls it on every key press.
     """
-    project, _ = _find(tx, project_id, role=CODER)
-    unit = _unit(tx, project, unit_id)
+    project, _ = _find(tx, project_id, role=CODER, with_roles=False)
     me = tx.me()
+    # The unit, its client's uid (for the audit) and whether the caller finished it, in
+    # one query: the coding screen calls this on every key press.
+    subject = sa.select(Client.uid).join(
+        TherapySession, TherapySession.client_id == Client.id).where(
+        TherapySession.id == CodingUnit.session_id).scalar_subquery()
+    finished = sa.exists().where(CodingFinished.unit_id == CodingUnit.id,
+                                 CodingFinished.coder_id == me.id)
+    found = tx.db.execute(_open_units(project).add_columns(subject, finished)
+                          .where(CodingUnit.id == unit_id)).first()
+    if found is None:
+        raise not_found("coding unit", str(unit_id))
+    unit, uid, done = found
     if not 0 <= turn_index < unit.n_turns:
         raise RapportInputError(f"unit {unit_id} has no turn {turn_index}",
                                 where="turn_index", fix=f"use 0 to {unit.n_turns - 1}",
                                 code="bad_turn")
     checked = check(project.codebook, unit.roles[turn_index])
-    if _is_finished(tx, unit.id, me.id):
+    if done:
         raise RapportInputError("you have finished this session", where="coding",
                                 fix="codes of a finished session stay as they were "
                                 "(others' codes were shown to you)", code="finished")
@@ -293,7 +304,7 @@ def save_code(tx: Tx, project_id: int, unit_id: int, turn_index: int, note: str 
     row.updated_at = utcnow()
     if note is not None:
         row.note_enc = tx.encrypt(note, "coding_labels.note") if note.strip() else None
-    tx.audit("update", "coding_labels", subject=_subject(tx, unit),
+    tx.audit("update", "coding_labels", subject=uid,
              detail=f"project={project_id} unit={unit_id} turn={turn_index} "
              f"codes={len(checked)}")
     return checked

@@ -20,7 +20,10 @@ from rapport.workbench.codebook import (
 )
 
 names = st.from_regex(r"[a-z][a-z0-9_]{0,20}", fullmatch=True)
-texts = st.text(min_size=1, max_size=40).filter(lambda s: s.strip() != "")
+# Control and line-separator characters are left out: YAML itself folds them (a NEL
+# becomes a space), which says nothing about our parser.
+texts = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1,
+                max_size=40).filter(lambda s: s.strip() != "")
 code = st.fixed_dictionaries({
     "name": names, "speaker": st.sampled_from(["therapist", "client", "any"]),
     "definition": texts},

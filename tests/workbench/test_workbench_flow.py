@@ -163,6 +163,9 @@ def test_a_coder_who_adjudicates_sees_nothing_of_others_until_finished(record: R
         finish_unit(tx, project, unit.id)
         state = project_state(tx, project)
     assert state.hidden == 0 and len(state.units) == 1
+    with record.store.transaction("tom") as tx, pytest.raises(RapportInputError) as caught:
+        code_turn(tx, project, unit.id, 0, ["affirm"], None)  # finished: codes stay
+    assert caught.value.code == "finished"
 
 
 def test_outsider_coder_gets_deidentified_turns_only_with_consent(record: Record) -> None:
