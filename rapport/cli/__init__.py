@@ -17,6 +17,7 @@ from rapport.cli import (
     batch,
     clients,
     code,
+    coding,
     consents,
     db,
     deid,
@@ -38,7 +39,7 @@ from rapport.cli.framework import RapportGroup, version_callback
 #: The command modules, in the order ``--help`` lists them.
 COMMAND_MODULES = (analyze, code, train, evaluate, nonverbal, measures, flags, serve, users,
                    clients, sessions, consents, audit, keys, backup, retention, db, deid, batch,
-                   reliability, export)
+                   reliability, export, coding)
 
 HELP = """Rapport: see how well you listened, where trust wavered, and how the alliance is trending.
 

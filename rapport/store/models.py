@@ -327,6 +327,91 @@ class SafetyAcknowledgement(Base):
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
+class CodingProject(Base):
+    """A coding project of the workbench: a codebook (as parsed, JSON), its mode (``blind``
+    or ``assisted``: coders see the model's codes), and whether its turns were stored
+    de-identified (some coder may not read the clients' records)."""
+
+    __tablename__ = "coding_projects"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    codebook: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    mode: Mapped[str] = mapped_column(sa.String(16))
+    deidentified: Mapped[bool] = mapped_column(default=False)
+    created_by: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class CodingMember(Base):
+    """A user on a project: ``coder`` (codes blind) or ``adjudicator`` (agreement, gold)."""
+
+    __tablename__ = "coding_members"
+    __table_args__ = (sa.UniqueConstraint("project_id", "user_id", "role"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(_part_of("coding_projects"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    role: Mapped[str] = mapped_column(sa.String(16))
+
+
+class CodingUnit(Base):
+    """One stored session in a project, its turns copied (encrypted JSON) when the project
+    was made, so codes keep pointing at the turns the coders saw. Deleted with the session
+    (erasure); hidden from a de-identified project while consent is withdrawn."""
+
+    __tablename__ = "coding_units"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(_part_of("coding_projects"), index=True)
+    session_id: Mapped[int] = mapped_column(_part_of("sessions"), index=True)
+    position: Mapped[int]
+    label: Mapped[str] = mapped_column(sa.String(64))
+    n_turns: Mapped[int]
+    timed: Mapped[bool] = mapped_column(default=False)
+    #: Each turn's speaker role (therapist/client/other): what a code may be checked
+    #: against on every save without decrypting the turns.
+    roles: Mapped[list[str]] = mapped_column(sa.JSON)
+    turns_enc: Mapped[bytes] = mapped_column(sa.LargeBinary)
+
+
+class CodingLabel(Base):
+    """One coder's codes for one turn (a JSON list of code names) and their note."""
+
+    __tablename__ = "coding_labels"
+    __table_args__ = (sa.UniqueConstraint("unit_id", "coder_id", "turn_index"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(_part_of("coding_units"), index=True)
+    coder_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    turn_index: Mapped[int]
+    labels: Mapped[list[str]] = mapped_column(sa.JSON)
+    note_enc: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    mode: Mapped[str] = mapped_column(sa.String(16))
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class CodingFinished(Base):
+    """A coder marked a unit finished: from then on they may see the others' codes."""
+
+    __tablename__ = "coding_finished"
+    __table_args__ = (sa.UniqueConstraint("unit_id", "coder_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(_part_of("coding_units"), index=True)
+    coder_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class CodingDecision(Base):
+    """An adjudicator's decision on one turn. Rows are only added: the newest is the gold,
+    the older ones its history."""
+
+    __tablename__ = "coding_decisions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(_part_of("coding_units"), index=True)
+    turn_index: Mapped[int]
+    labels: Mapped[list[str]] = mapped_column(sa.JSON)
+    reason_enc: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    decided_by: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 #: Every encrypted column as (model, attribute, cipher context): what `keys rotate`
 #: re-encrypts. The context is bound into each ciphertext as associated data.
 ENCRYPTED_COLUMNS: tuple[tuple[type[Base], str, str], ...] = (
@@ -338,4 +423,7 @@ ENCRYPTED_COLUMNS: tuple[tuple[type[Base], str, str], ...] = (
     (SupervisorComment, "text_enc", "supervisor_comments.text"),
     (SafetyAcknowledgement, "note_enc", "safety_acknowledgements.note"),
     (Job, "payload_enc", "jobs.payload"), (Job, "outcome_enc", "jobs.outcome"),
+    (CodingUnit, "turns_enc", "coding_units.turns"),
+    (CodingLabel, "note_enc", "coding_labels.note"),
+    (CodingDecision, "reason_enc", "coding_decisions.reason"),
 )

@@ -4,7 +4,8 @@
 - supervisor: their supervisees' clients, read-only, without identifying fields unless the
   supervision link grants them;
 - researcher: aggregate numbers only, from clients who consented to research;
-- admin: users and settings; no client content.
+- admin: users and settings; no client content;
+- coding projects (the workbench): their members only, whatever their role.
 
 A lookup outside someone's rights fails exactly like a lookup of something that does not
 exist, so ids and client codes cannot be probed.
@@ -19,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from rapport.errors import RapportInputError
-from rapport.store.models import Client, Supervision, User
+from rapport.store.models import Client, CodingMember, CodingProject, Supervision, User
 
 
 class UserRole(StrEnum):
@@ -93,3 +94,12 @@ def can_see_identity(db: orm.Session, actor: Actor, client: Client) -> bool:
             Supervision.supervisee_id == client.therapist_id))
         return bool(granted)
     return False
+
+
+def coding_projects_of(actor: Actor, role: str | None = None) -> sa.ColumnElement[bool]:
+    """A WHERE clause on :class:`CodingProject`: the projects ``actor`` is on (as ``role``,
+    ``coder`` or ``adjudicator``, when given). Nobody else sees a project."""
+    members = sa.select(CodingMember.project_id).where(CodingMember.user_id == actor.id)
+    if role is not None:
+        members = members.where(CodingMember.role == role)
+    return CodingProject.id.in_(members)

@@ -1,8 +1,9 @@
 """Retention: after a configurable period, closed clients' transcripts are purged.
 
 Purging removes session transcripts and the stored analysis documents (they quote every
-turn); the session list, consents, questionnaires and the numeric metrics stay, so the
-course of therapy can still be charted. ``apply_retention`` is a dry run unless told.
+turn), and the sessions' copies in coding projects (their turns, codes, notes,
+decisions); the session list, consents, questionnaires and the numeric metrics stay, so
+the course of therapy can still be charted. ``apply_retention`` is a dry run unless told.
 """
 
 from __future__ import annotations
@@ -13,7 +14,14 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from rapport.errors import RapportInputError
-from rapport.store.models import AppSetting, Client, StoredAnalysis, TherapySession, utcnow
+from rapport.store.models import (
+    AppSetting,
+    Client,
+    CodingUnit,
+    StoredAnalysis,
+    TherapySession,
+    utcnow,
+)
 from rapport.store.permissions import UserRole, require_role
 from rapport.store.tx import Tx
 
@@ -79,6 +87,9 @@ def apply_retention(tx: Tx, *, dry_run: bool = True,
         tx.db.execute(sa.update(StoredAnalysis).where(
             StoredAnalysis.session_id.in_(sessions), with_document).values(
             document_enc=None, purged_at=stamp))
+        # A coding project keeps its own copy of the turns: it goes with the transcript
+        # (codes, notes and decisions with it, by cascade); exported gold is outside.
+        tx.db.execute(sa.delete(CodingUnit).where(CodingUnit.session_id.in_(sessions)))
         for uid in tx.db.scalars(sa.select(Client.uid).where(Client.id.in_(expired))):
             tx.audit("purge", "session", subject=uid, detail="transcripts and documents")
         tx.audit("purge", "retention", detail=f"clients={n_clients} "

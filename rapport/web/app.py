@@ -14,6 +14,7 @@ from rapport.store.database import Store
 from rapport.web.api import admin as api_admin
 from rapport.web.api import analyses as api_analyses
 from rapport.web.api import clients as api_clients
+from rapport.web.api import coding as api_coding
 from rapport.web.api import me as api_me
 from rapport.web.api import measures as api_measures
 from rapport.web.api import research as api_research
@@ -25,6 +26,7 @@ from rapport.web.pages import (
     admin,
     client_view,
     clients,
+    coding,
     feedback,
     home,
     jobs,
@@ -41,7 +43,8 @@ from rapport.web.security import ConcurrencyLimit, SecurityHeaders
 #: Router modules, each exposing ``router``, in the order their routes are matched.
 ROUTER_MODULES = (account, home, client_view, clients, supervision, research, admin, feedback,
                   api_me, api_clients, api_measures, api_safety, api_analyses, api_stats,
-                  api_research, api_admin, sessions, upload, jobs, questionnaire, safety)
+                  api_research, api_admin, sessions, upload, jobs, questionnaire, safety,
+                  coding, api_coding)
 
 API_DESCRIPTION = """Everything the Rapport pages do, for scripts.
 

@@ -14,6 +14,8 @@ ada administers):
 - THERAPIST: any therapist (tom, tess), e.g. adding a client of their own.
 - CLINICIAN: therapists and supervisors (their own caseload; empty for sue).
 - RESEARCHER: rita only. ADMIN: ada only.
+- CODING_MEMBER: tom and sam, the members of the coding project {project_id} (tom made it
+  and codes it, sam codes it); CODING_ADJUDICATOR: tom only (its maker).
 
 Add one row per route you add; keep the path exactly as the app declares it. Path
 parameters are filled by the matrix test: {code} -> C-001, {analysis_id} -> tom's
@@ -31,6 +33,8 @@ THERAPIST = "therapist"
 CLINICIAN = "clinician"
 RESEARCHER = "researcher"
 ADMIN = "admin"
+CODING_MEMBER = "coding_member"
+CODING_ADJUDICATOR = "coding_adjudicator"
 
 ACCESS: dict[tuple[str, str], str] = {
     # -- account pages (rapport/web/pages/account.py)
@@ -113,4 +117,21 @@ ACCESS: dict[tuple[str, str], str] = {
     ("POST", "/clients/{code}/sessions/{number}/questionnaire"): CLIENT_WRITE,
     # safety flags (rapport/web/pages/safety.py): therapist and supervisor acknowledge
     ("POST", "/clients/{code}/safety-flags/acknowledge"): CLIENT_COMMENT,
+    # coding workbench (rapport/web/pages/coding.py, rapport/web/api/coding.py); a project
+    # is made from C-001's session 1, so only those who may read C-001 may make it here
+    ("GET", "/coding"): SIGNED_IN,  # the projects one is on (none for most)
+    ("POST", "/coding"): CLIENT_READ,
+    ("GET", "/coding/{project_id}"): CODING_MEMBER,
+    ("GET", "/coding/{project_id}/units/{unit_id}"): CODING_MEMBER,
+    ("POST", "/coding/{project_id}/units/{unit_id}/finish"): CODING_MEMBER,
+    ("GET", "/coding/{project_id}/agreement"): CODING_ADJUDICATOR,
+    ("GET", "/coding/{project_id}/units/{unit_id}/adjudicate"): CODING_ADJUDICATOR,
+    ("POST", "/coding/{project_id}/units/{unit_id}/decisions"): CODING_ADJUDICATOR,
+    ("GET", "/coding/{project_id}/export"): CODING_ADJUDICATOR,
+    ("GET", "/api/v1/coding/projects"): SIGNED_IN,
+    ("POST", "/api/v1/coding/projects"): CLIENT_READ,
+    ("GET", "/api/v1/coding/projects/{project_id}"): CODING_MEMBER,
+    ("GET", "/api/v1/coding/projects/{project_id}/units/{unit_id}"): CODING_MEMBER,
+    ("POST", "/api/v1/coding/projects/{project_id}/units/{unit_id}/codes"): CODING_MEMBER,
+    ("GET", "/api/v1/coding/projects/{project_id}/agreement"): CODING_ADJUDICATOR,
 }

@@ -100,6 +100,47 @@ def _throwaway_user(call: Call) -> str:
     return f"tu{call.unique}"
 
 
+def coding_project(world: World, *, finished_by: str | None = None) -> tuple[int, int]:
+    """A coding project of C-001's session 1 made by tom (coders tom and sam): its id and
+    its one unit's id; ``finished_by`` finishes that coder's coding of the unit."""
+    from rapport.store.coding import finish_unit, show_project
+    from rapport.workbench.codebook import relationship_codebook
+    from rapport.workbench.projects import ProjectRequest, create_project
+
+    with world.store.transaction("tom", interface="system") as tx:
+        project = create_project(tx, ProjectRequest(
+            name="matrix", codebook=relationship_codebook(), sessions=[("C-001", 1)],
+            coders=["tom", "sam"]))
+        unit = show_project(tx, project).units[0].id
+    if finished_by:
+        with world.store.transaction(finished_by, interface="system") as tx:
+            finish_unit(tx, project, unit)
+    return project, unit
+
+
+def _project_id(call: Call) -> str:
+    if "project_id" not in call.overrides:
+        project, unit = coding_project(call.world)
+        call.overrides["unit_id"] = str(unit)
+        return str(project)
+    return call.overrides["project_id"]
+
+
+def _unit_id(call: Call) -> str:
+    """The unit of the project just made (or, when {project_id} was given something else,
+    a unit of a fresh project)."""
+    if "unit_id" not in call.overrides:
+        call.overrides["unit_id"] = str(coding_project(call.world)[1])
+    return call.overrides["unit_id"]
+
+
+def _adjudicable(call: Call) -> dict[str, Any]:
+    """A decision on a project whose maker (tom) finished coding it (else blind)."""
+    project, unit = coding_project(call.world, finished_by="tom")
+    call.overrides.update(project_id=str(project), unit_id=str(unit))
+    return {"data": {"turn_index": "0", "labels": ["affirm"], "reason": "matrix"}}
+
+
 FILLERS: dict[str, Callable[[Call], str]] = {
     "code": lambda call: "C-001",
     "analysis_id": lambda call: str(call.world.analysis_id),
@@ -108,6 +149,8 @@ FILLERS: dict[str, Callable[[Call], str]] = {
     "token": _feedback_token,
     "job_id": _job_id,
     "username": _throwaway_user,
+    "project_id": _project_id,
+    "unit_id": _unit_id,
 }
 
 
@@ -263,6 +306,15 @@ BODIES: dict[tuple[str, str], Callable[[Call], dict[str, Any]]] = {
     ("POST", "/clients/{code}/sessions/{number}/feedback"): _feedback_form,
     ("POST", "/f/{token}"): _feedback_answers,
     ("POST", "/kiosk"): lambda call: {"data": {}},  # no armed kiosk: locks again (303)
+    # coding workbench
+    ("POST", "/coding"): lambda call: {"data": {
+        "name": f"matrix {call.unique}", "sessions": "C-001:1", "coders": "tom, sam"}},
+    ("POST", "/api/v1/coding/projects"): lambda call: {"json": {
+        "name": f"matrix {call.unique}", "sessions": [["C-001", 1]], "coders": ["tom", "sam"]}},
+    ("POST", "/coding/{project_id}/units/{unit_id}/finish"): lambda call: {"data": {}},
+    ("POST", "/coding/{project_id}/units/{unit_id}/decisions"): _adjudicable,
+    ("POST", "/api/v1/coding/projects/{project_id}/units/{unit_id}/codes"): lambda call: {
+        "json": {"turn_index": 0, "labels": [], "note": f"matrix {call.unique}"}},
 }
 
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})

@@ -23,6 +23,8 @@ from access_table import (
     CLIENT_READ,
     CLIENT_WRITE,
     CLINICIAN,
+    CODING_ADJUDICATOR,
+    CODING_MEMBER,
     PUBLIC,
     RESEARCHER,
     SIGNED_IN,
@@ -52,6 +54,8 @@ ALLOWED: dict[str, frozenset[str | None]] = {
     CLINICIAN: frozenset({"tom", "tess", "sam", "sue"}),
     RESEARCHER: frozenset({"rita"}),
     ADMIN: frozenset({"ada"}),
+    CODING_MEMBER: frozenset({"tom", "sam"}),
+    CODING_ADJUDICATOR: frozenset({"tom"}),
 }
 
 

@@ -4,7 +4,9 @@ Each row is one turn of a project-coded AnnoMI transcript with the turns before 
 (speaker-tagged, the newest last), its fifteen codebook codes (with a mask: therapist codes
 on therapist turns, client codes on client turns) and, on therapist turns, its EPITOME
 empathy ratings. The gold of a double-coded transcript is its ``adjudicated`` pass; a
-single-coded transcript has pass ``A`` only. The frozen evaluation transcripts
+single-coded transcript has pass ``A`` only. A file exported by the coding workbench
+(``rapport coding export --format gold``) has the same records plus ``text`` and ``video``
+(not AnnoMI, so they cannot be looked up). The frozen evaluation transcripts
 (``plan.json``, ``split.evaluation``) are kept apart by :func:`split_rows`.
 """
 
@@ -76,7 +78,10 @@ def load_gold(path: Path | None = None, *, passes: tuple[str, ...] = ("adjudicat
         chosen = next((p for p in passes if p in available), None)
         if chosen is None:
             continue
-        video, quality = meta[session]
+        # A file exported by the coding workbench carries each turn's text and the
+        # session's group (``video``) itself; the real-talk gold reads them from AnnoMI.
+        first = available[chosen][0]
+        video, quality = meta.get(session) or (str(first.get("video", session)), "unknown")
         gold = GoldSession(session, video, quality)
         for rec in available[chosen]:
             if rec["turn"] is None:
@@ -85,7 +90,8 @@ def load_gold(path: Path | None = None, *, passes: tuple[str, ...] = ("adjudicat
             e = rec.get("empathy")
             gold.turns.append(GoldTurn(
                 session=session, turn=int(rec["turn"]), speaker=rec["speaker"],
-                text=text[(session, int(rec["turn"]))], codes=frozenset(rec["codes"]),
+                text=str(rec["text"]) if "text" in rec else text[(session, int(rec["turn"]))],
+                codes=frozenset(rec["codes"]),
                 empathy=None if e is None else (float(e["er"]), float(e["ip"]),
                                                 float(e["ex"])),
                 pick=rec.get("pick")))

@@ -1,0 +1,157 @@
+"""``rapport coding``: coding projects of the workbench (create, list, export)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from rapport.cli.db import AsOpt, record_tx
+
+HELP = """Coding projects: stored sessions coded by hand, blind and double, in the web app
+(/coding); agreement, adjudicated gold, and exports for training and for ELAN.
+
+Example:
+
+  rapport coding create "pilot" --session C-001:1 --session C-001:2 --coder tom --coder sam --as tom
+  rapport coding list --as tom
+  rapport coding export 1 --format gold --out gold.jsonl --as tom
+  rapport train relationship --gold gold.jsonl
+"""
+
+coding_app = typer.Typer(help=HELP, no_args_is_help=True)
+
+
+@coding_app.command("create")
+def create(
+    name: Annotated[str, typer.Argument(help="The project's name.")],
+    session: Annotated[list[str], typer.Option(
+        "--session", help="CODE:NUMBER of a stored, analysed session (repeatable).")],
+    coder: Annotated[list[str], typer.Option("--coder", help="A coder's username "
+                                             "(repeatable).")],
+    adjudicator: Annotated[list[str] | None, typer.Option(
+        "--adjudicator", help="Another adjudicator (you are one; repeatable).")] = None,
+    codebook: Annotated[Path | None, typer.Option(
+        "--codebook", help="A codebook in YAML (docs/workbench.md); default: Rapport's "
+        "relationship codebook.")] = None,
+    assisted: Annotated[bool, typer.Option(
+        "--assisted", help="Coders see the model's codes (recorded as model-assisted).")
+    ] = False,
+    as_user: AsOpt = None,
+) -> None:
+    """Make a coding project from stored sessions; prints its id.
+
+    Example:
+
+      rapport coding create "pilot" --session C-001:1 --coder tom --coder sam --as tom
+    """
+    from rapport.errors import RapportInputError
+    from rapport.workbench.codebook import load_codebook
+    from rapport.workbench.projects import ProjectRequest, create_project, parse_session_refs
+
+    yaml_text = None
+    if codebook is not None:
+        if not codebook.is_file():
+            raise RapportInputError("no such file", where=str(codebook), fix="check the path",
+                                    code="not_found")
+        yaml_text = codebook.read_text("utf-8")
+    book = load_codebook(None, yaml_text)
+    with record_tx(as_user) as tx:
+        project = create_project(tx, ProjectRequest(
+            name=name, codebook=book, sessions=parse_session_refs(",".join(session)),
+            coders=coder, adjudicators=adjudicator or [],
+            mode="assisted" if assisted else "blind"))
+    typer.echo(f"coding project {project} made ({book.name}); coders: {', '.join(coder)}")
+
+
+@coding_app.command("list")
+def list_(as_user: AsOpt = None) -> None:
+    """The coding projects you are on, with each coder's progress.
+
+    Example:
+
+      rapport coding list --as tom
+    """
+    from rapport.store.coding import list_projects as projects
+    from rapport.store.coding import show_project
+
+    with record_tx(as_user) as tx:
+        views = [show_project(tx, p.id) for p in projects(tx)]
+    if not views:
+        typer.echo("no coding projects")
+    for view in views:
+        turns = sum(u.n_turns for u in view.units)
+        progress = ", ".join(f"{c} {sum(u.coded.get(c, 0) for u in view.units)}/{turns}"
+                             for c in view.coders)
+        typer.echo(f"{view.id}\t{view.name}\t{view.mode}\t{len(view.units)} sessions\t"
+                   f"{progress}\tyou: {', '.join(sorted(view.my_roles))}")
+
+
+@coding_app.command("export")
+def export(
+    project: Annotated[int, typer.Argument(help="The project's id (`rapport coding list`).")],
+    out: Annotated[Path, typer.Option("--out", help="The file to write.")],
+    format: Annotated[str, typer.Option(  # noqa: A002
+        "--format", help="gold (JSONL for `rapport train relationship --gold`), csv or "
+        "parquet (a code table for `rapport reliability`) or eaf (ELAN, one timed "
+        "session).")] = "gold",
+    coding: Annotated[str, typer.Option(
+        "--coding", help="csv and parquet: whose codes: a coder's username, gold or "
+        "model.")]
+    = "gold",
+    unit: Annotated[int | None, typer.Option(
+        "--unit", help="eaf only: the session's unit id (needed when the project has "
+        "several).")] = None,
+    as_user: AsOpt = None,
+) -> None:
+    """Export a project's codes (adjudicators only).
+
+    Example:
+
+      rapport coding export 1 --format csv --coding sam --out sam.csv --as tom
+    """
+    from rapport.errors import RapportInputError
+    from rapport.pipeline import write_atomically
+    from rapport.store.coding import ADJUDICATOR, show_project
+    from rapport.store.permissions import not_found
+    from rapport.workbench.eaf import unit_eaf
+    from rapport.workbench.exports import (
+        FORMATS,
+        code_table_csv,
+        code_table_parquet,
+        gold_jsonl,
+    )
+    from rapport.workbench.state import project_state
+
+    if format not in FORMATS:
+        raise RapportInputError(f"unknown format {format!r}", where="--format",
+                                fix="use " + ", ".join(FORMATS), code="bad_format")
+    note = ""
+    data: str | bytes
+    with record_tx(as_user) as tx:
+        if ADJUDICATOR not in show_project(tx, project).my_roles:
+            raise not_found("coding project", str(project))
+        state = project_state(tx, project)
+        if format == "gold":
+            data, left_out = gold_jsonl(state)
+            if left_out:
+                note = f"; {left_out} session(s) left out: not every turn has a gold yet"
+        elif format == "csv":
+            data = code_table_csv(state, coding)
+        elif format == "parquet":
+            data = code_table_parquet(state, coding)
+        else:
+            units = [u for u in state.units if unit is None or u.id == unit]
+            if len(units) != 1:
+                ids = ", ".join(str(u.id) for u in state.units) or "none you can see"
+                raise RapportInputError("choose one session for EAF", where="--unit",
+                                        fix=f"pass --unit with one of: {ids}", code="bad_unit")
+            data = unit_eaf(state, units[0])
+        tx.audit("export", "coding_project", detail=f"project={project} format={format}")
+    write_atomically(out, data)
+    typer.echo(f"wrote {out} ({format}){note}")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(coding_app, name="coding")
