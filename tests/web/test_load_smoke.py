@@ -1,6 +1,7 @@
 """Five seconds of the web load benchmark (benchmarks/web_load.py) against a live uvicorn
 server on SQLite and PostgreSQL: concurrent dashboards, client and session pages and feedback
-cycles give zero errors and lose no submission. Timing is reported by the benchmark, never asserted here."""
+cycles give zero errors and lose no submission. Timing is reported by the benchmark, never
+asserted here."""
 
 from __future__ import annotations
 
