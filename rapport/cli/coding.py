@@ -14,7 +14,7 @@ HELP = """Coding projects: stored sessions coded by hand, blind and double, in t
 
 Example:
 
-  rapport coding create "pilot" --session C-001:1 --session C-001:2 --coder tom --coder sam --as tom
+  rapport coding create "pilot" --session C-017:1 --coder tom --coder sam --as tom
   rapport coding list --as tom
   rapport coding export 1 --format gold --out gold.jsonl --as tom
   rapport train relationship --gold gold.jsonl
@@ -44,7 +44,7 @@ def create(
 
     Example:
 
-      rapport coding create "pilot" --session C-001:1 --coder tom --coder sam --as tom
+      rapport coding create "pilot" --session C-017:1 --coder tom --coder sam --as tom
     """
     from rapport.errors import RapportInputError
     from rapport.workbench.codebook import load_codebook

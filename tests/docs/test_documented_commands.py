@@ -36,6 +36,8 @@ NOT_RUN: dict[str, str] = {
                                              "package (minutes)",
     "rapport train empathy --gold data/realtalk/gold.jsonl": "rebuilds a shipped model in "
                                                              "the installed package",
+    "rapport train relationship --gold gold.jsonl": "rebuilds a shipped model in the "
+                                                    "installed package (minutes)",
     "rapport evaluate utterance --preset fast --out cv.md": "cross-validation: minutes of "
                                                             "CPU (docs/models.md)",
     "rapport nonverbal session.mp4 session.wav --transcript session.vtt --json "
@@ -61,7 +63,8 @@ STORY: tuple[str, ...] = (
     r"rapport measures fhir", r"rapport progress C-017", r"rapport flags list",
     r"rapport flags acknowledge", r"rapport measures demo", r"rapport progress demo",
     r"rapport tokens create", r"rapport tokens list",
-    r"rapport tokens revoke", r"rapport analyses (list|show)", r"rapport audit",
+    r"rapport tokens revoke", r"rapport analyses (list|show)", r"rapport coding create",
+    r"rapport coding list", r"rapport coding export", r"rapport audit",
     r"rapport retention (set|show)", r"rapport retention apply --as",
     r"rapport backup", r"rapport restore", r"(\.venv/bin/)?rapport --help",
     r"rapport users deactivate", r"rapport consents withdraw", r"rapport analyses delete",
