@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,9 @@ class Transcript:
     turns: list[TimedTurn]
     suggestion: RoleSuggestion
     metadata: dict[str, str | int | float | bool | None]
+    #: every recognised word and its speaker label (for scoring; not written out)
+    words: list[Word] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
 
     @property
     def speakers(self) -> list[str]:
@@ -85,7 +88,8 @@ def transcribe(recording: Recording, recogniser: Recogniser, *, session_id: str,
         "audio_seconds": round(recording.seconds, 2),
         "suggested_roles": ", ".join(f"{n}={r}" for n, r in roles.items()) or None,
         "role_suggestion_basis": suggestion.basis}
-    return Transcript(session_id, turns, suggestion, metadata)
+    return Transcript(session_id, turns, suggestion, metadata, words,
+                      [speaker_name(k) for k in labels])
 
 
 def checkpoint_path(stem: Path, channel: int) -> Path:
