@@ -7,11 +7,17 @@ Method (no neural network, nothing downloaded):
    seconds is split, so that one phrase is (almost always) one speaker.
 2. **Voice statistics** of each phrase's audio: the mean and standard deviation of 19
    mel-frequency cepstral coefficients (c1..c19; c0, loudness, is left out so that distance
-   from the microphone matters less) over 25 ms frames every 10 ms, computed here with
-   numpy and scipy.
-3. **Clustering**: the statistics are standardised over the session and grouped into
-   ``speakers`` clusters by Ward agglomerative clustering (scikit-learn), phrases weighted
-   equally. Clusters are named ``SPEAKER_1``, ``SPEAKER_2``... in order of first speech.
+   from the microphone matters less) over 25 ms frames every 10 ms, and the median pitch
+   (log F0 from the autocorrelation of 40 ms frames, voiced frames only), computed here
+   with numpy and scipy.
+3. **Clustering**: each statistic is standardised over the session, the pitch weighted
+   :data:`PITCH_WEIGHT` times (one number beside 38 cepstral ones), and the phrases are
+   grouped into ``speakers`` clusters by k-means (scikit-learn, 10 starts, fixed seed).
+   Clusters are named ``SPEAKER_1``, ``SPEAKER_2``... in order of first speech.
+
+These choices (k-means rather than Ward clustering, the pitch and its weight) were made on
+two development sessions (AnnoMI transcripts 126 and 131 rendered with espeak-ng), which
+``benchmarks/transcribe.py`` does not use.
 
 Limits, measured in ``docs/transcribe.md``: speaker changes without a pause (quick
 hand-overs, overlapping speech) fall inside one phrase and go to one speaker; very short
@@ -28,6 +34,7 @@ import numpy as np
 from rapport.transcribe.asr import Word
 from rapport.transcribe.audio import RATE
 
+PITCH_WEIGHT = 3.0
 PAUSE = 0.35
 MAX_PHRASE = 6.0
 N_MELS = 40
@@ -81,21 +88,55 @@ def mfcc(samples: np.ndarray) -> np.ndarray:
     return np.asarray(dct(logmel, type=2, axis=1, norm="ortho")[:, 1:N_CEPS])
 
 
+def log_pitch(samples: np.ndarray) -> float:
+    """Median log F0 (60-400 Hz) of the voiced 40 ms frames, NaN when none is voiced."""
+    frame, hop = 640, 320
+    if len(samples) < frame:
+        return float("nan")
+    count = 1 + (len(samples) - frame) // hop
+    frames = samples[np.arange(frame)[None, :] + hop * np.arange(count)[:, None]]
+    frames = frames - frames.mean(axis=1, keepdims=True)
+    energy = np.sum(frames ** 2, axis=1)
+    frames = frames[energy > 1e-4 * frame]
+    if not len(frames):
+        return float("nan")
+    spectrum = np.fft.rfft(frames, 2 * frame)
+    correlation = np.fft.irfft(np.abs(spectrum) ** 2)[:, :frame]
+    low, high = RATE // 400, RATE // 60
+    lag = low + np.argmax(correlation[:, low:high], axis=1)
+    strength = correlation[np.arange(len(lag)), lag] / correlation[:, 0]
+    voiced = lag[strength > 0.5]
+    return float(np.log(RATE / np.median(voiced))) if len(voiced) else float("nan")
+
+
 def phrase_features(audio: np.ndarray, words: Sequence[Word],
                     groups: Sequence[Sequence[int]]) -> np.ndarray:
-    """Mean and standard deviation of the MFCCs over each phrase's span of ``audio``."""
+    """Per phrase: MFCC means and standard deviations, then the median log pitch
+    (NaN where no frame is voiced)."""
     rows = []
     for group in groups:
         start = int(words[group[0]].start * RATE)
         end = max(int(words[group[-1]].end * RATE), start + WIN)
-        coefficients = mfcc(audio[start:end].astype(np.float64))
-        rows.append(np.concatenate([coefficients.mean(axis=0), coefficients.std(axis=0)]))
+        span = audio[start:end].astype(np.float64)
+        coefficients = mfcc(span)
+        rows.append(np.concatenate([coefficients.mean(axis=0), coefficients.std(axis=0),
+                                    [log_pitch(span)]]))
     return np.asarray(rows)
+
+
+def _standardised(features: np.ndarray) -> np.ndarray:
+    pitch = features[:, -1]
+    known = np.isfinite(pitch)
+    features[:, -1] = np.where(known, pitch, np.median(pitch[known]) if known.any() else 0)
+    spread = features.std(axis=0)
+    scaled = (features - features.mean(axis=0)) / np.where(spread > 0, spread, 1)
+    scaled[:, -1] *= PITCH_WEIGHT
+    return np.asarray(scaled)
 
 
 def diarise(audio: np.ndarray, words: Sequence[Word], speakers: int = 2) -> list[int]:
     """A speaker number (0-based, in order of first speech) for each word."""
-    from sklearn.cluster import AgglomerativeClustering
+    from sklearn.cluster import KMeans
 
     if not words:
         return []
@@ -103,11 +144,8 @@ def diarise(audio: np.ndarray, words: Sequence[Word], speakers: int = 2) -> list
     if len(groups) < speakers:
         labels = np.arange(len(groups))
     else:
-        features = phrase_features(audio, words, groups)
-        spread = features.std(axis=0)
-        features = (features - features.mean(axis=0)) / np.where(spread > 0, spread, 1)
-        labels = AgglomerativeClustering(n_clusters=speakers, linkage="ward").fit_predict(
-            features)
+        features = _standardised(phrase_features(audio, words, groups))
+        labels = KMeans(n_clusters=speakers, n_init=10, random_state=0).fit_predict(features)
     order = {int(c): k for k, c in enumerate(dict.fromkeys(int(x) for x in labels))}
     speaker_of = [0] * len(words)
     for group, label in zip(groups, labels, strict=True):

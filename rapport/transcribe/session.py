@@ -78,7 +78,8 @@ def transcribe(recording: Recording, recogniser: Recogniser, *, session_id: str,
         method = "channels: one speaker per channel"
     else:
         labels = diarise(streams[0], words, speakers)
-        method = f"diarisation: MFCC statistics per phrase, Ward clustering, {speakers} speakers"
+        method = (f"diarisation: MFCC and pitch statistics per phrase, k-means, {speakers} "
+                  "speakers")
     turns = build_turns(words, labels)
     suggestion = suggest_roles(turns)
     roles = suggestion.roles([speaker_name(k) for k in sorted(set(labels))])

@@ -45,12 +45,19 @@ def test_recognition_on_known_text(transcribed: dict[str, Path],
         assert abs(float(turn["start"]) - truth.start) < 0.6  # type: ignore[arg-type]
 
 
-def test_mono_is_diarised(transcribed: dict[str, Path]) -> None:
+def test_mono_is_diarised(transcribed: dict[str, Path], dialogue: dict[str, object]) -> None:
+    """One channel: the voices are told apart well enough to give each turn its speaker."""
+    from rapport.transcribe.scoring import speaker_error
+
     header, turns = read_jsonl(transcribed["mono"])
     meta = header["metadata"]
     assert isinstance(meta, dict)
     assert meta["who_spoke_when"].startswith("diarisation")
-    assert {t["speaker"] for t in turns} == {"SPEAKER_1", "SPEAKER_2"}
+    truth = [(t.speaker, t.start, t.end) for t in dialogue["rendered"].turns]  # type: ignore[attr-defined]
+    words = [((float(t["start"]) + float(t["end"])) / 2, int(str(t["speaker"])[-1]))  # type: ignore[arg-type]
+             for t in turns for _ in str(t["text"]).split()]
+    assert speaker_error(words, truth) <= 0.1
+    assert meta["suggested_roles"] == "SPEAKER_1=therapist, SPEAKER_2=client"
 
 
 def test_transcript_needs_roles_then_analyses(transcribed: dict[str, Path],
