@@ -29,6 +29,8 @@ SEPARATE_SHARE = 0.7
 MIN_LEAD_SHARE = 0.05
 MEDIA_SUFFIXES = frozenset((".wav", ".mp3", ".m4a", ".mp4", ".webm", ".flac", ".ogg",
                             ".oga", ".opus", ".aac", ".mov", ".mkv", ".wma", ".amr"))
+TRANSCRIPT_SUFFIXES = frozenset((".txt", ".vtt", ".srt", ".json", ".jsonl", ".csv", ".tsv",
+                                 ".parquet"))
 
 
 @dataclass(frozen=True)
@@ -47,10 +49,13 @@ class Recording:
 
 
 def looks_like_media(path: Path) -> bool:
-    """True for a file named or shaped like audio or video (not a transcript)."""
-    if path.suffix.casefold() in MEDIA_SUFFIXES:
+    """True for a file named like audio or video, or shaped like it without a transcript's
+    ending (a ``.txt`` that holds audio is refused by the transcript reader, which says
+    what it is)."""
+    suffix = path.suffix.casefold()
+    if suffix in MEDIA_SUFFIXES:
         return True
-    if not path.is_file():
+    if suffix in TRANSCRIPT_SUFFIXES or not path.is_file():
         return False
     from rapport.ingest.sniff import sniff_binary
 
