@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -23,7 +25,7 @@ def test_turns_keep_every_word_in_time_order(raw: list[tuple[float, float, int, 
     turns = build_turns(words, labels)
     assert sum(len(t.text.split()) for t in turns) == len(words)
     assert [t.start for t in turns] == sorted(t.start for t in turns)
-    assert all(a.speaker != b.speaker for a, b in zip(turns, turns[1:], strict=False))
+    assert all(a.speaker != b.speaker for a, b in itertools.pairwise(turns))
     assert all(t.end >= t.start for t in turns)
 
 
