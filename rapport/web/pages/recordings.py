@@ -102,11 +102,12 @@ def _page(request: Request, job: JobView, *, values: dict[str, str] | None = Non
         status=status)
 
 
-@router.get("/recordings/{job_id}", dependencies=[THERAPISTS])
-def recording_page(request: Request, job_id: int, identity: CurrentIdentity) -> Response:
+@router.get("/recordings/{recording_job}", dependencies=[THERAPISTS])
+def recording_page(request: Request, recording_job: int, identity: CurrentIdentity
+                   ) -> Response:
     with get_store(request).transaction(identity.actor.username,
                                         interface=identity.interface) as tx:
-        job = job_view(tx, job_id)
+        job = job_view(tx, recording_job)
     return _page(request, job)
 
 
@@ -117,14 +118,14 @@ async def _form_fields(request: Request) -> dict[str, str]:
     return {k: v for k, v in form.items() if isinstance(v, str)}
 
 
-@router.post("/recordings/{job_id}", dependencies=[THERAPISTS])
-def confirm_recording(request: Request, job_id: int, identity: CurrentIdentity,
+@router.post("/recordings/{recording_job}", dependencies=[THERAPISTS])
+def confirm_recording(request: Request, recording_job: int, identity: CurrentIdentity,
                       fields: Annotated[dict[str, str], Depends(_form_fields)]) -> Response:
     from rapport.web.uploads import queue_upload
 
     store = get_store(request)
     with store.transaction(identity.actor.username, interface=identity.interface) as tx:
-        job = job_view(tx, job_id)
+        job = job_view(tx, recording_job)
     header, turns = _transcript(job)
     names = [s["name"] for s in header["speakers"]]
     try:
@@ -147,7 +148,7 @@ def confirm_recording(request: Request, job_id: int, identity: CurrentIdentity,
         return _page(request, job, values=fields, error=exc,
                      status=STATUS_OF_CODE.get(exc.code or "", 400))
     with store.transaction(identity.actor.username, interface=identity.interface) as tx:
-        replace_result(tx, job_id, {"analysis_job": analysis_job})
+        replace_result(tx, recording_job, {"analysis_job": analysis_job})
     return RedirectResponse(f"/jobs/{analysis_job}", status_code=303)
 
 
