@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 DEMO_OUT := demo-output
 EXTRAS_DEMO := accurate,nonverbal,web,research
-EXTRAS_TEST := $(EXTRAS_DEMO),test
+EXTRAS_TEST := $(EXTRAS_DEMO),transcribe,test
 
 .PHONY: demo serve-demo test lint typecheck unit install-demo install-test system-deps docs-cli docs-architecture schema openapi clean
 
@@ -42,14 +42,17 @@ serve-demo: install-demo
 ## test: lint, type check and the whole suite
 test: install-test system-deps lint typecheck unit
 
-# Debian packages the tests need: chromium (browser tests, --pdf). Installed only when
-# missing and when we can (root with apt-get); the browser tests fail in CI without it.
+# Debian packages the tests need: chromium (browser tests, --pdf) and espeak-ng (speech
+# synthesised for the transcription tests). Installed only when missing and when we can
+# (root with apt-get); the tests that need them fail in CI without them.
 system-deps:
-	@if ! command -v chromium >/dev/null 2>&1; then \
+	@missing=""; command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v espeak-ng >/dev/null 2>&1 || missing="$$missing espeak-ng"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "installing Debian's chromium for the browser tests" >&2; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else echo "warning: chromium not found; browser tests will be skipped outside CI" >&2; fi; \
+	    echo "installing Debian's$$missing for the tests" >&2; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "warning:$$missing not found; the tests that need them are skipped outside CI" >&2; fi; \
 	fi
 
 lint: install-test

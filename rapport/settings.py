@@ -51,6 +51,9 @@ class Settings(BaseSettings):
                          "or auto (from the locale: letter in the Americas' letter countries).")
     max_file_bytes: int = Field(default=50_000_000, gt=0,
                                 description="Largest transcript file accepted, in bytes.")
+    max_media_bytes: int = Field(default=300_000_000, gt=0,
+                                 description="Largest recording accepted by the web upload, "
+                                 "in bytes (compress long WAV files to M4A or MP3).")
     max_line_chars: int = Field(default=100_000, gt=0,
                                 description="Longest line accepted in a transcript.")
     max_turns: int = Field(default=50_000, gt=0,

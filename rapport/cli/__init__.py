@@ -32,12 +32,13 @@ from rapport.cli import (
     serve,
     sessions,
     train,
+    transcribe,
     users,
 )
 from rapport.cli.framework import RapportGroup, version_callback
 
 #: The command modules, in the order ``--help`` lists them.
-COMMAND_MODULES = (analyze, code, train, evaluate, nonverbal, measures, flags, serve, users,
+COMMAND_MODULES = (analyze, transcribe, code, train, evaluate, nonverbal, measures, flags, serve, users,
                    clients, sessions, consents, audit, keys, backup, retention, db, deid, batch,
                    reliability, export, coding)
 

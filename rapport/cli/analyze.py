@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from rapport.pipeline import Analysis
 
 from rapport.cli.db import AsOpt
 from rapport.cli.options import (
@@ -18,6 +21,7 @@ from rapport.cli.options import (
     RolesFileOpt,
     TherapistOpt,
 )
+from rapport.cli.transcribe import LanguageOpt, ModelOpt, SpeakersOpt
 
 HELP = """Analyse one or more session transcripts and report on the relationship.
 
@@ -25,9 +29,15 @@ Prints a summary in the terminal; --json and --html write the full report. With 
 sessions, --json and --html name folders, and the HTML folder gets an index.html with one
 line per session and its key figures.
 
-Example:
+A recording (wav, mp3, m4a, mp4, webm) is transcribed first, on this machine (the
+'transcribe' extra; see rapport transcribe), and its audio gives the prosody section. Its
+speakers are SPEAKER_1, SPEAKER_2...: say who is who (--therapist SPEAKER_1), or confirm the
+suggested roles when asked at a terminal; Rapport never settles them silently.
+
+Examples:
 
   rapport analyze examples/rupture_repair.txt --json out.json --html out.html
+  rapport analyze session.m4a --therapist SPEAKER_1 --html report.html
 """
 
 
@@ -50,16 +60,27 @@ def analyze(
     record_client: Annotated[str | None, typer.Option("--client", help="Store the analysis in this client's record (needs their consent to analysis).")] = None,
     record_session: Annotated[int | None, typer.Option("--session", help="With --client: the session number in the record.")] = None,
     as_user: AsOpt = None,
+    model: ModelOpt = None,
+    speakers: SpeakersOpt = 2,
+    language: LanguageOpt = None,
 ) -> None:
-    from rich.console import Console
-
     from rapport.cli.framework import read_inputs
-    from rapport.pipeline import AnalyzeOptions, analyze_all, output_targets, write_atomically
+    from rapport.cli.recording import RecordingInput, split_recording
+    from rapport.pipeline import AnalyzeOptions, analyze_all
     from rapport.settings import get_settings
 
+    recording = split_recording(files)
+    transcribed: RecordingInput | None = None
+    if recording is not None:
+        transcribed = RecordingInput.transcribe(recording, model=model, speakers=speakers,
+                                                language=language, quiet=quiet)
+        therapist, client = transcribed.confirm_roles(therapist, client, other)
+        audio = audio or transcribed.audio_for_prosody()
+        read = transcribed.read(therapist=therapist, client=client, other=other)
+    else:
+        read = read_inputs(files, therapist=therapist, client=client, other=other, fmt=fmt,
+                           encoding=encoding, roles_file=roles_file)
     media = {k: v for k, v in (("audio", audio), ("video", video)) if v is not None}
-    read = read_inputs(files, therapist=therapist, client=client, other=other, fmt=fmt,
-                       encoding=encoding, roles_file=roles_file)
     options = AnalyzeOptions.from_settings(get_settings(), preset=preset, coders=coders,
                                            media=media)
     if media:
@@ -73,6 +94,20 @@ def analyze(
         from rapport.cli.db import store_in_record
 
         store_in_record(record_client, record_session, analyses[0], as_user)
+    write_reports(analyses, json_out=json_out, html_out=html_out, pdf_out=pdf_out,
+                  quiet=quiet)
+    if transcribed is not None:
+        transcribed.finished()
+
+
+def write_reports(analyses: list[Analysis], *, json_out: Path | None, html_out: Path | None,
+                  pdf_out: Path | None, quiet: bool) -> None:
+    """The terminal summary and the report files of each analysis."""
+    from rich.console import Console
+
+    from rapport.pipeline import output_targets, write_atomically
+    from rapport.settings import get_settings
+
     ids = [a.document.session.id for a in analyses]
     json_targets = output_targets(json_out, ids, ".json") if json_out else {}
     html_targets = output_targets(html_out, ids, ".html") if html_out else {}

@@ -15,7 +15,12 @@ from pydantic import ValidationError
 from rapport.domain import Session, Speaker, Turn, codes_language, is_backchannel
 from rapport.ingest.language import guess_language, language_name
 from rapport.ingest.raw import Context, RawSession, RawTurn
-from rapport.ingest.roles import resolve_roles, unmatched_flag_warning, unused_flags
+from rapport.ingest.roles import (
+    resolve_roles,
+    suggested_roles,
+    unmatched_flag_warning,
+    unused_flags,
+)
 
 MAX_SPEAKER_CHARS = 200
 MAX_ID_CHARS = 300
@@ -63,8 +68,10 @@ def _build(raw: RawSession, sid: str, fmt: str, ctx: Context) -> tuple[Session, 
         raise ctx.error(f"session {sid!r} has no turns", fix="add its turns",
                         code="empty")
     labels = list(dict.fromkeys([*raw.declared, *(t.speaker for t in raw.turns)]))
-    stated = {**raw.declared, **{t.speaker: t.role for t in raw.turns if t.role}}
-    roles = resolve_roles(labels, stated, ctx.roles, ctx.where)
+    stated = {**{k: v for k, v in raw.declared.items() if v is not None},
+              **{t.speaker: t.role for t in raw.turns if t.role}}
+    roles = resolve_roles(labels, stated, ctx.roles, ctx.where,
+                          suggested=suggested_roles(raw.metadata.get("suggested_roles")))
     turns: list[Turn] = []
     previous_start: float | None = None
     for index, raw_turn in enumerate(raw.turns):

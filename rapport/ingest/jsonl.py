@@ -127,11 +127,12 @@ def _header(obj: dict[str, Any], number: int, ctx: Context) -> RawSession:
     for speaker in speakers:
         name = speaker.get("name") if isinstance(speaker, dict) else None
         role = speaker.get("role") if isinstance(speaker, dict) else None
-        if not isinstance(name, str) or role not in {r.value for r in Role}:
-            raise ctx.error("each speaker needs a 'name' and a 'role' (therapist, client "
-                            "or other)", number, fix="correct the speakers list",
-                            code="bad_json")
-        session.declared[name] = Role(role)
+        if not isinstance(name, str) or (role is not None
+                                         and role not in {r.value for r in Role}):
+            raise ctx.error("each speaker needs a 'name' and a 'role' (therapist, client, "
+                            "other, or null to leave it to the role flags)", number,
+                            fix="correct the speakers list", code="bad_json")
+        session.declared[name] = None if role is None else Role(role)
     language = obj.get("language")
     if language is not None:
         if not isinstance(language, str) or not 2 <= len(language) <= 12:

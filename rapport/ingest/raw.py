@@ -65,8 +65,9 @@ class RawSession:
     metadata: dict[str, MetaValue] = field(default_factory=dict)
     language: str | None = None
     date: dt.date | None = None
-    #: Roles declared by the source for speakers (JSONL header), even without turns.
-    declared: dict[str, Role] = field(default_factory=dict)
+    #: Roles declared by the source for speakers (JSONL header), even without turns;
+    #: ``None`` for a speaker whose role is left to the user (a transcribed recording).
+    declared: dict[str, Role | None] = field(default_factory=dict)
     #: Published corpora (AnnoMI) have a few broken or backward timestamps; for them a bad
     #: time is left empty and counted (and reported as a warning) instead of stopping.
     lenient_times: bool = False

@@ -70,12 +70,28 @@ def _quote(label: str) -> str:
     return f'"{label}"' if re.search(r"[^\w.-]", label) else label
 
 
+def suggested_roles(value: object) -> dict[str, Role]:
+    """``"SPEAKER_1=therapist, SPEAKER_2=client"`` (a transcribed recording's metadata)
+    as a mapping; anything unreadable is no suggestion.
+
+    >>> suggested_roles("SPEAKER_1=therapist, SPEAKER_2=client")["SPEAKER_2"]
+    <Role.CLIENT: 'client'>
+    """
+    if not isinstance(value, str):
+        return {}
+    pairs = [part.strip().rpartition("=") for part in value.split(",")]
+    return {name: Role(role) for name, _, role in pairs
+            if name and role in {r.value for r in Role}}
+
+
 def resolve_roles(labels: Sequence[str], stated: dict[str, Role], roles: RoleMap,
-                  where: str) -> dict[str, Role]:
+                  where: str, *, suggested: dict[str, Role] | None = None
+                  ) -> dict[str, Role]:
     """Map every label (in order of first appearance) to a role, or raise saying how to.
 
     A session needs at least one therapist and one client; several clients (a couple, a
-    family) are fine.
+    family) are fine. ``suggested`` (from talk patterns, for a transcribed recording) is
+    only offered in the message, never applied: the user confirms it with the flags.
     """
     flags = _flag_roles(roles, where)
     resolved: dict[str, Role] = {}
@@ -97,6 +113,12 @@ def resolve_roles(labels: Sequence[str], stated: dict[str, Role], roles: RoleMap
         else:
             suggestion = f"--therapist {_quote(unknown[0])} " + " ".join(
                 f"--client-speaker {_quote(u)}" for u in unknown[1:])
+        if suggested and all(u in suggested for u in unknown):
+            option = {Role.THERAPIST: "--therapist", Role.CLIENT: "--client-speaker",
+                      Role.OTHER: "--other"}
+            suggestion = " ".join(f"{option[suggested[u]]} {_quote(u)}" for u in unknown)
+            suggestion += (" (suggested from who asks the questions: check it against the "
+                           "recording before using it)")
         raise RapportInputError(
             f"cannot tell the role of speaker(s) {', '.join(map(repr, unknown))} "
             f"(speakers found: {listing})", where=where,

@@ -7,8 +7,10 @@ exactly what the file is, and what to do instead, beats a decoding error.
 from __future__ import annotations
 
 _TRANSCRIBE_FIX = (
-    "Rapport does not transcribe speech. Make a transcript first, e.g. with Whisper: "
-    "`whisper session.wav --output_format json`, then run "
+    "this is a recording, not a transcript: analyse it under its own ending "
+    "(`rapport analyze session.m4a`), or make a transcript first with "
+    "`rapport transcribe session.m4a --out session.jsonl` (both need the transcribe extra; "
+    "docs/transcribe.md); a transcript made elsewhere goes with "
     "`rapport analyze session.json --audio session.wav`")
 
 #: (offset, signature, what it is, fix)

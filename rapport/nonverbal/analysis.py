@@ -80,9 +80,9 @@ def analyse_nonverbal(session: Session | None, *, audio: Path | None = None,
         if not segs:
             raise RapportInputError(
                 "the audio needs a transcript with turn times to tell the speakers apart",
-                where=str(audio), fix="Rapport does not transcribe speech; make a timed "
-                "transcript first (e.g. whisper session.wav --output_format json, or a "
-                "WebVTT/SRT export) and pass it with the audio", code="needs_transcript")
+                where=str(audio), fix="make a timed transcript first (rapport transcribe "
+                "session.wav --out session.jsonl, or a WebVTT/SRT export) and pass it with "
+                "the audio", code="needs_transcript")
         late = [s for s in segs if s.start >= len(data) / sr]
         if late:
             result.warnings.append(f"{len(late)} turns start after the audio ends; "

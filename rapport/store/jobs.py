@@ -170,3 +170,15 @@ def _finish(db: orm.Session, row: Job, state: str, outcome: dict[str, Any], *,
     else:  # failed by the claim loop, which holds no key: a fixed message, no client text
         row.params = {**row.params, "failure": outcome["error"]}
     db.flush()
+
+
+def replace_result(tx: Tx, job_id: int, result: dict[str, Any]) -> None:
+    """Replace the acting user's finished job's result, e.g. a transcript, once confirmed,
+    by a pointer to the analysis made from it (so the transcript is not kept twice)."""
+    row = tx.db.scalar(sa.select(Job).where(Job.id == job_id, Job.owner_id == tx.me().id,
+                                            Job.state == "done"))
+    if row is None:
+        raise not_found("job", str(job_id))
+    row.outcome_enc = tx.encrypt(json.dumps({"result": result}), "jobs.outcome")
+    tx.audit("update", "job", detail=f"job={row.id} result replaced")
+    tx.db.flush()

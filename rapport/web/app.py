@@ -9,6 +9,8 @@ from rapport import __version__
 from rapport.jobs.analysis import KIND as ANALYSIS
 from rapport.jobs.analysis import analysis_handler
 from rapport.jobs.runner import JobRunner
+from rapport.jobs.transcription import KIND as TRANSCRIPTION
+from rapport.jobs.transcription import transcription_handler
 from rapport.settings import Settings, get_settings
 from rapport.store.database import Store
 from rapport.web.api import admin as api_admin
@@ -31,6 +33,7 @@ from rapport.web.pages import (
     home,
     jobs,
     questionnaire,
+    recordings,
     research,
     safety,
     sessions,
@@ -43,8 +46,8 @@ from rapport.web.security import ConcurrencyLimit, SecurityHeaders
 #: Router modules, each exposing ``router``, in the order their routes are matched.
 ROUTER_MODULES = (account, home, client_view, clients, supervision, research, admin, feedback,
                   api_me, api_clients, api_measures, api_safety, api_analyses, api_stats,
-                  api_research, api_admin, sessions, upload, jobs, questionnaire, safety,
-                  coding, api_coding)
+                  api_research, api_admin, sessions, recordings, upload, jobs, questionnaire,
+                  safety, coding, api_coding)
 
 API_DESCRIPTION = """Everything the Rapport pages do, for scripts.
 
@@ -69,7 +72,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None,
     app.state.secure_cookies = secure_cookies
     # Uploads are analysed by this process's job runner, started by the first upload (or
     # by `rapport serve`, so that jobs a restart interrupted are resumed at once).
-    app.state.jobs = JobRunner(store, {ANALYSIS: analysis_handler(settings)})
+    app.state.jobs = JobRunner(store, {ANALYSIS: analysis_handler(settings),
+                                       TRANSCRIPTION: transcription_handler(settings)})
     app.add_middleware(SecurityHeaders)
     # A request waits here, holding no thread or connection, until it may run.
     app.add_middleware(ConcurrencyLimit, limit=settings.web_max_concurrent)

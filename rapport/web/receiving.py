@@ -31,6 +31,8 @@ from rapport.settings import Settings
 
 #: Routes that accept a transcript upload; they may carry up to the file limit plus 1 MB.
 UPLOAD_PATHS = re.compile(r"^/(upload|api/v1/clients/[^/]+/sessions/[^/]+/analyses)/?$")
+#: The route that accepts a recording: its own limit (RAPPORT_MAX_MEDIA_BYTES plus 1 MB).
+MEDIA_PATHS = re.compile(r"^/upload/recording/?$")
 MEGABYTE = 1_000_000
 
 
@@ -40,15 +42,19 @@ class ReceiveLimits:
     upload_bytes: int
     body_seconds: float
     per_address: int
+    media_bytes: int = 0
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ReceiveLimits:
         return cls(general_bytes=settings.web_max_body_bytes,
                    upload_bytes=settings.max_file_bytes + MEGABYTE,
                    body_seconds=settings.web_body_seconds,
-                   per_address=settings.web_max_receiving_per_address)
+                   per_address=settings.web_max_receiving_per_address,
+                   media_bytes=settings.max_media_bytes + MEGABYTE)
 
     def bytes_for(self, path: str) -> int:
+        if MEDIA_PATHS.match(path):
+            return self.media_bytes
         return self.upload_bytes if UPLOAD_PATHS.match(path) else self.general_bytes
 
 

@@ -44,3 +44,35 @@ def queue_upload(request: Request, identity: Identity, code: str, session_number
                          payload=data)
     request.app.state.jobs.wake()
     return job_id
+
+
+def queue_recording(request: Request, identity: Identity, code: str, session_number: int,
+                    data: bytes, *, filename: str, speakers: int = 2,
+                    new_client: Callable[[Tx], None] | None = None) -> int:
+    """Check and queue one session's recording for transcription; the job's id. Needs the
+    client's consent to recording (and to analysis, which follows once the therapist has
+    confirmed the speakers' roles)."""
+    from rapport.jobs.transcription import KIND as TRANSCRIPTION
+    from rapport.jobs.transcription import check_recording
+
+    store, settings = get_store(request), get_settings_of(request)
+    params = {"code": code, "session": session_number, "filename": filename[:200],
+              "speakers": speakers}
+
+    def consents(tx: Tx) -> None:
+        client = find_client(tx, code, write=True)
+        require_consent(tx, client, ConsentKind.RECORDING, doing="transcribing a recording")
+        require_consent(tx, client, ConsentKind.ANALYSIS, doing="storing an analysis")
+
+    if new_client is None:
+        with store.transaction(identity.actor.username, interface=identity.interface) as tx:
+            consents(tx)
+    check_recording(data, filename, settings)
+    with store.transaction(identity.actor.username, interface=identity.interface) as tx:
+        if new_client is not None:
+            new_client(tx)
+        consents(tx)
+        job_id = enqueue(tx, TRANSCRIPTION, code=code, session_number=session_number,
+                         params=params, payload=data)
+    request.app.state.jobs.wake()
+    return job_id

@@ -123,13 +123,13 @@ def test_bad_input_is_one_clear_error(data: bytes, name: str, code: str, where: 
     (b"OggS\x00\x02\x00\x00", "Ogg"), (b"\x00\x00\x00\x18ftypmp42", "MP4"),
     (b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81", "WebM"), (b"RIFF\x00\x00\x00\x00AVI LIST", "AVI"),
 ])
-def test_audio_or_video_explains_that_rapport_does_not_transcribe(header: bytes,
-                                                                  kind: str) -> None:
+def test_audio_or_video_as_a_transcript_says_how_to_transcribe_it(header: bytes,
+                                                                    kind: str) -> None:
     err = parse_error(header + bytes(range(256)) * 4, "session.txt")
     assert err.code == "not_a_transcript"
     assert kind in err.what
-    assert "does not transcribe" in (err.fix or "")
-    assert "whisper session.wav --output_format json" in (err.fix or "")
+    assert "rapport transcribe session.m4a --out session.jsonl" in (err.fix or "")
+    assert "rapport analyze session.m4a" in (err.fix or "")
     assert "--audio session.wav" in (err.fix or "")
 
 

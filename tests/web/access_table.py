@@ -113,6 +113,10 @@ ACCESS: dict[tuple[str, str], str] = {
     ("GET", "/upload"): THERAPIST,
     ("POST", "/upload"): THERAPIST,  # into the therapist's own (or a new) client
     ("GET", "/jobs/{job_id}"): CLIENT_WRITE,  # tom's upload job: only its owner sees it
+    # recordings (rapport/web/pages/recordings.py): {recording_job} is tom's transcribed one
+    ("POST", "/upload/recording"): THERAPIST,  # into the therapist's own (or a new) client
+    ("GET", "/recordings/{recording_job}"): CLIENT_WRITE,
+    ("POST", "/recordings/{recording_job}"): CLIENT_WRITE,
     ("GET", "/clients/{code}/sessions/{number}/questionnaire"): CLIENT_WRITE,
     ("POST", "/clients/{code}/sessions/{number}/questionnaire"): CLIENT_WRITE,
     # safety flags (rapport/web/pages/safety.py): therapist and supervisor acknowledge

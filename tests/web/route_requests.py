@@ -94,6 +94,32 @@ def _job_id(call: Call) -> str:
                            params={"code": "C-001", "session": 1}, payload=b"T: hi\n"))
 
 
+def _recording_job(call: Call) -> str:
+    """A transcription job of tom's for C-001, finished with a two-turn transcript (set
+    directly: no runner transcribes here)."""
+    import json
+
+    from rapport.store.jobs import enqueue
+    from rapport.store.models import Job
+
+    transcript = "\n".join(json.dumps(x) for x in [
+        {"rapport_format": "session", "version": 1, "id": "rec",
+         "speakers": [{"name": "SPEAKER_1", "role": None}, {"name": "SPEAKER_2", "role": None}]},
+        {"speaker": "SPEAKER_1", "text": "How was your week?", "start": 0.5, "end": 1.5},
+        {"speaker": "SPEAKER_2", "text": "Quiet, mostly.", "start": 2.0, "end": 3.0}])
+    with call.world.store.transaction("tom", interface="system") as tx:
+        job_id = enqueue(tx, "transcription", code="C-001", session_number=1,
+                         params={"code": "C-001", "session": 1}, payload=None)
+        row = tx.db.get(Job, job_id)
+        assert row is not None
+        row.state, row.progress = "done", 100
+        row.outcome_enc = tx.encrypt(json.dumps({"result": {
+            "transcript": transcript, "speakers": ["SPEAKER_1", "SPEAKER_2"],
+            "suggested_therapist": "SPEAKER_1", "basis": "questions per turn: ...",
+            "turns": 2, "who_spoke_when": "channels"}}), "jobs.outcome")
+    return str(job_id)
+
+
 def _throwaway_user(call: Call) -> str:
     with call.world.store.transaction("ada", interface="system") as tx:
         add_user(tx, f"tu{call.unique}", UserRole.THERAPIST)
@@ -148,6 +174,7 @@ FILLERS: dict[str, Callable[[Call], str]] = {
     "token_id": _token_id,
     "token": _feedback_token,
     "job_id": _job_id,
+    "recording_job": _recording_job,
     "username": _throwaway_user,
     "project_id": _project_id,
     "unit_id": _unit_id,
@@ -290,6 +317,13 @@ BODIES: dict[tuple[str, str], Callable[[Call], dict[str, Any]]] = {
     ("POST", "/upload"): lambda call: {
         "data": {"new_client": f"U-{call.unique}", "consent": "yes", "session": "1"},
         "files": {"file": ("session.txt", TRANSCRIPT, "text/plain")}},
+    ("POST", "/upload/recording"): lambda call: {
+        "data": {"new_client": f"R-{call.unique}", "consent": "yes",
+                 "consent_recording": "yes", "session": "1"},
+        "files": {"file": ("session.wav", b"RIFF\x24\x08\x00\x00WAVEfmt " + bytes(64),
+                           "audio/wav")}},
+    ("POST", "/recordings/{recording_job}"): lambda call: {
+        "data": {"role_SPEAKER_1": "therapist", "role_SPEAKER_2": "client"}},
     ("POST", "/clients/{code}/sessions/{number}/questionnaire"): _questionnaire,
     ("POST", "/api/v1/clients/{code}/safety-flags/acknowledgements"): lambda call: {
         "json": _acknowledgement(call)},

@@ -17,6 +17,8 @@ router = APIRouter(include_in_schema=False)
 @router.get("/jobs/{job_id}")
 def job_page(request: Request, job_id: int, tx: RecordTx) -> Response:
     job = job_view(tx, job_id)
+    if job.state == "done" and job.kind == "transcription":  # the therapist checks it next
+        return RedirectResponse(f"/recordings/{job.id}", status_code=303)
     if job.state == "done" and job.client and job.session:
         return RedirectResponse(session_url(job.client, job.session), status_code=303)
     return render(request, "job.html", {"job": job,

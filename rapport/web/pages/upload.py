@@ -3,9 +3,10 @@
 The file is checked and read at once: an import error leaves the record unchanged and is
 shown on the form (what, where, how to fix). A new client (with the consent to analysis
 the therapist confirms) and the queued job are stored together or not at all; the page
-then follows the job's progress (``/jobs/{id}``) to the session. Audio and video are
-analysed by ``rapport analyze --audio/--video --client`` on the machine holding the files;
-the session page then shows the nonverbal section.
+then follows the job's progress (``/jobs/{id}``) to the session. A recording goes to
+``POST /upload/recording`` (``rapport/web/pages/recordings.py``): transcribed on this
+server, then checked by the therapist. The nonverbal section (prosody, movement) is made
+by ``rapport analyze --audio/--video --client`` on the machine holding the files.
 """
 
 from __future__ import annotations
@@ -43,20 +44,30 @@ def _names(text: str) -> tuple[str, ...]:
     return tuple(name.strip() for name in text.split(",") if name.strip())
 
 
-def _form(request: Request, tx_clients: list[str], values: dict[str, Any], *,
-          error: RapportInputError | None = None, status: int = 200) -> Response:
+def upload_form_page(request: Request, tx_clients: list[str], values: dict[str, Any], *,
+                     error: RapportInputError | None = None, media_error: bool = False,
+                     status: int = 200) -> Response:
+    """The upload page (transcript form and recording form); ``media_error`` says the error
+    belongs to the recording form."""
+    import importlib.util
+
     from rapport.ingest.detect import FORMATS
 
+    settings = get_settings_of(request)
     return render(request, "upload.html", {
         "clients": tx_clients, "formats": FORMATS, "values": values, "error": error,
-        "max_bytes": get_settings_of(request).max_file_bytes}, status=status)
+        "media_error": media_error, "max_bytes": settings.max_file_bytes,
+        "max_media_bytes": settings.max_media_bytes,
+        "can_transcribe": importlib.util.find_spec("faster_whisper") is not None},
+        status=status)
+
 
 
 @router.get("/upload", dependencies=[THERAPISTS])
 def upload_form(request: Request, tx: RecordTx, client: str = "",
                 session: str = "") -> Response:
     codes = [c.code for c in list_clients(tx)]
-    return _form(request, codes, {"client": client[:64], "session": session[:6]})
+    return upload_form_page(request, codes, {"client": client[:64], "session": session[:6]})
 
 
 @router.post("/upload", dependencies=[THERAPISTS])
@@ -101,6 +112,6 @@ def upload(request: Request, identity: CurrentIdentity, *,
             raise
         with store.transaction(identity.actor.username, interface=identity.interface) as tx:
             codes = [c.code for c in list_clients(tx)]
-        return _form(request, codes, values, error=exc,
+        return upload_form_page(request, codes, values, error=exc,
                      status=STATUS_OF_CODE.get(exc.code or "", 400))
     return RedirectResponse(f"/jobs/{job_id}", status_code=303)
