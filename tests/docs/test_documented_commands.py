@@ -42,6 +42,10 @@ NOT_RUN: dict[str, str] = {
                                                             "CPU (docs/models.md)",
     "rapport nonverbal session.mp4 session.wav --transcript session.vtt --json "
     "nonverbal.json": "needs a recording; tests/nonverbal run it on generated media",
+    "rapport transcribe session.m4a --out session.jsonl": "needs a recording; "
+        "tests/transcribe run it on synthesised speech",
+    "rapport analyze session.m4a --therapist SPEAKER_1 --html report.html": "needs a "
+        "recording; tests/transcribe/test_analyze_recording.py runs it on synthesised speech",
     "rapport reliability human.csv model.csv --reference a --session-score "
     "therapist_behaviour=reflection": "needs a human-coded table; tests/research run it",
     "rapport measures show srs --text-pack my-srs-pack.yaml": "needs a licensed text pack "
