@@ -63,7 +63,7 @@ typecheck: install-test
 	$(VENV)/bin/mypy
 
 unit: install-test
-	$(PY) -m pytest --cov --cov-report=term:skip-covered -q
+	$(PY) -m pytest -n 2 --cov --cov-report=term:skip-covered -q
 
 docs-cli: install-test
 	$(PY) -m rapport.cli.docs > docs/cli.md
