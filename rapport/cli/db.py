@@ -120,6 +120,10 @@ def demo(
 ) -> None:
     """Create a demo record in RAPPORT_HOME: users, clients with consents, sessions, analyses.
 
+    Each bundled example is its own invented client's session, numbered and dated as the
+    demo's story has it (an intake is session 1); any other transcript becomes session 1
+    of a client of its own.
+
     Example:
 
       RAPPORT_HOME=demo-output/home rapport db demo examples/ --roles examples/speakers.yaml
