@@ -88,13 +88,9 @@ def run_demo(out: Path) -> tuple[list[Path], list[object]]:
 
 def _in_story(item: ReadSession) -> ReadSession:
     """The session renamed and dated as the story has it (unchanged if not in it)."""
-    from rapport.store.demo_story import story_session
+    from rapport.store.demo_story import in_story
 
-    story = story_session(item.session.id)
-    if story is None:
-        return item
-    session = item.session.model_copy(update={"id": story.name, "date": story.date})
-    return replace(item, session=session)
+    return replace(item, session=in_story(item.session))
 
 
 def _write(out: Path, analysis: Any, console: Any, source: str) -> Path:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from rapport.domain import Session
 from rapport.store.consents import ConsentKind
 
 #: The first demo week (a Tuesday); everything else is counted from it.
@@ -87,6 +88,16 @@ def story_session(session_id: str) -> StorySession | None:
     """The story's place for a session read from an example (its own id) or already
     renamed by ``make demo`` (``C-001-session-1``); None for any other session."""
     return next((s for s in DEMO_STORY if session_id in (s.example, s.name)), None)
+
+
+def in_story(session: Session) -> Session:
+    """``session`` renamed and dated as the story has it (``C-001-session-1``), so its
+    report and its stored analysis say which client and session it is; unchanged when
+    the story does not know it."""
+    story = story_session(session.id)
+    if story is None:
+        return session
+    return session.model_copy(update={"id": story.name, "date": story.date})
 
 
 def earlier_sessions(story: StorySession) -> list[tuple[int, dt.date]]:
