@@ -125,3 +125,11 @@ def test_db_demo_of_the_examples_folder_stores_the_same_story(
                     story.name, str(story.date))
     finally:
         store.dispose()
+
+
+def test_the_examples_readme_tells_the_same_story() -> None:
+    text = (EXAMPLES_DIR / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| (C-\d{3})[^|]*\| (\d+)[^|]*\| ([\d-]+) \| `?([^`|(]+?)`? [|(]",
+                      text, re.M)
+    assert sorted(rows) == sorted((s.code, str(s.number), str(s.date), s.file)
+                                  for s in DEMO_STORY)
