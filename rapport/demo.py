@@ -10,11 +10,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rapport.errors import RapportInputError
+
+if TYPE_CHECKING:
+    from rapport.ingest import ReadSession
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES_DIR = ROOT / "examples"
@@ -32,15 +35,16 @@ class Example:
     extra: dict[str, str] = field(default_factory=dict)
 
 
-#: The bundled examples (see examples/README.md for what each one shows).
+#: The bundled examples (see examples/README.md for what each one shows), in the order of
+#: their clients in the demo's story (rapport/store/demo_story.py).
 EXAMPLES: tuple[Example, ...] = (
+    Example(file="first_session.csv"),
     Example(file="rupture_repair.txt"),
     Example(file="missed_risk.txt"),
     Example(file="poor_listening.vtt", therapist=("Dr. Lee",), client=("Jordan",)),
     Example(file="good_listening.srt", client=("Maya",)),
     Example(file="couple_session.json", therapist=("SPEAKER_00",),
             client=("SPEAKER_01", "SPEAKER_02")),
-    Example(file="first_session.csv"),
     Example(file="check_in.jsonl"),
 )
 
@@ -53,46 +57,70 @@ def _examples() -> list[Example]:
 
 
 def run_demo(out: Path) -> tuple[list[Path], list[object]]:
-    """Analyse every example into ``out``; return the HTML reports and the analyses."""
+    """Analyse every example into ``out``; return the HTML reports and the analyses.
+
+    Each analysed session takes its place in the demo's story (rapport/store/demo_story.py):
+    it is renamed after its client and session (``C-001-session-1``) and dated, so the
+    report's file name, its title and the demo record agree.
+    """
     from rich.console import Console
 
     from rapport.ingest import RoleMap, read_sessions
-    from rapport.pipeline import AnalyzeOptions, analyze_all, write_atomically
+    from rapport.pipeline import AnalyzeOptions, analyze_all
 
     console = Console()
     options = AnalyzeOptions(preset="fast")
     written: list[Path] = []
     analyses: list[object] = []
     for example in _examples():
-        path = EXAMPLES_DIR / example.file
         roles = RoleMap(therapist=example.therapist, client=example.client,
                         other=example.other)
-        for analysis in analyze_all(read_sessions([path], roles=roles), options):
-            sid = analysis.document.session.id
-            write_atomically(out / f"{sid}.json", analysis.to_json())
-            html = out / f"{sid}.html"
-            write_atomically(html, analysis.to_html())
-            written.append(html)
+        read = [_in_story(item) for item in
+                read_sessions([EXAMPLES_DIR / example.file], roles=roles)]
+        for analysis in analyze_all(read, options):
+            written.append(_write(out, analysis, console, example.file))
             analyses.append(analysis)
-            console.print(f"[green]✓[/] {example.file} → {html}")
-    written.append(_nonverbal_demo(out, console))
+    analysis = _nonverbal_demo(out)
+    written.append(_write(out, analysis, console, "generated audio + video session"))
+    analyses.append(analysis)
     return written, analyses
 
 
-def _nonverbal_demo(out: Path, console: Any) -> Path:
+def _in_story(item: ReadSession) -> ReadSession:
+    """The session renamed and dated as the story has it (unchanged if not in it)."""
+    from rapport.store.demo_story import in_story
+
+    return replace(item, session=in_story(item.session))
+
+
+def _write(out: Path, analysis: Any, console: Any, source: str) -> Path:
+    """Write ``<session id>.json`` and ``.html``; say which client and session it is."""
+    from rapport.pipeline import write_atomically
+    from rapport.store.demo_story import story_session
+
+    sid = analysis.document.session.id
+    html = out / f"{sid}.html"
+    write_atomically(out / f"{sid}.json", analysis.to_json())
+    write_atomically(html, analysis.to_html())
+    story = story_session(sid)
+    place = (f"client {story.code}, session {story.number} ({story.date}): {story.what}"
+             if story else f"session {sid}")
+    console.print(f"[green]✓[/] {source} → {html}\n  {place}", highlight=False,
+                  soft_wrap=True)
+    return html
+
+
+def _nonverbal_demo(out: Path) -> Any:
     """The generated session with audio and video: shows the nonverbal section."""
     from rapport.ingest import read_sessions
     from rapport.nonverbal.synthetic import write_demo_media
-    from rapport.pipeline import AnalyzeOptions, analyze_all, write_atomically
+    from rapport.pipeline import AnalyzeOptions, analyze_all
 
     transcript, audio, video = write_demo_media(out / "media")
     options = AnalyzeOptions(preset="fast", media={"audio": audio, "video": video})
-    (analysis,) = analyze_all(read_sessions([transcript]), options)
-    html = out / f"{analysis.document.session.id}-nonverbal.html"
-    write_atomically(html, analysis.to_html())
-    write_atomically(html.with_suffix(".json"), analysis.to_json())
-    console.print(f"[green]✓[/] generated audio + video session → {html}")
-    return html
+    (analysis,) = analyze_all([_in_story(item) for item in read_sessions([transcript])],
+                              options)
+    return analysis
 
 
 def _seed_measures(key_file: Path) -> int:
@@ -129,8 +157,9 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(f"error: {exc.render()}\n")
         return 2
     sys.stdout.write(
-        f"\n{len(reports)} reports in {args.out.resolve()}/ (open the .html files in a "
-        "browser; the .json files follow docs/schema/analysis.schema.json).\n"
+        f"\n{len(reports)} reports in {args.out.resolve()}/, one per analysed session, "
+        "named after its client and session (open the .html files in a browser; the .json "
+        "files follow docs/schema/analysis.schema.json).\n"
         "Analyse your own transcript: .venv/bin/rapport analyze FILE --html report.html\n"
         f"\n{record.describe()}\n"
         f"{questionnaires} demo questionnaires stored (clients demo-recovery, "

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -120,6 +121,10 @@ def demo(
 ) -> None:
     """Create a demo record in RAPPORT_HOME: users, clients with consents, sessions, analyses.
 
+    Each bundled example is its own invented client's session, numbered and dated as the
+    demo's story has it (an intake is session 1); any other transcript becomes session 1
+    of a client of its own.
+
     Example:
 
       RAPPORT_HOME=demo-output/home rapport db demo examples/ --roles examples/speakers.yaml
@@ -128,10 +133,12 @@ def demo(
     from rapport.pipeline import AnalyzeOptions, analyze_all
     from rapport.settings import get_settings
     from rapport.store.demo import create_demo_record
+    from rapport.store.demo_story import in_story
 
     options = AnalyzeOptions.from_settings(get_settings())
-    analyses = list(analyze_all(read_sessions(files, roles=role_map(roles_file=roles_file)),
-                                options))
+    read = [replace(item, session=in_story(item.session))
+            for item in read_sessions(files, roles=role_map(roles_file=roles_file))]
+    analyses = list(analyze_all(read, options))
     typer.echo(create_demo_record(analyses, reset=reset).describe())
 
 

@@ -29,11 +29,13 @@ class Chart:
     chance_y: float | None = None
     y_max: float = 1.0
     lanes: list[tuple[str, float]] = field(default_factory=list)
-    bars: list[tuple[float, float, float, int, int]] = field(default_factory=list)
+    #: (x, y, width, turn index, role value): the template colours a bar by its role
+    bars: list[tuple[float, float, float, int, str]] = field(default_factory=list)
     ruptures: list[tuple[float, float, int]] = field(default_factory=list)
     ticks: list[tuple[float, str]] = field(default_factory=list)
-    #: (label, top y, polyline points) of per-second motion energy, one per person
-    motion: list[tuple[str, float, list[tuple[float, float]]]] = field(default_factory=list)
+    #: (label, role value, top y, polyline points) of per-second motion energy, one per person
+    motion: list[tuple[str, str, float, list[tuple[float, float]]]] = field(
+        default_factory=list)
     plot_bottom: float = TOP + PLOT_H
 
 
@@ -84,10 +86,10 @@ def build_chart(result: NonverbalResult, coded: CodedSession,
     if result.movement is not None and result.movement.client_motion:
         m = result.movement
         peak = max([v for v in m.client_motion + m.therapist_motion if v] or [1.0])
-        for k, (name, series) in enumerate((("client moves", m.client_motion),
-                                            ("therapist moves", m.therapist_motion))):
+        for k, (role, series) in enumerate(((Role.CLIENT, m.client_motion),
+                                            (Role.THERAPIST, m.therapist_motion))):
             base = lane_top + k * (LANE_H + 4) + LANE_H
-            chart.motion.append((name, base - LANE_H, [
+            chart.motion.append((f"{role.value} moves", role.value, base - LANE_H, [
                 (x_of(sec + 0.5), round(base - LANE_H * (v or 0.0) / peak, 1))
                 for sec, v in enumerate(series)]))
         lane_top += 2 * (LANE_H + 4) + 6
@@ -99,7 +101,7 @@ def build_chart(result: NonverbalResult, coded: CodedSession,
     for t in timed:
         x0 = x_of(float(t.start))  # type: ignore[arg-type]
         chart.bars.append((x0, lane_y[t.role], max(0.8, x_of(float(t.end)) - x0),  # type: ignore[arg-type]
-                           t.index, roles.index(t.role)))
+                           t.index, t.role.value))
         if t.index in flagged:
             chart.ruptures.append((x0, lane_top - 6, t.index))
     step = next(s for s in (10, 30, 60, 120, 300, 600, 1800, 3600, 1e9)

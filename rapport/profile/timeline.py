@@ -2,9 +2,11 @@
 
 The x axis is the session's running word count (or clock time when every turn has
 times), so a long turn is a wide bar. Therapist turns sit in the top lane, client turns
-in the bottom lane. Behaviour is encoded twice, by colour (Okabe–Ito) *and* by bar
-height, so the chart reads without colour; every bar has a text title and links to its
-turn in the transcript. Ruptures are drawn as labelled spans ("W" withdrawal,
+in the bottom lane, each lane ruled and labelled in its role's colour. Behaviour is
+encoded twice, by colour *and* by bar height, so the chart reads without colour; the
+behaviour colours are never a role's colour (:mod:`rapport.report.colours`), so blue
+and orange mean therapist and client here as on every other chart. Every bar has a text
+title and links to its turn in the transcript. Ruptures are drawn as labelled spans ("W" withdrawal,
 "C" confrontation) with the outcome written out ("repaired", "unrepaired").
 """
 
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from rapport.domain import Role, Session
 from rapport.profile.models import ProfileResult
 from rapport.profile.view import SessionView
+from rapport.report.colours import GREEN, GREY, PINK, SKY, VERMILLION
 
 WIDTH = 800.0
 LEFT = 70.0
@@ -24,15 +27,15 @@ CLIENT_Y = 96.0
 
 #: label -> (colour, height fraction, legend text)
 THERAPIST_STYLE = {
-    "reflection": ("#009E73", 1.0, "reflection (full height)"),
-    "question": ("#0072B2", 0.7, "question (70%)"),
-    "input": ("#D55E00", 0.45, "information / advice (45%)"),
-    "other": ("#999999", 0.25, "other or not coded (25%)"),
+    "reflection": (GREEN, 1.0, "reflection (full height)"),
+    "question": (SKY, 0.7, "question (70%)"),
+    "input": (VERMILLION, 0.45, "information / advice (45%)"),
+    "other": (GREY, 0.25, "other or not coded (25%)"),
 }
 CLIENT_STYLE = {
-    "change": ("#009E73", 1.0, "change talk (full height)"),
-    "neutral": ("#E69F00", 0.6, "neutral (60%)"),
-    "sustain": ("#CC79A7", 0.3, "sustain talk (30%)"),
+    "change": (GREEN, 1.0, "change talk (full height)"),
+    "neutral": (GREY, 0.6, "neutral (60%)"),
+    "sustain": (PINK, 0.3, "sustain talk (30%)"),
 }
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from rapport.report.colours import PALETTE, ROLE_COLOURS, TOGETHER, role_css
 from rapport.report.document import AnalysisDocument, TurnOut
 from rapport.report.section import AnalysisContext, Computed
 from rapport.wording import plural
@@ -28,16 +29,14 @@ FAVICON = ("data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox
            "%3E%3Ccircle cx='12' cy='16' r='10' fill='%230072B2'/%3E%3Ccircle cx='20' "
            "cy='16' r='10' fill='%23E69F00' fill-opacity='.8'/%3E%3C/svg%3E")
 
-#: Okabe–Ito colour-blind-safe palette, used by every chart.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
-           "#000000")
 
 
 @cache
 def template_env(package: str) -> Environment:
     """The Jinja environment for ``package``'s ``templates/`` folder, one per package:
     autoescaped (session text can never inject markup), with the shared filters (``pct``,
-    ``num``) and the colour-blind-safe ``palette``. Used by the report, the nonverbal
+    ``num``), the colour-blind-safe ``palette`` and ``role_colours`` (one colour per
+    speaker role, :mod:`rapport.report.colours`). Used by the report, the nonverbal
     section and the web pages alike."""
     env = Environment(loader=PackageLoader(package, "templates"),
                       autoescape=select_autoescape(default=True, default_for_string=True),
@@ -46,12 +45,21 @@ def template_env(package: str) -> Environment:
     env.filters["num"] = lambda v, d=2: "—" if v is None else f"{v:.{d}f}"
     env.filters["plural"] = plural
     env.globals["palette"] = PALETTE
+    env.globals["role_colours"] = {role.value: c for role, c in ROLE_COLOURS.items()}
+    env.globals["role_css"] = role_css()
+    env.globals["together"] = TOGETHER
     env.globals["favicon"] = FAVICON
     return env
 
 
 def _env() -> Environment:
     return template_env("rapport.report")
+
+
+def report_css() -> str:
+    """The report's stylesheet with the role colours filled in (the report, the corpus
+    index and the web session page all use it)."""
+    return _env().get_template("report.css").render()
 
 
 def render_fragment(template: str, **values: Any) -> str:

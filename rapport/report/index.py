@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rapport.report.html import template_env
+from rapport.report.html import report_css, template_env
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ class IndexRow:
 def render_index(rows: list[IndexRow], *, title: str = "Sessions") -> str:
     """A self-contained HTML page (inline CSS, no script) listing ``rows`` in order."""
     labels = list(dict.fromkeys(label for row in rows for label, _ in row.figures))
-    css = template_env("rapport.report").get_template("report.css").render()
+    css = report_css()
     return template_env("rapport.report").get_template("index.html.j2").render(
         title=title, rows=rows, labels=labels, css=css,
         values=[dict(row.figures) for row in rows])

@@ -11,6 +11,7 @@ purpose; the record stores only their argon2id hashes.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shlex
 import shutil
 import sys
@@ -28,6 +29,13 @@ from rapport.store.clients import add_client, close_client
 from rapport.store.consents import ConsentKind, add_consent
 from rapport.store.crypto import write_key_file
 from rapport.store.database import Store
+from rapport.store.demo_story import (
+    DEMO_CLIENTS,
+    DEMO_STORY,
+    FIRST_SESSION,
+    earlier_sessions,
+    story_session,
+)
 from rapport.store.models import User
 from rapport.store.permissions import UserRole
 from rapport.store.sessions import Attendance, SessionRecord, add_session
@@ -43,14 +51,8 @@ DEMO_USERS = (("ada", UserRole.ADMIN, "Ada (clinic admin)"),
               ("tom", UserRole.THERAPIST, "Tom (therapist)"),
               ("sam", UserRole.SUPERVISOR, "Sam (supervisor of Tom)"),
               ("rita", UserRole.RESEARCHER, "Rita (researcher)"))
-#: (code, invented identity, consents).
-DEMO_CLIENTS = (
-    ("C-001", {"name": "Demo Person One", "contact": "one@example.invalid"},
-     (ConsentKind.RECORDING, ConsentKind.ANALYSIS, ConsentKind.RESEARCH)),
-    ("C-002", {"name": "Demo Person Two"},
-     (ConsentKind.RECORDING, ConsentKind.ANALYSIS, ConsentKind.SHARING)),
-)
-FIRST_SESSION = dt.date(2026, 1, 6)
+#: Clients after the story's: a closed one, then one per analysis the story does not know.
+CLOSED_CLIENT = "C-008"
 
 
 def rapport_command() -> str:
@@ -149,24 +151,46 @@ def _people(store: Store, demo: DemoRecord) -> None:
 
 
 def _clients(store: Store, documents: list[str]) -> int:
-    stored = 0
+    """The story's clients and sessions (rapport/store/demo_story.py), each analysis in
+    its place; an analysis the story does not know becomes session 1 of a client of its
+    own (C-009, C-010, ...)."""
+    placed = {}
+    extra: list[str] = []
+    for document in documents:
+        story = story_session(str(json.loads(document)["session"]["id"]))
+        if story is None:
+            extra.append(document)
+        else:
+            placed[story] = document
     with store.transaction("tom", interface="system") as tx:
-        for code, identity, consents in DEMO_CLIENTS:
-            add_client(tx, code, identity=identity, notes="invented demo client")
-            for kind in consents:
-                add_consent(tx, code, kind, given_on=FIRST_SESSION)
-        for i, document in enumerate(documents):
-            code = DEMO_CLIENTS[i % len(DEMO_CLIENTS)][0]
-            number = i // len(DEMO_CLIENTS) + 1
-            store_analysis(tx, code, number, document,
-                           session_date=FIRST_SESSION + dt.timedelta(weeks=number - 1))
-            stored += 1
-        # Consistency matters too: a cancellation and a no-show after the analysed sessions.
-        last = FIRST_SESSION + dt.timedelta(weeks=(len(documents) + 1) // len(DEMO_CLIENTS))
+        for client in DEMO_CLIENTS:
+            add_client(tx, client.code, identity={"name": client.name},
+                       notes="invented demo client")
+            for kind in client.consents:
+                add_consent(tx, client.code, kind, given_on=FIRST_SESSION)
+        made: set[tuple[str, int]] = {(s.code, s.number) for s in DEMO_STORY}
+        for story in sorted(DEMO_STORY, key=lambda s: (s.code, s.number)):
+            for number, date in earlier_sessions(story):
+                if (story.code, number) not in made:
+                    made.add((story.code, number))
+                    add_session(tx, story.code, SessionRecord(number=number, date=date))
+            if story in placed:
+                store_analysis(tx, story.code, story.number, placed[story],
+                               session_date=story.date)
+            else:  # not analysed this time: the session still happened
+                add_session(tx, story.code, SessionRecord(number=story.number,
+                                                          date=story.date))
+        # Consistency matters too: a cancellation and a no-show after C-002's last session.
+        last = max(s.date for s in DEMO_STORY if s.code == "C-002")
         for week, attendance in enumerate((Attendance.CANCELLED, Attendance.NO_SHOW), 1):
-            add_session(tx, DEMO_CLIENTS[1][0], SessionRecord(
+            add_session(tx, "C-002", SessionRecord(
                 attendance=attendance, date=last + dt.timedelta(weeks=week)))
-        add_client(tx, "C-003", notes="therapy ended; shows retention")
-        add_session(tx, "C-003", SessionRecord(date=FIRST_SESSION))
-        close_client(tx, "C-003")
-    return stored
+        add_client(tx, CLOSED_CLIENT, notes="therapy ended; shows retention")
+        add_session(tx, CLOSED_CLIENT, SessionRecord(date=FIRST_SESSION))
+        close_client(tx, CLOSED_CLIENT)
+        for k, document in enumerate(extra, start=int(CLOSED_CLIENT[2:]) + 1):
+            code = f"C-{k:03d}"
+            add_client(tx, code, notes="invented demo client (an analysis given to the demo)")
+            add_consent(tx, code, ConsentKind.ANALYSIS, given_on=FIRST_SESSION)
+            store_analysis(tx, code, 1, document, session_date=FIRST_SESSION)
+    return len(placed) + len(extra)

@@ -15,7 +15,7 @@ from typing import Literal
 
 from markupsafe import Markup, escape
 
-from rapport.report.html import PALETTE
+from rapport.report.colours import MEASURE_COLOURS
 
 WIDTH, HEIGHT = 640, 240
 LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 36
@@ -41,7 +41,9 @@ class Chart:
     cut_off: float | None = None
     band: tuple[float, float] | None = None
     markers: Sequence[Marker] = ()
-    colour: str = PALETTE[0]
+    #: the client rates both questionnaires, so the lines take measure colours (never a
+    #: speaker role's colour: rapport.report.colours)
+    colour: str = MEASURE_COLOURS["outcome"]
     #: what the dashed line is called (the client's own view says "the line", not "cut-off")
     cut_off_name: str = "clinical cut-off"
     cut_off_short: str = "cut-off"
@@ -162,4 +164,4 @@ def sparkline(values: Sequence[float | None], *, label: str, width: int = 120,
     return Markup(  # noqa: S704 - only formatted numbers and escaped text
         f'<svg class="spark" width="{width}" height="{height}" viewBox="0 0 {width} '
         f'{height}" role="img" aria-label="{aria}"><polyline points="{" ".join(parts)}" '
-        f'fill="none" stroke="{PALETTE[0]}" stroke-width="1.5"/>{dots}</svg>')
+        f'fill="none" stroke="{INK}" stroke-width="1.5"/>{dots}</svg>')

@@ -9,18 +9,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from rapport.domain import CodeFamily, Role
 from rapport.errors import RapportInputError
+from rapport.report import html
 from rapport.report.document import AnalysisDocument
 
 
 @cache
 def report_css() -> str:
-    """The HTML report's stylesheet, inlined by the session page (CSP allows inline style)."""
-    return (resources.files("rapport.report") / "templates" / "report.css").read_text("utf-8")
+    """The HTML report's stylesheet (with the shared role colours), inlined by the session
+    page (CSP allows inline style)."""
+    return html.report_css()
 
 
 @dataclass

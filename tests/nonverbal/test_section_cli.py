@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import jsonschema
@@ -75,6 +76,31 @@ def test_analysis_with_audio_and_video(dialogue: Dialogue, media_dir: Path) -> N
     assert ("therapist followed the client" in html) == beyond  # planted: 1 s behind
     summary, detail = html.index("movement-summary"), html.index("movement-detail")
     assert summary < detail < html.index("Fisher z")
+
+
+def test_movement_and_lanes_take_the_role_colours(dialogue: Dialogue,
+                                                 media_dir: Path) -> None:
+    """Each person's movement line and transcript lane is drawn in their role's colour
+    (as on every other chart); the synchrony of the two together is no one's colour."""
+    from role_colours import ROLES, check_role_colours
+
+    from rapport.report.colours import TOGETHER
+
+    _, turns = dialogue
+    html = analyze_coded(_coded(turns), media={"audio": media_dir / "stereo.wav",
+                                               "video": media_dir / "video.avi"},
+                         options={"nonverbal": {"surrogates": 20, "seed": 2}}).to_html()
+    chart = re.search(r'<svg class="chart nonverbal-timeline".*?</svg>', html, re.S)
+    assert chart is not None
+    seen = check_role_colours(html)
+    lines = re.findall(r'<polyline class="role-(\w+)" fill="none" stroke="(#\w+)"',
+                       chart.group(0))
+    assert lines == [("client", ROLES["client"]), ("therapist", ROLES["therapist"])]
+    assert f'class="together" fill="none" stroke="{TOGETHER}"' in chart.group(0)
+    bars = re.findall(r'<rect class="role-(\w+)"[^>]*fill="(#\w+)"', chart.group(0))
+    assert {r for r, _ in bars} == {"therapist", "client"}
+    assert all(colour == ROLES[role] for role, colour in bars)
+    assert seen["client:polyline"] == seen["therapist:polyline"] == 1
 
 
 def test_a_report_without_video_draws_no_movement(dialogue: Dialogue,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import subprocess
@@ -14,28 +15,56 @@ from record_fixtures import document_json
 from rapport.errors import RapportInputError
 from rapport.settings import get_settings
 from rapport.store.analyses import aggregate_metrics
-from rapport.store.clients import list_clients
+from rapport.store.clients import list_clients, show_client
 from rapport.store.database import Store
 from rapport.store.demo import create_demo_record
+from rapport.store.demo_story import DEMO_CLIENTS, DEMO_STORY
 from rapport.store.models import User
+from rapport.store.sessions import list_sessions
 from rapport.store.users import verify_password
 
 
-def test_demo_record_has_people_consents_sessions_and_analyses(_isolated_home: Path) -> None:
-    docs = [document_json(metrics={"m": float(i)}) for i in range(3)]
-    demo = create_demo_record(docs)
-    assert demo.analyses == 3 and demo.key_file == _isolated_home / "demo.key"
+def _story_documents() -> list[str]:
+    """One planted document per story session, under the id its example file gives, and
+    one the story does not know (as ``rapport db demo`` may be given)."""
+    docs = []
+    for i, story in enumerate(DEMO_STORY):
+        doc = json.loads(document_json(metrics={"m": float(i)}))
+        doc["session"]["id"] = story.example
+        docs.append(json.dumps(doc))
+    return [*docs, document_json(metrics={"m": 99.0})]
+
+
+def test_demo_record_has_people_consents_sessions_and_analyses(
+        db_url: str, monkeypatch: pytest.MonkeyPatch, _isolated_home: Path) -> None:
+    monkeypatch.setenv("RAPPORT_DATABASE_URL", db_url)
+    demo = create_demo_record(_story_documents())
+    assert demo.analyses == len(DEMO_STORY) + 1
+    assert demo.key_file == _isolated_home / "demo.key"
     assert "tom" in demo.describe() and "demo-tom" in demo.describe()
-    db_file = _isolated_home / "rapport.sqlite3"
-    assert stat.S_IMODE(db_file.stat().st_mode) == 0o600
     store = Store.from_settings(get_settings(key_file=demo.key_file))
     try:
         with store.transaction("tom") as tx:
-            clients = {c.code: c.sessions for c in list_clients(tx)}
-        assert clients == {"C-001": 2, "C-002": 3, "C-003": 1}
+            clients = {c.code: c for c in list_clients(tx)}
+            sessions = {code: list_sessions(tx, code) for code in clients}
+            identity = {c.code: show_client(tx, c.code).identity for c in DEMO_CLIENTS}
+        assert [c.code for c in DEMO_CLIENTS] + ["C-008", "C-009"] == sorted(clients)
+        assert clients["C-008"].closed_at is not None
+        assert {c: (n or {}).get("name") for c, n in identity.items()} == {
+            c.code: c.name for c in DEMO_CLIENTS}
+        for story in DEMO_STORY:  # each analysis where the story puts it
+            (at,) = [s for s in sessions[story.code] if s.number == story.number]
+            assert (at.date, at.attendance, at.analyses) == (story.date, "attended", 1)
+        for code, rows in sessions.items():  # numbered from 1, weekly, in date order
+            assert [r.number for r in rows] == list(range(1, len(rows) + 1)), code
+            dates = [r.date for r in rows]
+            assert dates == sorted(dates) and len(set(dates)) == len(dates), code
+        assert [(r.number, r.attendance) for r in sessions["C-002"][-2:]] == [
+            (6, "cancelled"), (7, "no-show")]
+        assert [(r.number, r.analyses) for r in sessions["C-009"]] == [(1, 1)]
         with store.transaction("rita") as tx:
             (agg,) = aggregate_metrics(tx, min_clients=1)  # only C-001 consented
-        assert (agg.clients, agg.analyses, agg.mean) == (1, 2, 1.0)
+        assert (agg.clients, agg.analyses, agg.mean) == (1, 1, 0.0)
         with store.engine.connect() as conn:
             hashes = dict(conn.execute(sa.select(User.username, User.password_hash)).all())
         assert all(h and h.startswith("$argon2id$") for h in hashes.values())
@@ -43,6 +72,13 @@ def test_demo_record_has_people_consents_sessions_and_analyses(_isolated_home: P
         assert not verify_password(str(hashes["tom"]), "demo-sam")
     finally:
         store.dispose()
+
+
+def test_a_second_demo_needs_an_empty_record_or_reset(_isolated_home: Path) -> None:
+    docs = _story_documents()
+    create_demo_record(docs)
+    db_file = _isolated_home / "rapport.sqlite3"
+    assert stat.S_IMODE(db_file.stat().st_mode) == 0o600
     with pytest.raises(RapportInputError) as err:
         create_demo_record(docs)
     assert err.value.code == "not_empty"

@@ -19,7 +19,7 @@ from rapport.caseload import client_progress
 from rapport.measures.catalog import get_instrument
 from rapport.measures.progress import ProgressReport
 from rapport.measures.schema import Instrument
-from rapport.report.html import PALETTE
+from rapport.report.colours import MEASURE_COLOURS
 from rapport.store.clients import show_client
 from rapport.store.permissions import UserRole
 from rapport.web.charts import Chart, line_chart
@@ -90,7 +90,7 @@ def own_scores(report: ProgressReport) -> OwnScores:
     chart = Chart(chart_id=f"own-{instrument.id}", title=client_title(instrument),
                   points=points, y_range=instrument.total_range,
                   cut_off=instrument.cut_off.value if instrument.cut_off else None,
-                  colour=PALETTE[0] if instrument.kind == "outcome" else PALETTE[2],
+                  colour=MEASURE_COLOURS[instrument.kind],
                   cut_off_name="the line to look at together", cut_off_short="line")
     rows = [(_when(p.session, p.date), "not complete" if p.total is None else f"{p.total:g}")
             for p in report.points]

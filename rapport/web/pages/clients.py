@@ -16,7 +16,7 @@ from rapport.caseload import client_progress
 from rapport.errors import RapportInputError
 from rapport.measures.catalog import get_instrument
 from rapport.measures.progress import ProgressReport
-from rapport.report.html import PALETTE
+from rapport.report.colours import MEASURE_COLOURS
 from rapport.store.clients import show_client
 from rapport.store.consents import list_consents
 from rapport.store.tx import Tx
@@ -92,7 +92,7 @@ def chart_view(report: ProgressReport) -> ChartView:
                   y_range=instrument.total_range,
                   cut_off=instrument.cut_off.value if instrument.cut_off else None,
                   band=band, markers=markers,
-                  colour=PALETTE[0] if instrument.kind == "outcome" else PALETTE[5])
+                  colour=MEASURE_COLOURS[instrument.kind])
     at = {s: ", ".join(_MARKER_TEXT[m.kind] for m in markers if m.session == s)
           for s in {m.session for m in markers}}
     rows = [ChartRow(session=p.session, date=p.date,
