@@ -27,8 +27,12 @@ class NewProject(BaseModel):
     coders: list[str] = Field(min_length=1, max_length=50)
     adjudicators: list[str] = Field(default_factory=list, max_length=50)
     mode: Literal["blind", "assisted"] = "blind"
+    codebook: Literal["rapport-relationship", "rapport-utterance"] = Field(
+        default="rapport-relationship", description="A built-in codebook (used when "
+        "codebook_yaml is empty); rapport-utterance's gold trains `rapport train utterance "
+        "--gold`.")
     codebook_yaml: str = Field(default="", max_length=200_000,
-                               description="A custom codebook; empty: Rapport's.")
+                               description="A custom codebook; empty: the built-in one.")
 
 
 class NewCode(BaseModel):
@@ -58,7 +62,7 @@ def projects(tx: RecordTx) -> Ok[list[ProjectView]]:
 def new_project(body: NewProject, tx: RecordTx) -> Ok[int]:
     """Make a project from stored sessions you may read; answers its id."""
     return Ok(data=create_project(tx, ProjectRequest(
-        name=body.name, codebook=load_codebook(None, body.codebook_yaml),
+        name=body.name, codebook=load_codebook(body.codebook, body.codebook_yaml),
         sessions=[(c, int(n)) for c, n in body.sessions], coders=body.coders,
         adjudicators=body.adjudicators, mode=body.mode)))
 

@@ -26,7 +26,7 @@ from rapport.web.errors import WebError
 from rapport.web.identity import CurrentIdentity, RecordTx, get_store
 from rapport.web.templating import render
 from rapport.workbench.agreement import summary_rows
-from rapport.workbench.codebook import BUILTIN, Codebook, load_codebook
+from rapport.workbench.codebook import BUILTINS, Codebook, load_codebook
 from rapport.workbench.eaf import unit_eaf
 from rapport.workbench.exports import code_table_csv, code_table_parquet, gold_jsonl
 from rapport.workbench.projects import (
@@ -51,8 +51,9 @@ def _list_page(request: Request, identity: CurrentIdentity, *, error: str | None
                                         interface=identity.interface) as tx:
         projects = list_projects(tx)
     return render(request, "coding_list.html", {
-        "projects": projects, "error": error, "values": values or {}, "builtin": BUILTIN,
-        "may_create": identity.actor.role.value in ("therapist", "supervisor")},
+        "projects": projects, "error": error, "values": values or {}, "builtins": BUILTINS,
+        "may_create": identity.actor.role.value in ("therapist", "supervisor", "researcher"),
+        "researcher": identity.actor.role.value == "researcher"},
         status=400 if error else 200)
 
 
@@ -62,16 +63,18 @@ def projects(request: Request, identity: CurrentIdentity) -> Response:
 
 
 @router.post("/coding")
-def new_project(request: Request, identity: CurrentIdentity, name: Text = "",
+def new_project(request: Request, identity: CurrentIdentity, *, name: Text = "",
                 sessions: Text = "", coders: Text = "", adjudicators: Text = "",
-                mode: Text = "blind", codebook_yaml: Text = "") -> Response:
+                mode: Text = "blind", codebook: Text = "", codebook_yaml: Text = ""
+                ) -> Response:
     values = {"name": name, "sessions": sessions, "coders": coders,
-              "adjudicators": adjudicators, "mode": mode, "codebook_yaml": codebook_yaml}
+              "adjudicators": adjudicators, "mode": mode, "codebook": codebook,
+              "codebook_yaml": codebook_yaml}
     try:
         with get_store(request).transaction(identity.actor.username,
                                             interface=identity.interface) as tx:
             project_id = create_project(tx, ProjectRequest(
-                name=name, codebook=load_codebook(None, codebook_yaml),
+                name=name, codebook=load_codebook(codebook, codebook_yaml),
                 sessions=parse_session_refs(sessions), coders=_names(coders),
                 adjudicators=_names(adjudicators), mode=mode))
     except RapportInputError as exc:
