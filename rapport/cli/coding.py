@@ -18,9 +18,6 @@ Example:
   rapport coding list --as tom
   rapport coding export 1 --format gold --out gold.jsonl --as tom
   rapport train relationship --gold gold.jsonl
-
-  rapport coding create "MI pilot" --session C-017:1 --coder tom --codebook rapport-utterance
-  rapport train utterance --gold gold.jsonl --out my-models
 """
 
 coding_app = typer.Typer(help=HELP, no_args_is_help=True)

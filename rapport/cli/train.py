@@ -58,7 +58,6 @@ Examples:
 
   rapport train utterance --preset fast
   rapport train empathy --gold data/realtalk/gold.jsonl
-  rapport train utterance --gold workbench-gold.jsonl --preset fast --out my-models
 """
 
 
