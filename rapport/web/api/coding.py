@@ -4,6 +4,7 @@ store's: members only, everything else 404 (``store/coding.py``)."""
 
 from __future__ import annotations
 
+import base64
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -14,6 +15,7 @@ from rapport.web.errors import WebError
 from rapport.web.identity import RecordTx
 from rapport.workbench.agreement import summary_rows
 from rapport.workbench.codebook import load_codebook
+from rapport.workbench.exports import export_file
 from rapport.workbench.projects import ProjectRequest, code_turn, create_project
 from rapport.workbench.state import project_state
 
@@ -102,3 +104,31 @@ def agreement(project_id: int, tx: RecordTx) -> Ok[list[dict[str, Any]]]:
     state = project_state(tx, project_id)
     return Ok(data=[{"a": p.a, "b": p.b, "mixed_modes": p.mixed_modes,
                      "codes": summary_rows(p)} for p in state.pairs()] if state.units else [])
+
+
+class ExportedFile(BaseModel):
+    filename: str
+    media_type: str
+    encoding: Literal["utf-8", "base64"] = Field(
+        description="utf-8: content is the file's text; base64: Parquet's bytes")
+    content: str
+    left_out: int = Field(description="gold: sessions left out (not every turn has a gold)")
+
+
+@router.get("/coding/projects/{project_id}/export")
+def export(project_id: int, tx: RecordTx,
+           format: Literal["gold", "csv", "parquet", "eaf"] = "gold",  # noqa: A002
+           coding: str = "gold", unit: int | None = None) -> Ok[ExportedFile]:
+    """A project's codes as a file (adjudicators only): gold JSONL (``rapport train ...
+    --gold``), a CSV or Parquet code table of one coding (a coder, gold or model;
+    ``rapport reliability``) or ELAN .eaf of one timed session (``unit``)."""
+    if "adjudicator" not in show_project(tx, project_id).my_roles:
+        raise WebError(404, "not_found", "not found")
+    out = export_file(project_state(tx, project_id), format, coding=coding, unit=unit)
+    tx.audit("export", "coding_project", detail=f"project={project_id} format={format}")
+    binary = isinstance(out.body, bytes)
+    content = (base64.b64encode(out.body).decode() if isinstance(out.body, bytes)
+               else out.body)
+    return Ok(data=ExportedFile(filename=out.filename, media_type=out.media_type,
+                                encoding="base64" if binary else "utf-8", content=content,
+                                left_out=out.left_out))
