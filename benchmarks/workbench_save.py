@@ -119,7 +119,7 @@ def run_backend(backend: str, args: argparse.Namespace) -> str:
         store.upgrade()
         project, unit, tokens = prepare(store, args.coders, args.turns)
         path = f"/api/v1/coding/projects/{project}/units/{unit}/codes"
-        with rapport_serve(url, key, Path(tmp)) as base:
+        with rapport_serve(url, key, Path(tmp)) as (base, _pid):
             latencies, errors, took = asyncio.run(run(base, path, tokens, args.turns,
                                                       args.think))
         with store.transaction(None, interface="system") as tx:

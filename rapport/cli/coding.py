@@ -33,8 +33,9 @@ def create(
     adjudicator: Annotated[list[str] | None, typer.Option(
         "--adjudicator", help="Another adjudicator (you are one; repeatable).")] = None,
     codebook: Annotated[Path | None, typer.Option(
-        "--codebook", help="A codebook in YAML (docs/workbench.md); default: Rapport's "
-        "relationship codebook.")] = None,
+        "--codebook", help="A codebook in YAML (docs/workbench.md), or a built-in one: "
+        "rapport-relationship (the default) or rapport-utterance (its gold trains "
+        "`rapport train utterance --gold`).")] = None,
     assisted: Annotated[bool, typer.Option(
         "--assisted", help="Coders see the model's codes (recorded as model-assisted).")
     ] = False,
@@ -47,16 +48,19 @@ def create(
       rapport coding create "pilot" --session C-017:1 --coder tom --coder sam --as tom
     """
     from rapport.errors import RapportInputError
-    from rapport.workbench.codebook import load_codebook
+    from rapport.workbench.codebook import BUILTINS, load_codebook
     from rapport.workbench.projects import ProjectRequest, create_project, parse_session_refs
 
-    yaml_text = None
-    if codebook is not None:
+    yaml_text, choice = None, None
+    if codebook is not None and str(codebook) in BUILTINS and not codebook.exists():
+        choice = str(codebook)
+    elif codebook is not None:
         if not codebook.is_file():
-            raise RapportInputError("no such file", where=str(codebook), fix="check the path",
+            raise RapportInputError("no such file", where=str(codebook), fix="check the path, "
+                                    "or name a built-in codebook: " + ", ".join(BUILTINS),
                                     code="not_found")
         yaml_text = codebook.read_text("utf-8")
-    book = load_codebook(None, yaml_text)
+    book = load_codebook(choice, yaml_text)
     with record_tx(as_user) as tx:
         project = create_project(tx, ProjectRequest(
             name=name, codebook=book, sessions=parse_session_refs(",".join(session)),
@@ -93,7 +97,8 @@ def export(
     project: Annotated[int, typer.Argument(help="The project's id (`rapport coding list`).")],
     out: Annotated[Path, typer.Option("--out", help="The file to write.")],
     format: Annotated[str, typer.Option(  # noqa: A002
-        "--format", help="gold (JSONL for `rapport train relationship --gold`), csv or "
+        "--format", help="gold (JSONL for `rapport train relationship --gold`, or "
+        "`rapport train utterance --gold` for the rapport-utterance codebook), csv or "
         "parquet (a code table for `rapport reliability`) or eaf (ELAN, one timed "
         "session).")] = "gold",
     coding: Annotated[str, typer.Option(

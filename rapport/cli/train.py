@@ -90,9 +90,10 @@ def train(
         "--from-run", help="risk only: a finished fine-tuning run of "
         "training/finetune_risk.py (e.g. on a GPU) instead of fine-tuning here.")] = None,
     gold: Annotated[Path | None, typer.Option(
-        "--gold", help="relationship and empathy only: the gold JSONL to learn from "
-        "(default: data/realtalk/gold.jsonl; its frozen evaluation transcripts are left "
-        "out).")]
+        "--gold", help="utterance, relationship and empathy: the gold JSONL to learn from "
+        "(relationship and empathy default: data/realtalk/gold.jsonl, its frozen "
+        "evaluation transcripts left out; utterance: a coding workbench export made with "
+        "the rapport-utterance codebook).")]
     = None,
 ) -> None:
     if gold is not None:
@@ -116,14 +117,19 @@ def _train_on_gold(task: str, preset: str, out: Path | None, gold: Path) -> str:
     """A task that learns from the real-talk gold, trained on the file given."""
     from rapport.errors import RapportInputError
 
+    if task == "utterance":
+        from rapport.coding.utterance.gold import train_cli as train_utterance
+
+        return train_utterance(preset, out, gold=gold)
     if task == "relationship":
         from rapport.coding.relationship.training import train_cli
     elif task == "empathy":
         from rapport.coding.empathy.training import train_cli
     else:
-        raise RapportInputError("--gold is for the relationship task or the empathy task",
+        raise RapportInputError("--gold is for the utterance, relationship or empathy task",
                                 where="--gold",
-                                fix="leave it out, or train relationship or empathy")
+                                fix="leave it out, or train utterance, relationship or "
+                                "empathy")
     return train_cli(preset, out, gold=gold)
 
 

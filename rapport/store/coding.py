@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 from rapport.errors import RapportInputError
 from rapport.store.models import (
@@ -153,13 +154,22 @@ def _find(tx: Tx, project_id: int, *, role: str | None = None, with_roles: bool 
     return project, _my_roles(tx, project_id) if with_roles else frozenset()
 
 
+def _consented_clients() -> sa.Select[int]:
+    """Clients whose consent covers a de-identified copy of :class:`CodingUnit`'s project:
+    ``research``, or ``sharing`` (in-clinic training) unless a researcher made it."""
+    clinic_made = sa.exists().where(CodingProject.id == CodingUnit.project_id,
+                                    User.id == CodingProject.created_by,
+                                    User.role != "researcher").correlate(CodingUnit)
+    return sa.select(Consent.client_id).where(
+        Consent.withdrawn_on.is_(None),
+        sa.or_(Consent.kind == "research", sa.and_(Consent.kind == "sharing", clinic_made)))
+
+
 def _open_units(project: CodingProject) -> sa.Select[CodingUnit]:
     query = sa.select(CodingUnit).where(CodingUnit.project_id == project.id)
     if project.deidentified:
-        consented = (sa.select(Consent.client_id).where(
-            Consent.withdrawn_on.is_(None), Consent.kind.in_(("research", "sharing"))))
         query = query.join(TherapySession, TherapySession.id == CodingUnit.session_id).where(
-            TherapySession.client_id.in_(consented))
+            TherapySession.client_id.in_(_consented_clients()))
     return query.order_by(CodingUnit.position)
 
 
@@ -266,44 +276,48 @@ def save_code(tx: Tx, project_id: int, unit_id: int, turn_index: int, note: str 
     """Set the actor's codes (and note, when given) of one turn; refused once finished.
 
     ``check(codebook, role)`` is the workbench's rule for the labels of a turn of
-    ``role``; it returns them as stored. One save is a handful of small queries and one
-    audit row: the coding screen calls it on every key press.
+    ``role``; it returns them as stored. The coding screen calls this on every key press,
+    so a save is three statements (each a round trip to PostgreSQL): one read of the
+    project, the unit, its client's uid (for the audit) and whether the caller finished
+    it, with the same rights as :func:`_find` and :func:`_open_units`; one upsert of the
+    code; one audit row.
     """
-    project, _ = _find(tx, project_id, role=CODER, with_roles=False)
     me = tx.me()
-    # The unit, its client's uid (for the audit) and whether the caller finished it, in
-    # one query: the coding screen calls this on every key press.
-    subject = sa.select(Client.uid).join(
-        TherapySession, TherapySession.client_id == Client.id).where(
-        TherapySession.id == CodingUnit.session_id).scalar_subquery()
     finished = sa.exists().where(CodingFinished.unit_id == CodingUnit.id,
                                  CodingFinished.coder_id == me.id)
-    found = tx.db.execute(_open_units(project).add_columns(subject, finished)
-                          .where(CodingUnit.id == unit_id)).first()
+    found = tx.db.execute(
+        sa.select(CodingProject.codebook, CodingProject.mode, CodingUnit.n_turns,
+                  CodingUnit.roles, Client.uid, finished)
+        .join(CodingUnit, CodingUnit.project_id == CodingProject.id)
+        .join(TherapySession, TherapySession.id == CodingUnit.session_id)
+        .join(Client, Client.id == TherapySession.client_id)
+        .where(CodingProject.id == project_id, coding_projects_of(me, CODER),
+               CodingUnit.id == unit_id,
+               sa.or_(CodingProject.deidentified.is_(False),
+                      TherapySession.client_id.in_(_consented_clients())))).first()
     if found is None:
+        # the project itself first, so the answer is the same as any other route's
+        _find(tx, project_id, role=CODER, with_roles=False)
         raise not_found("coding unit", str(unit_id))
-    unit, uid, done = found
-    if not 0 <= turn_index < unit.n_turns:
+    codebook, mode, n_turns, roles, uid, done = found
+    if not 0 <= turn_index < n_turns:
         raise RapportInputError(f"unit {unit_id} has no turn {turn_index}",
-                                where="turn_index", fix=f"use 0 to {unit.n_turns - 1}",
+                                where="turn_index", fix=f"use 0 to {n_turns - 1}",
                                 code="bad_turn")
-    checked = check(project.codebook, unit.roles[turn_index])
+    checked = check(codebook, roles[turn_index])
     if done:
         raise RapportInputError("you have finished this session", where="coding",
                                 fix="codes of a finished session stay as they were "
                                 "(others' codes were shown to you)", code="finished")
-    row = tx.db.scalar(sa.select(CodingLabel).where(
-        CodingLabel.unit_id == unit.id, CodingLabel.coder_id == me.id,
-        CodingLabel.turn_index == turn_index))
-    if row is None:
-        row = CodingLabel(unit_id=unit.id, coder_id=me.id, turn_index=turn_index,
-                          labels=[], mode=project.mode)
-        tx.db.add(row)
-    row.labels = list(checked)
-    row.mode = project.mode
-    row.updated_at = utcnow()
+    values: dict[str, Any] = {"labels": list(checked), "mode": mode, "updated_at": utcnow()}
     if note is not None:
-        row.note_enc = tx.encrypt(note, "coding_labels.note") if note.strip() else None
+        values["note_enc"] = (tx.encrypt(note, "coding_labels.note") if note.strip()
+                              else None)
+    dialect = tx.db.get_bind().dialect.name
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(CodingLabel)
+    tx.db.execute(insert.values(unit_id=unit_id, coder_id=me.id, turn_index=turn_index,
+                                **values).on_conflict_do_update(
+        index_elements=["unit_id", "coder_id", "turn_index"], set_=values))
     tx.audit("update", "coding_labels", subject=uid,
              detail=f"project={project_id} unit={unit_id} turn={turn_index} "
              f"codes={len(checked)}")

@@ -2,7 +2,10 @@
 
 The person making a project must be able to read every session's client; for each coder
 the store says whether that coder may read the client too (else the workbench copies the
-turns de-identified, and only under a current ``research`` or ``sharing`` consent).
+turns de-identified, and only under a current ``research`` or ``sharing`` consent). A
+researcher reads no client record: they name sessions by the pseudonym of the research
+pages (``p-...:NUMBER``, ``store/research.py``), and no coder counts as a reader, so the
+project is always de-identified.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from rapport.errors import RapportInputError
 from rapport.store.clients import current_consent_kinds, find_client
 from rapport.store.models import Client, StoredAnalysis, User
 from rapport.store.permissions import Actor, UserRole, readable_clients, require_role
+from rapport.store.research import research_session_documents
 from rapport.store.sessions import find_session
 from rapport.store.tx import Tx
 
@@ -42,6 +46,14 @@ def _actor(tx: Tx, username: str) -> Actor:
 def read_sources(tx: Tx, refs: list[tuple[str, int]], usernames: list[str]
                  ) -> list[SourceSession]:
     """The sessions ``refs`` (client code, session number) with their newest analysis."""
+    if tx.me().role is UserRole.RESEARCHER:
+        for name in dict.fromkeys(usernames):
+            _actor(tx, name)
+        return [SourceSession(session_id=sid, client_code=ref, number=number,
+                              document=document, consents=("research",),
+                              readers=frozenset())
+                for (ref, _), (sid, _, number, document) in zip(
+                    dict.fromkeys(refs), research_session_documents(tx, refs), strict=True)]
     require_role(tx.me(), UserRole.THERAPIST, UserRole.SUPERVISOR, doing="making a coding "
                  "project from stored sessions")
     people = [_actor(tx, name) for name in dict.fromkeys(usernames)]

@@ -44,6 +44,31 @@ def _query() -> sa.Select[StoredAnalysis, TherapySession, Client]:
                    StoredAnalysis.document_enc.is_not(None)))
 
 
+def research_session_documents(tx: Tx, refs: list[tuple[str, int]]
+                               ) -> list[tuple[int, str, int, str]]:
+    """For a researcher: each ``(client_ref, session number)``'s session id, its client's
+    uid, the number and the newest readable analysis document (decrypted, audited; the
+    caller de-identifies it). A reference outside the researcher's rights is "not found"."""
+    require_role(tx.me(), UserRole.RESEARCHER, doing="reading research data")
+    wanted = set(refs)
+    newest: dict[tuple[str, int], tuple[StoredAnalysis, TherapySession, Client]] = {}
+    for analysis, session, client in tx.db.execute(_query().order_by(StoredAnalysis.id)):
+        key = (client_ref(client.uid), session.number)
+        if key in wanted:
+            newest[key] = (analysis, session, client)
+    out = []
+    for ref, number in dict.fromkeys(refs):
+        if (ref, number) not in newest:
+            raise not_found("research session", f"{ref}:{number}")
+        analysis, session, client = newest[ref, number]
+        assert analysis.document_enc is not None  # filtered in the query
+        tx.audit("read", "research", subject=client.uid,
+                 detail=f"analysis={analysis.id} for=coding")
+        out.append((session.id, client.uid, number,
+                    tx.decrypt(analysis.document_enc, "analyses.document")))
+    return out
+
+
 def research_analyses(tx: Tx) -> list[ResearchAnalysis]:
     """Every analysis a researcher may read (research consent current, not purged)."""
     require_role(tx.me(), UserRole.RESEARCHER, doing="reading research data")

@@ -37,6 +37,9 @@ RESERVED_KEYS = frozenset("jknpuz?")
 DEFAULT_KEYS = "123456789abcdefghilmoqrstvwxy"
 NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 BUILTIN = "rapport-relationship"
+#: One code per turn naming its utterance families (``rapport train utterance --gold``).
+UTTERANCE = "rapport-utterance"
+BUILTINS = (BUILTIN, UTTERANCE)
 
 
 class CodeDef(BaseModel):
@@ -207,11 +210,26 @@ def relationship_codebook() -> Codebook:
     return codebook_from_data({"name": BUILTIN, "labels": "multi", "codes": codes})
 
 
+def utterance_codebook() -> Codebook:
+    """Rapport's utterance families as one single-label code per turn
+    (``rapport.coding.utterance.gold``), so the gold trains the utterance coder."""
+    from rapport.coding.utterance.gold import CODES
+
+    return codebook_from_data({"name": UTTERANCE, "labels": "single", "codes": [
+        {"name": n, "speaker": speaker, "definition": d,
+         "rules": ["one code per turn; it names the family path "
+                   + ", ".join(f"{k}={v}" for k, v in labels.items())]}
+        for n, (speaker, d, labels) in CODES.items()]})
+
+
 def load_codebook(choice: str | None, yaml_text: str | None = None) -> Codebook:
-    """The built-in codebook (``choice`` empty or ``rapport-relationship``) or ``yaml_text``."""
+    """A built-in codebook (``choice`` empty: ``rapport-relationship``; or
+    ``rapport-utterance``) or ``yaml_text``."""
     if yaml_text and yaml_text.strip():
         return parse_codebook(yaml_text)
     if choice in (None, "", BUILTIN):
         return relationship_codebook()
+    if choice == UTTERANCE:
+        return utterance_codebook()
     raise _fail("choice", f"{choice[:40]!r} is not a built-in codebook",
-                f"use {BUILTIN} or give a YAML file")
+                f"use {' or '.join(BUILTINS)}, or give a YAML file")

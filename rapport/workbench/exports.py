@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from rapport.csv_safety import neutralise_cell
@@ -104,3 +105,39 @@ def code_table_parquet(state: ProjectState, coding: str) -> bytes:
     out = io.BytesIO()
     frame.to_parquet(out, index=False)
     return out.getvalue()
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    body: str | bytes
+    media_type: str
+    filename: str
+    left_out: int = 0  # gold: sessions left out (not every turn has a gold yet)
+
+
+def export_file(state: ProjectState, fmt: str, *, coding: str = "gold",
+                unit: int | None = None) -> ExportFile:
+    """One export of ``state`` as the page and the API answer it (``fmt`` in FORMATS)."""
+    from rapport.errors import RapportInputError
+    from rapport.workbench.eaf import unit_eaf
+
+    pid = state.project.id
+    if fmt == "gold":
+        text, left_out = gold_jsonl(state)
+        return ExportFile(text, "application/x-ndjson", f"coding-{pid}-gold.jsonl", left_out)
+    if fmt == "csv":
+        return ExportFile(code_table_csv(state, coding), "text/csv",
+                          f"coding-{pid}-{coding}.csv")
+    if fmt == "parquet":
+        return ExportFile(code_table_parquet(state, coding), "application/vnd.apache.parquet",
+                          f"coding-{pid}-{coding}.parquet")
+    if fmt == "eaf":
+        units = [u for u in state.units if unit is None or u.id == unit]
+        if len(units) != 1:
+            ids = ", ".join(str(u.id) for u in state.units) or "none you can see"
+            raise RapportInputError("choose one session (unit) for EAF", where="unit",
+                                    fix=f"use one of: {ids}", code="bad_unit")
+        return ExportFile(unit_eaf(state, units[0]), "application/xml",
+                          f"coding-{pid}-unit-{units[0].id}.eaf")
+    raise RapportInputError(f"unknown format {fmt[:20]!r}", where="format",
+                            fix="use " + ", ".join(FORMATS), code="bad_format")

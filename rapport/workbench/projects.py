@@ -19,7 +19,7 @@ from rapport.report.document import AnalysisDocument
 from rapport.store.coding import NewUnit, add_decision, add_project, save_code
 from rapport.store.coding_sources import SourceSession, read_sources
 from rapport.store.tx import Tx
-from rapport.workbench.codebook import Codebook
+from rapport.workbench.codebook import UTTERANCE, Codebook
 
 SHARING_CONSENTS = frozenset({"research", "sharing"})
 
@@ -59,6 +59,12 @@ def _model_codes(codes: dict[str, Any], codebook: Codebook, role: str) -> list[s
     from rapport.pipeline import current_code_name
 
     known = {c.name for c in codebook.codes_for(role)}
+    if codebook.name == UTTERANCE:  # one code names the turn's family labels
+        from rapport.coding.utterance.gold import code_of
+
+        name = code_of({current_code_name(n): c.value for n, c in codes.items()
+                        if isinstance(c.value, str)})
+        return [name] if name in known else []
     out = set()
     for stored_name, code in codes.items():
         name = current_code_name(stored_name)

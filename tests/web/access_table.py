@@ -138,4 +138,5 @@ ACCESS: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/coding/projects/{project_id}/units/{unit_id}"): CODING_MEMBER,
     ("POST", "/api/v1/coding/projects/{project_id}/units/{unit_id}/codes"): CODING_MEMBER,
     ("GET", "/api/v1/coding/projects/{project_id}/agreement"): CODING_ADJUDICATOR,
+    ("GET", "/api/v1/coding/projects/{project_id}/export"): CODING_ADJUDICATOR,
 }

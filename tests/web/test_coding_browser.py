@@ -2,8 +2,10 @@
 
 Two coders (tom, sam) blind-code the same stored session with the keyboard only (no mouse,
 no page reload per turn), finish, the maker reads the agreement page and adjudicates, and
-the exports are checked: the gold JSONL is read by the trainer's reader, and the page's
-kappa equals ``rapport reliability`` on the exported CSV code tables.
+the exports are checked: the gold JSONL is read by the trainer's reader and a retrain
+(``rapport train utterance --gold``, the project uses the ``rapport-utterance``
+codebook) learns from it, and the page's kappa equals
+``rapport reliability`` on the exported CSV code tables.
 """
 
 from __future__ import annotations
@@ -18,11 +20,11 @@ from cli_runner import Cli
 from live_server import LiveServer, chromium, new_page, populated_server, sign_in
 
 from rapport.coding.relationship.realtalk import load_gold
-from rapport.workbench.codebook import relationship_codebook
+from rapport.workbench.codebook import utterance_codebook
 
 pytestmark = pytest.mark.browser
 A11Y = (Path(__file__).with_name("a11y_checks.js")).read_text(encoding="utf-8")
-KEYS = {c.name: c.key for c in relationship_codebook().codes}
+KEYS = {c.name: c.key for c in utterance_codebook().codes}
 
 
 @pytest.fixture(scope="module")
@@ -43,9 +45,13 @@ def _plan(coder: str, roles: list[str]) -> dict[int, list[str]]:
     out: dict[int, list[str]] = {}
     for i, role in enumerate(roles):
         if role == "therapist" and i % step == 0:
-            out[i] = ["affirm"]
+            out[i] = ["question_open"]
+        elif role == "therapist":
+            out[i] = ["other"]
         elif role == "client" and (i % 2 == 0 or (coder == "sam" and i % 5 == 0)):
-            out[i] = ["emotional_disclosure"]
+            out[i] = ["change"]
+        elif role == "client":
+            out[i] = ["neutral"]
     return out
 
 
@@ -73,6 +79,7 @@ def test_two_coders_blind_by_keyboard_then_agreement_adjudication_export(
     page.get_by_label("Name", exact=True).fill("browser pilot")
     page.get_by_label("Sessions", exact=False).fill("C-001:1")
     page.get_by_label("Coders", exact=False).fill("tom, sam")
+    page.get_by_label("Codebook", exact=True).select_option("rapport-utterance")
     page.get_by_role("button", name="Make project").click()
     page.wait_for_url("**/coding/*")
     project_url = page.url
@@ -83,8 +90,8 @@ def test_two_coders_blind_by_keyboard_then_agreement_adjudication_export(
     n = len(roles)
     assert n > 10
     # undo: a code toggled by mistake on turn 0 and taken back
-    page.keyboard.press(KEYS["self_disclosure"] if roles[0] == "therapist"
-                        else KEYS["withdrawal"])
+    page.keyboard.press(KEYS["input_advice"] if roles[0] == "therapist"
+                        else KEYS["sustain"])
     _saved(page)
     page.keyboard.press("u")
     _saved(page)
@@ -120,7 +127,7 @@ def test_two_coders_blind_by_keyboard_then_agreement_adjudication_export(
 
     # agreement page (tom made the project, so he adjudicates)
     page.goto(project_url + "/agreement")
-    row = page.locator("table.agreement").first.locator("tr[data-code=emotional_disclosure]")
+    row = page.locator("table.agreement").first.locator("tr[data-code=change]")
     page_kappa = float(row.locator("td.kappa").inner_text())
     assert page.evaluate(A11Y) == []
 
@@ -153,10 +160,17 @@ def test_two_coders_blind_by_keyboard_then_agreement_adjudication_export(
     for i in range(n):
         expected = sam_plan.get(i, []) if i in disputed else tom_plan.get(i, [])
         assert gold_codes[i] == expected, i
+    # a retrain consumes the downloaded export (the real `rapport train` CLI)
+    model = tmp_path / "model"
+    trained = Cli(checked=True)("train", "utterance", "--gold", gold, "--out", model,
+                                "--preset", "fast")
+    assert f"{n} turns of 1 sessions in gold.jsonl" in trained.stdout
+    assert "therapist_behaviour" in trained.stdout and "client_talk" in trained.stdout
+    assert (model / "utterance-fast.joblib").is_file()
     for coder in ("sam", "tom"):
         (tmp_path / f"{coder}.csv").write_text(download(f"format=csv&coding={coder}"), "utf-8")
     result = Cli(checked=True)("reliability", tmp_path / "sam.csv", tmp_path / "tom.csv",
-                               "--json", "--code", "emotional_disclosure")
+                               "--json", "--code", "change")
     (code,) = json.loads(result.stdout)["codes"]
     assert page_kappa == pytest.approx(code["cohen_kappa"], abs=5e-4)
     page.goto(project_url)

@@ -3,6 +3,8 @@ and model-assisted projects, codes checked against the codebook, members only.""
 
 from __future__ import annotations
 
+import base64
+
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from web_world import World, csrf_of
@@ -66,3 +68,32 @@ def test_the_list_shows_only_ones_own_projects(signed_in: dict[str, TestClient])
         page = signed_in[outsider].get("/coding").text
         assert f'href="/coding/{project}"' not in page
         assert signed_in[outsider].get(f"/coding/{project}").status_code == 404
+
+
+def test_the_api_exports_for_adjudicators_only(signed_in: dict[str, TestClient]) -> None:
+    tom, sam = signed_in["tom"], signed_in["sam"]
+    project, unit = _make(tom, "blind")
+    for i in range(2):  # sam codes two turns; the "sam" code table shows them
+        answer = sam.post(f"/api/v1/coding/projects/{project}/units/{unit}/codes",
+                          headers={"X-CSRF-Token": csrf_of(sam)},
+                          json={"turn_index": i, "labels": []})
+        assert answer.status_code == 200, answer.text
+    # tom codes the unit too: its codes are hidden from him until he finishes (blind)
+    finished = tom.post(f"/coding/{project}/units/{unit}/finish",
+                        headers={"X-CSRF-Token": csrf_of(tom)}, follow_redirects=False)
+    assert finished.status_code == 303, finished.text
+    url = f"/api/v1/coding/projects/{project}/export"
+    table = tom.get(url, params={"format": "csv", "coding": "sam"}).json()["data"]
+    assert table["media_type"] == "text/csv" and table["encoding"] == "utf-8"
+    header, *rows = table["content"].splitlines()
+    assert header.startswith("session_id,turn_index,role,speaker,text,")
+    assert rows[0].split(",")[1] == "0"
+    parquet = tom.get(url, params={"format": "parquet", "coding": "sam"}).json()["data"]
+    assert parquet["encoding"] == "base64"
+    assert base64.b64decode(parquet["content"])[:4] == b"PAR1"
+    untimed = tom.get(url, params={"format": "eaf", "unit": unit})  # the session has no times
+    assert untimed.status_code == 400 and untimed.json()["code"] == "untimed"
+    assert tom.get(url, params={"format": "pdf"}).status_code == 422
+    bad = tom.get(url, params={"format": "csv", "coding": "nobody"})
+    assert bad.status_code == 400 and bad.json()["code"] == "bad_coding"
+    assert sam.get(url).status_code == 404  # a coder, not an adjudicator

@@ -4,6 +4,7 @@ store's: members only, everything else 404 (``store/coding.py``)."""
 
 from __future__ import annotations
 
+import base64
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -14,6 +15,7 @@ from rapport.web.errors import WebError
 from rapport.web.identity import RecordTx
 from rapport.workbench.agreement import summary_rows
 from rapport.workbench.codebook import load_codebook
+from rapport.workbench.exports import export_file
 from rapport.workbench.projects import ProjectRequest, code_turn, create_project
 from rapport.workbench.state import project_state
 
@@ -27,8 +29,12 @@ class NewProject(BaseModel):
     coders: list[str] = Field(min_length=1, max_length=50)
     adjudicators: list[str] = Field(default_factory=list, max_length=50)
     mode: Literal["blind", "assisted"] = "blind"
+    codebook: Literal["rapport-relationship", "rapport-utterance"] = Field(
+        default="rapport-relationship", description="A built-in codebook (used when "
+        "codebook_yaml is empty); rapport-utterance's gold trains `rapport train utterance "
+        "--gold`.")
     codebook_yaml: str = Field(default="", max_length=200_000,
-                               description="A custom codebook; empty: Rapport's.")
+                               description="A custom codebook; empty: the built-in one.")
 
 
 class NewCode(BaseModel):
@@ -58,7 +64,7 @@ def projects(tx: RecordTx) -> Ok[list[ProjectView]]:
 def new_project(body: NewProject, tx: RecordTx) -> Ok[int]:
     """Make a project from stored sessions you may read; answers its id."""
     return Ok(data=create_project(tx, ProjectRequest(
-        name=body.name, codebook=load_codebook(None, body.codebook_yaml),
+        name=body.name, codebook=load_codebook(body.codebook, body.codebook_yaml),
         sessions=[(c, int(n)) for c, n in body.sessions], coders=body.coders,
         adjudicators=body.adjudicators, mode=body.mode)))
 
@@ -98,3 +104,31 @@ def agreement(project_id: int, tx: RecordTx) -> Ok[list[dict[str, Any]]]:
     state = project_state(tx, project_id)
     return Ok(data=[{"a": p.a, "b": p.b, "mixed_modes": p.mixed_modes,
                      "codes": summary_rows(p)} for p in state.pairs()] if state.units else [])
+
+
+class ExportedFile(BaseModel):
+    filename: str
+    media_type: str
+    encoding: Literal["utf-8", "base64"] = Field(
+        description="utf-8: content is the file's text; base64: Parquet's bytes")
+    content: str
+    left_out: int = Field(description="gold: sessions left out (not every turn has a gold)")
+
+
+@router.get("/coding/projects/{project_id}/export")
+def export(project_id: int, tx: RecordTx,
+           format: Literal["gold", "csv", "parquet", "eaf"] = "gold",  # noqa: A002
+           coding: str = "gold", unit: int | None = None) -> Ok[ExportedFile]:
+    """A project's codes as a file (adjudicators only): gold JSONL (``rapport train ...
+    --gold``), a CSV or Parquet code table of one coding (a coder, gold or model;
+    ``rapport reliability``) or ELAN .eaf of one timed session (``unit``)."""
+    if "adjudicator" not in show_project(tx, project_id).my_roles:
+        raise WebError(404, "not_found", "not found")
+    out = export_file(project_state(tx, project_id), format, coding=coding, unit=unit)
+    tx.audit("export", "coding_project", detail=f"project={project_id} format={format}")
+    binary = isinstance(out.body, bytes)
+    content = (base64.b64encode(out.body).decode() if isinstance(out.body, bytes)
+               else out.body)
+    return Ok(data=ExportedFile(filename=out.filename, media_type=out.media_type,
+                                encoding="base64" if binary else "utf-8", content=content,
+                                left_out=out.left_out))

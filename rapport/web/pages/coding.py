@@ -26,9 +26,8 @@ from rapport.web.errors import WebError
 from rapport.web.identity import CurrentIdentity, RecordTx, get_store
 from rapport.web.templating import render
 from rapport.workbench.agreement import summary_rows
-from rapport.workbench.codebook import BUILTIN, Codebook, load_codebook
-from rapport.workbench.eaf import unit_eaf
-from rapport.workbench.exports import code_table_csv, code_table_parquet, gold_jsonl
+from rapport.workbench.codebook import BUILTINS, Codebook, load_codebook
+from rapport.workbench.exports import export_file
 from rapport.workbench.projects import (
     ProjectRequest,
     create_project,
@@ -51,8 +50,9 @@ def _list_page(request: Request, identity: CurrentIdentity, *, error: str | None
                                         interface=identity.interface) as tx:
         projects = list_projects(tx)
     return render(request, "coding_list.html", {
-        "projects": projects, "error": error, "values": values or {}, "builtin": BUILTIN,
-        "may_create": identity.actor.role.value in ("therapist", "supervisor")},
+        "projects": projects, "error": error, "values": values or {}, "builtins": BUILTINS,
+        "may_create": identity.actor.role.value in ("therapist", "supervisor", "researcher"),
+        "researcher": identity.actor.role.value == "researcher"},
         status=400 if error else 200)
 
 
@@ -62,16 +62,18 @@ def projects(request: Request, identity: CurrentIdentity) -> Response:
 
 
 @router.post("/coding")
-def new_project(request: Request, identity: CurrentIdentity, name: Text = "",
+def new_project(request: Request, identity: CurrentIdentity, *, name: Text = "",
                 sessions: Text = "", coders: Text = "", adjudicators: Text = "",
-                mode: Text = "blind", codebook_yaml: Text = "") -> Response:
+                mode: Text = "blind", codebook: Text = "", codebook_yaml: Text = ""
+                ) -> Response:
     values = {"name": name, "sessions": sessions, "coders": coders,
-              "adjudicators": adjudicators, "mode": mode, "codebook_yaml": codebook_yaml}
+              "adjudicators": adjudicators, "mode": mode, "codebook": codebook,
+              "codebook_yaml": codebook_yaml}
     try:
         with get_store(request).transaction(identity.actor.username,
                                             interface=identity.interface) as tx:
             project_id = create_project(tx, ProjectRequest(
-                name=name, codebook=load_codebook(None, codebook_yaml),
+                name=name, codebook=load_codebook(codebook, codebook_yaml),
                 sessions=parse_session_refs(sessions), coders=_names(coders),
                 adjudicators=_names(adjudicators), mode=mode))
     except RapportInputError as exc:
@@ -163,29 +165,7 @@ def decide(request: Request, project_id: int, unit_id: int, identity: CurrentIde
 def export(project_id: int, tx: RecordTx, format: str = "gold",  # noqa: A002
            coding: str = "gold", unit: int | None = None) -> Response:
     _adjudicator(tx, project_id)
-    state = project_state(tx, project_id)
-    body: str | bytes
-    if format == "gold":
-        body, _ = gold_jsonl(state)
-        kind, name = "application/x-ndjson", f"coding-{project_id}-gold.jsonl"
-    elif format == "csv":
-        body = code_table_csv(state, coding)
-        kind, name = "text/csv", f"coding-{project_id}-{coding}.csv"
-    elif format == "parquet":
-        body = code_table_parquet(state, coding)
-        kind = "application/vnd.apache.parquet"
-        name = f"coding-{project_id}-{coding}.parquet"
-    elif format == "eaf":
-        chosen = next((u for u in state.units if u.id == unit), None)
-        if chosen is None:
-            raise RapportInputError("choose a session (unit) to export as EAF", where="unit",
-                                    fix="use one of the EAF links of the project page",
-                                    code="bad_unit")
-        body = unit_eaf(state, chosen)
-        kind, name = "application/xml", f"coding-{project_id}-unit-{chosen.id}.eaf"
-    else:
-        raise RapportInputError(f"unknown format {format[:20]!r}", where="format",
-                                fix="use gold, csv, parquet or eaf", code="bad_format")
+    out = export_file(project_state(tx, project_id), format, coding=coding, unit=unit)
     tx.audit("export", "coding_project", detail=f"project={project_id} format={format}")
-    return Response(body, media_type=kind, headers={
-        "Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(out.body, media_type=out.media_type, headers={
+        "Content-Disposition": f'attachment; filename="{out.filename}"'})
