@@ -71,7 +71,16 @@ def upload_form_page(request: Request, tx_clients: list[str], values: dict[str, 
 def upload_form(request: Request, tx: RecordTx, client: str = "",
                 session: str = "") -> Response:
     codes = [c.code for c in list_clients(tx)]
-    return upload_form_page(request, codes, {"client": client[:64], "session": session[:6]})
+    values: dict[str, Any] = {"client": client[:64], "session": session[:6]}
+    if client in codes and session.isdigit():  # e.g. from a session page's upload link
+        from rapport.jobs.analysis import KIND
+        from rapport.store.analyses import session_analyses
+
+        found = session_analyses(tx, client, int(session), job_kind=KIND)
+        if found.analysed_at or found.pending_since:
+            values["analysed"] = (f"{found.analysed_at[-1]:%Y-%m-%d %H:%M} UTC"
+                                  if found.analysed_at else "")
+    return upload_form_page(request, codes, values)
 
 
 @router.post("/upload", dependencies=[THERAPISTS])
