@@ -78,10 +78,15 @@ def check_joining(tx: Tx, code: str, number: int, session_date: dt.date | None, 
 def queue_upload(request: Request, identity: Identity, code: str, session_number: int,
                  data: bytes, *, filename: str, fmt: str | None = None,
                  therapist: tuple[str, ...] = (), client: tuple[str, ...] = (),
-                 session_date: dt.date | None = None, keep_both: bool = False,
+                 session_date: dt.date | None = None, keep_both: bool | None = None,
                  new_client: Callable[[Tx], None] | None = None) -> int:
     """Check, read and queue one session's transcript for ``code``; the job's id.
-    ``new_client`` (the upload page) creates the client in the queuing transaction."""
+    ``new_client`` (the upload page) creates the client in the queuing transaction.
+
+    ``keep_both``: False refuses a session that already has an analysis
+    (``analysis_exists``), True adds a version; None does not ask, for a caller whose flow
+    already chose the session (the confirmed transcript of a recording, whose analysis
+    is added as a version: the session page lists them all)."""
     store, settings = get_store(request), get_settings_of(request)
     params = {"code": code, "session": session_number, "filename": filename[:200],
               "format": fmt or "", "therapist": list(therapist), "client": list(client),
@@ -90,14 +95,16 @@ def queue_upload(request: Request, identity: Identity, code: str, session_number
         with store.transaction(identity.actor.username, interface=identity.interface) as tx:
             require_consent(tx, find_client(tx, code, write=True), ConsentKind.ANALYSIS,
                             doing="storing an analysis")
-            check_joining(tx, code, session_number, session_date, keep_both=keep_both)
+            check_joining(tx, code, session_number, session_date,
+                          keep_both=keep_both is not False)
     read_upload(data, params, settings)  # input errors now, with no transaction open
     with store.transaction(identity.actor.username, interface=identity.interface) as tx:
         if new_client is not None:
             new_client(tx)
         require_consent(tx, find_client(tx, code, write=True), ConsentKind.ANALYSIS,
                         doing="storing an analysis")
-        check_joining(tx, code, session_number, session_date, keep_both=keep_both)
+        check_joining(tx, code, session_number, session_date,
+                      keep_both=keep_both is not False)
         job_id = enqueue(tx, KIND, code=code, session_number=session_number, params=params,
                          payload=data)
     request.app.state.jobs.wake()
