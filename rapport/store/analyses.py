@@ -18,7 +18,14 @@ import sqlalchemy as sa
 from rapport.errors import RapportInputError
 from rapport.store.clients import find_client
 from rapport.store.consents import ConsentKind, require_consent
-from rapport.store.models import AnalysisMetric, Client, Consent, StoredAnalysis, TherapySession
+from rapport.store.models import (
+    AnalysisMetric,
+    Client,
+    Consent,
+    Job,
+    StoredAnalysis,
+    TherapySession,
+)
 from rapport.store.permissions import UserRole, require_role
 from rapport.store.sessions import Attendance, SessionRecord, _add, find_session
 from rapport.store.tx import Tx
@@ -68,7 +75,9 @@ def _parse_document(document_json: str) -> dict[str, Any]:
 
 def store_analysis(tx: Tx, code: str, session_number: int, document_json: str, *,
                    session_date: dt.date | None = None) -> int:
-    """Store one analysis for a client's session (created if new); returns its id."""
+    """Store one analysis for a client's session (created if new, with ``session_date``;
+    an existing undated session takes that date); returns its id. A session may hold
+    several analyses (versions): the newest is the one shown."""
     client = find_client(tx, code, write=True)
     require_consent(tx, client, ConsentKind.ANALYSIS, doing="storing an analysis")
     doc = _parse_document(document_json)
@@ -78,6 +87,8 @@ def store_analysis(tx: Tx, code: str, session_number: int, document_json: str, *
         _add(tx, client, SessionRecord(number=session_number, date=session_date,
                                        attendance=Attendance.ATTENDED))
         session = find_session(tx, client, session_number)
+    elif session.date is None and session_date is not None:
+        session.date = session_date  # a dated session keeps its own date
     analysis = StoredAnalysis(
         session_id=session.id, created_by=tx.me().id,
         rapport_version=doc["rapport_version"][:32], schema_version=doc["schema_version"][:16],
@@ -91,6 +102,35 @@ def store_analysis(tx: Tx, code: str, session_number: int, document_json: str, *
     tx.audit("create", "analysis", subject=client.uid,
              detail=f"analysis={analysis.id} session={session_number}")
     return analysis.id
+
+
+@dataclass(frozen=True)
+class SessionAnalyses:
+    """What an upload to one session would join: its date (``exists`` False when there
+    is no such session yet), the stored analyses' times, and analysis jobs not yet done."""
+
+    exists: bool
+    date: dt.date | None
+    analysed_at: tuple[dt.datetime, ...]
+    pending_since: tuple[dt.datetime, ...]
+
+
+def session_analyses(tx: Tx, code: str, session_number: int, *,
+                     job_kind: str) -> SessionAnalyses:
+    """The analyses of one session, stored or queued (jobs of ``job_kind`` queued or
+    running); the client must be writable by the actor."""
+    client = find_client(tx, code, write=True)
+    session = tx.db.scalar(sa.select(TherapySession).where(
+        TherapySession.client_id == client.id, TherapySession.number == session_number))
+    analysed = () if session is None else tuple(tx.db.scalars(
+        sa.select(StoredAnalysis.created_at).where(StoredAnalysis.session_id == session.id)
+        .order_by(StoredAnalysis.id)))
+    pending = tuple(tx.db.scalars(sa.select(Job.created_at).where(
+        Job.client_id == client.id, Job.session_number == session_number,
+        Job.kind == job_kind, Job.state.in_(("queued", "running"))).order_by(Job.id)))
+    return SessionAnalyses(exists=session is not None,
+                           date=None if session is None else session.date,
+                           analysed_at=analysed, pending_since=pending)
 
 
 def list_analyses(tx: Tx, code: str) -> list[AnalysisView]:

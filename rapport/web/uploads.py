@@ -5,15 +5,24 @@ error and the record is unchanged: rights and consent first (in a short transact
 parse with no transaction open, then one short transaction that queues the job (with a
 new client and their consent, on the upload page). The analysis itself runs in the job
 runner (``rapport/jobs``), which stores the result with the job's completion.
+
+An upload never silently joins a session that already has an analysis (stored, or queued
+or running): it is refused with ``analysis_exists`` unless the request says to keep both
+versions; the session page then shows the newest and lists the earlier ones. A session
+date creates a new session with that date and dates an undated one; a session that has
+another date is refused (``date_mismatch``) rather than re-dated by an upload.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 from fastapi import Request
 
+from rapport.errors import RapportInputError
 from rapport.jobs.analysis import KIND, read_upload
+from rapport.store.analyses import session_analyses
 from rapport.store.clients import find_client
 from rapport.store.consents import ConsentKind, require_consent
 from rapport.store.jobs import enqueue
@@ -21,25 +30,81 @@ from rapport.store.tx import Tx
 from rapport.web.identity import Identity, get_settings_of, get_store
 
 
+def parse_session_date(text: str, *, today: dt.date | None = None) -> dt.date | None:
+    """The session date of an upload form (``YYYY-MM-DD``; empty: none), never later than
+    today: a session is uploaded after it took place."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        raise RapportInputError(f"{text[:40]!r} is not a date", where="session_date",
+                                fix="give the day of the session as YYYY-MM-DD, or leave "
+                                "it empty", code="bad_date") from None
+    # the server's own day: Rapport runs in the practice, on its clock
+    if day > (today or dt.datetime.now(dt.UTC).astimezone().date()):
+        raise RapportInputError(f"the session date {day} is in the future",
+                                where="session_date", fix="give the day the session took "
+                                "place (today or earlier)", code="bad_date")
+    return day
+
+
+def check_joining(tx: Tx, code: str, number: int, session_date: dt.date | None, *,
+                  keep_both: bool) -> None:
+    """Refuse an upload that would re-date session ``number`` or, unless ``keep_both``,
+    add a second analysis to it without being asked."""
+    found = session_analyses(tx, code, number, job_kind=KIND)
+    if found.date is not None and session_date is not None and found.date != session_date:
+        raise RapportInputError(
+            f"session {number} of {code} is dated {found.date}, not {session_date}",
+            where="session_date", fix=f"leave the date empty, or check the session number "
+            f"(the date of session {number} is changed with `rapport sessions`, not by an "
+            "upload)", code="date_mismatch")
+    if keep_both or not (found.analysed_at or found.pending_since):
+        return
+    if found.analysed_at:
+        when = f"an analysis made {found.analysed_at[-1]:%Y-%m-%d %H:%M} UTC"
+        if len(found.analysed_at) > 1:
+            when += f" (and {len(found.analysed_at) - 1} earlier)"
+    else:
+        when = f"an analysis being made (uploaded {found.pending_since[-1]:%Y-%m-%d %H:%M} UTC)"
+    raise RapportInputError(
+        f"session {number} of {code} already has {when}", where="session",
+        fix="keep both versions (the session page shows the newest and lists the earlier "
+        "ones), or cancel and check the session number", code="analysis_exists")
+
+
 def queue_upload(request: Request, identity: Identity, code: str, session_number: int,
                  data: bytes, *, filename: str, fmt: str | None = None,
                  therapist: tuple[str, ...] = (), client: tuple[str, ...] = (),
+                 session_date: dt.date | None = None, keep_both: bool | None = None,
                  new_client: Callable[[Tx], None] | None = None) -> int:
     """Check, read and queue one session's transcript for ``code``; the job's id.
-    ``new_client`` (the upload page) creates the client in the queuing transaction."""
+    ``new_client`` (the upload page) creates the client in the queuing transaction.
+
+    ``keep_both``: False refuses a session that already has an analysis
+    (``analysis_exists``), True adds a version; None does not ask, for a caller whose flow
+    already chose the session (the confirmed transcript of a recording, whose analysis
+    is added as a version: the session page lists them all)."""
     store, settings = get_store(request), get_settings_of(request)
     params = {"code": code, "session": session_number, "filename": filename[:200],
-              "format": fmt or "", "therapist": list(therapist), "client": list(client)}
+              "format": fmt or "", "therapist": list(therapist), "client": list(client),
+              "session_date": session_date.isoformat() if session_date else ""}
     if new_client is None:  # nothing is parsed for a client you cannot write
         with store.transaction(identity.actor.username, interface=identity.interface) as tx:
             require_consent(tx, find_client(tx, code, write=True), ConsentKind.ANALYSIS,
                             doing="storing an analysis")
+            check_joining(tx, code, session_number, session_date,
+                          keep_both=keep_both is not False)
     read_upload(data, params, settings)  # input errors now, with no transaction open
     with store.transaction(identity.actor.username, interface=identity.interface) as tx:
         if new_client is not None:
             new_client(tx)
         require_consent(tx, find_client(tx, code, write=True), ConsentKind.ANALYSIS,
                         doing="storing an analysis")
+        check_joining(tx, code, session_number, session_date,
+                      keep_both=keep_both is not False)
         job_id = enqueue(tx, KIND, code=code, session_number=session_number, params=params,
                          payload=data)
     request.app.state.jobs.wake()

@@ -298,6 +298,8 @@ BODIES: dict[tuple[str, str], Callable[[Call], dict[str, Any]]] = {
     ("POST", "/api/v1/clients/{code}/consents"): _consent,
     ("POST", "/api/v1/clients/{code}/responses"): _response,
     ("POST", "/api/v1/clients/{code}/sessions/{number}/analyses"): lambda call: {
+        # the session has an analysis already: the matrix asks for a second version
+        "data": {"keep_both": "true"},
         "files": {"file": ("session.txt", TRANSCRIPT, "text/plain")}},
     ("POST", "/api/v1/analyses/{analysis_id}/corrections"): lambda call: {
         "json": {"turn_index": 0, "code": "miti", "value": "reflection"}},

@@ -20,7 +20,7 @@ from rapport.store.annotations import (
 from rapport.store.jobs import JobView, job_view
 from rapport.web.api.common import Ok, api_router
 from rapport.web.identity import CurrentIdentity, RecordTx, get_store
-from rapport.web.uploads import queue_upload
+from rapport.web.uploads import parse_session_date, queue_upload
 
 router = api_router("analyses")
 
@@ -46,19 +46,30 @@ def analyses(code: str, tx: RecordTx) -> Ok[list[AnalysisView]]:
 
 
 @router.post("/clients/{code}/sessions/{number}/analyses", status_code=202)
-def analyse(request: Request, code: str, number: int, identity: CurrentIdentity,
+def analyse(request: Request, code: str, number: int, identity: CurrentIdentity, *,
             file: Annotated[UploadFile, File(description="The session transcript.")],
             format: Annotated[str, Form(max_length=20)] = "",  # noqa: A002
             therapist: Annotated[str, Form(max_length=200)] = "",
-            client: Annotated[str, Form(max_length=200)] = "") -> Ok[JobView]:
+            client: Annotated[str, Form(max_length=200)] = "",
+            session_date: Annotated[str, Form(
+                max_length=40, description="The day of the session (YYYY-MM-DD, not in the "
+                "future): dates a new or undated session.")] = "",
+            keep_both: Annotated[bool, Form(
+                description="Add a second analysis to a session that already has one "
+                "(else 409 analysis_exists).")] = False) -> Ok[JobView]:
     """Import a transcript (any format Rapport reads) and queue its analysis: the file is
     checked and read at once (a bad file is a 4xx, nothing stored); the answer is the job
-    (202), and ``GET /api/v1/jobs/{id}`` follows it to the stored analysis."""
+    (202), and ``GET /api/v1/jobs/{id}`` follows it to the stored analysis. A session that
+    already has an analysis (stored or queued) answers 409 ``analysis_exists`` unless
+    ``keep_both`` is true; a date that differs from the session's answers 409
+    ``date_mismatch``."""
+    day = parse_session_date(session_date)
     data = file.file.read(_READ_LIMIT)
     job_id = queue_upload(request, identity, code, number, data,
                           filename=file.filename or "upload", fmt=format or None,
                           therapist=(therapist,) if therapist else (),
-                          client=(client,) if client else ())
+                          client=(client,) if client else (), session_date=day,
+                          keep_both=keep_both)
     with get_store(request).transaction(identity.actor.username,
                                         interface=identity.interface) as tx:
         return Ok(data=job_view(tx, job_id))

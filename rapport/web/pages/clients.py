@@ -14,11 +14,13 @@ from markupsafe import Markup
 
 from rapport.caseload import client_progress
 from rapport.errors import RapportInputError
+from rapport.measures.attendance import Attendance
 from rapport.measures.catalog import get_instrument
 from rapport.measures.progress import ProgressReport
 from rapport.report.colours import MEASURE_COLOURS
 from rapport.store.clients import show_client
 from rapport.store.consents import list_consents
+from rapport.store.sessions import SessionView
 from rapport.store.tx import Tx
 from rapport.web.charts import Chart, Marker, line_chart, sparkline
 from rapport.web.identity import RecordTx
@@ -108,6 +110,42 @@ def chart_view(report: ProgressReport) -> ChartView:
         validated=instrument.validated)
 
 
+def stored_words(session: SessionView) -> str:
+    """What the record holds for a session, in words (an upload stores the analysis, which
+    quotes the turns, but not a separate transcript)."""
+    n = session.analyses
+    analysed = "" if not n else "analysis" if n == 1 else f"{n} analyses (versions)"
+    if session.has_transcript:
+        return f"transcript and {analysed}" if analysed else "transcript (not analysed)"
+    return analysed or "nothing yet"
+
+
+def attendance_rows(sessions: list[SessionView], summary: Attendance,
+                    today: dt.date) -> list[tuple[str, str]]:
+    """The attendance block in plain words: sessions dated after today are upcoming, not
+    counted as held; rows that would read 0 beside the rest are left out."""
+    upcoming = [s for s in sessions if s.date is not None and s.date > today]
+    held = [s for s in sessions if s not in upcoming]
+    count = {word: sum(s.attendance == word for s in held)
+             for word in ("attended", "cancelled", "no-show")}
+    rows = [("Sessions so far", str(len(held)))]
+    if held:
+        rows.append(("Attended", f"{count['attended']} ({count['attended'] / len(held):.0%})"))
+    rows += [(label, str(count[word])) for label, word in
+             (("Cancelled", "cancelled"), ("Did not come (no-show)", "no-show"))
+             if count[word]]
+    if upcoming:
+        rows.append(("Upcoming (dated after today)", str(len(upcoming))))
+    undated = sum(s.date is None for s in held)
+    if summary.mean_gap_days is not None:
+        rows.append(("Mean gap between attended sessions", f"{summary.mean_gap_days:.1f} days"))
+    if summary.longest_gap_days is not None:
+        rows.append(("Longest gap", f"{summary.longest_gap_days} days"))
+    if undated:
+        rows.append(("Without a date", f"{undated} (not in the gap figures)"))
+    return rows
+
+
 def metric_rows(by_session: dict[int, dict[str, float | None]]) -> list[MetricRow]:
     sessions = sorted(by_session)
     names = sorted({n for m in by_session.values() for n in m if pm.is_profile(n)})
@@ -151,5 +189,8 @@ def client_page_response(request: Request, tx: Tx, code: str, *,
         "flags": state.flags, "actions": ACTIONS, "ack_error": ack_error,
         "can_acknowledge": role in (UserRole.THERAPIST, UserRole.SUPERVISOR),
         "attendance": state.attendance, "consents": consents, "sessions": state.sessions,
+        "attendance_rows": attendance_rows(
+            state.sessions, state.attendance, dt.datetime.now(dt.UTC).astimezone().date()),
+        "stored": {s.number: stored_words(s) for s in state.sessions},
         "metric_sessions": sorted(by_session), "metrics": metric_rows(by_session),
         "warnings": state.warnings}, status=status)

@@ -108,7 +108,10 @@ def _scores_of_session(responses: list[ResponseView], number: int) -> list[dict[
 
 @router.get(SESSION_PATH)
 def session_page(request: Request, code: str, number: int, identity: CurrentIdentity,
-                 tx: RecordTx, show: str = "", scored: str = "") -> Response:
+                 tx: RecordTx, show: str = "", scored: str = "",
+                 analysis: int | None = None) -> Response:
+    """The session's newest analysis, or the earlier version ``analysis`` (when a
+    transcript was uploaded again and both versions were kept)."""
     from rapport.caseload.progress import overview_flags
     from rapport.store.overview import client_overviews
     from rapport.web.stored_report import correction_choices, load_stored_report, report_css
@@ -118,8 +121,15 @@ def session_page(request: Request, code: str, number: int, identity: CurrentIden
     if not any(s.number == number for s in seen.sessions):
         raise RapportInputError(f"client {code} has no session {number}", where="session",
                                 fix="choose a session from the client page", code="not_found")
-    view = max((a for a in seen.analyses if a.session_number == number),
-               key=lambda a: a.id, default=None)
+    versions = sorted((a for a in seen.analyses if a.session_number == number),
+                      key=lambda a: a.id, reverse=True)  # newest first
+    view = versions[0] if versions else None
+    if analysis is not None:
+        view = next((a for a in versions if a.id == analysis), None)
+        if view is None:
+            raise RapportInputError(f"no analysis {analysis} of session {number}",
+                                    where="analysis", fix="choose a version from the "
+                                    "session page", code="not_found")
     can_write = _can_write(tx, code)
     can_comment = identity.actor.role in (UserRole.THERAPIST, UserRole.SUPERVISOR)
     responses = seen.responses
@@ -132,7 +142,8 @@ def session_page(request: Request, code: str, number: int, identity: CurrentIden
         # its scores
         "open_flags": [f for f in flags if f.is_open],
         "session_flags": [f for f in flags if f.session == number],
-        "base_url": session_url(code, number), "report_css": report_css()}
+        "base_url": session_url(code, number), "report_css": report_css(),
+        "versions": versions}
     if view is None:
         return render(request, "session.html", values)
     if view.purged:
