@@ -5,6 +5,7 @@ long session takes to analyse)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from rapport.errors import RapportInputError
@@ -59,7 +60,9 @@ def analysis_handler(settings: Settings) -> Any:
             # consent may have been withdrawn while the analysis ran: checked again
             require_consent(tx, find_client(tx, code, write=True), ConsentKind.ANALYSIS,
                             doing="storing an analysis")
-            analysis_id = store_analysis(tx, code, number, document)
+            day = params.get("session_date") or None
+            analysis_id = store_analysis(tx, code, number, document, session_date=(
+                dt.date.fromisoformat(day) if day else None))
             context.complete(tx, {"analysis_id": analysis_id, "turns": len(session.turns),
                                   "warnings": list(result.warnings)})
 
