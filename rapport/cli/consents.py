@@ -49,6 +49,8 @@ def withdraw(
 ) -> None:
     """Withdraw a consent: nothing new that needs it is accepted afterwards.
 
+    Withdrawing `recording` also deletes the client's kept recordings.
+
     Example:
 
       rapport consents withdraw C-017 analysis --delete-analyses --as tom
