@@ -161,6 +161,8 @@ def test_the_recording_is_deleted_once_transcribed_by_default(
     assert job.status_code == 303 and job.headers["location"].startswith("/recordings/")
     assert _payloads_left(world) == 0  # the upload left the record with its job
     assert _kept_rows(world, 44) == []
+    assert "The recording was deleted once transcribed" in tom.get(
+        job.headers["location"]).text
 
 
 def test_a_recording_kept_by_choice(signed_in: dict[str, TestClient], world: World,
@@ -177,6 +179,7 @@ def test_a_recording_kept_by_choice(signed_in: dict[str, TestClient], world: Wor
     assert job.status_code == 303
     assert _payloads_left(world) == 0
     ((recording_id, stored),) = _kept_rows(world, 43)
+    assert "The recording is kept, encrypted" in tom.get(job.headers["location"]).text
     assert recording not in stored and recording[44:2000] not in stored  # encrypted
     session_page = _follow_job(tom, _post(tom, job.headers["location"], {
         "role_SPEAKER_1": "therapist", "role_SPEAKER_2": "client"}))
