@@ -49,6 +49,8 @@ def withdraw(
 ) -> None:
     """Withdraw a consent: nothing new that needs it is accepted afterwards.
 
+    Withdrawing `recording` also deletes the client's kept recordings.
+
     Example:
 
       rapport consents withdraw C-017 analysis --delete-analyses --as tom
@@ -59,12 +61,14 @@ def withdraw(
 
     consent = parse_kind(kind)
     with record_tx(as_user) as tx:
-        withdraw_consent(tx, code, consent, on=parse_date(on, option="--on"))
+        recordings = withdraw_consent(tx, code, consent, on=parse_date(on, option="--on"))
         deleted = delete_stored(tx, code) if delete_analyses else 0
         kept = 0 if delete_analyses else len(list_analyses(tx, code))
     typer.echo(f"client {code}: {kind} consent withdrawn")
     if deleted:
         typer.echo(f"deleted {deleted} stored analyses")
+    if recordings:
+        typer.echo(f"deleted {recordings} kept recordings")
     if kept and consent is ConsentKind.ANALYSIS:
         typer.echo(f"{kept} stored analyses remain; to delete them run: "
                    f"rapport analyses delete {code} --yes")

@@ -54,7 +54,8 @@ def show(as_user: AsOpt = None) -> None:
 @retention_app.command("apply")
 def apply(yes: Annotated[bool, typer.Option("--yes", help="Really purge (default: dry run).")] = False,
           as_user: AsOpt = None) -> None:
-    """Purge transcripts and analysis documents of clients closed longer than the period.
+    """Purge transcripts, analysis documents and kept recordings of clients closed longer
+    than the period.
 
     Example:
 
@@ -65,9 +66,10 @@ def apply(yes: Annotated[bool, typer.Option("--yes", help="Really purge (default
     with record_tx(as_user) as tx:
         r = apply_retention(tx, dry_run=not yes)
     verb = "purged" if r.applied else "would purge"
-    typer.echo(f"{verb}: {r.transcripts} transcripts and {r.analyses} analysis documents of "
-               f"{r.clients} clients closed before {r.cutoff:%Y-%m-%d}")
-    if not r.applied and (r.transcripts or r.analyses):
+    typer.echo(f"{verb}: {r.transcripts} transcripts, {r.analyses} analysis documents and "
+               f"{r.recordings} kept recordings of {r.clients} clients closed before "
+               f"{r.cutoff:%Y-%m-%d}")
+    if not r.applied and (r.transcripts or r.analyses or r.recordings):
         typer.echo("dry run: nothing changed; add --yes to purge")
 
 

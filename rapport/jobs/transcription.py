@@ -3,14 +3,18 @@ open; the transcript (Rapport JSONL with unsettled roles) is stored, encrypted, 
 job's result for the therapist to check, correct and confirm the roles of
 (``/recordings/{job}``); only then is it analysed, as an ``analysis`` job.
 
-The recording itself lives only in the job's encrypted payload and in a private temporary
-folder while it is transcribed; the record drops the payload when the job ends, done or
-failed. The client's consent to recording is checked when the file is uploaded and again
-before the transcript is stored.
+The recording lives in the job's encrypted payload and in a private temporary folder
+while it is transcribed; the record drops the payload when the job ends, done or failed.
+Only when the therapist ticked "keep the recording" is it copied, re-encrypted, into the
+record with the session (``rapport.store.recordings``) in the transaction that stores the
+transcript; a failed job keeps nothing. The client's consent to recording is checked when
+the file is uploaded and again before the transcript (and the recording) is stored.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import mimetypes
 import shutil
 import tempfile
 from pathlib import Path
@@ -22,6 +26,8 @@ from rapport.settings import Settings
 from rapport.store.clients import find_client
 from rapport.store.consents import ConsentKind, require_consent
 from rapport.store.jobs import read_payload
+from rapport.store.recordings import keep_recording
+from rapport.store.tx import Tx
 
 KIND = "transcription"
 #: Progress (percent) given to decoding and the model check; the rest follows the chunks.
@@ -85,14 +91,31 @@ def transcription_handler(settings: Settings) -> Any:
                                 tick=tick)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
-        outcome = {"transcript": result.to_jsonl(), "speakers": result.speakers,
+        outcome: dict[str, Any] = {"transcript": result.to_jsonl(), "speakers": result.speakers,
                    "suggested_therapist": result.suggestion.therapist,
                    "basis": result.suggestion.basis, "turns": len(result.turns),
-                   "who_spoke_when": result.metadata["who_spoke_when"]}
+                   "who_spoke_when": result.metadata["who_spoke_when"],
+                   "session_date": str(params.get("session_date") or ""),
+                   "kept_recording": None}
         with context.store.transaction(context.owner, interface="system") as tx:
             # consent may have been withdrawn while the recording was transcribed
             require_consent(tx, find_client(tx, str(params["code"]), write=True),
                             ConsentKind.RECORDING, doing="storing a transcript")
+            if params.get("keep"):
+                outcome["kept_recording"] = _keep(tx, context.job.id, params, filename)
             context.complete(tx, outcome)
 
     return run
+
+
+def _keep(tx: Tx, job_id: int, params: dict[str, Any], filename: str) -> int:
+    """Copy the job's recording into the record with its session (the payload itself is
+    dropped by the job's completion); read again here rather than held in memory while
+    the recording was transcribed."""
+    data, _ = read_payload(tx, job_id)
+    suffix = Path(filename).suffix.casefold()[:8]
+    day = params.get("session_date") or None
+    return keep_recording(tx, str(params["code"]), int(params["session"]), data,
+                          media_type=mimetypes.guess_type(f"x{suffix}")[0]
+                          or "application/octet-stream", suffix=suffix,
+                          session_date=dt.date.fromisoformat(day) if day else None)

@@ -72,8 +72,12 @@ def add_consent(tx: Tx, code: str, kind: ConsentKind, *, given_on: dt.date) -> N
     tx.audit("create", "consent", subject=client.uid, detail=f"{kind.value} given")
 
 
-def withdraw_consent(tx: Tx, code: str, kind: ConsentKind, *, on: dt.date) -> None:
-    """Withdraw a current consent; nothing new needing it is accepted afterwards."""
+def withdraw_consent(tx: Tx, code: str, kind: ConsentKind, *, on: dt.date) -> int:
+    """Withdraw a current consent; nothing new needing it is accepted afterwards.
+
+    Withdrawing the consent to recording also deletes the client's kept recordings (the
+    voice is the most identifying thing the record can hold; transcripts and analyses
+    stay, as for other consents). Returns how many recordings were deleted."""
     client = find_client(tx, code, write=True)
     rows = list(tx.db.scalars(sa.select(Consent).where(
         Consent.client_id == client.id, Consent.kind == kind.value,
@@ -89,6 +93,11 @@ def withdraw_consent(tx: Tx, code: str, kind: ConsentKind, *, on: dt.date) -> No
                                     code="bad_date")
         row.withdrawn_on = on
     tx.audit("withdraw", "consent", subject=client.uid, detail=f"{kind.value} withdrawn")
+    if kind is not ConsentKind.RECORDING:
+        return 0
+    from rapport.store.recordings import delete_kept_recordings
+
+    return delete_kept_recordings(tx, client)
 
 
 def list_consents(tx: Tx, code: str) -> list[ConsentView]:

@@ -302,6 +302,23 @@ class Job(Base):
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
 
+class KeptRecording(Base):
+    """A session's recording, kept (encrypted, base64 inside the ciphertext so that key
+    rotation treats it like any other value) because the therapist chose to keep it when
+    uploading it. Deleted with its session or client, by retention, and when the consent
+    to recording is withdrawn; only structure (size, media type, when) is plain."""
+
+    __tablename__ = "kept_recordings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(_part_of("sessions"), index=True)
+    media_type: Mapped[str] = mapped_column(sa.String(64))
+    suffix: Mapped[str] = mapped_column(sa.String(8))
+    size_bytes: Mapped[int] = mapped_column(sa.BigInteger)
+    media_enc: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    kept_by: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    kept_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class SafetyAcknowledgement(Base):
     """One acknowledgement of a safety flag: who, when, what was done (the note is
     encrypted). Rows are only ever added: database triggers refuse changes to anything
@@ -423,6 +440,7 @@ ENCRYPTED_COLUMNS: tuple[tuple[type[Base], str, str], ...] = (
     (SupervisorComment, "text_enc", "supervisor_comments.text"),
     (SafetyAcknowledgement, "note_enc", "safety_acknowledgements.note"),
     (Job, "payload_enc", "jobs.payload"), (Job, "outcome_enc", "jobs.outcome"),
+    (KeptRecording, "media_enc", "kept_recordings.media"),
     (CodingUnit, "turns_enc", "coding_units.turns"),
     (CodingLabel, "note_enc", "coding_labels.note"),
     (CodingDecision, "reason_enc", "coding_decisions.reason"),

@@ -1,9 +1,10 @@
 """Retention: after a configurable period, closed clients' transcripts are purged.
 
 Purging removes session transcripts and the stored analysis documents (they quote every
-turn), and the sessions' copies in coding projects (their turns, codes, notes,
-decisions); the session list, consents, questionnaires and the numeric metrics stay, so
-the course of therapy can still be charted. ``apply_retention`` is a dry run unless told.
+turn), the sessions' kept recordings (deleted: a recording is the transcript's source),
+and the sessions' copies in coding projects (their turns, codes, notes, decisions); the
+session list, consents, questionnaires and the numeric metrics stay, so the course of
+therapy can still be charted. ``apply_retention`` is a dry run unless told.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from rapport.store.models import (
     AppSetting,
     Client,
     CodingUnit,
+    KeptRecording,
     StoredAnalysis,
     TherapySession,
     utcnow,
@@ -36,6 +38,7 @@ class RetentionReport:
     transcripts: int
     analyses: int
     applied: bool
+    recordings: int = 0
 
 
 def get_retention_days(tx: Tx) -> int | None:
@@ -79,7 +82,11 @@ def apply_retention(tx: Tx, *, dry_run: bool = True,
     with_document = StoredAnalysis.document_enc.is_not(None)
     n_analyses = tx.db.scalar(sa.select(sa.func.count()).where(
         StoredAnalysis.session_id.in_(sessions), with_document)) or 0
+    kept = KeptRecording.session_id.in_(sessions)
+    n_recordings = tx.db.scalar(sa.select(sa.func.count()).select_from(KeptRecording)
+                                .where(kept)) or 0
     if not dry_run:
+        tx.db.execute(sa.delete(KeptRecording).where(kept))
         stamp = now or utcnow()
         tx.db.execute(sa.update(TherapySession).where(
             TherapySession.id.in_(sessions), with_transcript).values(
@@ -91,9 +98,11 @@ def apply_retention(tx: Tx, *, dry_run: bool = True,
         # (codes, notes and decisions with it, by cascade); exported gold is outside.
         tx.db.execute(sa.delete(CodingUnit).where(CodingUnit.session_id.in_(sessions)))
         for uid in tx.db.scalars(sa.select(Client.uid).where(Client.id.in_(expired))):
-            tx.audit("purge", "session", subject=uid, detail="transcripts and documents")
+            tx.audit("purge", "session", subject=uid, detail="transcripts, documents and "
+                     "recordings")
         tx.audit("purge", "retention", detail=f"clients={n_clients} "
-                 f"transcripts={n_transcripts} analyses={n_analyses}")
+                 f"transcripts={n_transcripts} analyses={n_analyses} "
+                 f"recordings={n_recordings}")
     return RetentionReport(days=days, cutoff=cutoff, clients=int(n_clients),
                            transcripts=int(n_transcripts), analyses=int(n_analyses),
-                           applied=not dry_run)
+                           applied=not dry_run, recordings=int(n_recordings))

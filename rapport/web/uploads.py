@@ -113,16 +113,19 @@ def queue_upload(request: Request, identity: Identity, code: str, session_number
 
 def queue_recording(request: Request, identity: Identity, code: str, session_number: int,
                     data: bytes, *, filename: str, speakers: int = 2,
-                    new_client: Callable[[Tx], None] | None = None) -> int:
+                    new_client: Callable[[Tx], None] | None = None, keep: bool = False,
+                    session_date: dt.date | None = None) -> int:
     """Check and queue one session's recording for transcription; the job's id. Needs the
     client's consent to recording (and to analysis, which follows once the therapist has
-    confirmed the speakers' roles)."""
+    confirmed the speakers' roles). ``keep``: keep the recording, encrypted, with the
+    session once transcribed (otherwise it is deleted then)."""
     from rapport.jobs.transcription import KIND as TRANSCRIPTION
     from rapport.jobs.transcription import check_recording
 
     store, settings = get_store(request), get_settings_of(request)
     params = {"code": code, "session": session_number, "filename": filename[:200],
-              "speakers": speakers}
+              "speakers": speakers, "keep": keep,
+              "session_date": session_date.isoformat() if session_date else ""}
 
     def consents(tx: Tx) -> None:
         client = find_client(tx, code, write=True)
@@ -141,3 +144,4 @@ def queue_recording(request: Request, identity: Identity, code: str, session_num
                          params=params, payload=data)
     request.app.state.jobs.wake()
     return job_id
+

@@ -117,6 +117,11 @@ ACCESS: dict[tuple[str, str], str] = {
     ("POST", "/upload/recording"): THERAPIST,  # into the therapist's own (or a new) client
     ("GET", "/recordings/{recording_job}"): CLIENT_WRITE,
     ("POST", "/recordings/{recording_job}"): CLIENT_WRITE,
+    # a kept recording ({recording_id}: one kept with C-001's session 1): the treating
+    # therapist only; a supervisor never gets the voice
+    ("GET", "/clients/{code}/sessions/{number}/recordings/{recording_id}"): CLIENT_WRITE,
+    ("POST", "/clients/{code}/sessions/{number}/recordings/{recording_id}/delete"):
+        CLIENT_WRITE,
     ("GET", "/clients/{code}/sessions/{number}/questionnaire"): CLIENT_WRITE,
     ("POST", "/clients/{code}/sessions/{number}/questionnaire"): CLIENT_WRITE,
     # safety flags (rapport/web/pages/safety.py): therapist and supervisor acknowledge

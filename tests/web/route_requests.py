@@ -120,6 +120,15 @@ def _recording_job(call: Call) -> str:
     return str(job_id)
 
 
+def _recording_id(call: Call) -> str:
+    """A recording kept with tom's C-001 session 1 (stored directly: no runner here)."""
+    from rapport.store.recordings import keep_recording
+
+    with call.world.store.transaction("tom", interface="system") as tx:
+        return str(keep_recording(tx, "C-001", 1, b"RIFF\x24\x08\x00\x00WAVEfmt " + bytes(64),
+                                  media_type="audio/x-wav", suffix=".wav"))
+
+
 def _throwaway_user(call: Call) -> str:
     with call.world.store.transaction("ada", interface="system") as tx:
         add_user(tx, f"tu{call.unique}", UserRole.THERAPIST)
@@ -175,6 +184,7 @@ FILLERS: dict[str, Callable[[Call], str]] = {
     "token": _feedback_token,
     "job_id": _job_id,
     "recording_job": _recording_job,
+    "recording_id": _recording_id,
     "username": _throwaway_user,
     "project_id": _project_id,
     "unit_id": _unit_id,
@@ -326,6 +336,8 @@ BODIES: dict[tuple[str, str], Callable[[Call], dict[str, Any]]] = {
                            "audio/wav")}},
     ("POST", "/recordings/{recording_job}"): lambda call: {
         "data": {"role_SPEAKER_1": "therapist", "role_SPEAKER_2": "client"}},
+    ("POST", "/clients/{code}/sessions/{number}/recordings/{recording_id}/delete"):
+        lambda call: {"data": {}},
     ("POST", "/clients/{code}/sessions/{number}/questionnaire"): _questionnaire,
     ("POST", "/api/v1/clients/{code}/safety-flags/acknowledgements"): lambda call: {
         "json": _acknowledgement(call)},

@@ -126,3 +126,98 @@ def test_media_has_its_own_size_limit(world: World) -> None:
     assert limits.bytes_for("/upload/recording") == world.settings.max_media_bytes + 1_000_000
     assert limits.bytes_for("/upload") == world.settings.max_file_bytes + 1_000_000
     assert limits.bytes_for("/recordings/3") == world.settings.web_max_body_bytes
+
+
+def _kept_rows(world: World, session: int) -> list[Any]:
+    import sqlalchemy as sa
+
+    from rapport.store.models import Client, KeptRecording, TherapySession
+
+    with world.store.engine.connect() as conn:
+        return list(conn.execute(
+            sa.select(KeptRecording.id, KeptRecording.media_enc)
+            .join(TherapySession, TherapySession.id == KeptRecording.session_id)
+            .join(Client, Client.id == TherapySession.client_id)
+            .where(Client.code == "C-001", TherapySession.number == session)).all())
+
+
+def _payloads_left(world: World) -> int:
+    import sqlalchemy as sa
+
+    from rapport.store.models import Job
+
+    with world.store.engine.connect() as conn:
+        return int(conn.scalar(sa.select(sa.func.count()).select_from(Job).where(
+            Job.kind == "transcription", Job.payload_enc.is_not(None))) or 0)
+
+
+def test_the_recording_is_deleted_once_transcribed_by_default(
+        signed_in: dict[str, TestClient], world: World, recording: bytes) -> None:
+    tom = signed_in["tom"]
+    assert 'name="keep" value="yes">' in tom.get("/upload").text  # unchecked by default
+    job = _follow_job(tom, _post(tom, "/upload/recording", {"client": "C-001",
+                                                            "session": "44"},
+                                 file=("session.wav", recording, "audio/wav")))
+    assert job.status_code == 303 and job.headers["location"].startswith("/recordings/")
+    assert _payloads_left(world) == 0  # the upload left the record with its job
+    assert _kept_rows(world, 44) == []
+    assert "The recording was deleted once transcribed" in tom.get(
+        job.headers["location"]).text
+
+
+def test_a_recording_kept_by_choice(signed_in: dict[str, TestClient], world: World,
+                                    recording: bytes) -> None:
+    import datetime as dt
+
+    from rapport.store.audit import query_audit
+    from rapport.store.sessions import list_sessions
+
+    tom, tess, sam = signed_in["tom"], signed_in["tess"], signed_in["sam"]
+    job = _follow_job(tom, _post(tom, "/upload/recording", {
+        "client": "C-001", "session": "43", "keep": "yes", "session_date": "2026-11-30"},
+        file=("session.wav", recording, "audio/wav")))
+    assert job.status_code == 303
+    assert _payloads_left(world) == 0
+    ((recording_id, stored),) = _kept_rows(world, 43)
+    assert "The recording is kept, encrypted" in tom.get(job.headers["location"]).text
+    assert recording not in stored and recording[44:2000] not in stored  # encrypted
+    session_page = _follow_job(tom, _post(tom, job.headers["location"], {
+        "role_SPEAKER_1": "therapist", "role_SPEAKER_2": "client"}))
+    assert session_page.headers["location"] == "/clients/C-001/sessions/43"
+    with world.store.transaction("tom", interface="system") as tx:
+        (session,) = [s for s in list_sessions(tx, "C-001") if s.number == 43]
+    assert session.date == dt.date(2026, 11, 30)
+    assert len(_analyses(world, 43)) == 1  # the analysis joined the recording's session
+    page = tom.get("/clients/C-001/sessions/43")
+    url = f"/clients/C-001/sessions/43/recordings/{recording_id}"
+    assert f'href="{url}"' in page.text and f"{len(recording):,} bytes" in page.text
+    assert url not in sam.get("/clients/C-001/sessions/43").text  # the supervisor: no voice
+    download = tom.get(url)
+    assert download.status_code == 200 and download.content == recording
+    assert download.headers["content-type"].startswith("audio/")
+    for other in (tess, sam):
+        assert other.get(url).status_code == 404
+        assert _post(other, url + "/delete", {}).status_code == 404
+    with world.store.transaction("tom", interface="system") as tx:
+        reads = [e for e in query_audit(tx, client_code="C-001", limit=5000)
+                 if e.entity == "recording" and e.action == "read"]
+    assert [e.actor for e in reads] == ["tom"]
+    deleted = _post(tom, url + "/delete", {})
+    assert deleted.status_code == 303
+    assert _kept_rows(world, 43) == [] and tom.get(url).status_code == 404
+    assert len(_analyses(world, 43)) == 1  # the analysis stays
+
+
+@pytest.mark.parametrize(("day", "says"), [("2100-01-01", "is in the future"),
+                                           ("30/11/2026", "is not a date")])
+def test_a_bad_session_date_is_one_form_error(signed_in: dict[str, TestClient],
+                                             world: World, recording: bytes, day: str,
+                                             says: str) -> None:
+    tom = signed_in["tom"]
+    answer = _post(tom, "/upload/recording", {"client": "C-001", "session": "45",
+                                              "session_date": day, "keep": "yes"},
+                   file=("session.wav", recording, "audio/wav"))
+    assert answer.status_code == 400
+    assert says in answer.text and 'id="recording-error"' in answer.text
+    assert f'value="{day}"' in answer.text and 'name="keep" value="yes" checked' in answer.text
+    assert _payloads_left(world) == 0 and _kept_rows(world, 45) == []

@@ -7,6 +7,11 @@ with its speaker labels (SPEAKER_1...) and the suggested roles, preselected nowh
 therapist picks each speaker's role (and may correct a turn's speaker or text), and only
 then is the transcript analysed, as an ``analysis`` job. The transcript is dropped from the
 transcription job once the analysis is queued.
+
+The recording is deleted once transcribed unless the therapist ticked "keep the
+recording": then it is kept, encrypted, with the session, where the session page lists it
+(``/clients/{code}/sessions/{number}/recordings/{id}`` downloads it, audited; ``.../delete``
+deletes it). Only the treating therapist sees, downloads or deletes it.
 """
 
 from __future__ import annotations
@@ -23,9 +28,16 @@ from rapport.store.clients import add_client, list_clients
 from rapport.store.consents import ConsentKind, add_consent
 from rapport.store.jobs import JobView, job_view, replace_result
 from rapport.store.permissions import UserRole
+from rapport.store.recordings import delete_recording, list_recordings, read_recording
 from rapport.store.tx import Tx
 from rapport.web.errors import STATUS_OF_CODE
-from rapport.web.identity import CurrentIdentity, get_settings_of, get_store, require_roles
+from rapport.web.identity import (
+    CurrentIdentity,
+    RecordTx,
+    get_settings_of,
+    get_store,
+    require_roles,
+)
 from rapport.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -42,9 +54,11 @@ def upload_recording(request: Request, identity: CurrentIdentity, *,
                      new_client: Annotated[str, Form(max_length=64)] = "",
                      consent: Annotated[str, Form(max_length=8)] = "",
                      consent_recording: Annotated[str, Form(max_length=8)] = "",
-                     speakers: Annotated[int, Form(ge=2, le=6)] = 2) -> Response:
+                     speakers: Annotated[int, Form(ge=2, le=6)] = 2,
+                     keep: Annotated[str, Form(max_length=8)] = "",
+                     session_date: Annotated[str, Form(max_length=32)] = "") -> Response:
     from rapport.web.pages.upload import upload_form_page
-    from rapport.web.uploads import queue_recording
+    from rapport.web.uploads import parse_session_date, queue_recording
 
     settings = get_settings_of(request)
     code = new_client.strip() or client.strip()
@@ -66,9 +80,11 @@ def upload_recording(request: Request, identity: CurrentIdentity, *,
                 "a new client needs their consent to the recording and to analysis",
                 where="consent", fix="tick both consent boxes once the client has agreed",
                 code="no_consent")
+        day = parse_session_date(session_date)
         job_id = queue_recording(request, identity, code, session, data,
                                  filename=file.filename or "recording", speakers=speakers,
-                                 new_client=create_client if new_client.strip() else None)
+                                 new_client=create_client if new_client.strip() else None,
+                                 keep=keep == "yes", session_date=day)
     except RapportInputError as exc:
         if exc.code in _NOT_FOUND:
             raise
@@ -77,7 +93,8 @@ def upload_recording(request: Request, identity: CurrentIdentity, *,
             codes = [c.code for c in list_clients(tx)]
         values = {"client": client, "new_client": new_client, "consent": consent,
                   "consent_recording": consent_recording, "session": str(session),
-                  "speakers": str(speakers)}
+                  "speakers": str(speakers), "keep": keep,
+                  "session_date": session_date}
         return upload_form_page(request, codes, values, error=exc, media_error=True,
                                 status=STATUS_OF_CODE.get(exc.code or "", 400))
     return RedirectResponse(f"/jobs/{job_id}", status_code=303)
@@ -139,9 +156,11 @@ def confirm_recording(request: Request, recording_job: int, identity: CurrentIde
                                     code="unknown_speaker")
         header["speakers"] = [{"name": n, "role": roles[n]} for n in names if n in used]
         data = "\n".join(json.dumps(x, ensure_ascii=False) for x in [header, *corrected])
+        day = str((job.result or {}).get("session_date") or "")
         analysis_job = queue_upload(
             request, identity, str(job.client), int(job.session or 0), data.encode(),
-            filename=f"session-{job.session}.jsonl", fmt="jsonl")
+            filename=f"session-{job.session}.jsonl", fmt="jsonl",
+            session_date=dt.date.fromisoformat(day) if day else None)
     except RapportInputError as exc:
         if exc.code in _NOT_FOUND:
             raise
@@ -170,3 +189,32 @@ def _corrected(turns: list[dict[str, Any]], names: list[str],
         raise RapportInputError("every turn was emptied", where="transcript",
                                 fix="keep the turns' text", code="empty")
     return kept
+
+
+KEPT_PATH = "/clients/{code}/sessions/{number}/recordings/{recording_id}"
+
+
+@router.get(KEPT_PATH)
+def download_recording(code: str, number: int, recording_id: int, tx: RecordTx) -> Response:
+    """A kept recording, for the treating therapist (audited); anyone else: not found."""
+    view, data = read_recording(tx, code, recording_id)
+    if view.session_number != number:
+        raise RapportInputError(f"session {number} has no kept recording {recording_id}",
+                                where="recording", fix="open the session page again",
+                                code="not_found")
+    name = f"{code}-session-{number}-recording{view.suffix}"
+    return Response(data, media_type=view.media_type, headers={
+        "Content-Disposition": f'attachment; filename="{name}"',
+        "Cache-Control": "no-store"})
+
+
+@router.post(KEPT_PATH + "/delete")
+def remove_recording(code: str, number: int, recording_id: int, tx: RecordTx) -> Response:
+    """Delete a kept recording (the transcript and analysis stay)."""
+    if not any(r.id == recording_id for r in list_recordings(tx, code, number)):
+        raise RapportInputError(f"session {number} has no kept recording {recording_id}",
+                                where="recording", fix="open the session page again",
+                                code="not_found")
+    delete_recording(tx, code, recording_id)
+    return RedirectResponse(f"/clients/{code}/sessions/{number}#recordings",
+                            status_code=303)

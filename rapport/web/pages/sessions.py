@@ -27,6 +27,7 @@ from rapport.store.annotations import (
 )
 from rapport.store.clients import find_client
 from rapport.store.permissions import UserRole
+from rapport.store.recordings import list_recordings
 from rapport.store.responses import ResponseView
 from rapport.store.sessions import list_sessions
 from rapport.store.tx import Tx
@@ -143,7 +144,9 @@ def session_page(request: Request, code: str, number: int, identity: CurrentIden
         "open_flags": [f for f in flags if f.is_open],
         "session_flags": [f for f in flags if f.session == number],
         "base_url": session_url(code, number), "report_css": report_css(),
-        "versions": versions}
+        "versions": versions,
+        # kept recordings: the treating therapist's only (a supervisor never gets the voice)
+        "recordings": list_recordings(tx, code, number) if can_write else []}
     if view is None:
         return render(request, "session.html", values)
     if view.purged:
