@@ -10,7 +10,13 @@ from hypothesis import strategies as st
 from rapport.domain import Role
 from rapport.ingest.roles import suggested_roles
 from rapport.transcribe.asr import Word
-from rapport.transcribe.scoring import speaker_error, word_error_rate, words_of
+from rapport.transcribe.scoring import (
+    normalised_words,
+    number_words,
+    speaker_error,
+    word_error_rate,
+    words_of,
+)
 from rapport.transcribe.turns import TimedTurn, build_turns, is_question, suggest_roles
 
 word_lists = st.lists(st.tuples(st.floats(0, 3600, allow_nan=False), st.floats(0, 5),
@@ -34,6 +40,25 @@ def test_wer_of_itself_is_zero_and_of_nothing_is_one(text: str) -> None:
     assert word_error_rate(text, text) == 0
     if words_of(text):
         assert word_error_rate(text, "") == 1
+
+
+@given(st.text(max_size=80))
+def test_normalised_wer_of_itself_is_zero(text: str) -> None:
+    assert word_error_rate(text, text, normalise=True) == 0
+
+
+def test_normalising_treats_both_sides_alike() -> None:
+    assert normalised_words("Mm-hmm. I can't, it's 4th on 12 May, 'cause 1,500%!") == [
+        "i", "can", "not", "it's", "fourth", "on", "twelve", "may", "because", "one",
+        "thousand", "five", "hundred", "percent"]
+    assert word_error_rate("We're gonna try 2 things", "we are going to try two things",
+                           normalise=True) == 0
+    # words that differ stay errors: the normaliser does not forgive a wrong word
+    assert word_error_rate("four things", "for things", normalise=True) == 0.5
+    assert word_error_rate("Uh, yes", "yes um", normalise=False) == 1.0
+    assert [number_words(n) for n in (0, 15, 40, 99, 101, 2026)] == [
+        "zero", "fifteen", "forty", "ninety nine", "one hundred one",
+        "two thousand twenty six"]
 
 
 @given(st.lists(st.tuples(st.floats(0, 100, allow_nan=False), st.integers(0, 1)),
