@@ -111,7 +111,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url, key = build_demo(Path(tmp) / "demo")
         os.environ.pop("RAPPORT_KEY_FILE", None)
-        with rapport_serve(url, key, Path(tmp)) as base, sync_playwright() as p:
+        with rapport_serve(url, key, Path(tmp)) as (base, _pid), sync_playwright() as p:
             browser = p.chromium.launch(executable_path=executable, args=ARGS, headless=True)
             try:
                 taken = shoot(browser, base, args.out)

@@ -128,7 +128,7 @@ def main() -> None:
         key = base64.b64encode(os.urandom(32)).decode()
         project, unit = build(url, key)
         os.environ.pop("RAPPORT_KEY_FILE", None)
-        with rapport_serve(url, key, Path(tmp)) as base, sync_playwright() as p:
+        with rapport_serve(url, key, Path(tmp)) as (base, _pid), sync_playwright() as p:
             browser = p.chromium.launch(executable_path=executable, args=ARGS, headless=True)
             try:
                 taken = shoot(browser, base, args.out, project, unit)
