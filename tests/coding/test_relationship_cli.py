@@ -66,4 +66,4 @@ def test_train_with_a_missing_gold_file_is_one_clear_error(tmp_path: Path) -> No
     assert not (tmp_path / "model").exists()  # nothing written
     other = runner.invoke(app, ["train", "risk", "--gold", str(missing)])
     assert other.exit_code == 2
-    assert "--gold is for the relationship task" in other.output
+    assert "--gold is for the utterance, relationship or empathy task" in other.output
