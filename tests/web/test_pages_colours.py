@@ -33,3 +33,19 @@ def test_questionnaire_charts_use_no_persons_colour(
         check_role_colours(page.text)
         strokes = set(re.findall(r'<polyline class="score"[^>]*stroke="(#\w+)"', page.text))
         assert strokes and strokes <= set(MEASURE_COLOURS.values()), (url, strokes)
+
+
+def test_the_web_stylesheets_leave_the_persons_colours_to_the_persons() -> None:
+    """The workbench's code chips and current turn once used the therapist's blue and the
+    client's orange; the app's own stylesheets use neither (role colours come only from
+    the report stylesheet, where each rule is about its role)."""
+    from pathlib import Path
+
+    import rapport.web
+
+    static = Path(rapport.web.__file__).parent / "static"
+    sheets = sorted(static.glob("*.css"))
+    assert sheets, "no stylesheets found"
+    used = {(sheet.name, colour.upper()) for sheet in sheets
+            for colour in re.findall(r"#[0-9a-fA-F]{6}\b", sheet.read_text())}
+    assert not {(name, c) for name, c in used if c in ROLES.values()}
