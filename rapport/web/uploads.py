@@ -131,6 +131,9 @@ def queue_recording(request: Request, identity: Identity, code: str, session_num
         client = find_client(tx, code, write=True)
         require_consent(tx, client, ConsentKind.RECORDING, doing="transcribing a recording")
         require_consent(tx, client, ConsentKind.ANALYSIS, doing="storing an analysis")
+        # the date check of a transcript upload, before the transcription rather than
+        # after it; the analysis it leads to is added as a version (never asked)
+        check_joining(tx, code, session_number, session_date, keep_both=True)
 
     if new_client is None:
         with store.transaction(identity.actor.username, interface=identity.interface) as tx:

@@ -221,3 +221,19 @@ def test_a_bad_session_date_is_one_form_error(signed_in: dict[str, TestClient],
     assert says in answer.text and 'id="recording-error"' in answer.text
     assert f'value="{day}"' in answer.text and 'name="keep" value="yes" checked' in answer.text
     assert _payloads_left(world) == 0 and _kept_rows(world, 45) == []
+
+
+def test_a_date_other_than_the_sessions_is_refused_before_transcribing(
+        signed_in: dict[str, TestClient], world: World, recording: bytes) -> None:
+    import datetime as dt
+
+    from rapport.store.sessions import SessionRecord, add_session
+
+    with world.store.transaction("tom", interface="system") as tx:
+        add_session(tx, "C-001", SessionRecord(number=46, date=dt.date(2026, 3, 2)))
+    answer = _post(signed_in["tom"], "/upload/recording",
+                   {"client": "C-001", "session": "46", "session_date": "2026-03-03"},
+                   file=("session.wav", recording, "audio/wav"))
+    assert answer.status_code == 409
+    assert "is dated 2026-03-02, not 2026-03-03" in answer.text
+    assert _payloads_left(world) == 0  # nothing queued for transcription
