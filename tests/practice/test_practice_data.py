@@ -1,0 +1,34 @@
+"""The practice evaluation set stays frozen: hashes, counts and drill ids are checked."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from rapport.practice import SKILLS, load_drills
+from rapport.practice.evalset import load_replies, sha256_of
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "data" / "practice"
+FROZEN = {
+    DATA / "eval" / "replies.jsonl":
+        "d3ba9acac5dfd4b93721df0392a5f00b92161dd5bd5265f4a528f4dd3ae82934",
+    DATA / "dev" / "replies.jsonl":
+        "1f9d55839dba686b56967d3e746bd04e745782e04386c75a36d6102b8cb7414f",
+    ROOT / "docs" / "practice-codebook.md":
+        "09f0769958a7b452785aa07c4ae8b4373f4786477c3063c6c4d3a9758ce434f5",
+}
+
+
+def test_frozen_files_are_unchanged() -> None:
+    for path, digest in FROZEN.items():
+        assert sha256_of(path) == digest, f"{path} changed after it was frozen"
+
+
+def test_every_reply_answers_a_known_drill_and_every_skill_has_its_share() -> None:
+    skill_of = {d.id: d.skill for d in load_drills()}
+    for part, per_skill in (("eval", 36), ("dev", 20)):
+        replies = load_replies(DATA / part / "replies.jsonl")
+        assert len({r.id for r in replies}) == len(replies)
+        counts = Counter(skill_of[r.drill_id] for r in replies)
+        assert counts == dict.fromkeys(SKILLS, per_skill)
