@@ -10,16 +10,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rapport.coding.utterance.families import FAMILIES, PRESETS
+from rapport.coding.utterance.families import FAMILIES, LIVE_PRESET, MODEL_PRESETS, PRESETS
 
 if TYPE_CHECKING:
     from rapport.coding.utterance.compiled import CompiledCoder
 
-__all__ = ["FAMILIES", "PRESETS", "load_coder"]
+__all__ = ["FAMILIES", "LIVE_PRESET", "PRESETS", "load_coder"]
 
 
 def load_coder(preset: str = "fast") -> CompiledCoder:
-    """The shipped coder of ``preset`` (``fast`` or ``accurate``), checked on load.
+    """The shipped coder of ``preset`` (``fast``, ``accurate`` or ``live``), checked on load.
+
+    ``live`` reads only the turn and the turns before it (for a reply typed in the
+    practice room, which has no turns after it).
 
     Returns the compiled, numpy-only form (no scikit-learn import: fast start-up); the
     scikit-learn estimator itself loads with ``persist.load_coder_file``.
@@ -27,9 +30,9 @@ def load_coder(preset: str = "fast") -> CompiledCoder:
     from rapport.coding.utterance.persist import load_compiled_file, shipped_path
     from rapport.errors import RapportInputError
 
-    if preset not in PRESETS:
+    if preset not in MODEL_PRESETS:
         raise RapportInputError(f"unknown preset {preset!r}",
-                                fix="use one of: " + ", ".join(PRESETS))
+                                fix="use one of: " + ", ".join(MODEL_PRESETS))
     path = shipped_path(preset)
     if not path.exists():
         raise RapportInputError(f"no shipped {preset} utterance model", where=str(path),

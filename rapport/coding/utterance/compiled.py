@@ -39,6 +39,8 @@ _EPS = 1e-6
 BLOCKS = (("word", 0, 1.0), ("char", 0, 1.0), ("cue", 0, 1.0), ("cue", 1, 0.7),
           ("word", 1, 0.7), ("char", 1, 0.7), ("word", 2, 0.4),
           ("word", -1, 0.7), ("cue", -1, 0.7), ("word", -2, 0.4))
+#: The live preset's blocks: previous turns only (see TextContextVectorizer ``after``).
+LIVE_BLOCKS = BLOCKS[:7]
 
 
 def _word_terms(text: str) -> list[str]:
@@ -134,8 +136,9 @@ class CompiledCoder:
     """The shipped coder at inference time: same codes as the fitted estimator, numpy only."""
 
     def __init__(self, preset: str, model_id: str, vocabularies: dict[str, _Vocabulary],
-                 heads: dict[str, _CompiledHead]) -> None:
+                 heads: dict[str, _CompiledHead], *, after: bool = True) -> None:
         self.preset = preset
+        self.after = after
         self._model_id = model_id
         self.vocabularies = vocabularies
         self.heads = heads
@@ -154,13 +157,13 @@ class CompiledCoder:
         n = len(texts)
         triplets = {kind: vocab.rows(texts) for kind, vocab in self.vocabularies.items()}
         lags = {lag: previous_index(sessions, lag) for lag in (0, 1, 2, -1, -2)}
-        dense = dense_arrays(sessions, roles, texts)
+        dense = dense_arrays(sessions, roles, texts, live=not self.after)
         out = {}
         for name, head in self.heads.items():
             base = head.bases[head.views.index("text")]
             scores = np.tile(base.intercept, (n, 1))
             offset = 0
-            for kind, lag, weight in BLOCKS:
+            for kind, lag, weight in BLOCKS if self.after else LIVE_BLOCKS:
                 if kind not in self.vocabularies:
                     continue
                 size = len(self.vocabularies[kind].idf)
@@ -236,6 +239,7 @@ def compile_coder(coder: UtteranceCoder, path: Path) -> Path:
     arrays: dict[str, np.ndarray] = {}
     vec = coder.vectorizer_
     meta: dict[str, Any] = {"preset": coder.preset, "model_id": coder.model_id,
+                            "after": bool(getattr(vec, "after", True)),
                             "vocabularies": {}, "heads": {}}
     for kind, tfidf in (("word", vec.word_), ("char", vec.char_), ("cue", vec.cue_)):
         if tfidf is None:
@@ -273,4 +277,5 @@ def load_compiled(path: Path) -> CompiledCoder:
             heads[name] = _CompiledHead(tuple(spec["labels"]), tuple(spec["views"]),
                                         [lin(v) for v in spec["views"]], lin("meta"),
                                         data[f"{name}.weights"])
-    return CompiledCoder(meta["preset"], meta["model_id"], vocabularies, heads)
+    return CompiledCoder(meta["preset"], meta["model_id"], vocabularies, heads,
+                         after=bool(meta.get("after", True)))

@@ -31,6 +31,11 @@ FAMILIES: tuple[CodeFamily, ...] = (
     THERAPIST_BEHAVIOUR, QUESTION_TYPE, REFLECTION_TYPE, INPUT_TYPE, CLIENT_TALK)
 #: The two presets behind one API (see docs/models.md).
 PRESETS = ("fast", "accurate")
+#: The context-only variant for live use (practice replies): the fast preset trained on
+#: the turn and the turns before it only. Kept out of PRESETS so ``all`` and the session
+#: pipeline are unchanged; it is trained and evaluated by name.
+LIVE_PRESET = "live"
+MODEL_PRESETS = (*PRESETS, LIVE_PRESET)
 FAMILY_BY_NAME = {f.name: f for f in FAMILIES}
 #: The label set every saved model must match exactly.
 LABEL_SET: dict[str, list[str]] = {f.name: list(f.labels) for f in FAMILIES}

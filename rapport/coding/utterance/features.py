@@ -62,14 +62,20 @@ def shift_rows(matrix: sparse.csr_matrix, index: np.ndarray) -> sparse.csr_matri
     return padded[np.where(index < 0, matrix.shape[0], index)]
 
 
-def dense_features(frame: pd.DataFrame) -> np.ndarray:
+def dense_features(frame: pd.DataFrame, *, live: bool = False) -> np.ndarray:
     """Length, question marks, back-channel, position and the roles of the two previous turns."""
     return dense_arrays(frame["session"].to_numpy(), frame["role"].to_numpy(),
-                        frame["text"].astype(str).tolist())
+                        frame["text"].astype(str).tolist(), live=live)
 
 
-def dense_arrays(sessions: np.ndarray, roles: np.ndarray, texts: list[str]) -> np.ndarray:
-    """:func:`dense_features` on plain arrays (the scikit-learn-free inference path)."""
+def dense_arrays(sessions: np.ndarray, roles: np.ndarray, texts: list[str], *,
+                 live: bool = False) -> np.ndarray:
+    """:func:`dense_features` on plain arrays (the scikit-learn-free inference path).
+
+    ``live``: leave the position columns at zero. The relative position needs the
+    session's length (turns still to come), and a reply typed in a drill has no place in
+    a session at all, so the live coder reads neither.
+    """
     out = np.zeros((len(texts), N_DENSE), dtype=np.float64)
     for i, text in enumerate(texts):
         words = len(text.split())
@@ -81,7 +87,7 @@ def dense_arrays(sessions: np.ndarray, roles: np.ndarray, texts: list[str]) -> n
         out[i, 4] = float(bool(_QUESTION_START.match(text)))
         out[i, 5] = min(text.count("?"), 3) / 3
     # position within the session: openings and closings differ (agenda, summary)
-    if len(texts):
+    if len(texts) and not live:
         _, starts, counts = np.unique(sessions, return_index=True, return_counts=True)
         for start, count in zip(starts, counts, strict=True):
             span = np.arange(count)
@@ -126,11 +132,15 @@ class TextContextVectorizer:
     UtteranceCoder`, which fits it on the training texts.
     """
 
-    def __init__(self, *, chars: bool = True, max_char_features: int = 60000) -> None:
+    def __init__(self, *, chars: bool = True, max_char_features: int = 60000,
+                 after: bool = True) -> None:
         # character n-grams add robustness to spelling and ASR noise but cost most of
         # the transform time (Python-level n-gram counting): the fast preset goes without
         self.chars = chars
         self.max_char_features = max_char_features
+        # after=False (the live preset): previous turns only, no reply blocks and no
+        # position, so a turn is coded the same before anything follows it
+        self.after = after
 
     def fit(self, frame: pd.DataFrame) -> TextContextVectorizer:
         # imported here: the shipped models run on the numpy-only path (compiled.py)
@@ -157,22 +167,26 @@ class TextContextVectorizer:
         sessions = frame["session"].to_numpy()
         if not texts:
             n_chars = len(self.char_.vocabulary_) if self.char_ is not None else 0
-            width = (len(self.word_.vocabulary_) * 3 + n_chars * 2
-                     + len(self.cue_.vocabulary_) * 2 + N_DENSE)
+            after = getattr(self, "after", True)
+            width = (len(self.word_.vocabulary_) * (5 if after else 3) + n_chars * 2
+                     + len(self.cue_.vocabulary_) * (3 if after else 2) + N_DENSE)
             return sparse.csr_matrix((0, width), dtype=np.float32)
         words = self.word_.transform(texts).tocsr()
         chars = self.char_.transform(texts).tocsr() if self.char_ is not None \
             else sparse.csr_matrix((len(texts), 0), dtype=np.float32)
         cues = self.cue_.transform([cue_text(t) for t in texts]).tocsr()
+        after = getattr(self, "after", True)  # models pickled before the flag read after
         prev1 = previous_index(sessions, 1)
         prev2 = previous_index(sessions, 2)
-        following = previous_index(sessions, -1)
         blocks = [words, chars, cues, 0.7 * shift_rows(cues, prev1),
                   # the previous turn weighs less than the turn itself; two back, less again
                   0.7 * shift_rows(words, prev1), 0.7 * shift_rows(chars, prev1),
-                  0.4 * shift_rows(words, prev2),
-                  # the reply: a coder of a whole session sees how the other answered
-                  0.7 * shift_rows(words, following), 0.7 * shift_rows(cues, following),
-                  0.4 * shift_rows(words, previous_index(sessions, -2)),
-                  sparse.csr_matrix(dense_features(frame), dtype=np.float32)]
+                  0.4 * shift_rows(words, prev2)]
+        if after:
+            # the reply: a coder of a whole session sees how the other answered
+            following = previous_index(sessions, -1)
+            blocks += [0.7 * shift_rows(words, following), 0.7 * shift_rows(cues, following),
+                       0.4 * shift_rows(words, previous_index(sessions, -2))]
+        blocks.append(sparse.csr_matrix(dense_features(frame, live=not after),
+                                        dtype=np.float32))
         return sparse.hstack(blocks, format="csr", dtype=np.float32)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from sklearn.base import BaseEstimator
 
-from rapport.coding.utterance.families import FAMILIES, PRESETS
+from rapport.coding.utterance.families import FAMILIES, LIVE_PRESET, MODEL_PRESETS
 from rapport.coding.utterance.features import TextContextVectorizer, turn_frame
 from rapport.coding.utterance.stacking import Head, fit_head
 from rapport.domain import Code, TurnCodes, codes_language
@@ -57,13 +57,14 @@ class UtteranceCoder(BaseEstimator):  # type: ignore[misc]
     # -- fitting ---------------------------------------------------------------------
     def fit(self, X: pd.DataFrame, y: pd.DataFrame) -> UtteranceCoder:  # noqa: N803
         """Fit the vectoriser and one stacked head per family; returns ``self``."""
-        if self.preset not in PRESETS:
+        if self.preset not in MODEL_PRESETS:
             raise RapportInputError(f"unknown preset {self.preset!r}",
-                                    fix="use one of: " + ", ".join(PRESETS))
+                                    fix="use one of: " + ", ".join(MODEL_PRESETS))
         if len(X) != len(y):
             msg = f"X has {len(X)} rows but y has {len(y)}"
             raise ValueError(msg)
-        self.vectorizer_ = TextContextVectorizer(chars=self.preset == "accurate").fit(X)
+        self.vectorizer_ = TextContextVectorizer(chars=self.preset == "accurate",
+                                                 after=self.preset != LIVE_PRESET).fit(X)
         views = self._views(X)
         groups = (X["group"] if "group" in X else X["session"]).astype(str).to_numpy()
         roles = X["role"].astype(str).to_numpy()
