@@ -1,64 +1,52 @@
 """The practice judge: codes one reply in its drill's context and gives a verdict.
 
-This first version is phrase rules only (``baseline-rules@0``), so the faces can be built
-against :class:`~rapport.practice.judgement.Judgement`; the measured judge replaces its
-insides without changing :func:`judge_reply`'s signature.
+How (docs/practice-judge.md): the reply is coded as the last turn of a short session made
+of the drill's context and client turn, by coders that read only earlier turns (the
+``live`` utterance coder, the relationship coder, the risk reply rule) and by phrase
+rules, giving the codebook's 21 codes; the codebook's rules give a verdict and a cap (R1
+harm, R2 advice, R3 one word, R5 off-topic, the suicide rule); a small logistic regression
+over the rule reading, the codes, the coders' probabilities and the reply's similarity to
+the drill's exemplars and mistakes gives calibrated probabilities, folded under the cap.
+Below the confidence bar chosen in cross-validation the judgement is ``unsure`` and the
+feedback says so. Models load once per process, on first use.
 """
 
 from __future__ import annotations
 
-import re
+import numpy as np
 
 from rapport.practice.drills import Drill
-from rapport.practice.judgement import Feedback, Judgement, ReplyCode, Verdict
+from rapport.practice.judgement import VERDICTS, Judgement
+from rapport.practice.judging import rules
+from rapport.practice.judging.codes import find_codes
+from rapport.practice.judging.features import feature_vector
+from rapport.practice.judging.feedback import make_feedback
+from rapport.practice.judging.model import fold_under_cap, shipped_model
+from rapport.practice.judging.signals import read_signals
 
-JUDGE_VERSION = "baseline-rules@0"
-
-_PATTERNS: dict[str, re.Pattern[str]] = {
-    "seek_permission": re.compile(r"\b(would it (help|be ok)|can i (share|suggest|offer)|"
-                                  r"would you like (me|some)|is it ok if)\b", re.I),
-    "advice_without_permission": re.compile(r"\b(you should|you need to|have you tried|"
-                                            r"why don't you|try to|you must)\b", re.I),
-    "asks_about_suicide": re.compile(r"\b(suicid\w*|kill(ing)? yourself|end(ing)? your life)\b",
-                                     re.I),
-    "minimise_or_reassure": re.compile(r"\b(i'?m sure|at least|don'?t worry|it'?ll be fine)\b",
-                                       re.I),
-    "emphasize_autonomy": re.compile(r"\b(your (choice|decision)|up to you)\b", re.I),
-}
-_FEELING = re.compile(r"\b(sounds? like|feel\w*|hurt|lonely|scared|angry|sad|stung|alone)\b",
-                      re.I)
-
-
-def _codes(reply: str) -> list[ReplyCode]:
-    found = [ReplyCode(code, 0.6, m.group(0)) for code, pattern in _PATTERNS.items()
-             if (m := pattern.search(reply))]
-    if "?" in reply:
-        found.append(ReplyCode("open_question" if re.match(r"\s*(what|how)\b", reply, re.I)
-                               else "closed_question", 0.6, "?"))
-    elif _FEELING.search(reply):
-        found.append(ReplyCode("complex_reflection", 0.5, _FEELING.search(reply).group(0)))  # type: ignore[union-attr]
-    return found
+JUDGE_VERSION = "practice-judge@1"
 
 
 def judge_reply(drill: Drill, reply: str) -> Judgement:
-    """Judge ``reply`` as the answer to ``drill``'s client turn."""
-    codes = _codes(reply)
-    names = {c.code for c in codes}
-    verdict: Verdict
-    if len(reply.split()) < 2:
-        verdict, rule = "not_met", "R3"
-    elif "advice_without_permission" in names and drill.skill != "transparency":
-        verdict, rule = "partly" if len(names) > 1 else "not_met", "R2"
-    elif (drill.skill == "suicide_risk") != ("asks_about_suicide" in names):
-        verdict, rule = "not_met", "suicide_risk" if drill.skill == "suicide_risk" else "R6"
-    elif "complex_reflection" in names or "seek_permission" in names:
-        verdict, rule = "met", drill.skill
-    else:
-        verdict, rule = "partly", "R6"
+    """Judge ``reply`` as the answer to ``drill``'s client turn (no record, no network)."""
+    text = reply.strip()
+    signals = read_signals(drill, text)
+    codes = find_codes(drill, text, signals) if text else ()
+    reading = rules.read(drill, text, codes)
+    model = shipped_model()
+    p = fold_under_cap(model.proba(feature_vector(drill.skill, text, reading, codes, signals)),
+                       reading.cap)
+    best = int(np.argmax(p))
+    verdict = VERDICTS[best]
+    confidence = round(float(p[best]), 3)
+    unsure = confidence < model.unsure_below
+    rule = reading.cap_rule if (reading.cap_rule and verdict == reading.cap) else reading.rule
+    feedback = make_feedback(drill, verdict, codes, rule, unsure=unsure, confidence=confidence)
     return Judgement(
-        drill_id=drill.id, skill=drill.skill, verdict=verdict, confidence=0.5, unsure=True,
-        codes=tuple(codes),
-        feedback=Feedback(did=", ".join(sorted(names)) or "no code found",
-                          needed=drill.target, exemplar=drill.exemplars[0],
-                          next_step="Compare your reply with the exemplar."),
-        rule=rule, judge_version=JUDGE_VERSION)
+        drill_id=drill.id, skill=drill.skill, verdict=verdict,  # type: ignore[arg-type]
+        confidence=confidence, unsure=unsure, codes=codes, feedback=feedback, rule=rule,
+        judge_version=JUDGE_VERSION,
+        extra={"probabilities": {v: round(float(x), 3) for v, x in zip(VERDICTS, p, strict=True)},
+               "rule_verdict": reading.verdict, "cap": reading.cap,
+               "similarity": {"exemplar": round(signals.sim_exemplar, 3),
+                              "mistake": round(signals.sim_mistake, 3)}})

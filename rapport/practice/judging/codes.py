@@ -1,0 +1,113 @@
+"""The reply's codebook codes: phrase rules and the coders' probabilities, combined.
+
+A code is found when its phrase rule fires (confidence 0.9, evidence = the words) or when
+a coder's calibrated probability for the matching code reaches its bar (confidence = that
+probability). Advice is recall-first: either source is enough.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rapport.practice.drills import Drill
+from rapport.practice.judgement import PRACTICE_CODES, ReplyCode
+from rapport.practice.judging import phrases
+from rapport.practice.judging.signals import Signals
+
+RULE_CONFIDENCE = 0.9
+#: Relationship code -> practice code, with the probability bar for taking it.
+FROM_RELATIONSHIP: dict[str, tuple[str, float]] = {
+    "affirm": ("affirm", 0.6), "seek_collaboration": ("seek_permission", 0.6),
+    "emphasize_autonomy": ("emphasize_autonomy", 0.6), "persuade": ("advice_without_permission", 0.5),
+    "confront": ("confront", 0.6), "repair": ("repair", 0.6), "normalize": ("normalize", 0.6),
+    "self_disclosure": ("self_disclosure", 0.6),
+    "metacommunication": ("metacommunication", 0.6),
+    "boundary_statement": ("boundary_statement", 0.6)}
+#: A client turn that asks for information or advice (then options are not unasked advice).
+_CLIENT_ASKS = re.compile(r"\b(?:what should i|should i|what do you think|what would you|"
+                          r"can you (?:tell|recommend|suggest|give)|is there (?:anything|any)|"
+                          r"are there (?:any|other)|do you (?:know|have) (?:any|of)|any (?:ideas|"
+                          r"tips|advice|suggestions)|what (?:can|could) i do|how do i)\b", re.I)
+#: Words showing the reply stays with the client turn's cue (feelings, risk, the complaint).
+_ENGAGES = re.compile(r"\b(?:you|your|that|this|it)\b", re.I)
+
+
+def client_asked_for_input(drill: Drill) -> bool:
+    return bool(_CLIENT_ASKS.search(phrases.normalise(drill.client_turn)))
+
+
+def find_codes(drill: Drill, reply: str, signals: Signals) -> tuple[ReplyCode, ...]:
+    """Every codebook code in ``reply`` (in codebook order) with confidence and evidence."""
+    found: dict[str, ReplyCode] = {}
+
+    def add(code: str, confidence: float, evidence: str | None) -> None:
+        old = found.get(code)
+        if old is None or confidence > old.confidence:
+            found[code] = ReplyCode(code, round(min(max(confidence, 0.0), 1.0), 3), evidence)
+
+    for hit in phrases.rule_hits(reply):
+        add(hit.code, RULE_CONFIDENCE, hit.evidence)
+    for name, (code, bar) in FROM_RELATIONSHIP.items():
+        p = signals.relationship.get(name, 0.0)
+        if p >= bar:
+            add(code, p, f"relationship coder: {name}")
+    u = signals.utterance
+    if u["p_input"] * u["p_advice"] >= 0.5:
+        add("advice_without_permission", u["p_input"] * u["p_advice"], "utterance coder: advice")
+    _questions_and_reflections(reply, u, add)
+    asked = phrases.asks_suicide(reply)
+    if asked:
+        add("asks_about_suicide", RULE_CONFIDENCE, asked)
+    elif signals.risk_asks_directly and drill.skill == "suicide_risk":
+        add("asks_about_suicide", 0.75, "risk reply rule: asks directly")
+    if "affirm" in found and phrases.is_bare_praise(reply):
+        del found["affirm"]  # bare "great" is not an affirmation
+    if "advice_without_permission" in found and client_asked_for_input(drill) and (
+            "emphasize_autonomy" in found or "seek_permission" in found):
+        del found["advice_without_permission"]  # options the client asked for, choice left
+    _ignores_cue(drill, reply, signals, found, add)
+    return tuple(found[c] for c in PRACTICE_CODES if c in found)
+
+
+def _questions_and_reflections(reply: str, u: dict[str, float], add: object) -> None:
+    assert callable(add)
+    open_q, closed_q = phrases.question_kinds(reply)
+    if open_q:
+        add("open_question", RULE_CONFIDENCE, "?")
+    if closed_q:
+        add("closed_question", RULE_CONFIDENCE, "?")
+    statements = [s for s in phrases.sentences(phrases.normalise(reply)) if not s.endswith("?")]
+    if not statements:
+        return
+    statement_text = " ".join(statements)
+    stem = phrases.reflection_stem(statement_text)
+    feeling = phrases.feeling_words(statement_text)
+    p_reflect = u["p_reflection"]
+    if not (stem or p_reflect >= 0.5 or (feeling and p_reflect >= 0.25
+                                          and re.search(r"\byou", statement_text))):
+        return
+    if len(statement_text.split()) < 3:
+        return
+    confidence = max(p_reflect, 0.7 if stem else 0.0)
+    if feeling or u["p_complex"] >= 0.5:
+        add("complex_reflection", max(confidence, u["p_complex"]), feeling or stem)
+    else:
+        add("simple_reflection", confidence, stem)
+
+
+def _ignores_cue(drill: Drill, reply: str, signals: Signals, found: dict[str, ReplyCode],
+                 add: object) -> None:
+    assert callable(add)
+    change = phrases.topic_change(reply)
+    engaged = {"complex_reflection", "simple_reflection", "validation", "repair",
+               "asks_about_suicide", "safety_planning", "metacommunication", "affirm",
+               "boundary_statement", "explain_process"} & set(found)
+    if change and not engaged:
+        add("ignores_cue", RULE_CONFIDENCE, change)
+    elif drill.skill == "suicide_risk" and not ({"asks_about_suicide", "safety_planning"}
+                                                & set(found)) and (
+            "minimise_or_reassure" in found or phrases.topic_change(reply)
+            or (signals.sim_client < 0.2 and not (engaged or phrases.question_kinds(reply)[0]))):
+        add("ignores_cue", 0.7, "passes over the risk cue")
+    elif not engaged and signals.sim_client < 0.12 and not _ENGAGES.search(reply):
+        add("ignores_cue", 0.6, "does not answer this client turn")

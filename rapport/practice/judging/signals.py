@@ -1,0 +1,108 @@
+"""What the project's coders read in a reply, coded in its drill's context.
+
+The drill's context turns and client turn come first, the reply last, as one short
+session; every coder used here reads only a turn and the turns before it (the ``live``
+utterance coder, the relationship coder, the risk reply rule), so a lone reply is coded as
+it would be live. Models load once per process, on first use.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from rapport.domain import Session
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from rapport.practice.drills import Drill
+
+_lock = threading.Lock()
+#: Relationship codes of a therapist turn that the judge reads (P each).
+RELATIONSHIP_CODES = ("affirm", "seek_collaboration", "emphasize_autonomy", "persuade",
+                      "persuade_with_permission", "confront", "repair", "normalize",
+                      "self_disclosure", "metacommunication", "boundary_statement")
+
+
+@dataclass(frozen=True)
+class Signals:
+    """Probabilities from the coders and similarities from the sentence embedder."""
+
+    utterance: dict[str, float]  # p_question, p_reflection, p_input, p_open, p_complex, p_advice
+    relationship: dict[str, float]  # P(code) of the reply turn
+    risk_asks_directly: bool
+    sim_exemplar: float  # best cosine to this drill's exemplars
+    sim_mistake: float  # best cosine to this drill's common-mistake examples
+    sim_client: float  # cosine to the client turn it answers
+
+
+@lru_cache(maxsize=1)
+def _models() -> tuple[Any, Any, Any]:
+    """The live utterance coder, the relationship coder and the embedder (loaded once)."""
+    with _lock:
+        from rapport.coding.relationship.coder import load_coder as load_relationship
+        from rapport.coding.utterance import load_coder as load_utterance
+        from rapport.coding.utterance.embed import get_embedder
+
+        return load_utterance("live"), load_relationship("fast"), get_embedder()
+
+
+def warm_up() -> None:
+    """Load every model now (a server calls this at start so the first reply is quick)."""
+    _models()
+
+
+def drill_session(drill: Drill, reply: str) -> Session:
+    turns: list[tuple[str, str, str]] = [
+        ("T" if t.speaker == "therapist" else "C", t.speaker, t.text) for t in drill.context]
+    turns += [("C", "client", drill.client_turn), ("T", "therapist", reply)]
+    return Session.build(f"drill:{drill.id}", turns, language="en")
+
+
+def _best_cosine(vector: np.ndarray, others: np.ndarray) -> float:
+    if not len(others):
+        return 0.0
+    return float(np.max(others @ vector))
+
+
+def read_signals(drill: Drill, reply: str, *, leave_out: Sequence[str] = ()) -> Signals:
+    """Code ``reply`` in ``drill``'s context. ``leave_out``: drill texts not to compare the
+    reply with (when the reply *is* one of the drill's exemplars, in training)."""
+    from rapport.risk.response import asks_directly
+
+    utterance_coder, relationship_coder, embedder = _models()
+    session = drill_session(drill, reply)
+    turns = session.turns
+    roles = np.array([t.role.value for t in turns], dtype=object)
+    probs = utterance_coder.predict_proba_arrays(np.zeros(len(turns), dtype=np.int64), roles,
+                                                 [t.text for t in turns])
+    last = len(turns) - 1
+
+    def p(family: str, label: str) -> float:
+        head = utterance_coder.heads[family]
+        return float(probs[family][last, head.labels.index(label)])
+
+    utterance = {"p_question": p("therapist_behaviour", "question"),
+                 "p_reflection": p("therapist_behaviour", "reflection"),
+                 "p_input": p("therapist_behaviour", "input"),
+                 "p_open": p("question_type", "open"),
+                 "p_complex": p("reflection_type", "complex"),
+                 "p_advice": p("input_type", "advice")}
+    relationship = dict.fromkeys(RELATIONSHIP_CODES, 0.0)
+    for code in relationship_coder.code_session(session)[last].codes:
+        if code.name in relationship:
+            relationship[code.name] = code.confidence if code.value else 1.0 - code.confidence
+    exemplars = [e for e in drill.exemplars if e not in leave_out]
+    mistakes = [m.example for m in drill.common_mistakes if m.example not in leave_out]
+    vectors = embedder.embed([reply, drill.client_turn, *exemplars, *mistakes])
+    mine = vectors[0]
+    return Signals(utterance=utterance, relationship=relationship,
+                   risk_asks_directly=asks_directly(reply),
+                   sim_exemplar=_best_cosine(mine, vectors[2:2 + len(exemplars)]),
+                   sim_mistake=_best_cosine(mine, vectors[2 + len(exemplars):]),
+                   sim_client=float(vectors[1] @ mine))
