@@ -82,6 +82,15 @@ class MiniLMEmbedder:
                 out[i] = self._cache[text]
         return out
 
+    def remember(self, texts: Sequence[str], vectors: np.ndarray) -> None:
+        """Take embeddings computed earlier by this same model (e.g. shipped with a
+        fixed text library), so those texts cost nothing on first use."""
+        if vectors.shape != (len(texts), DIM):
+            msg = f"expected {len(texts)} x {DIM} embeddings, got {vectors.shape}"
+            raise ValueError(msg)
+        for text, vector in zip(texts, vectors, strict=True):
+            self._cache.setdefault(text, vector.astype(np.float32))
+
     def _embed_new(self, texts: list[str]) -> None:
         encodings = self._tokenizer.encode_batch(texts)
         # batches of similar length waste little work on padding

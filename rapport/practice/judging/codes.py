@@ -2,7 +2,8 @@
 
 A code is found when its phrase rule fires (confidence 0.9, evidence = the words) or when
 a coder's calibrated probability for the matching code reaches its bar (confidence = that
-probability). Advice is recall-first: either source is enough.
+probability). Advice is recall-first: either source is enough, and a suggestion counts even
+when the client asked what to do (offering options without a suggestion does not match).
 """
 
 from __future__ import annotations
@@ -18,22 +19,14 @@ RULE_CONFIDENCE = 0.9
 #: Relationship code -> practice code, with the probability bar for taking it.
 FROM_RELATIONSHIP: dict[str, tuple[str, float]] = {
     "affirm": ("affirm", 0.6), "seek_collaboration": ("seek_permission", 0.6),
-    "emphasize_autonomy": ("emphasize_autonomy", 0.6), "persuade": ("advice_without_permission", 0.5),
+    "emphasize_autonomy": ("emphasize_autonomy", 0.6),
+    "persuade": ("advice_without_permission", 0.5),
     "confront": ("confront", 0.6), "repair": ("repair", 0.6), "normalize": ("normalize", 0.6),
     "self_disclosure": ("self_disclosure", 0.6),
     "metacommunication": ("metacommunication", 0.6),
     "boundary_statement": ("boundary_statement", 0.6)}
-#: A client turn that asks for information or advice (then options are not unasked advice).
-_CLIENT_ASKS = re.compile(r"\b(?:what should i|should i|what do you think|what would you|"
-                          r"can you (?:tell|recommend|suggest|give)|is there (?:anything|any)|"
-                          r"are there (?:any|other)|do you (?:know|have) (?:any|of)|any (?:ideas|"
-                          r"tips|advice|suggestions)|what (?:can|could) i do|how do i)\b", re.I)
 #: Words showing the reply stays with the client turn's cue (feelings, risk, the complaint).
 _ENGAGES = re.compile(r"\b(?:you|your|that|this|it)\b", re.I)
-
-
-def client_asked_for_input(drill: Drill) -> bool:
-    return bool(_CLIENT_ASKS.search(phrases.normalise(drill.client_turn)))
 
 
 def find_codes(drill: Drill, reply: str, signals: Signals) -> tuple[ReplyCode, ...]:
@@ -62,9 +55,6 @@ def find_codes(drill: Drill, reply: str, signals: Signals) -> tuple[ReplyCode, .
         add("asks_about_suicide", 0.75, "risk reply rule: asks directly")
     if "affirm" in found and phrases.is_bare_praise(reply):
         del found["affirm"]  # bare "great" is not an affirmation
-    if "advice_without_permission" in found and client_asked_for_input(drill) and (
-            "emphasize_autonomy" in found or "seek_permission" in found):
-        del found["advice_without_permission"]  # options the client asked for, choice left
     _ignores_cue(drill, reply, signals, found, add)
     return tuple(found[c] for c in PRACTICE_CODES if c in found)
 

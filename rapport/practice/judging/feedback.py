@@ -28,17 +28,19 @@ CODE_WORDS: dict[str, str] = {
     "minimise_or_reassure": "reassured or played it down",
     "ignores_cue": "passed over what the client just said"}
 
+ASK_FIRST = ("Before any suggestion, ask whether they want one "
+             "(\"Would it help if I shared an idea or two?\").")
 #: The fix for the first harmful or missing thing found, in this order.
 HARM_STEPS: tuple[tuple[str, str], ...] = (
     ("confront", "Drop the correction: say back what you heard before anything else."),
-    ("advice_without_permission", "Before any suggestion, ask whether they want one "
-     "(\"Would it help if I shared an idea or two?\")."),
+    ("advice_without_permission", ASK_FIRST),
     ("ignores_cue", "Stay with what the client just said before you move anywhere else."),
     ("persuade", "Leave out the reasons to change; reflect the client's own reasons instead."),
     ("minimise_or_reassure", "Hold back the reassurance; name what they feel first."))
 SKILL_STEPS: dict[str, str] = {
     "empathy": "Name the feeling under the words as a statement (\"It sounds like ...\").",
-    "validation": "Tie the reaction to their situation: \"Given ..., it makes sense that you ...\".",
+    "validation": "Tie the reaction to their situation: \"Given ..., it makes sense that "
+                  "you ...\".",
     "affirmation": "Name the strength the act shows (\"That took real determination\"), "
                    "not just the act.",
     "autonomy": "Ask permission or say the choice is theirs, and invite their own ideas first.",

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (phrase tables: one alternation per line reads better than wrapped)
 """Phrase rules for the practice codes: the words a reply uses, read sentence by sentence.
 
 Written from the codebook's definitions and the drills' exemplars and mistakes (never from

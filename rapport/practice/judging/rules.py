@@ -9,6 +9,7 @@ above it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rapport.practice.drills import Drill
@@ -63,7 +64,8 @@ _INVITES = re.compile(r"\b(?:i'd (?:really )?(?:like|love|want) to (?:know|hear|
 _CHOICE = re.compile(r"\b(?:you decide|would you (?:prefer|rather|like)|you can (?:always )?"
                      r"(?:tell|say|stop|choose|ask)|let me know|up to you|your (?:choice|call)|"
                      r"does that (?:make sense|sound|work|help)|how does that (?:sound|land|feel)|"
-                     r"is that (?:ok|okay|alright)|we can|if you'd rather|choices?|what's possible|you tell me|"
+                     r"is that (?:ok|okay|alright)|we can|if you'd rather|choices?|"
+                     r"what's possible|you tell me|"
                      r"work (?:it )?out|together|partner)\b", re.I)
 
 
@@ -92,126 +94,155 @@ def harmful(drill: Drill, reply: str, names: set[str]) -> str | None:
 def cap(drill: Drill, reply: str, codes: tuple[ReplyCode, ...]) -> tuple[str, str | None]:
     """The best verdict the general rules allow, and the rule that set it."""
     names = _names(codes)
-    words = re.findall(r"[\w']+", reply)
-    if len(words) <= 1:
-        return "not_met", "R3"
-    if harmful(drill, reply, names):
-        return "not_met", "R1"
-    if "ignores_cue" in names:
-        return "not_met", "R5" if drill.skill != "suicide_risk" else "suicide_risk"
-    if drill.skill == "affirmation" and phrases.is_bare_praise(reply):
-        return "not_met", "R3"
-    if drill.skill == "suicide_risk" and not ({"asks_about_suicide", "safety_planning"} & names):
-        return "partly", "suicide_risk"
-    if drill.skill in R2_SKILLS and "advice_without_permission" in names:
-        return "partly", "R2"
+    skill = drill.skill
+    checks: tuple[tuple[bool, str, str], ...] = (
+        (len(re.findall(r"[\w']+", reply)) <= 1, "not_met", "R3"),
+        (harmful(drill, reply, names) is not None, "not_met", "R1"),
+        ("ignores_cue" in names, "not_met", "suicide_risk" if skill == "suicide_risk" else "R5"),
+        (skill == "affirmation" and phrases.is_bare_praise(reply), "not_met", "R3"),
+        (skill == "suicide_risk" and not {"asks_about_suicide", "safety_planning"} & names,
+         "partly", "suicide_risk"),
+        (skill in R2_SKILLS and "advice_without_permission" in names, "partly", "R2"))
+    for applies, best, rule in checks:
+        if applies:
+            return best, rule
     return "met", None
 
 
-def _core(drill: Drill, reply: str, names: set[str]) -> tuple[str, str]:
-    """The per-skill rule's verdict (ignoring the general caps)."""
-    skill = drill.skill
+@dataclass(frozen=True)
+class _Reply:
+    """What the per-skill rules look at."""
+
+    names: frozenset[str]
+    norm: str
+    reflect: bool
+    harm: bool
+    invites: bool
+    question_only: bool
+
+    def has(self, *codes: str) -> bool:
+        return bool(self.names.intersection(codes))
+
+
+def _reply(reply: str, names: set[str]) -> _Reply:
     norm = phrases.normalise(reply)
-    question_only = bool(names & {"open_question", "closed_question"}) and not [
-        s for s in phrases.sentences(norm) if not s.endswith("?")]
-    reflect = names & {"complex_reflection", "simple_reflection"}
-    harm = names & {"persuade", "confront", "advice_without_permission"}
-    if skill == "empathy":
-        if "complex_reflection" in names and "minimise_or_reassure" not in names:
-            return "met", skill
-        if reflect or "validation" in names or phrases.feeling_words(norm) or question_only:
-            return "partly", "R7" if question_only else skill
-        return "not_met", skill
-    if skill == "validation":
-        if "validation" in names and "minimise_or_reassure" not in names and (
-                len(norm.split()) >= 7 or reflect):
-            return "met", skill
-        if names & {"validation", "normalize"} or reflect:
-            return "partly", skill
-        return "not_met", skill
-    if skill == "affirmation":
-        if "affirm" in names:
-            shortfall = any(_SHORTFALL.search(s) for s in phrases.sentences(norm)[1:])
-            return ("partly" if shortfall or harm else "met"), skill
-        if reflect or re.search(r"\b(?:good|great|well done|brilliant) (?:that|you)\b", norm):
-            return "partly", skill
-        return "not_met", skill
-    if skill == "autonomy":
-        if names & {"seek_permission", "emphasize_autonomy"}:
-            return ("partly" if harm else "met"), skill
-        if (reflect or "open_question" in names) and not harm:
-            return "partly", "R6"
-        return "not_met", skill
-    invites = bool(names & {"open_question", "closed_question", "seek_permission"}) or bool(
-        _INVITES.search(norm))
-    if skill == "transparency":
-        checks = bool(names & {"open_question", "closed_question", "seek_permission",
-                               "emphasize_autonomy"}) or bool(_CHOICE.search(norm))
-        if "explain_process" in names:
-            return ("met" if checks else "partly"), skill
-        if checks or reflect:
-            return "partly", skill
-        return "not_met", skill
-    if skill == "rupture_confrontation":
-        owns = names & {"repair", "metacommunication", "validation", "complex_reflection",
-                        "simple_reflection"}
-        defensive = bool(_DEFENSIVE.search(norm)) and "repair" not in names
-        if owns and (invites or "repair" in names or "emphasize_autonomy" in names) \
-                and not defensive and not harm:
-            return "met", skill
-        if owns or invites:
-            return "partly", skill
-        return "not_met", skill
-    if skill == "rupture_withdrawal":
-        notices = names & {"metacommunication", "emphasize_autonomy", "repair",
-                           "complex_reflection", "simple_reflection", "validation"}
-        gives_control = "emphasize_autonomy" in names
-        if not harm and ((notices and (invites or gives_control)) or (gives_control and invites)):
-            return "met", skill
-        if notices or invites:
-            return "partly", skill
-        return "not_met", skill
-    if skill == "boundaries":
-        if "boundary_statement" in names:
-            return ("met" if _WARMTH.search(norm) and len(norm.split()) >= 8 else "partly"), skill
-        if reflect or "explain_process" in names:
-            return "partly", skill
-        return "not_met", skill
-    if skill == "cultural_humility":
-        acknowledges = bool(_DIFFERENCE.search(norm)) or bool(names & {
-            "repair", "validation", "complex_reflection", "simple_reflection",
-            "emphasize_autonomy"})
-        if acknowledges and invites and not harm:
-            return "met", skill
-        if acknowledges or invites or reflect or "validation" in names:
-            return "partly", skill
-        return "not_met", skill
-    if skill == "confidentiality":
-        explains = bool(names & {"explain_process", "boundary_statement"})
-        limits = bool(_LIMITS.search(norm))
-        engaged = bool(names & {"open_question", "closed_question", "seek_permission",
-                                "emphasize_autonomy", "validation", "complex_reflection",
-                                "asks_about_suicide", "safety_planning"}) or "you" in norm.split()
-        if explains and (limits or bool(_CHOICE.search(norm))) and engaged:
-            return "met", skill
-        if explains or limits:
-            return "partly", skill
-        return "not_met", skill
-    if skill == "sustain_talk":
-        if harm:
-            return "not_met", skill
-        if "complex_reflection" in names or (reflect and len(norm.split()) >= 10):
-            steering = "open_question" in names and bool(_STEERING.search(norm))
-            return ("partly" if steering else "met"), skill
-        if reflect or "emphasize_autonomy" in names:
-            return "partly", skill
-        return "not_met", skill
-    # suicide_risk
-    if names & {"asks_about_suicide", "safety_planning"}:
-        return "met", skill
-    if reflect or "open_question" in names or "validation" in names:
-        return "partly", skill
-    return "not_met", skill
+    statements = [s for s in phrases.sentences(norm) if not s.endswith("?")]
+    questions = bool(names & {"open_question", "closed_question"})
+    return _Reply(frozenset(names), norm,
+                  reflect=bool(names & {"complex_reflection", "simple_reflection"}),
+                  harm=bool(names & {"persuade", "confront", "advice_without_permission"}),
+                  invites=questions or "seek_permission" in names or bool(_INVITES.search(norm)),
+                  question_only=questions and not statements)
+
+
+def _three(met: bool, partly: bool) -> str:
+    return "met" if met else "partly" if partly else "not_met"
+
+
+def _empathy(r: _Reply) -> str:
+    return _three(r.has("complex_reflection") and not r.has("minimise_or_reassure"),
+                  r.reflect or r.has("validation") or r.question_only
+                  or phrases.feeling_words(r.norm) is not None)
+
+
+def _validation(r: _Reply) -> str:
+    return _three(r.has("validation") and not r.has("minimise_or_reassure")
+                  and (len(r.norm.split()) >= 7 or r.reflect),
+                  r.has("validation", "normalize") or r.reflect)
+
+
+def _affirmation(r: _Reply) -> str:
+    if r.has("affirm"):
+        shortfall = any(_SHORTFALL.search(s) for s in phrases.sentences(r.norm)[1:])
+        return "partly" if shortfall or r.harm else "met"
+    return _three(False, r.reflect or bool(re.search(
+        r"\b(?:good|great|well done|brilliant) (?:that|you)\b", r.norm)))
+
+
+def _autonomy(r: _Reply) -> str:
+    if r.has("seek_permission", "emphasize_autonomy"):
+        return "partly" if r.harm else "met"
+    return _three(False, (r.reflect or r.has("open_question")) and not r.harm)
+
+
+def _transparency(r: _Reply) -> str:
+    checks = r.has("open_question", "closed_question", "seek_permission",
+                   "emphasize_autonomy") or bool(_CHOICE.search(r.norm))
+    return _three(r.has("explain_process") and checks,
+                  r.has("explain_process") or checks or r.reflect)
+
+
+def _rupture_confrontation(r: _Reply) -> str:
+    owns = r.has("repair", "metacommunication", "validation") or r.reflect
+    defensive = bool(_DEFENSIVE.search(r.norm)) and not r.has("repair")
+    return _three(owns and (r.invites or r.has("repair", "emphasize_autonomy"))
+                  and not defensive and not r.harm, owns or r.invites)
+
+
+def _rupture_withdrawal(r: _Reply) -> str:
+    notices = r.has("metacommunication", "emphasize_autonomy", "repair", "validation") \
+        or r.reflect
+    control = r.has("emphasize_autonomy")
+    return _three(not r.harm and ((notices and (r.invites or control)) or (control and r.invites)),
+                  notices or r.invites)
+
+
+def _boundaries(r: _Reply) -> str:
+    states = r.has("boundary_statement")
+    return _three(states and bool(_WARMTH.search(r.norm)) and len(r.norm.split()) >= 8,
+                  states or r.reflect or r.has("explain_process"))
+
+
+def _cultural_humility(r: _Reply) -> str:
+    acknowledges = bool(_DIFFERENCE.search(r.norm)) or r.reflect or r.has(
+        "repair", "validation", "emphasize_autonomy")
+    return _three(acknowledges and r.invites and not r.harm, acknowledges or r.invites)
+
+
+def _confidentiality(r: _Reply) -> str:
+    explains = r.has("explain_process", "boundary_statement")
+    limits = bool(_LIMITS.search(r.norm))
+    engaged = r.has("open_question", "closed_question", "seek_permission", "emphasize_autonomy",
+                    "validation", "complex_reflection", "asks_about_suicide",
+                    "safety_planning") or "you" in r.norm.split()
+    return _three(explains and (limits or bool(_CHOICE.search(r.norm))) and engaged,
+                  explains or limits)
+
+
+def _sustain_talk(r: _Reply) -> str:
+    if r.harm:
+        return "not_met"
+    if r.has("complex_reflection") or (r.reflect and len(r.norm.split()) >= 10):
+        steering = r.has("open_question") and bool(_STEERING.search(r.norm))
+        return "partly" if steering else "met"
+    return _three(False, r.reflect or r.has("emphasize_autonomy"))
+
+
+def _suicide_risk(r: _Reply) -> str:
+    return _three(r.has("asks_about_suicide", "safety_planning"),
+                  r.reflect or r.has("open_question", "validation"))
+
+
+#: The per-skill decision rules of the codebook, before the general caps.
+SKILL_RULES: dict[str, Callable[[_Reply], str]] = {
+    "empathy": _empathy, "validation": _validation, "affirmation": _affirmation,
+    "autonomy": _autonomy, "transparency": _transparency,
+    "rupture_confrontation": _rupture_confrontation, "rupture_withdrawal": _rupture_withdrawal,
+    "boundaries": _boundaries, "cultural_humility": _cultural_humility,
+    "confidentiality": _confidentiality, "sustain_talk": _sustain_talk,
+    "suicide_risk": _suicide_risk}
+
+
+def _core(drill: Drill, reply: str, names: set[str]) -> tuple[str, str]:
+    r = _reply(reply, names)
+    verdict = SKILL_RULES[drill.skill](r)
+    if r.question_only and drill.skill in ("empathy", "validation", "affirmation") \
+            and verdict == "partly":
+        return verdict, "R7"
+    if verdict == "partly" and drill.skill == "autonomy" and not r.has(
+            "seek_permission", "emphasize_autonomy"):
+        return verdict, "R6"
+    return verdict, drill.skill
 
 
 def read(drill: Drill, reply: str, codes: tuple[ReplyCode, ...]) -> RuleReading:

@@ -8,9 +8,11 @@ it would be live. Models load once per process, on first use.
 
 from __future__ import annotations
 
+import json
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -49,7 +51,42 @@ def _models() -> tuple[Any, Any, Any]:
         from rapport.coding.utterance import load_coder as load_utterance
         from rapport.coding.utterance.embed import get_embedder
 
-        return load_utterance("live"), load_relationship("fast"), get_embedder()
+        embedder = get_embedder()
+        _remember_drill_texts(embedder)
+        return load_utterance("live"), load_relationship("fast"), embedder
+
+
+DRILL_EMBEDDINGS = Path(__file__).parent / "models" / "drill-embeddings.npz"
+
+
+def drill_texts(drills: Sequence[Drill]) -> list[str]:
+    """Every fixed text of the library the judge embeds: turns, exemplars, mistakes."""
+    texts: set[str] = set()
+    for drill in drills:
+        texts.update(t.text for t in drill.context)
+        texts.update([drill.client_turn, *drill.exemplars,
+                      *(m.example for m in drill.common_mistakes)])
+    return sorted(texts)
+
+
+def save_drill_embeddings(drills: Sequence[Drill], path: Path = DRILL_EMBEDDINGS) -> Path:
+    """Embed the library's fixed texts once (training time) so no reply waits for them."""
+    _, _, embedder = _models()
+    texts = drill_texts(drills)
+    vectors = embedder.embed(texts)
+    with path.open("wb") as fh:
+        np.savez_compressed(fh, allow_pickle=False, vectors=vectors,
+                            texts=np.frombuffer(json.dumps(texts).encode(), dtype=np.uint8))
+    return path
+
+
+def _remember_drill_texts(embedder: Any) -> None:
+    # texts edited since the file was made are simply not in it: they are embedded on use
+    if not DRILL_EMBEDDINGS.exists():
+        return
+    with np.load(DRILL_EMBEDDINGS, allow_pickle=False) as data:
+        texts = json.loads(bytes(data["texts"]).decode())
+        embedder.remember(texts, data["vectors"])
 
 
 def warm_up() -> None:

@@ -77,12 +77,11 @@ def build_rows(dev_dir: Path = DEV) -> Rows:
     labels = dev_dir / "pass-a.jsonl"
     if labels.exists():
         coded = load_codings(labels)
-        for reply in load_replies(dev_dir / "replies.jsonl"):
-            if reply.id in coded:
-                items.append((reply.id, drills[reply.drill_id], reply.reply,
-                              coded[reply.id].verdict, 1.0, True))
+        items += [(reply.id, drills[reply.drill_id], reply.reply, coded[reply.id].verdict,
+                   1.0, True) for reply in load_replies(dev_dir / "replies.jsonl")
+                  if reply.id in coded]
     xs, caps = [], []
-    for key, drill, text, _, _, dev in items:
+    for _, drill, text, _, _, dev in items:
         x, cap = _row(drill, text.strip(), () if dev else (text,))
         xs.append(x)
         caps.append(cap)
@@ -162,6 +161,9 @@ def choose(rows: Rows) -> tuple[float, float, dict[str, Any]]:
 
 
 def train(path: Path = MODEL_PATH) -> dict[str, Any]:
+    from rapport.practice.judging.signals import save_drill_embeddings
+
+    save_drill_embeddings(load_drills())
     rows = build_rows()
     c, bar, card = choose(rows)
     coef, intercept, mean, scale = _fit(rows.x, rows.y, rows.weight, c)

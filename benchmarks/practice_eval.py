@@ -1,0 +1,135 @@
+"""The practice judge against human coding: development replies (cross-validated, grouped
+by drill) and the frozen evaluation set (vs its adjudicated gold), with latency.
+
+    python benchmarks/practice_eval.py                 # dev CV, then the frozen eval set
+    python benchmarks/practice_eval.py --dev-only      # dev CV and latency only
+    python benchmarks/practice_eval.py --eval-dir DIR  # another folder shaped like eval/
+
+Dev: every development reply's verdict comes from a verdict layer fitted without its
+drill (5 folds grouped by drill; the codes and rules are fixed, written before), against
+the pass-A coding. Eval: the shipped judge, exactly as the app calls it, against
+``gold.jsonl``; the two independent passes' agreement is printed beside. Latency: the
+cold start (a fresh process: imports, models, first reply) and warm p50/p95 per reply,
+with 2 threads. Results: docs/practice-judge.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("OMP_NUM_THREADS", "2")
+
+import numpy as np
+
+from rapport.practice import judge_reply, load_drills
+from rapport.practice.evalset import agreement, load_codings, load_replies
+from rapport.practice.judgement import VERDICTS
+from rapport.practice.judging import training
+from rapport.practice.judging.model import shipped_model
+from rapport.practice.judging.scoring import Scored, code_lines, verdict_lines
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV = ROOT / "data" / "practice" / "dev"
+EVAL = ROOT / "data" / "practice" / "eval"
+_COLD = ("import time; t = time.perf_counter(); from rapport.practice import judge_reply, "
+         "load_drills; d = load_drills()[0]; judge_reply(d, 'It sounds like a lot.'); "
+         "print(time.perf_counter() - t)")
+
+
+def dev_section() -> list[str]:
+    rows = training.build_rows(DEV)
+    model = shipped_model()
+    c = float(model.card["cv"]["c"])
+    p = training.out_of_fold(rows, c)
+    codings = load_codings(DEV / "pass-a.jsonl")
+    replies = {r.id: r for r in load_replies(DEV / "replies.jsonl")}
+    drills = {d.id: d for d in load_drills()}
+    scored = []
+    from rapport.practice.judging.codes import find_codes
+    from rapport.practice.judging.signals import read_signals
+
+    for i in np.flatnonzero(rows.is_dev):
+        key = rows.ids[i]
+        reply = replies[key]
+        drill = drills[reply.drill_id]
+        codes = find_codes(drill, reply.reply.strip(), read_signals(drill, reply.reply.strip()))
+        best = int(p[i].argmax())
+        scored.append(Scored(rows.skills[i], codings[key].verdict, codings[key].codes,
+                             VERDICTS[best], frozenset(x.code for x in codes),
+                             float(p[i, best]), float(p[i, best]) < model.unsure_below))
+    title = ("## Development replies (verdict layer cross-validated, grouped by drill; "
+             f"C = {c}, unsure below {model.unsure_below})")
+    return [title, "", *verdict_lines(scored), "", *code_lines(scored)]
+
+
+def eval_section(folder: Path) -> tuple[list[str], list[float]]:
+    drills = {d.id: d for d in load_drills()}
+    replies = load_replies(folder / "replies.jsonl")
+    gold = load_codings(folder / "gold.jsonl")
+    scored, times = [], []
+    for reply in replies:
+        start = time.perf_counter()
+        j = judge_reply(drills[reply.drill_id], reply.reply)
+        times.append(time.perf_counter() - start)
+        g = gold[reply.id]
+        scored.append(Scored(j.skill, g.verdict, g.codes, j.verdict,
+                             frozenset(c.code for c in j.codes), j.confidence, j.unsure))
+    lines = [f"## Frozen evaluation set ({folder.name}/, vs gold.jsonl)", "",
+             *verdict_lines(scored), "", *code_lines(scored), ""]
+    ids = [r.id for r in replies]
+    for a_name, b_name in (("pass-a", "pass-b"), ("pass-a", "gold"), ("pass-b", "gold")):
+        a_file, b_file = folder / f"{a_name}.jsonl", folder / f"{b_name}.jsonl"
+        if a_file.exists() and b_file.exists():
+            agree = agreement(load_codings(a_file), load_codings(b_file), ids)
+            lines.append(f"Human {a_name} vs {b_name}: agreement {agree.verdict_agreement:.3f}, "
+                         f"kappa {agree.verdict_kappa:.3f} ({agree.units} replies)")
+    return lines, times
+
+
+def latency_lines(times: list[float]) -> list[str]:
+    cold = [float(subprocess.run([sys.executable, "-c", _COLD], capture_output=True, text=True,
+                                 check=True, env={**os.environ, "PYTHONPATH": str(ROOT)}
+                                 ).stdout.strip()) for _ in range(2)]
+    warm = np.array(times[1:]) * 1000
+    cold_line = ("Cold start (fresh process: imports, models, first reply): "
+                 f"{min(cold):.2f} s (best of 2)")
+    warm_line = (f"Warm per reply: p50 {np.percentile(warm, 50):.0f} ms, p95 "
+                 f"{np.percentile(warm, 95):.0f} ms, max {warm.max():.0f} ms over {len(warm)} "
+                 "replies (goal < 300 ms)")
+    return ["## Latency (2 threads)", "", cold_line, warm_line]
+
+
+def dev_times() -> list[float]:
+    drills = {d.id: d for d in load_drills()}
+    times = []
+    for reply in load_replies(DEV / "replies.jsonl"):
+        start = time.perf_counter()
+        judge_reply(drills[reply.drill_id], reply.reply)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--dev-only", action="store_true")
+    parser.add_argument("--eval-dir", type=Path, default=EVAL)
+    args = parser.parse_args()
+    lines = dev_section() if (DEV / "pass-a.jsonl").exists() else [
+        "(no data/practice/dev/pass-a.jsonl: dev section skipped)"]
+    times: list[float]
+    if args.dev_only:
+        times = dev_times()
+    else:
+        more, times = eval_section(args.eval_dir)
+        lines += ["", *more]
+    lines += ["", *latency_lines(times)]
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
