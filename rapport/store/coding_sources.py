@@ -65,7 +65,7 @@ def read_sources(tx: Tx, refs: list[tuple[str, int]], usernames: list[str]
         raise RapportInputError("admins read no client records, so they make coding "
                                 "projects from uploaded transcripts only", where="sessions",
                                 fix="upload the transcripts instead (--transcript FILE), or "
-                                "ask a therapist, supervisor or researcher", code="no_records")
+                                "ask a therapist, supervisor or researcher", code="forbidden")
     require_role(tx.me(), UserRole.THERAPIST, UserRole.SUPERVISOR, doing="making a coding "
                  "project from stored sessions")
     people = [_actor(tx, name) for name in dict.fromkeys(usernames)]

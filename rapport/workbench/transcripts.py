@@ -78,9 +78,9 @@ def transcript_units(sessions: list[Session], *, first_position: int) -> list[Ne
     units = []
     for position, (clean, _) in enumerate(deidentify_sessions(sessions),
                                           start=first_position):
-        turns: list[dict[str, Any]] = [{"index": i, "role": t.role.value, "speaker": t.speaker, "text": t.text,
-                  "start": t.start, "end": t.end, "model": []}
-                 for i, t in enumerate(clean.turns)]
+        turns: list[dict[str, Any]] = [
+            {"index": i, "role": t.role.value, "speaker": t.speaker, "text": t.text,
+             "start": t.start, "end": t.end, "model": []} for i, t in enumerate(clean.turns)]
         timed = bool(turns) and all(t["start"] is not None and t["end"] is not None
                                     for t in turns)
         units.append(NewUnit(session_id=None, label=f"transcript {position}", turns=turns,

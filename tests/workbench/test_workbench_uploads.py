@@ -142,7 +142,7 @@ def test_admins_make_projects_of_uploads_only(record: Record) -> None:
     with pytest.raises(RapportInputError) as caught, record.store.transaction("ada") as tx:
         create_project(tx, ProjectRequest(name="x", codebook=BOOK, sessions=[("C-001", 1)],
                                           coders=["tom"]))
-    assert caught.value.code == "no_records" and "upload" in (caught.value.fix or "")
+    assert caught.value.code == "forbidden" and "upload" in (caught.value.fix or "")
     assert _count(record, CodingProject) == 0
 
 
