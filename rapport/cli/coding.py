@@ -85,8 +85,7 @@ def create(
 
       rapport coding create "pilot" --session C-017:1 --coder tom --coder sam --as tom
 
-      rapport coding create "role-plays" --transcript a.txt --transcript b.srt
-        --client-speaker Maya --coder tom --coder sam --as ada
+      rapport coding create "role-plays" --transcript a.txt --transcript b.srt --coder tom --as ada
     """
     from rapport.errors import RapportInputError
     from rapport.workbench.codebook import BUILTINS, load_codebook
@@ -221,7 +220,7 @@ def add(
 
     Example:
 
-      rapport coding add 1 --coder kim --transcript c.txt --as tom
+      rapport coding add 2 --coder sam --transcript c.txt --as ada
     """
     from rapport.errors import RapportInputError
     from rapport.store.coding_changes import add_members
@@ -276,7 +275,7 @@ def delete(
 
     Example:
 
-      rapport coding delete 1 --yes --as tom
+      rapport coding delete 2 --yes --as ada
     """
     from rapport.errors import RapportInputError
     from rapport.store.coding_changes import delete_project
