@@ -138,8 +138,10 @@ def create_project(tx: Tx, request: ProjectRequest) -> int:
         require_transcript_maker(tx)
     # the files first: a bad one is refused before any client record is read
     uploaded = read_transcripts(request.transcripts, speakers=request.speakers)
-    sources = read_sources(tx, request.sessions, request.coders) if request.sessions else []
-    outsiders = [(s, c) for s in sources for c in request.coders if c not in s.readers]
+    # adjudicators read the turns too (the maker reads every session: read_sources)
+    readers_needed = list(dict.fromkeys([*request.coders, *request.adjudicators]))
+    sources = read_sources(tx, request.sessions, readers_needed) if request.sessions else []
+    outsiders = [(s, c) for s in sources for c in readers_needed if c not in s.readers]
     # a project of uploads alone is de-identified through and through (labels too)
     deidentify = bool(outsiders) or not sources
     for source, coder in outsiders:

@@ -243,3 +243,17 @@ def test_uploads_survive_backup_and_restore(record: Record, tmp_path: Path) -> N
         delete_project(tx, project)
     restore(record.store, saved)
     assert snapshot() == before
+
+
+def test_an_adjudicator_who_may_not_read_the_record_gets_it_deidentified(
+        record: Record) -> None:
+    # tess adjudicates (she reads the turns) but is not C-001's therapist or supervisor
+    with record.store.transaction("tom") as tx:
+        project = create_project(tx, ProjectRequest(
+            name="outside adjudicator", codebook=BOOK, sessions=[("C-001", 1)],
+            coders=["sam"], adjudicators=["tess"]))
+        view = show_project(tx, project)
+    assert view.deidentified and [u.label for u in view.units] == ["session 1"]
+    with record.store.transaction("tess") as tx:
+        text = " ".join(t["text"] for t in unit_turns(tx, project, view.units[0].id))
+    assert text
