@@ -64,7 +64,8 @@ def parse_session_refs(text: str, *, required: bool = True) -> list[tuple[str, i
         refs.append((code.strip(), int(number)))
     if not refs and required:
         raise RapportInputError("no sessions given", where="sessions",
-                                fix="name at least one, e.g. C-001:1", code="bad_session")
+                                fix="name at least one, e.g. C-001:1, or upload "
+                                "transcript files", code="bad_session")
     return refs
 
 
