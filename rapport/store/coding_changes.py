@@ -183,4 +183,6 @@ def project_history(tx: Tx, project_id: int) -> list[Event]:
     rows = tx.db.execute(sa.select(CodingEvent, User.username).join(
         User, User.id == CodingEvent.by).where(CodingEvent.project_id == project_id)
         .order_by(CodingEvent.id))
-    return [Event(kind=e.kind, detail=e.detail, by=who, at=e.at) for e, who in rows]
+    out = [Event(kind=e.kind, detail=e.detail, by=who, at=e.at) for e, who in rows]
+    tx.audit("read", "coding_events", detail=f"project={project_id} events={len(out)}")
+    return out

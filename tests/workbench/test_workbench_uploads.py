@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from workbench_world import Record
+from workbench_world import DAY, Record
 
 from rapport.errors import RapportInputError
 from rapport.research.reliability import CodeAgreement
@@ -21,6 +21,7 @@ from rapport.store.coding_changes import (
     project_history,
     reopen_unit,
 )
+from rapport.store.consents import ConsentKind, withdraw_consent
 from rapport.store.models import AuditEntry, CodingEvent, CodingLabel, CodingProject, CodingUnit
 from rapport.workbench.codebook import relationship_codebook
 from rapport.workbench.eaf import check_eaf, unit_eaf
@@ -257,3 +258,19 @@ def test_an_adjudicator_who_may_not_read_the_record_gets_it_deidentified(
     with record.store.transaction("tess") as tx:
         text = " ".join(t["text"] for t in unit_turns(tx, project, view.units[0].id))
     assert text
+
+
+def test_a_withdrawn_consent_hides_the_stored_session_not_the_uploads(record: Record
+                                                                      ) -> None:
+    # tess codes too and may not read C-001: the project is de-identified
+    with record.store.transaction("tom") as tx:
+        project = create_project(tx, ProjectRequest(
+            name="mixed", codebook=BOOK, sessions=[("C-001", 1)], coders=["tess"],
+            transcripts=[_file("rupture_repair.txt")]))
+    with record.store.transaction("tom") as tx:
+        withdraw_consent(tx, "C-001", ConsentKind.RESEARCH, on=DAY)
+    with record.store.transaction("tess") as tx:
+        (left,) = show_project(tx, project).units
+        assert left.label == "transcript 2" and left.uploaded
+        # the coding screen's save still finds the uploaded unit (no client to join)
+        assert code_turn(tx, project, left.id, 0, ["affirm"], "n") == ["affirm"]
