@@ -2,11 +2,18 @@
 
     python benchmarks/practice_build.py replies --from /work/practice-writing
     python benchmarks/practice_build.py packets --out /work/practice-coding
+    python benchmarks/practice_build.py passes --out /work/practice-coding
+    python benchmarks/practice_build.py adjudication --out /work/practice-coding
+    python benchmarks/practice_build.py gold --out /work/practice-coding
 
 ``replies`` writes data/practice/{eval,dev}/replies.jsonl and data/practice/intent.jsonl
 (the writers' intended style, kept from the coders). ``packets`` writes one folder per
 coder holding only what a coder may see: the frozen codebook, the drills of their replies
-and the replies (shuffled with a fixed seed, without the writers' intent).
+and the replies (shuffled with a fixed seed, without the writers' intent). ``passes`` copies
+the coders' ``coding.jsonl`` into data/practice/{eval,dev}/pass-{a,b}.jsonl in the replies'
+order. ``adjudication`` writes a packet of the evaluation replies on which the passes
+differ (verdict or codes) with both readings; ``gold`` joins the agreed replies and the
+adjudicator's decisions into data/practice/eval/gold.jsonl.
 """
 
 from __future__ import annotations
@@ -71,13 +78,78 @@ def packets(out: Path) -> None:
         print(f"{coder}: {len(rows)} replies, {len(used)} drills")
 
 
+def _coded(out: Path, prefix: str) -> dict[str, dict[str, object]]:
+    return {str(r["id"]): r for coder in PACKETS if coder.startswith(prefix)
+            for r in _read(out / coder / "coding.jsonl")}
+
+
+def _codings_in_order(part: str, coded: dict[str, dict[str, object]]) -> list[dict[str, object]]:
+    rows = [coded[r["id"]] for r in _read(DATA / part / "replies.jsonl") if r["id"] in coded]
+    return [{"id": r["id"], "verdict": r["verdict"], "codes": sorted(r["codes"]),  # type: ignore[call-overload]
+             "reason": r.get("reason", "")} for r in rows]
+
+
+def passes(out: Path) -> None:
+    a, b = _coded(out, "pass-a"), _coded(out, "pass-b")
+    for part, name, coded in (("eval", "pass-a", a), ("dev", "pass-a", a), ("eval", "pass-b", b)):
+        rows = _codings_in_order(part, coded)
+        _write(DATA / part / f"{name}.jsonl", rows)  # type: ignore[arg-type]
+        print(f"{part}/{name}.jsonl: {len(rows)} codings")
+
+
+def _disagreements() -> tuple[list[dict[str, object]], dict[str, dict[str, object]]]:
+    a = {str(r["id"]): r for r in _read(DATA / "eval" / "pass-a.jsonl")}
+    b = {str(r["id"]): r for r in _read(DATA / "eval" / "pass-b.jsonl")}
+    differ, agreed = [], {}
+    for reply in _read(DATA / "eval" / "replies.jsonl"):
+        x, y = a[reply["id"]], b[reply["id"]]
+        if x["verdict"] == y["verdict"] and sorted(x["codes"]) == sorted(y["codes"]):  # type: ignore[call-overload]
+            agreed[reply["id"]] = x
+        else:
+            differ.append({**reply, "first": {k: x[k] for k in ("verdict", "codes", "reason")},
+                           "second": {k: y[k] for k in ("verdict", "codes", "reason")}})
+    return differ, agreed
+
+
+def adjudication(out: Path) -> None:
+    differ, _ = _disagreements()
+    folder = out / "adjudication"
+    folder.mkdir(parents=True, exist_ok=True)
+    _write(folder / "disagreements.jsonl", differ)  # type: ignore[arg-type]
+    drills = {d.id: d for d in load_drills()}
+    used = sorted({str(r["drill_id"]) for r in differ})
+    (folder / "drills.yaml").write_text(yaml.safe_dump(
+        [drills[i].model_dump(exclude_none=True) for i in used], sort_keys=False,
+        allow_unicode=True, width=100), encoding="utf-8")
+    shutil.copy(ROOT / "docs" / "practice-codebook.md", folder / "codebook.md")
+    print(f"adjudication: {len(differ)} replies on which the passes differ")
+
+
+def gold(out: Path) -> None:
+    _, agreed = _disagreements()
+    decided = {str(r["id"]): r for r in _read(out / "adjudication" / "decisions.jsonl")}
+    rows = []
+    for reply in _read(DATA / "eval" / "replies.jsonl"):
+        row = agreed.get(reply["id"]) or decided[reply["id"]]
+        rows.append({"id": reply["id"], "verdict": row["verdict"], "codes": sorted(row["codes"]),  # type: ignore[call-overload]
+                     "reason": row.get("reason", ""),
+                     "source": "agreed" if reply["id"] in agreed else "adjudicated"})
+    _write(DATA / "eval" / "gold.jsonl", rows)  # type: ignore[arg-type]
+    shutil.copy(out / "adjudication" / "decisions.jsonl", DATA / "eval" / "adjudication.jsonl")
+    print(f"gold: {len(rows)} replies, {len(decided)} adjudicated")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("step", choices=["replies", "packets"])
+    parser.add_argument("step", choices=["replies", "packets", "passes", "adjudication", "gold"])
     parser.add_argument("--from", dest="source", type=Path, default=Path("/work/practice-writing"))
     parser.add_argument("--out", type=Path, default=Path("/work/practice-coding"))
     args = parser.parse_args()
-    replies(args.source) if args.step == "replies" else packets(args.out)
+    if args.step == "replies":
+        replies(args.source)
+    else:
+        {"packets": packets, "passes": passes, "adjudication": adjudication,
+         "gold": gold}[args.step](args.out)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,9 @@ Makes a small record in a temporary folder (examples/rupture_repair.txt analysed
 stored for client C-001 of tom; sam supervises tom), a coding project with coders tom and
 sam, codes part of the session as each coder, serves the record with ``rapport serve`` on
 loopback and photographs the project list, the coding screen (keys pressed in the browser),
-the project page, the agreement page and the adjudication page in Debian's chromium:
+the project page, the agreement page and the adjudication page in Debian's chromium; then,
+as the admin, the project form with two transcript files chosen for upload, and the
+project made of them with a third file added (its history and the changes section):
 
     python benchmarks/workbench_screenshots.py [--out docs/screenshots]
 """
@@ -110,6 +112,27 @@ def shoot(browser: Any, base: str, out: Path, project: int, unit: int) -> list[P
     save("coding-agreement")
     page.goto(f"{base}/coding/{project}/units/{unit}/adjudicate")
     save("coding-adjudicate")
+
+    page = browser.new_context(viewport=DESKTOP).new_page()
+    page.goto(f"{base}/login")
+    page.get_by_label("Username").fill("ada")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    page.goto(f"{base}/coding")
+    page.get_by_label("Name", exact=True).fill("Role-play recordings")
+    page.get_by_label("Transcript files", exact=False).set_input_files(
+        [ROOT / "examples" / "good_listening.srt", ROOT / "examples" / "missed_risk.txt"])
+    page.get_by_label("Client speaker labels", exact=False).fill("Maya")
+    page.get_by_label("Coders", exact=False).fill("tom, sam")
+    save("coding-upload")
+    page.get_by_role("button", name="Make project").click()
+    page.wait_for_url("**/coding/*")
+    page.get_by_label("Add transcript files", exact=False).set_input_files(
+        [ROOT / "examples" / "rupture_repair.txt"])
+    page.get_by_role("button", name="Add sessions").click()
+    page.wait_for_load_state()
+    save("coding-project-changes")
     return taken
 
 
@@ -135,7 +158,8 @@ def main() -> None:
             finally:
                 browser.close()
     for path in taken:
-        print(f"{path.relative_to(ROOT)}  {path.stat().st_size // 1024} KiB")
+        shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+        print(f"{shown}  {path.stat().st_size // 1024} KiB")
 
 
 if __name__ == "__main__":

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from rapport.cli.db import AsOpt, record_tx
 
-HELP = """Coding projects: stored sessions coded by hand, blind and double, in the web app
-(/coding); agreement, adjudicated gold, and exports for training and for ELAN.
+if TYPE_CHECKING:
+    from rapport.workbench.transcripts import SpeakerNames, TranscriptFile
+
+HELP = """Coding projects: stored sessions or uploaded transcripts coded by hand, blind and
+double, in the web app (/coding); agreement, adjudicated gold, and exports for training
+and for ELAN.
 
 Example:
 
   rapport coding create "pilot" --session C-017:1 --coder tom --coder sam --as tom
+  rapport coding create "role-plays" --transcript a.txt --transcript b.srt --coder tom --as ada
   rapport coding list --as tom
   rapport coding export 1 --format gold --out gold.jsonl --as tom
   rapport train relationship --gold gold.jsonl
@@ -22,14 +27,46 @@ Example:
 
 coding_app = typer.Typer(help=HELP, no_args_is_help=True)
 
+TranscriptOpt = Annotated[list[Path] | None, typer.Option(
+    "--transcript", help="A transcript file to code (any format `rapport analyze` reads; "
+    "repeatable): stored encrypted in the project, de-identified, no client's.")]
+TherapistOpt = Annotated[list[str] | None, typer.Option(
+    "--therapist", help="--transcript files: a speaker label that is the therapist "
+    "(repeatable; 'Therapist' and 'Counselor' need none).")]
+ClientOpt = Annotated[list[str] | None, typer.Option(
+    "--client-speaker", help="--transcript files: a speaker label that is a client "
+    "(repeatable).")]
+
+
+def _files(paths: list[Path] | None) -> list[TranscriptFile]:
+    from rapport.errors import RapportInputError
+    from rapport.workbench.transcripts import TranscriptFile
+
+    out = []
+    for path in paths or []:
+        if not path.is_file():
+            raise RapportInputError("no such file", where=str(path),
+                                    fix="check the transcript's path", code="not_found")
+        out.append(TranscriptFile(name=path.name, data=path.read_bytes()))
+    return out
+
+
+def _speakers(therapist: list[str] | None, client: list[str] | None) -> SpeakerNames:
+    from rapport.workbench.transcripts import SpeakerNames
+
+    return SpeakerNames(therapist=tuple(therapist or ()), client=tuple(client or ()))
+
 
 @coding_app.command("create")
 def create(
     name: Annotated[str, typer.Argument(help="The project's name.")],
-    session: Annotated[list[str], typer.Option(
-        "--session", help="CODE:NUMBER of a stored, analysed session (repeatable).")],
     coder: Annotated[list[str], typer.Option("--coder", help="A coder's username "
                                              "(repeatable).")],
+    session: Annotated[list[str] | None, typer.Option(
+        "--session", help="CODE:NUMBER of a stored, analysed session (repeatable).")] = None,
+    transcript: TranscriptOpt = None,
+    therapist: TherapistOpt = None,
+    client_speaker: ClientOpt = None,
     adjudicator: Annotated[list[str] | None, typer.Option(
         "--adjudicator", help="Another adjudicator (you are one; repeatable).")] = None,
     codebook: Annotated[Path | None, typer.Option(
@@ -41,11 +78,14 @@ def create(
     ] = False,
     as_user: AsOpt = None,
 ) -> None:
-    """Make a coding project from stored sessions; prints its id.
+    """Make a coding project from stored sessions and/or transcript files (any format
+    `rapport analyze` reads; always de-identified; admins: files only); prints its id.
 
     Example:
 
       rapport coding create "pilot" --session C-017:1 --coder tom --coder sam --as tom
+
+      rapport coding create "role-plays" --transcript a.txt --transcript b.srt --coder tom --as ada
     """
     from rapport.errors import RapportInputError
     from rapport.workbench.codebook import BUILTINS, load_codebook
@@ -63,9 +103,11 @@ def create(
     book = load_codebook(choice, yaml_text)
     with record_tx(as_user) as tx:
         project = create_project(tx, ProjectRequest(
-            name=name, codebook=book, sessions=parse_session_refs(",".join(session)),
+            name=name, codebook=book,
+            sessions=parse_session_refs(",".join(session or []), required=not transcript),
             coders=coder, adjudicators=adjudicator or [],
-            mode="assisted" if assisted else "blind"))
+            mode="assisted" if assisted else "blind", transcripts=_files(transcript),
+            speakers=_speakers(therapist, client_speaker)))
     typer.echo(f"coding project {project} made ({book.name}); coders: {', '.join(coder)}")
 
 
@@ -156,6 +198,95 @@ def export(
         tx.audit("export", "coding_project", detail=f"project={project} format={format}")
     write_atomically(out, data)
     typer.echo(f"wrote {out} ({format}){note}")
+
+
+@coding_app.command("add")
+def add(
+    project: Annotated[int, typer.Argument(help="The project's id (`rapport coding list`).")],
+    coder: Annotated[list[str] | None, typer.Option("--coder", help="A coder to add "
+                                                    "(repeatable).")] = None,
+    adjudicator: Annotated[list[str] | None, typer.Option(
+        "--adjudicator", help="An adjudicator to add (repeatable).")] = None,
+    session: Annotated[list[str] | None, typer.Option(
+        "--session", help="CODE:NUMBER of a stored, analysed session to add "
+        "(repeatable).")] = None,
+    transcript: TranscriptOpt = None,
+    therapist: TherapistOpt = None,
+    client_speaker: ClientOpt = None,
+    as_user: AsOpt = None,
+) -> None:
+    """Add coders, adjudicators, sessions or transcript files to a project (its maker or
+    an admin); recorded in the project's history. All or nothing.
+
+    Example:
+
+      rapport coding add 2 --coder sam --transcript c.txt --as ada
+    """
+    from rapport.errors import RapportInputError
+    from rapport.store.coding_changes import add_members
+    from rapport.workbench.projects import add_sessions, parse_session_refs
+
+    refs = parse_session_refs(",".join(session or []), required=False)
+    if not (coder or adjudicator or refs or transcript):
+        raise RapportInputError("nothing to add", where="rapport coding add",
+                                fix="pass --coder, --adjudicator, --session or --transcript",
+                                code="bad_project")
+    with record_tx(as_user) as tx:
+        if coder or adjudicator:
+            add_members(tx, project, coder or [], adjudicator or [])
+        units = (add_sessions(tx, project, refs, _files(transcript),
+                              _speakers(therapist, client_speaker))
+                 if refs or transcript else [])
+    typer.echo(f"project {project}: added {len(coder or []) + len(adjudicator or [])} "
+               f"member(s), {len(units)} session(s)")
+
+
+@coding_app.command("reopen")
+def reopen(
+    project: Annotated[int, typer.Argument(help="The project's id.")],
+    unit: Annotated[int, typer.Option("--unit", help="The session's unit id (the project "
+                                      "page, or the API's project view).")],
+    coder: Annotated[str, typer.Option("--coder", help="Whose finished session to "
+                                       "reopen.")],
+    as_user: AsOpt = None,
+) -> None:
+    """Reopen a session a coder finished, so they may change their codes (the project's
+    maker or an admin; recorded in its history; agreement counts the new codes).
+
+    Example:
+
+      rapport coding reopen 1 --unit 3 --coder sam --as tom
+    """
+    from rapport.store.coding_changes import reopen_unit
+
+    with record_tx(as_user) as tx:
+        reopen_unit(tx, project, unit, coder)
+    typer.echo(f"project {project}: unit {unit} reopened for {coder}")
+
+
+@coding_app.command("delete")
+def delete(
+    project: Annotated[int, typer.Argument(help="The project's id.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Really delete it.")] = False,
+    as_user: AsOpt = None,
+) -> None:
+    """Delete a project with its uploaded transcripts, codes, notes, decisions and history
+    (its maker or an admin). Stored sessions stay in their clients' records.
+
+    Example:
+
+      rapport coding delete 2 --yes --as ada
+    """
+    from rapport.errors import RapportInputError
+    from rapport.store.coding_changes import delete_project
+
+    if not yes:
+        raise RapportInputError("deleting a project cannot be undone", where="--yes",
+                                fix="export what you need first, then pass --yes",
+                                code="confirm")
+    with record_tx(as_user) as tx:
+        delete_project(tx, project)
+    typer.echo(f"coding project {project} deleted")
 
 
 def register(app: typer.Typer) -> None:

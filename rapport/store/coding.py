@@ -44,7 +44,7 @@ MODES = ("blind", "assisted")
 
 @dataclass(frozen=True)
 class NewUnit:
-    session_id: int
+    session_id: int | None  # None: an uploaded transcript, the project's own
     label: str
     turns: list[dict[str, Any]]  # index, role, speaker, text, start, end, model (codes)
     timed: bool
@@ -56,6 +56,7 @@ class UnitView:
     label: str
     n_turns: int
     timed: bool
+    uploaded: bool  # an uploaded transcript (the project's own), not a stored session
     coded: dict[str, int]  # coder -> turns with a saved code or note
     finished: frozenset[str]
 
@@ -91,7 +92,7 @@ class Decision:
     at: dt.datetime
 
 
-def _usernames(tx: Tx, names: list[str], where: str) -> dict[str, int]:
+def usernames(tx: Tx, names: list[str], where: str) -> dict[str, int]:
     wanted = list(dict.fromkeys(names))
     rows: dict[str, int] = dict(tx.db.execute(sa.select(User.username, User.id).where(
         User.username.in_(wanted), User.active)).all())
@@ -118,8 +119,8 @@ def add_project(tx: Tx, *, name: str, codebook: dict[str, Any], mode: str,
         raise RapportInputError("a project needs at least one coder and one session",
                                 where="project", fix="name the coders and the sessions",
                                 code="bad_project")
-    coder_ids = _usernames(tx, coders, "coders")
-    adjudicator_ids = _usernames(tx, [*adjudicators, me.username], "adjudicators")
+    coder_ids = usernames(tx, coders, "coders")
+    adjudicator_ids = usernames(tx, [*adjudicators, me.username], "adjudicators")
     project = CodingProject(name=name.strip()[:120], codebook=codebook, mode=mode,
                             deidentified=deidentified, created_by=me.id)
     tx.db.add(project)
@@ -128,16 +129,23 @@ def add_project(tx: Tx, *, name: str, codebook: dict[str, Any], mode: str,
         tx.db.add(CodingMember(project_id=project.id, user_id=uid, role=CODER))
     for uid in adjudicator_ids.values():
         tx.db.add(CodingMember(project_id=project.id, user_id=uid, role=ADJUDICATOR))
-    for position, unit in enumerate(units, start=1):
-        tx.db.add(CodingUnit(project_id=project.id, session_id=unit.session_id,
-                             position=position, label=unit.label[:64],
-                             n_turns=len(unit.turns), timed=unit.timed,
-                             roles=[str(t["role"]) for t in unit.turns],
-                             turns_enc=tx.encrypt(json.dumps(unit.turns), "coding_units.turns")))
-    tx.db.flush()
+    store_units(tx, project.id, units, first_position=1)
     tx.audit("create", "coding_project", detail=f"project={project.id} units={len(units)} "
              f"coders={len(coder_ids)} mode={mode}")
     return project.id
+
+
+def store_units(tx: Tx, project_id: int, units: list[NewUnit], *, first_position: int
+                ) -> list[int]:
+    """Add ``units`` to a project, their turns encrypted; returns their ids."""
+    rows = [CodingUnit(project_id=project_id, session_id=unit.session_id,
+                       position=position, label=unit.label[:64], n_turns=len(unit.turns),
+                       timed=unit.timed, roles=[str(t["role"]) for t in unit.turns],
+                       turns_enc=tx.encrypt(json.dumps(unit.turns), "coding_units.turns"))
+            for position, unit in enumerate(units, start=first_position)]
+    tx.db.add_all(rows)
+    tx.db.flush()
+    return [r.id for r in rows]
 
 
 def _my_roles(tx: Tx, project_id: int) -> frozenset[str]:
@@ -154,6 +162,11 @@ def _find(tx: Tx, project_id: int, *, role: str | None = None, with_roles: bool 
     return project, _my_roles(tx, project_id) if with_roles else frozenset()
 
 
+def find_project(tx: Tx, project_id: int) -> CodingProject:
+    """The project, when the actor is on it (else "not found")."""
+    return _find(tx, project_id, with_roles=False)[0]
+
+
 def _consented_clients() -> sa.Select[int]:
     """Clients whose consent covers a de-identified copy of :class:`CodingUnit`'s project:
     ``research``, or ``sharing`` (in-clinic training) unless a researcher made it."""
@@ -165,15 +178,22 @@ def _consented_clients() -> sa.Select[int]:
         sa.or_(Consent.kind == "research", sa.and_(Consent.kind == "sharing", clinic_made)))
 
 
+def _consented_unit() -> sa.ColumnElement[bool]:
+    """A WHERE clause on :class:`CodingUnit` of a de-identified project: an uploaded
+    transcript (no client: always open), or a session whose client's consent covers it."""
+    return sa.or_(CodingUnit.session_id.is_(None), CodingUnit.session_id.in_(
+        sa.select(TherapySession.id).where(TherapySession.client_id.in_(
+            _consented_clients()))))
+
+
 def _open_units(project: CodingProject) -> sa.Select[CodingUnit]:
     query = sa.select(CodingUnit).where(CodingUnit.project_id == project.id)
     if project.deidentified:
-        query = query.join(TherapySession, TherapySession.id == CodingUnit.session_id).where(
-            TherapySession.client_id.in_(_consented_clients()))
+        query = query.where(_consented_unit())
     return query.order_by(CodingUnit.position)
 
 
-def _members(tx: Tx, project_id: int, role: str) -> tuple[str, ...]:
+def members(tx: Tx, project_id: int, role: str) -> tuple[str, ...]:
     return tuple(tx.db.scalars(sa.select(User.username).join(
         CodingMember, CodingMember.user_id == User.id).where(
         CodingMember.project_id == project_id, CodingMember.role == role)
@@ -201,13 +221,14 @@ def _view(tx: Tx, project: CodingProject, roles: frozenset[str], *, units: bool
                 .where(CodingFinished.unit_id.in_(ids))):
             done.setdefault(unit_id, set()).add(who)
         unit_views = [UnitView(id=u.id, label=u.label, n_turns=u.n_turns, timed=u.timed,
+                               uploaded=u.session_id is None,
                                coded=coded.get(u.id, {}),
                                finished=frozenset(done.get(u.id, set()))) for u in rows]
     return ProjectView(id=project.id, name=project.name, codebook=project.codebook,
                        mode=project.mode, deidentified=project.deidentified,
                        maker=maker or "", created_at=project.created_at,
-                       coders=_members(tx, project.id, CODER),
-                       adjudicators=_members(tx, project.id, ADJUDICATOR),
+                       coders=members(tx, project.id, CODER),
+                       adjudicators=members(tx, project.id, ADJUDICATOR),
                        my_roles=roles, units=tuple(unit_views))
 
 
@@ -240,7 +261,7 @@ def _subject(tx: Tx, unit: CodingUnit) -> str | None:
         TherapySession.id == unit.session_id))
 
 
-def _is_finished(tx: Tx, unit_id: int, user_id: int) -> bool:
+def is_finished(tx: Tx, unit_id: int, user_id: int) -> bool:
     return tx.db.scalar(sa.select(CodingFinished.id).where(
         CodingFinished.unit_id == unit_id, CodingFinished.coder_id == user_id)) is not None
 
@@ -267,7 +288,7 @@ def my_codes(tx: Tx, project_id: int, unit_id: int) -> tuple[dict[int, TurnCode]
            for r in rows}
     tx.audit("read", "coding_labels", subject=_subject(tx, unit),
              detail=f"project={project_id} unit={unit_id} own={len(out)}")
-    return out, _is_finished(tx, unit.id, me.id)
+    return out, is_finished(tx, unit.id, me.id)
 
 
 def save_code(tx: Tx, project_id: int, unit_id: int, turn_index: int, note: str | None, *,
@@ -289,12 +310,11 @@ def save_code(tx: Tx, project_id: int, unit_id: int, turn_index: int, note: str 
         sa.select(CodingProject.codebook, CodingProject.mode, CodingUnit.n_turns,
                   CodingUnit.roles, Client.uid, finished)
         .join(CodingUnit, CodingUnit.project_id == CodingProject.id)
-        .join(TherapySession, TherapySession.id == CodingUnit.session_id)
-        .join(Client, Client.id == TherapySession.client_id)
+        .outerjoin(TherapySession, TherapySession.id == CodingUnit.session_id)
+        .outerjoin(Client, Client.id == TherapySession.client_id)
         .where(CodingProject.id == project_id, coding_projects_of(me, CODER),
                CodingUnit.id == unit_id,
-               sa.or_(CodingProject.deidentified.is_(False),
-                      TherapySession.client_id.in_(_consented_clients())))).first()
+               sa.or_(CodingProject.deidentified.is_(False), _consented_unit()))).first()
     if found is None:
         # the project itself first, so the answer is the same as any other route's
         _find(tx, project_id, role=CODER, with_roles=False)
@@ -328,14 +348,14 @@ def finish_unit(tx: Tx, project_id: int, unit_id: int) -> None:
     project, _ = _find(tx, project_id, role=CODER)
     unit = _unit(tx, project, unit_id)
     me = tx.me()
-    if not _is_finished(tx, unit.id, me.id):
+    if not is_finished(tx, unit.id, me.id):
         tx.db.add(CodingFinished(unit_id=unit.id, coder_id=me.id))
         tx.audit("update", "coding_finished", subject=_subject(tx, unit),
                  detail=f"project={project_id} unit={unit_id}")
 
 
 def _may_see_all(tx: Tx, unit: CodingUnit, roles: frozenset[str]) -> bool:
-    if CODER in roles and not _is_finished(tx, unit.id, tx.me().id):
+    if CODER in roles and not is_finished(tx, unit.id, tx.me().id):
         return False  # blind: a coder of this unit sees the others only after finishing
     return ADJUDICATOR in roles or CODER in roles
 
@@ -347,7 +367,7 @@ def all_codes(tx: Tx, project_id: int, unit_id: int) -> dict[str, dict[int, Turn
     unit = _unit(tx, project, unit_id)
     if not _may_see_all(tx, unit, roles):
         raise not_found("coding unit", str(unit_id))
-    out: dict[str, dict[int, TurnCode]] = {name: {} for name in _members(tx, project.id,
+    out: dict[str, dict[int, TurnCode]] = {name: {} for name in members(tx, project.id,
                                                                           CODER)}
     for row, who in tx.db.execute(sa.select(CodingLabel, User.username).join(
             User, User.id == CodingLabel.coder_id).where(CodingLabel.unit_id == unit.id)):

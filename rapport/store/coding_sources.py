@@ -1,4 +1,5 @@
-"""What a coding project is made from: stored sessions with their newest analysis.
+"""What a coding project is made from: stored sessions with their newest analysis (or
+transcripts uploaded with the project: ``workbench/projects.py`` reads those).
 
 The person making a project must be able to read every session's client; for each coder
 the store says whether that coder may read the client too (else the workbench copies the
@@ -43,6 +44,12 @@ def _actor(tx: Tx, username: str) -> Actor:
     return Actor(id=user.id, username=user.username, role=UserRole(user.role))
 
 
+def require_transcript_maker(tx: Tx) -> None:
+    """Who may make a project from uploaded transcripts (no client record is read)."""
+    require_role(tx.me(), UserRole.THERAPIST, UserRole.SUPERVISOR, UserRole.RESEARCHER,
+                 UserRole.ADMIN, doing="making a coding project from uploaded transcripts")
+
+
 def read_sources(tx: Tx, refs: list[tuple[str, int]], usernames: list[str]
                  ) -> list[SourceSession]:
     """The sessions ``refs`` (client code, session number) with their newest analysis."""
@@ -54,6 +61,11 @@ def read_sources(tx: Tx, refs: list[tuple[str, int]], usernames: list[str]
                               readers=frozenset())
                 for (ref, _), (sid, _, number, document) in zip(
                     dict.fromkeys(refs), research_session_documents(tx, refs), strict=True)]
+    if tx.me().role is UserRole.ADMIN:
+        raise RapportInputError("admins read no client records, so they make coding "
+                                "projects from uploaded transcripts only", where="sessions",
+                                fix="upload the transcripts instead (--transcript FILE), or "
+                                "ask a therapist, supervisor or researcher", code="forbidden")
     require_role(tx.me(), UserRole.THERAPIST, UserRole.SUPERVISOR, doing="making a coding "
                  "project from stored sessions")
     people = [_actor(tx, name) for name in dict.fromkeys(usernames)]

@@ -371,14 +371,16 @@ class CodingMember(Base):
 
 
 class CodingUnit(Base):
-    """One stored session in a project, its turns copied (encrypted JSON) when the project
-    was made, so codes keep pointing at the turns the coders saw. Deleted with the session
-    (erasure); hidden from a de-identified project while consent is withdrawn."""
+    """One session in a project, its turns copied (encrypted JSON) when it joined the
+    project, so codes keep pointing at the turns the coders saw. A stored session's unit
+    is deleted with the session (erasure) and hidden from a de-identified project while
+    consent is withdrawn; an uploaded transcript's unit (``session_id`` null) belongs to
+    the project alone and goes with it."""
 
     __tablename__ = "coding_units"
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(_part_of("coding_projects"), index=True)
-    session_id: Mapped[int] = mapped_column(_part_of("sessions"), index=True)
+    session_id: Mapped[int | None] = mapped_column(_part_of("sessions"), index=True)
     position: Mapped[int]
     label: Mapped[str] = mapped_column(sa.String(64))
     n_turns: Mapped[int]
@@ -426,6 +428,19 @@ class CodingDecision(Base):
     labels: Mapped[list[str]] = mapped_column(sa.JSON)
     reason_enc: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     decided_by: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class CodingEvent(Base):
+    """The project's history of changes after it was made: coders or sessions added, a
+    coder's finished session reopened. Ids and usernames only, never client text."""
+
+    __tablename__ = "coding_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(_part_of("coding_projects"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(32))
+    detail: Mapped[str] = mapped_column(sa.String(300))
+    by: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

@@ -17,6 +17,7 @@ from rapport.web.api import admin as api_admin
 from rapport.web.api import analyses as api_analyses
 from rapport.web.api import clients as api_clients
 from rapport.web.api import coding as api_coding
+from rapport.web.api import coding_changes as api_coding_changes
 from rapport.web.api import me as api_me
 from rapport.web.api import measures as api_measures
 from rapport.web.api import research as api_research
@@ -29,6 +30,7 @@ from rapport.web.pages import (
     client_view,
     clients,
     coding,
+    coding_changes,
     feedback,
     home,
     jobs,
@@ -47,7 +49,7 @@ from rapport.web.security import ConcurrencyLimit, SecurityHeaders
 ROUTER_MODULES = (account, home, client_view, clients, supervision, research, admin, feedback,
                   api_me, api_clients, api_measures, api_safety, api_analyses, api_stats,
                   api_research, api_admin, sessions, recordings, upload, jobs, questionnaire,
-                  safety, coding, api_coding)
+                  safety, coding, coding_changes, api_coding, api_coding_changes)
 
 API_DESCRIPTION = """Everything the Rapport pages do, for scripts.
 

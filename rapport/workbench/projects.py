@@ -17,9 +17,20 @@ from rapport.domain import Role, Session, Speaker, Turn
 from rapport.errors import RapportInputError
 from rapport.report.document import AnalysisDocument
 from rapport.store.coding import NewUnit, add_decision, add_project, save_code
-from rapport.store.coding_sources import SourceSession, read_sources
+from rapport.store.coding_changes import add_units, managed_project
+from rapport.store.coding_sources import (
+    SourceSession,
+    read_sources,
+    require_transcript_maker,
+)
 from rapport.store.tx import Tx
 from rapport.workbench.codebook import UTTERANCE, Codebook
+from rapport.workbench.transcripts import (
+    SpeakerNames,
+    TranscriptFile,
+    read_transcripts,
+    transcript_units,
+)
 
 SHARING_CONSENTS = frozenset({"research", "sharing"})
 
@@ -32,10 +43,14 @@ class ProjectRequest:
     coders: list[str]
     adjudicators: list[str] = field(default_factory=list)
     mode: str = "blind"
+    #: Transcripts uploaded with the request (always de-identified; no client's).
+    transcripts: list[TranscriptFile] = field(default_factory=list)
+    speakers: SpeakerNames = field(default_factory=SpeakerNames)
 
 
-def parse_session_refs(text: str) -> list[tuple[str, int]]:
-    """``C-001:1, C-001:2`` (or one per line) as (client code, session number) pairs."""
+def parse_session_refs(text: str, *, required: bool = True) -> list[tuple[str, int]]:
+    """``C-001:1, C-001:2`` (or one per line) as (client code, session number) pairs;
+    none is allowed when ``required`` is false (transcripts come with the request)."""
     refs = []
     for raw in text.replace("\n", ",").split(","):
         part = raw.strip()
@@ -47,9 +62,10 @@ def parse_session_refs(text: str) -> list[tuple[str, int]]:
                                     fix="write each session as client code, colon, session "
                                     "number, e.g. C-001:1", code="bad_session")
         refs.append((code.strip(), int(number)))
-    if not refs:
+    if not refs and required:
         raise RapportInputError("no sessions given", where="sessions",
-                                fix="name at least one, e.g. C-001:1", code="bad_session")
+                                fix="name at least one, e.g. C-001:1, or upload "
+                                "transcript files", code="bad_session")
     return refs
 
 
@@ -102,27 +118,73 @@ def _unit(source: SourceSession, codebook: Codebook, *, deidentify: bool, positi
     return NewUnit(session_id=source.session_id, label=label, turns=turns, timed=timed)
 
 
+def _no_consent(source: SourceSession, who: str) -> RapportInputError:
+    return RapportInputError(
+        f"{who} may not read {source.client_code}'s record, and the client has no current "
+        "research or sharing consent", where="coders",
+        fix="record the consent, or choose coders who may read the record", code="no_consent")
+
+
 def create_project(tx: Tx, request: ProjectRequest) -> int:
-    """Store a project made of stored sessions; returns its id. Nothing is stored when any
-    session, coder or consent is wrong."""
+    """Store a project made of stored sessions and uploaded transcripts; returns its id.
+    Nothing is stored when any session, file, coder or consent is wrong."""
     if not request.coders:
         raise RapportInputError("a project needs at least one coder", where="coders",
                                 fix="name one or more users", code="bad_project")
-    sources = read_sources(tx, request.sessions, request.coders)
-    outsiders = [(s, c) for s in sources for c in request.coders if c not in s.readers]
-    deidentify = bool(outsiders)
+    if not request.sessions and not request.transcripts:
+        raise RapportInputError("a project needs sessions", where="sessions",
+                                fix="name stored sessions (CODE:NUMBER) or upload "
+                                "transcripts", code="bad_project")
+    if request.transcripts:
+        require_transcript_maker(tx)
+    # the files first: a bad one is refused before any client record is read
+    uploaded = read_transcripts(request.transcripts, speakers=request.speakers)
+    # adjudicators read the turns too (the maker reads every session: read_sources)
+    readers_needed = list(dict.fromkeys([*request.coders, *request.adjudicators]))
+    sources = read_sources(tx, request.sessions, readers_needed) if request.sessions else []
+    outsiders = [(s, c) for s in sources for c in readers_needed if c not in s.readers]
+    # a project of uploads alone is de-identified through and through (labels too)
+    deidentify = bool(outsiders) or not sources
     for source, coder in outsiders:
         if not SHARING_CONSENTS & set(source.consents):
-            raise RapportInputError(
-                f"{coder} may not read {source.client_code}'s record, and the client has no "
-                "current research or sharing consent", where="coders",
-                fix="record the consent, or choose coders who may read the record",
-                code="no_consent")
+            raise _no_consent(source, coder)
     units = [_unit(s, request.codebook, deidentify=deidentify, position=i)
              for i, s in enumerate(sources, start=1)]
+    units += transcript_units(uploaded, first_position=len(units) + 1)
     return add_project(tx, name=request.name, codebook=request.codebook.model_dump(mode="json"),
                        mode=request.mode, deidentified=deidentify, coders=request.coders,
                        adjudicators=request.adjudicators, units=units)
+
+
+def add_sessions(tx: Tx, project_id: int, sessions: list[tuple[str, int]],
+                 transcripts: list[TranscriptFile], speakers: SpeakerNames | None = None
+                 ) -> list[int]:
+    """Add stored sessions and uploaded transcripts to a project (its maker or an admin);
+    returns the new units' ids. A stored session joins a de-identified project
+    de-identified, under the consent the project needs; a project whose turns were copied
+    as they are takes only sessions every member may read."""
+    project = managed_project(tx, project_id)
+    if transcripts:
+        require_transcript_maker(tx)
+    uploaded = read_transcripts(transcripts, speakers=speakers)
+    sources = read_sources(tx, sessions, list(project.members)) if sessions else []
+    needed = {"research"} if project.researcher_made else SHARING_CONSENTS
+    for source in sources:
+        outsiders = [m for m in project.members if m not in source.readers]
+        if project.deidentified and not needed & set(source.consents):
+            raise _no_consent(source, outsiders[0] if outsiders else "a coder")
+        if not project.deidentified and outsiders:
+            raise RapportInputError(
+                f"{outsiders[0]} may not read {source.client_code}'s record, and this "
+                "project's turns are not de-identified", where="sessions",
+                fix="make a new project for it (its turns are then de-identified)",
+                code="not_deidentified")
+    start = project.next_position
+    codebook = Codebook.model_validate(project.codebook)
+    units = [_unit(s, codebook, deidentify=project.deidentified, position=i)
+             for i, s in enumerate(sources, start=start)]
+    units += transcript_units(uploaded, first_position=start + len(units))
+    return add_units(tx, project.id, units)
 
 
 def code_turn(tx: Tx, project_id: int, unit_id: int, turn_index: int, labels: list[str],

@@ -50,6 +50,9 @@ NOT_RUN: dict[str, str] = {
     "therapist_behaviour=reflection": "needs a human-coded table; tests/research run it",
     "rapport measures show srs --text-pack my-srs-pack.yaml": "needs a licensed text pack "
                                                               "the clinic obtains",
+    "rapport coding reopen 1 --unit 3 --coder sam --as tom": "needs a session a coder "
+        "finished (by keyboard, in the web app); tests/workbench/test_workbench_cli_uploads.py "
+        "runs it",
 }
 
 #: The story: each documented command is placed by the first pattern that matches it.
@@ -68,7 +71,8 @@ STORY: tuple[str, ...] = (
     r"rapport flags acknowledge", r"rapport measures demo", r"rapport progress demo",
     r"rapport tokens create", r"rapport tokens list",
     r"rapport tokens revoke", r"rapport analyses (list|show)", r"rapport coding create",
-    r"rapport coding list", r"rapport coding export", r"rapport audit",
+    r"rapport coding list", r"rapport coding export", r"rapport coding add",
+    r"rapport coding delete", r"rapport audit",
     r"rapport retention (set|show)", r"rapport retention apply --as",
     r"rapport backup", r"rapport restore", r"(\.venv/bin/)?rapport --help",
     r"rapport users deactivate", r"rapport consents withdraw", r"rapport analyses delete",
@@ -82,6 +86,11 @@ SETUP_FILES = {
     "answers.json": '{"gad7_1": 1, "gad7_2": 2, "gad7_3": 1, "gad7_4": 0, "gad7_5": 1, '
                     '"gad7_6": 1, "gad7_7": 0}',
     "study.salt": "a-secret-the-study-keeps",
+    # transcripts a workbench user uploads into a coding project
+    "a.txt": "Therapist: What brings you here today?\nClient: My sleep, mostly.\n",
+    "b.srt": "1\n00:00:01,000 --> 00:00:03,000\nTherapist: How was the week?\n\n"
+             "2\n00:00:03,500 --> 00:00:06,000\nClient: Better than the last one.\n",
+    "c.txt": "Therapist: Shall we start where we left off?\nClient: Yes, please.\n",
     "sessions.jsonl": '{"number": 4, "date": "2026-03-23", "attendance": "attended"}\n'
                       '{"number": 5, "date": "2026-03-30", "attendance": "no-show"}\n',
 }

@@ -15,7 +15,8 @@ ada administers):
 - CLINICIAN: therapists and supervisors (their own caseload; empty for sue).
 - RESEARCHER: rita only. ADMIN: ada only.
 - CODING_MEMBER: tom and sam, the members of the coding project {project_id} (tom made it
-  and codes it, sam codes it); CODING_ADJUDICATOR: tom only (its maker).
+  and codes it, sam codes it); CODING_ADJUDICATOR: tom only (its maker);
+  CODING_MANAGER: tom (its maker) and ada (admins change any project).
 
 Add one row per route you add; keep the path exactly as the app declares it. Path
 parameters are filled by the matrix test: {code} -> C-001, {analysis_id} -> tom's
@@ -35,6 +36,7 @@ RESEARCHER = "researcher"
 ADMIN = "admin"
 CODING_MEMBER = "coding_member"
 CODING_ADJUDICATOR = "coding_adjudicator"
+CODING_MANAGER = "coding_manager"
 
 ACCESS: dict[tuple[str, str], str] = {
     # -- account pages (rapport/web/pages/account.py)
@@ -144,4 +146,16 @@ ACCESS: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/coding/projects/{project_id}/units/{unit_id}/codes"): CODING_MEMBER,
     ("GET", "/api/v1/coding/projects/{project_id}/agreement"): CODING_ADJUDICATOR,
     ("GET", "/api/v1/coding/projects/{project_id}/export"): CODING_ADJUDICATOR,
+    # projects from uploaded transcripts, and changes to a project (web/api/coding_changes.py,
+    # web/pages/coding_changes.py); every role may make a project of uploads
+    ("POST", "/api/v1/coding/projects/uploads"): SIGNED_IN,
+    ("POST", "/api/v1/coding/projects/{project_id}/members"): CODING_MANAGER,
+    ("POST", "/api/v1/coding/projects/{project_id}/sessions"): CODING_MANAGER,
+    ("POST", "/api/v1/coding/projects/{project_id}/units/{unit_id}/reopen"): CODING_MANAGER,
+    ("GET", "/api/v1/coding/projects/{project_id}/history"): CODING_MEMBER,
+    ("DELETE", "/api/v1/coding/projects/{project_id}"): CODING_MANAGER,
+    ("POST", "/coding/{project_id}/members"): CODING_MANAGER,
+    ("POST", "/coding/{project_id}/sessions"): CODING_MANAGER,
+    ("POST", "/coding/{project_id}/units/{unit_id}/reopen"): CODING_MANAGER,
+    ("POST", "/coding/{project_id}/delete"): CODING_MANAGER,
 }

@@ -176,6 +176,24 @@ def _adjudicable(call: Call) -> dict[str, Any]:
     return {"data": {"turn_index": "0", "labels": ["affirm"], "reason": "matrix"}}
 
 
+#: A transcript file as the upload routes take it (roles labelled, so no speaker names).
+TRANSCRIPT = (b"Therapist: How has the week been for you, Ada?\n"
+              b"Client: Long. I kept thinking about what my sister said.\n"
+              b"Therapist: That stayed with you.\n")
+
+
+def _transcript_upload(call: Call, **fields: str) -> dict[str, Any]:
+    return {"data": fields, "files": [("files", (f"t{call.unique}.txt", TRANSCRIPT,
+                                                 "text/plain"))]}
+
+
+def _reopenable(call: Call) -> dict[str, Any]:
+    """Reopening sam's finished coding of a fresh project's unit."""
+    project, unit = coding_project(call.world, finished_by="sam")
+    call.overrides.update(project_id=str(project), unit_id=str(unit))
+    return {"data": {"coder": "sam"}}
+
+
 FILLERS: dict[str, Callable[[Call], str]] = {
     "code": lambda call: "C-001",
     "analysis_id": lambda call: str(call.world.analysis_id),
@@ -360,6 +378,20 @@ BODIES: dict[tuple[str, str], Callable[[Call], dict[str, Any]]] = {
     ("POST", "/api/v1/coding/projects"): lambda call: {"json": {
         "name": f"matrix {call.unique}", "sessions": [["C-001", 1]], "coders": ["tom", "sam"]}},
     ("POST", "/coding/{project_id}/units/{unit_id}/finish"): lambda call: {"data": {}},
+    ("POST", "/api/v1/coding/projects/uploads"): lambda call: _transcript_upload(
+        call, name=f"matrix {call.unique}", coders="tom, sam"),
+    ("POST", "/api/v1/coding/projects/{project_id}/members"): lambda call: {
+        "json": {"adjudicators": ["sam"]}},
+    ("POST", "/coding/{project_id}/members"): lambda call: {
+        "data": {"adjudicators": "sam"}},
+    ("POST", "/api/v1/coding/projects/{project_id}/sessions"): _transcript_upload,
+    ("POST", "/coding/{project_id}/sessions"): lambda call: {
+        "files": [("transcripts", (f"t{call.unique}.txt", TRANSCRIPT, "text/plain"))]},
+    ("POST", "/api/v1/coding/projects/{project_id}/units/{unit_id}/reopen"): lambda call: {
+        "json": _reopenable(call)["data"]},
+    ("POST", "/coding/{project_id}/units/{unit_id}/reopen"): _reopenable,
+    ("DELETE", "/api/v1/coding/projects/{project_id}"): lambda call: {},
+    ("POST", "/coding/{project_id}/delete"): lambda call: {"data": {"confirm": "yes"}},
     ("POST", "/coding/{project_id}/units/{unit_id}/decisions"): _adjudicable,
     ("POST", "/api/v1/coding/projects/{project_id}/units/{unit_id}/codes"): lambda call: {
         "json": {"turn_index": 0, "labels": [], "note": f"matrix {call.unique}"}},

@@ -24,6 +24,7 @@ from access_table import (
     CLIENT_WRITE,
     CLINICIAN,
     CODING_ADJUDICATOR,
+    CODING_MANAGER,
     CODING_MEMBER,
     PUBLIC,
     RESEARCHER,
@@ -56,6 +57,7 @@ ALLOWED: dict[str, frozenset[str | None]] = {
     ADMIN: frozenset({"ada"}),
     CODING_MEMBER: frozenset({"tom", "sam"}),
     CODING_ADJUDICATOR: frozenset({"tom"}),
+    CODING_MANAGER: frozenset({"tom", "ada"}),
 }
 
 

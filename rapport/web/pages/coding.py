@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from rapport.errors import RapportInputError
@@ -21,7 +21,9 @@ from rapport.store.coding import (
     unit_turns,
 )
 from rapport.store.coding import show_project as store_show_project
+from rapport.store.coding_changes import project_history
 from rapport.store.tx import Tx
+from rapport.web.api.coding_changes import speaker_names, transcript_files
 from rapport.web.errors import WebError
 from rapport.web.identity import CurrentIdentity, RecordTx, get_store
 from rapport.web.templating import render
@@ -51,8 +53,10 @@ def _list_page(request: Request, identity: CurrentIdentity, *, error: str | None
         projects = list_projects(tx)
     return render(request, "coding_list.html", {
         "projects": projects, "error": error, "values": values or {}, "builtins": BUILTINS,
-        "may_create": identity.actor.role.value in ("therapist", "supervisor", "researcher"),
-        "researcher": identity.actor.role.value == "researcher"},
+        "may_create": identity.actor.role.value in ("therapist", "supervisor", "researcher",
+                                                    "admin"),
+        "researcher": identity.actor.role.value == "researcher",
+        "admin": identity.actor.role.value == "admin"},
         status=400 if error else 200)
 
 
@@ -64,18 +68,22 @@ def projects(request: Request, identity: CurrentIdentity) -> Response:
 @router.post("/coding")
 def new_project(request: Request, identity: CurrentIdentity, *, name: Text = "",
                 sessions: Text = "", coders: Text = "", adjudicators: Text = "",
-                mode: Text = "blind", codebook: Text = "", codebook_yaml: Text = ""
-                ) -> Response:
+                mode: Text = "blind", codebook: Text = "", codebook_yaml: Text = "",
+                transcripts: Annotated[list[UploadFile] | None, File()] = None,
+                therapist: Text = "", client_speakers: Text = "") -> Response:
     values = {"name": name, "sessions": sessions, "coders": coders,
               "adjudicators": adjudicators, "mode": mode, "codebook": codebook,
-              "codebook_yaml": codebook_yaml}
+              "codebook_yaml": codebook_yaml, "therapist": therapist,
+              "client_speakers": client_speakers}
     try:
+        files = transcript_files(transcripts or [])
         with get_store(request).transaction(identity.actor.username,
                                             interface=identity.interface) as tx:
             project_id = create_project(tx, ProjectRequest(
                 name=name, codebook=load_codebook(codebook, codebook_yaml),
-                sessions=parse_session_refs(sessions), coders=_names(coders),
-                adjudicators=_names(adjudicators), mode=mode))
+                sessions=parse_session_refs(sessions, required=not files),
+                coders=_names(coders), adjudicators=_names(adjudicators), mode=mode,
+                transcripts=files, speakers=speaker_names(therapist, client_speakers)))
     except RapportInputError as exc:
         if exc.code in ("not_found", "forbidden", "unknown_user"):
             raise  # answered 404 like anything one may not see
@@ -84,12 +92,22 @@ def new_project(request: Request, identity: CurrentIdentity, *, name: Text = "",
     return RedirectResponse(f"/coding/{project_id}", status_code=303)
 
 
-@router.get("/coding/{project_id}")
-def project(request: Request, project_id: int, tx: RecordTx) -> Response:
+def project_page(request: Request, tx: Tx, project_id: int, *, error: str | None = None,
+                 values: dict[str, str] | None = None) -> Response:
+    """The project page; its maker and admins also get the forms that change it."""
     view = store_show_project(tx, project_id)
     book = Codebook.model_validate(view.codebook)
+    me = tx.me()
     return render(request, "coding_project.html", {
-        "p": view, "book": book, "codings": [*view.coders, "gold", "model"]})
+        "p": view, "book": book, "codings": [*view.coders, "gold", "model"],
+        "may_manage": view.maker == me.username or me.role.value == "admin",
+        "history": project_history(tx, project_id), "error": error,
+        "values": values or {}}, status=400 if error else 200)
+
+
+@router.get("/coding/{project_id}")
+def project(request: Request, project_id: int, tx: RecordTx) -> Response:
+    return project_page(request, tx, project_id)
 
 
 @router.get("/coding/{project_id}/units/{unit_id}")
