@@ -5,8 +5,8 @@ of the drill's context and client turn, by coders that read only earlier turns (
 ``live`` utterance coder, the relationship coder, the risk reply rule) and by phrase
 rules, giving the codebook's 21 codes; the codebook's rules give a verdict and a cap (R1
 harm, R2 advice, R3 one word, R5 off-topic, the suicide rule); a small logistic regression
-over the rule reading, the codes, the coders' probabilities and the reply's similarity to
-the drill's exemplars and mistakes gives calibrated probabilities, folded under the cap.
+over the rule reading, the reply's length and its similarity to the drill's client turn,
+exemplars and mistakes gives calibrated probabilities, folded under the cap.
 Below the confidence bar chosen in cross-validation the judgement is ``unsure`` and the
 feedback says so. Models load once per process, on first use.
 """
@@ -34,7 +34,7 @@ def judge_reply(drill: Drill, reply: str) -> Judgement:
     codes = find_codes(drill, text, signals) if text else ()
     reading = rules.read(drill, text, codes)
     model = shipped_model()
-    p = fold_under_cap(model.proba(feature_vector(drill.skill, text, reading, codes, signals)),
+    p = fold_under_cap(model.proba(feature_vector(text, reading, signals)),
                        reading.cap)
     best = int(np.argmax(p))
     verdict = VERDICTS[best]

@@ -25,8 +25,10 @@ FROM_RELATIONSHIP: dict[str, tuple[str, float]] = {
     "self_disclosure": ("self_disclosure", 0.6),
     "metacommunication": ("metacommunication", 0.6),
     "boundary_statement": ("boundary_statement", 0.6)}
-#: Words showing the reply stays with the client turn's cue (feelings, risk, the complaint).
-_ENGAGES = re.compile(r"\b(?:you|your|that|this|it)\b", re.I)
+#: Codes that show the reply stays with the client turn's cue.
+ENGAGED = frozenset({"complex_reflection", "simple_reflection", "validation", "repair",
+                     "asks_about_suicide", "safety_planning", "metacommunication", "affirm",
+                     "emphasize_autonomy", "seek_permission", "normalize"})
 
 
 def find_codes(drill: Drill, reply: str, signals: Signals) -> tuple[ReplyCode, ...]:
@@ -51,8 +53,6 @@ def find_codes(drill: Drill, reply: str, signals: Signals) -> tuple[ReplyCode, .
     asked = phrases.asks_suicide(reply)
     if asked:
         add("asks_about_suicide", RULE_CONFIDENCE, asked)
-    elif signals.risk_asks_directly and drill.skill == "suicide_risk":
-        add("asks_about_suicide", 0.75, "risk reply rule: asks directly")
     if "affirm" in found and phrases.is_bare_praise(reply):
         del found["affirm"]  # bare "great" is not an affirmation
     _ignores_cue(drill, reply, signals, found, add)
@@ -87,17 +87,39 @@ def _questions_and_reflections(reply: str, u: dict[str, float], add: object) -> 
 
 def _ignores_cue(drill: Drill, reply: str, signals: Signals, found: dict[str, ReplyCode],
                  add: object) -> None:
+    """R5: the reply passes over the cue (a topic change, an unrelated or fact-only
+    question, advice or reassurance in place of hearing it, a reply to another moment)."""
     assert callable(add)
     change = phrases.topic_change(reply)
-    engaged = {"complex_reflection", "simple_reflection", "validation", "repair",
-               "asks_about_suicide", "safety_planning", "metacommunication", "affirm",
-               "boundary_statement", "explain_process"} & set(found)
-    if change and not engaged:
+    engaged = ENGAGED & set(found)
+    if drill.skill in ("transparency", "confidentiality"):
+        engaged |= {"explain_process", "boundary_statement"} & set(found)
+    unrelated = (signals.sim_client < 0.22 and signals.sim_exemplar < 0.32
+                 and signals.sim_mistake < 0.4)
+    questions = bool({"open_question", "closed_question"} & set(found))
+    questions_only = questions and not [
+        s for s in phrases.sentences(reply) if not s.endswith("?")]
+    refers_back = bool(phrases.feeling_words(reply)) or bool(
+        re.search(r"\b(?:that|this|it|those|then)\b", phrases.normalise(reply)))
+    words = len(reply.split())
+    if drill.skill == "suicide_risk" and change and "asks_about_suicide" not in found:
+        add("ignores_cue", RULE_CONFIDENCE, change)  # a crisis line on the way out is not staying
+        return
+    if engaged:
+        echoes = {"complex_reflection", "simple_reflection", "validation", "affirm"} & engaged
+        if echoes and not questions and signals.sim_client < 0.12 \
+                and signals.sim_exemplar < 0.3:
+            add("ignores_cue", 0.6, "answers a different moment")
+        return
+    if change:
         add("ignores_cue", RULE_CONFIDENCE, change)
-    elif drill.skill == "suicide_risk" and not ({"asks_about_suicide", "safety_planning"}
-                                                & set(found)) and (
-            "minimise_or_reassure" in found or phrases.topic_change(reply)
-            or (signals.sim_client < 0.2 and not (engaged or phrases.question_kinds(reply)[0]))):
-        add("ignores_cue", 0.7, "passes over the risk cue")
-    elif not engaged and signals.sim_client < 0.12 and not _ENGAGES.search(reply):
-        add("ignores_cue", 0.6, "does not answer this client turn")
+    elif drill.skill == "suicide_risk" and (words <= 3 or "minimise_or_reassure" in found
+                                            or questions_only or unrelated):
+        add("ignores_cue", 0.8, "passes over the risk cue")
+    elif words > 3 and (unrelated or (questions_only and signals.sim_client < 0.3
+                                      and not refers_back)):
+        add("ignores_cue", 0.7, "does not answer this client turn")
+    elif words > 3 and {"advice_without_permission", "minimise_or_reassure", "persuade"} & set(
+            found) and drill.skill in ("empathy", "validation", "affirmation", "suicide_risk",
+                                       "rupture_withdrawal", "rupture_confrontation"):
+        add("ignores_cue", 0.6, "answers the surface, not the feeling")

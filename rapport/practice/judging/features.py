@@ -1,5 +1,10 @@
-"""The learned layer's inputs: the rule reading, the codes, the coders' probabilities, and
-how close the reply sits to this drill's exemplars and to its mistakes."""
+"""The learned layer's inputs: the codebook rules' reading of the codes, the reply's length,
+and how close the reply sits to this drill's client turn, exemplars and mistakes.
+
+Kept small on purpose: with 240 coded development replies, the rule reading plus the
+similarities beat every larger set tried (the codes one by one, the coders' probabilities,
+the skill) in cross-validation grouped by drill (docs/practice-judge.md).
+"""
 
 from __future__ import annotations
 
@@ -7,29 +12,19 @@ import math
 
 import numpy as np
 
-from rapport.practice.drills import SKILLS
-from rapport.practice.judgement import PRACTICE_CODES, VERDICTS, ReplyCode
+from rapport.practice.judgement import VERDICTS
 from rapport.practice.judging.rules import RuleReading
-from rapport.practice.judging.signals import RELATIONSHIP_CODES, Signals
+from rapport.practice.judging.signals import Signals
 
-UTTERANCE_KEYS = ("p_question", "p_reflection", "p_input", "p_open", "p_complex", "p_advice")
 FEATURE_NAMES: tuple[str, ...] = (
     *(f"rule_{v}" for v in VERDICTS), "cap_partly", "cap_not_met",
-    "sim_exemplar", "sim_mistake", "sim_margin", "sim_client", "log_words",
-    *UTTERANCE_KEYS, *(f"rel_{c}" for c in RELATIONSHIP_CODES),
-    *(f"code_{c}" for c in PRACTICE_CODES), *(f"skill_{s}" for s in SKILLS))
+    "sim_exemplar", "sim_mistake", "sim_margin", "sim_client", "log_words")
 
 
-def feature_vector(skill: str, reply: str, reading: RuleReading, codes: tuple[ReplyCode, ...],
-                   signals: Signals) -> np.ndarray:
-    names = {c.code: c.confidence for c in codes}
+def feature_vector(reply: str, reading: RuleReading, signals: Signals) -> np.ndarray:
     values = [
         *(float(reading.verdict == v) for v in VERDICTS),
         float(reading.cap == "partly"), float(reading.cap == "not_met"),
         signals.sim_exemplar, signals.sim_mistake, signals.sim_exemplar - signals.sim_mistake,
-        signals.sim_client, math.log1p(len(reply.split())),
-        *(signals.utterance[k] for k in UTTERANCE_KEYS),
-        *(signals.relationship[c] for c in RELATIONSHIP_CODES),
-        *(names.get(c, 0.0) for c in PRACTICE_CODES),
-        *(float(skill == s) for s in SKILLS)]
+        signals.sim_client, math.log1p(len(reply.split()))]
     return np.array(values, dtype=np.float64)

@@ -26,7 +26,8 @@ def normalise(text: str) -> str:
                         (r"\bim\b", "i'm"), (r"\bill\b", "i'll"), (r"\bdont\b", "don't"),
                         (r"\bcant\b", "can't"), (r"\bwont\b", "won't"), (r"\bthats\b", "that's"),
                         (r"\bits\b", "it's"), (r"\bive\b", "i've"), (r"\bid\b", "i'd"),
-                        (r"\bw/out\b", "without"), (r"\bw/\b", "with"), (r"\bpls\b", "please"),
+                        (r"\bw/out\b", "without"), (r"\burself\b", "yourself"), (r"\bofc\b", "of course"),
+                        (r"\bn\b", "and"), (r"\bq\b", "question"), (r"\bu'?re\b", "you're"), (r"\bw/\b", "with"), (r"\bpls\b", "please"),
                         (r"\brly\b", "really"), (r"\bcuz\b", "because"), (r"\btbh\b", "to be honest"),
                         (r"\bgonna\b", "going to"), (r"\bwanna\b", "want to"), (r"\bdoesnt\b", "doesn't"),
                         (r"\bdidnt\b", "didn't"), (r"\bisnt\b", "isn't"), (r"\byoure\b", "you're"),
@@ -41,20 +42,31 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.findall(text) if s.strip(" .,!?")]
 
 
-_SUICIDE_TOPIC = (r"suicid\w*|kill(?:ing)? (?:your ?self|yourself)|end(?:ing)? (?:your|it|things)"
-                  r"|tak(?:e|ing) your (?:own )?life|not (?:be|being) (?:here|around|alive)"
+_SUICIDE_TOPIC = (r"suicid\w*|kill(?:ing)? (?:your ?self|yourself|themsel\w+)|end(?:ing)? (?:your|it|things)"
+                  r"|tak(?:e|ing) your (?:own )?life|not (?:being )?alive"
                   r"|(?:wanting|want) to die|hurt(?:ing)? yourself|harm(?:ing)? yourself"
-                  r"|self.harm|overdos\w*|dead|die\b|wake up|on yourself\b")
+                  r"|self.harm|overdos\w*|dead|die\b|wake up|on yourself\b|thoughts of (?:jumping|killing|ending|dying)")
 
 ADVICE = _rx(
-    r"\byou (?:really )?(?:should(?!n't feel| not feel| be proud| feel)|need to|must|"
-    r"ought to|gotta)\b",
+    r"(?<!that )\byou (?:really |do |just |still )?(?:should(?!n't feel| not feel| be proud| feel)|need to|"
+    r"must|ought to|gotta)\b",
+    r"\bwe (?:just |really |still )?(?:need|have|ought) to (?:get|make|start|stop|cut|work|"
+    r"sort|find|try|look|bring|keep|set)\b", r"\bdon't be so\b", r"\bdon't overthink\b",
+    r"\bwould it help to\b", r"\bwe can (?:cut|reduce|work on|make a plan)\b",
+    r"\blet's (?:have a look at your|work on (?:your|cutting|getting)|make a plan|set (?:a|some))\b",
+    r"\bare you (?:drinking|eating|getting|sleeping|doing) enough\b",
+    r"\bit(?:'d| would) be (?:good|better|helpful|worth|wise|sensible) (?:to|if)\b",
+    r"\bwould make (?:a|all the) (?:big |real |huge )?difference\b", r"\b(?:want|like) to try (?:that|it|this)\b",
+    r"\bwhat if you\b", r"\bif you (?:just |only )?(?:give it|gave it|tried|try)\b",
+    r"\bi(?:'d| would) (?:really )?like you to (?:try|do|think|consider|give|start|stop)\b",
+    r"\bi hope you(?:'ll| will) (?:say yes|try|agree|give)\b",
     r"\byou (?:have|got) to (?:stop|start|try|get|talk|tell|make|be (?:more|careful|honest)|go|"
     r"cut|do something|take|give|find|let|learn|accept|move|think|ask|speak|look after|"
     r"consider|reduce|quit|leave|put)\b",
     r"\byou(?:'d| would) be better\b", r"\byou might want to\b",
-    r"\byou (?:could|can|might) (?:try|ask|talk|speak|book|write|call|join|look|use|start|"
+    r"\byou (?:could|might) (?:try|ask|talk|speak|book|write|call|join|look|use|start|"
     r"cut|swap|get|take|keep|go|put|set|make|do|think about|consider)\b",
+    r"\byou can (?:try|ask|talk|speak|book|call|join|use|start|cut|swap|download)\b",
     r"\bhave you (?:tried|considered|thought (?:about|of) (?!(?:" + _SUICIDE_TOPIC + r")))",
     r"\bhave you (?:updated|asked|spoken|talked|looked into|checked)\b",
     r"\bwhy (?:don't|not|dont) (?:you|try|just|ask|talk|give)\b", r"\bwhy not\b",
@@ -121,10 +133,18 @@ CONFRONT = _rx(
     r"talking\b", r"\byou (?:always|never) (?:do|say|listen)\b", r"\bthat's on you\b",
     r"\bwith respect,? (?:you|that)\b", r"\bto be fair,? (?:the|it|you|that)\b",
     r"\bi (?:don't|do not) (?:believe|buy) (?:that|it|you)\b", r"\bseriously\?",
-    r"\bthat's not (?:really )?(?:fine|ok|okay|a reason|how)\b", r"\bit's (?:basically|just|"
+    r"\bthat's not (?:really )?(?:fine|a reason|how)\b", r"\bit's (?:basically|just|"
     r"literally) (?:what|an excuse|depression|laziness)\b", r"\bbasically what depression\b",
     r"\bwhy would (?:you|anyone)\b", r"\byou're overreacting\b", r"\bgrow up\b",
-    r"\bstop (?:it|that)\b", r"\bshall we end here\b", r"\bmaybe you don't need therapy\b")
+    r"\bstop (?:it|that)\b", r"\bshall we end here\b", r"\bmaybe you don't need therapy\b",
+    r"\bto be fair\b", r"\byou should be (?:grateful|thankful|glad|ashamed|careful)\b",
+    r"\b(?:is|are|was) never (?:ok|okay|acceptable|alright|all right|an excuse)\b",
+    r"\byou(?:'d| would) be surprised\b", r"\bred flag\b", r"\bcat got your tongue\b",
+    r"\b(?:would|do you think) (?:they|the people|your \w+|anyone) (?:close to you )?(?:would )?agree\b",
+    r"\bdo you ever worry (?:you're|that you|you might)\b", r"\bbut is it (?:really )?(?:the|just)\b",
+    r"\bthough[.!]?$", r"\bstill,? (?:do you|don't you|isn't|wouldn't)\b",
+    r"\bi'm (?:a|the) professional\b", r"\bit's (?:a )?pity\b", r"\byou can't be (?:\w+ing)\b",
+    r"\bjust give me\b", r"\bi think you(?:'re| are) (?:being|just)\b")
 
 MINIMISE = _rx(
     r"\bi'm sure\b", r"\bat least\b", r"\bdon't (?:worry|stress|fret|be sad|feel bad)\b",
@@ -148,7 +168,7 @@ VALIDATION = _rx(
     r"\bgiven (?:what|everything|all|how|that)\b", r"\bafter (?:what|everything|all) (?:you've|"
     r"you have|that|he|she|they)\b", r"\bof course\b", r"\bhow could you not\b",
     r"\bmakes? sense (?:that|you)\b", r"\bi(?:'d| would) (?:be|feel) (?:\w+ )?(?:the same|too)\b",
-    r"\bnot oversensitive\b", r"\b(?:a lot|too much|hard|heavy) for anyone\b",
+    r"\bnot oversensitive\b", r"^not (?:\w+ )?(?:awful|silly|stupid|weak|ridiculous|dramatic|pathetic|mad|crazy)\b", r"\b(?:a lot|too much|hard|heavy) for anyone\b",
     r"\breasonabl[ey]\b", r"\bkept you (?:safe|going|alive)\b",
     r"\bway of (?:surviving|coping|protecting|keeping)\b", r"\bhuman\b",
     r"\bno deadline\b", r"\bbecause (?:it|that|he|she|they|you) (?:still )?(?:hurts|hurt|"
@@ -162,7 +182,7 @@ NORMALIZE = _rx(
     r"only|alone)\b", r"\bhappens to (?:lots|many|a lot|most)\b", r"\beveryone (?:feels|does|gets)\b")
 
 SEEK_PERMISSION = _rx(
-    r"\bwould it (?:help|be (?:ok|okay|alright|all right|useful|helpful))\b",
+    r"\bwould it (?:help|be (?:ok|okay|alright|all right|useful|helpful))(?! to (?!hear|know|talk|think|go through|look at (?:some|a few)))\b",
     r"\bwould (?:you|it) (?:like|want|be useful|find it useful)\b.*\b(?:hear|share|ideas|"
     r"information|options|tell you|suggest|me to|some)\b", r"\bwould you like (?:me|some|to hear|a |"
     r"to (?:look|go|think|talk))\b", r"\b(?:can|could|may) i (?:share|suggest|offer|tell you|"
@@ -204,6 +224,7 @@ EXPLAIN_PROCESS = _rx(
     r"(?:that|i|we|you)|means|goes|is (?:for|there|used)|are (?:for|there|used)|helps?|kept|stored|"
     r"shared|see|sees|read)\b", r"\bsupervision (?:means|is)\b", r"\bwhy i (?:asked|ask|said|do)\b",
     r"\bonly (?:i|me|your gp|the team|my supervisor)\b.*\b(?:see|read|access|hear)\b",
+    r"\bonly (?:my supervisor|me|i|you and me)\b", r"\bsome people find\b",
     r"\bbecause\b", r"\blet me (?:explain|tell you (?:exactly|how|what|who))\b",
     r"\b(?:said|say|explain) (?:why|how|what)\b", r"\bmy thinking\b",
     r"\bi need to explain\b", r"\bhow i (?:work|handle)\b", r"\bwho sees what\b",
@@ -278,7 +299,9 @@ BOUNDARY = _rx(
     r"\blimits?\b", r"\bi keep (?:that|this|the|a) (?:line|boundary)\b", r"\bboundar\w+\b",
     r"\bonly ever be a therapy\b", r"\b(?:can't|cannot|won't) be (?:friends|in touch)\b",
     r"\bi(?:'m| am) going to say no\b", r"\b(?:have|need) to (?:tell|share|pass|report|let)\b",
-    r"\bfifty minutes\b", r"\bi'd have to (?:tell|share|pass|let)\b")
+    r"\bfifty minutes\b", r"\bi'd have to (?:tell|share|pass|let)\b",
+    r"^(?:thanks,? (?:but )?no|we can't|i can't|no,? sorry|sorry,? (?:but )?no|"
+    r"i'm afraid (?:i|we) can't)\b")
 
 SAFETY = _rx(
     r"\b(?:keep|keeping|stay|staying|be) (?:you )?safe\b", r"\bsafety plan\w*\b",
@@ -293,17 +316,22 @@ SAFETY = _rx(
     r"\bwhat's (?:stopped|kept) you\b", r"\bsafe (?:tonight|right now|at the moment)\b")
 
 ASKS_SUICIDE = re.compile(r"\b(?:" + _SUICIDE_TOPIC + r"|a plan\b|the plan\b|"
-                          r"tablets|pills|means to|gun|shotgun|rope)",
+                          r"tablets|pills|means to|(?:decided|thought) (?:on|about) (?:a|the) (?:day|time|date|way)|"
+                          r"a day or a time|when you (?:would|might|plan))",
                           re.IGNORECASE)
 
 TOPIC_CHANGE = _rx(
     r"^(?:ok(?:ay)?|right|so|anyway|alright|well|good|fine|sure)?[,.!]? ?let's (?:talk about|get "
     r"back|do|move|go back|look at|start|focus on (?:your|the)|crack on|stick to|keep going|"
     r"return)", r"^(?:ok(?:ay)?|right|anyway|so)[,.!]? (?:and )?(?:how(?:'s| is| are| was| "
-    r"have)|what about|did you|have you been)\b", r"\banyway\b", r"\bmoving on\b",
+    r"have)|what about|did you|have you been)\b", r"\banyway\b", r"\bmoving on\b", r"\bjust one more\b",
     r"\bbefore we start\b", r"\bback to (?:your|the)\b", r"\b(?:your|the) (?:goals|sleep diary|"
     r"mood score|homework|record)\b", r"\blet's not (?:worry|go|get)\b",
-    r"^how(?:'s| is| are) (?:work|things|the|your)\b", r"\bhow have you been sleeping\b",
+    r"^how(?:'s| is| are| has) (?:work|things|the|your)\b", r"\bhow have you been sleeping\b",
+    r"^(?:ok(?:ay)?|right|alright|good|great)[,.!]? (?:and |so |then )?(?:how|what|did|have|are|is|let's)\b",
+    r"\b(?:before we (?:start|begin)|at time|we're at time|out of time)\b",
+    r"\bhow(?:'s| is| was| has) your (?:week|weekend|wife|husband|mum|dad|job|sister|brother)\b",
+    r"\b(?:goals for therapy|today's session|mood score|sleep pattern|consent form|questionnaire)\b",
     r"\bpick (?:that|this|it) up next\b", r"\bnext (?:week|session)\b")
 
 FEELING = _rx(
@@ -339,14 +367,14 @@ BARE_PRAISE = _rx(r"^(?:oh,? )?(?:great|good|well done|amazing|brilliant|love th
                   r"fantastic|awesome|wow|excellent|that's (?:great|good|amazing|brilliant|"
                   r"fantastic|awesome|lovely|nice)|good (?:job|for you|stuff|on you))[.! ]*$")
 AFFIRM = _rx(
-    r"\b(?:took|takes|taking) (?:real |a lot of |so much |some |real )?(?:courage|guts|"
+    r"\b(?:still|you) managed\b", r"\bchoosing\b",
+    r"\b(?:took|takes|taking|taken) (?:real |a lot of |so much |some |real )?(?:courage|guts|"
     r"determination|strength|bravery|commitment|honesty|effort|nerve|a lot)\b",
     r"\b(?:shows?|showed|showing|says (?:a lot|something)) (?:real |a lot |how much |what |"
     r"about |that you|you)", r"\bthat says a lot\b", r"\breal (?:strength|determination|guts|"
     r"courage|commitment|act|care|follow.through|resilience|persistence)\b",
-    r"\byou (?:managed|stuck|kept|didn't give up|chose|made it|did it|did (?:that|this|exactly)|"
-    r"went (?:back|in)|turned up|showed up|stayed|held|still went|followed|got (?:the kids|"
-    r"yourself|through)|said no|owned|were the one|didn't let)\b",
+    r"\byou (?:managed|stuck|kept|didn't give up|chose|did (?:exactly|what you)|"
+    r"held|followed through|got (?:the kids|yourself|through)|owned|were the one|didn't let)\b",
     r"\b(?:brave|courageous|determined|resilient|resourceful|committed|strong|persistent|"
     r"caring|honest|thoughtful|generous)\b", r"\b(?:credit|proud) (?:to|of) you\b",
     r"\bit takes\b", r"\b(?:massive|huge|big|not a small|no small|real) (?:step|thing|deal|"

@@ -24,11 +24,12 @@ R2_SKILLS = frozenset({"empathy", "validation", "affirmation", "autonomy", "sust
 
 _GIVES_IN = re.compile(
     r"\b(?:i'll (?:give|text|send|add|follow|accept|take|keep|treasure|wear)|here's my "
-    r"(?:number|mobile)|my (?:number|mobile) is|if you insist|just this once|thank you,? "
+    r"(?:number|mobile)|my (?:number|mobile) is|if you insist|thank you,? "
     r"(?:it's|its) (?:gorgeous|beautiful|lovely|amazing)|i'll treasure|(?:we'll|we can) (?:just )?"
     r"run over|take as long as|i feel the same|i(?:'d| would) love to|go on,? tell me now|"
-    r"(?:ok|okay|sure|fine),? (?:i'll|here|add me)|i'll keep (?:it|this|that) (?:secret|"
-    r"between)|won't tell anyone|nothing (?:you say )?(?:leaves|goes beyond) this room|"
+    r"(?:ok|okay|sure|fine),? (?:i'll (?:give|text|send|add|follow)|here|add me)|"
+    r"i'll keep (?:it|this|that) (?:secret|between)|won't tell anyone|"
+    r"nothing (?:you say )?(?:leaves|goes beyond) this room|"
     r"(?:completely|totally|100%?) (?:confidential|private|secret)(?!.*\bunless\b)|"
     r"no one will (?:ever )?know|i promise (?:not to|i won't) tell)", re.I)
 _ONE_UP_GENERIC = re.compile(r"^(?:it's (?:just )?policy|those are the rules|rules are rules)",
@@ -174,7 +175,7 @@ def _transparency(r: _Reply) -> str:
 
 def _rupture_confrontation(r: _Reply) -> str:
     owns = r.has("repair", "metacommunication", "validation") or r.reflect
-    defensive = bool(_DEFENSIVE.search(r.norm)) and not r.has("repair")
+    defensive = bool(_DEFENSIVE.search(r.norm))
     return _three(owns and (r.invites or r.has("repair", "emphasize_autonomy"))
                   and not defensive and not r.harm, owns or r.invites)
 
