@@ -21,7 +21,7 @@ FROM_RELATIONSHIP: dict[str, tuple[str, float]] = {
     "affirm": ("affirm", 0.6), "seek_collaboration": ("seek_permission", 0.6),
     "emphasize_autonomy": ("emphasize_autonomy", 0.6),
     "persuade": ("advice_without_permission", 0.5),
-    "confront": ("confront", 0.6), "repair": ("repair", 0.6), "normalize": ("normalize", 0.6),
+    "confront": ("confront", 0.7), "repair": ("repair", 0.6), "normalize": ("normalize", 0.6),
     "self_disclosure": ("self_disclosure", 0.6),
     "metacommunication": ("metacommunication", 0.6),
     "boundary_statement": ("boundary_statement", 0.6)}
@@ -113,8 +113,9 @@ def _ignores_cue(drill: Drill, reply: str, signals: Signals, found: dict[str, Re
         return
     if change:
         add("ignores_cue", RULE_CONFIDENCE, change)
-    elif drill.skill == "suicide_risk" and (words <= 3 or "minimise_or_reassure" in found
-                                            or questions_only or unrelated):
+    elif drill.skill == "suicide_risk" and (
+            words <= 3 or "minimise_or_reassure" in found
+            or unrelated or (questions_only and not refers_back)):
         add("ignores_cue", 0.8, "passes over the risk cue")
     elif words > 3 and (unrelated or (questions_only and signals.sim_client < 0.3
                                       and not refers_back)):

@@ -246,7 +246,7 @@ METACOMM = _rx(
     r"\bhow (?:that|this|it|what i said) (?:landed|came across|sat with you|felt)\b",
     r"\bwhen i (?:said|asked|suggested|mentioned)\b", r"\bi wonder if (?:i|what i|my|that "
     r"question|we)\b", r"\bi(?:'ve| have) been (?:pushing|doing|playing|going|asking|talking)\b",
-    r"\bthis (?:conversation|session|work|room)\b", r"\bhow we(?:'re| are) (?:doing|working|"
+    r"\bthis (?:conversation|session|work|room)\b", r"\bthat sounded (?:like|a bit|pretty)\b", r"\bhow we(?:'re| are) (?:doing|working|"
     r"getting on)\b", r"\b(?:our|these) sessions\b", r"\bsomething (?:i said|shifted|changed)\b",
     r"\bi'm (?:missing|getting) something\b", r"\bdid (?:that|i|something)\b.*\b(?:land|"
     r"upset|miss|wrong)\b", r"\bi get the sense\b", r"\bhow is (?:this|it) (?:for you|going)\b",
@@ -257,7 +257,8 @@ METACOMM = _rx(
     r"\bwe moved (?:off|on|past)\b", r"\bmake it sound fine\b", r"\bkeep it light\b")
 
 REPAIR = _rx(
-    r"\byou(?:'re| are) (?:right|absolutely right|quite right)\b", r"\bfair (?:point|"
+    r"\byou(?:'re| are) (?:right|absolutely right|quite right)\b", r"^sorry\b",
+    r"\bi could be wrong\b", r"\bi'd (?:much )?rather (?:know|hear)\b", r"\bfair (?:point|"
     r"question|enough|cop|comment)\b", r"\bi(?:'m| am) (?:really |so )?sorry\b", r"\bapologi[sz]e\b",
     r"\bmy (?:fault|mistake|bad)\b", r"\bi (?:jumped|pushed|rushed|missed|got (?:that|it) wrong|"
     r"went too fast|haven't been|didn't)\b", r"\bthank(?:s| you) for (?:telling|saying|being "
@@ -460,8 +461,15 @@ def topic_change(text: str) -> str | None:
 
 
 def asks_suicide(text: str) -> str | None:
-    """Words of a direct question about suicide, a plan or the means (in a question)."""
-    for sentence in sentences(normalise(text)):
+    """Words of a direct question about suicide, a plan or the means: in a question, or
+    named in the reply and then asked about ("...start thinking about ending their life.
+    Is that where you are?")."""
+    parts = sentences(normalise(text))
+    if parts and parts[-1].endswith("?"):
+        named = [s for s in parts[:-1] if _first(ASKS_SUICIDE, s)]
+        if named and re.search(r"\b(?:you|your)\b", parts[-1]):
+            return _first(ASKS_SUICIDE, named[-1])
+    for sentence in parts:
         if sentence.endswith("?") or re.match(r"^(?:i need to ask|i want to ask|can i ask|"
                                               r"i have to ask|i'm going to ask)", sentence):
             found = _first(ASKS_SUICIDE, sentence)

@@ -23,10 +23,11 @@ R2_SKILLS = frozenset({"empathy", "validation", "affirmation", "autonomy", "sust
                        "rupture_confrontation", "rupture_withdrawal"})
 
 _GIVES_IN = re.compile(
-    r"\b(?:i'll (?:give|text|send|add|follow|accept|take|keep|treasure|wear)|here's my "
+    r"\b(?:i'll (?:give|text|send|add|follow|accept|take|treasure|wear)|here's my "
     r"(?:number|mobile)|my (?:number|mobile) is|if you insist|thank you,? "
     r"(?:it's|its) (?:gorgeous|beautiful|lovely|amazing)|i'll treasure|(?:we'll|we can) (?:just )?"
-    r"run over|take as long as|i feel the same|i(?:'d| would) love to|go on,? tell me now|"
+    r"run over|take as long as|i feel the same|"
+    r"i(?:'d| would) love to (?!hear|know|talk|understand|think)|go on,? tell me now|"
     r"(?:ok|okay|sure|fine),? (?:i'll (?:give|text|send|add|follow)|here|add me)|"
     r"i'll keep (?:it|this|that) (?:secret|between)|won't tell anyone|"
     r"nothing (?:you say )?(?:leaves|goes beyond) this room|"
@@ -207,7 +208,7 @@ def _confidentiality(r: _Reply) -> str:
                     "validation", "complex_reflection", "asks_about_suicide",
                     "safety_planning") or "you" in r.norm.split()
     return _three(explains and (limits or bool(_CHOICE.search(r.norm))) and engaged,
-                  explains or limits)
+                  explains or limits or r.has("asks_about_suicide", "safety_planning"))
 
 
 def _sustain_talk(r: _Reply) -> str:
