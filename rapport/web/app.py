@@ -19,6 +19,7 @@ from rapport.web.api import clients as api_clients
 from rapport.web.api import coding as api_coding
 from rapport.web.api import me as api_me
 from rapport.web.api import measures as api_measures
+from rapport.web.api import practice as api_practice
 from rapport.web.api import research as api_research
 from rapport.web.api import safety as api_safety
 from rapport.web.api import stats as api_stats
@@ -32,6 +33,7 @@ from rapport.web.pages import (
     feedback,
     home,
     jobs,
+    practice,
     questionnaire,
     recordings,
     research,
@@ -47,7 +49,7 @@ from rapport.web.security import ConcurrencyLimit, SecurityHeaders
 ROUTER_MODULES = (account, home, client_view, clients, supervision, research, admin, feedback,
                   api_me, api_clients, api_measures, api_safety, api_analyses, api_stats,
                   api_research, api_admin, sessions, recordings, upload, jobs, questionnaire,
-                  safety, coding, api_coding)
+                  safety, coding, api_coding, practice, api_practice)
 
 API_DESCRIPTION = """Everything the Rapport pages do, for scripts.
 

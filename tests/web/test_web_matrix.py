@@ -25,10 +25,14 @@ from access_table import (
     CLINICIAN,
     CODING_ADJUDICATOR,
     CODING_MEMBER,
+    PRACTICE_REVIEWER,
+    PRACTISER,
     PUBLIC,
     RESEARCHER,
     SIGNED_IN,
     THERAPIST,
+    TIAS_PRACTICE,
+    TIAS_REVIEWER,
 )
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -56,6 +60,10 @@ ALLOWED: dict[str, frozenset[str | None]] = {
     ADMIN: frozenset({"ada"}),
     CODING_MEMBER: frozenset({"tom", "sam"}),
     CODING_ADJUDICATOR: frozenset({"tom"}),
+    PRACTISER: frozenset({"tom", "tess", "tia"}),
+    PRACTICE_REVIEWER: frozenset({"sam", "sue", "ada"}),
+    TIAS_PRACTICE: frozenset({"tia", "sam", "ada"}),
+    TIAS_REVIEWER: frozenset({"sam", "ada"}),
 }
 
 
