@@ -95,9 +95,8 @@ def test_only_trainees_and_therapists_practise(store: Store, people: People,
 
 
 def test_bad_values_store_nothing(store: Store, trainee: str) -> None:
-    with store.transaction(trainee) as tx:
-        with pytest.raises(RapportInputError):
-            add_attempt(tx, _new(verdict="great"))
+    with store.transaction(trainee) as tx, pytest.raises(RapportInputError):
+        add_attempt(tx, _new(verdict="great"))
     with store.transaction(trainee) as tx:
         for drill, reply, code in (("nope-01", "hello there", "unknown_drill"),
                                    ("empathy-01", "   ", "empty_reply"),
