@@ -107,3 +107,29 @@ def test_a_trainee_gets_not_found_on_client_pages(browser: Any, server: LiveServ
         assert answer is not None and answer.status == 404, path
         # the refusal may echo the code asked for, never anything of the client's
         assert "Person C-001" not in page.content() and "PHQ-9" not in page.content()
+
+
+def test_practice_pages_pass_the_accessibility_checks(browser: Any, server: LiveServer
+                                                      ) -> None:
+    from pathlib import Path
+
+    checks = Path(__file__).with_name("a11y_checks.js").read_text(encoding="utf-8")
+    page, watch = new_page(browser, server, viewport=PHONE, is_mobile=True, has_touch=True)
+    sign_in(page, server, "tia")
+    assert page.evaluate(checks) == [], page.url
+    page.locator("ol.drill-queue a.button").click()
+    page.wait_for_url("**/practice/drills/*")
+    assert page.evaluate(checks) == [], page.url
+    page.get_by_role("button", name="Get feedback").click()  # empty: the browser refuses
+    assert "/practice/drills/" in page.url
+    page.get_by_label("Your reply to the client").fill("That sounds really hard.")
+    page.get_by_role("button", name="Get feedback").click()
+    page.wait_for_url("**/practice/attempts/*")
+    assert page.evaluate(checks) == [], page.url
+    page.goto(server.url + "/practice/history")
+    assert page.evaluate(checks) == [], page.url
+    other, other_watch = new_page(browser, server)
+    sign_in(other, server, "sam", "/practice/people/tia")
+    assert other.evaluate(checks) == [], other.url
+    watch.clean()
+    other_watch.clean()
