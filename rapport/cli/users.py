@@ -8,7 +8,7 @@ import typer
 
 from rapport.cli.db import AsOpt, record_tx
 
-HELP = """Add and list users: therapist, supervisor, researcher, admin.
+HELP = """Add and list users: therapist, supervisor, researcher, admin, trainee.
 
 Example:
 
@@ -68,7 +68,8 @@ def supervise(
     identity: Annotated[bool, typer.Option("--identity/--no-identity", help="Also show clients' identifying fields.")] = False,
     as_user: AsOpt = None,
 ) -> None:
-    """Let a supervisor review a therapist's clients, read-only (admins only).
+    """Let a supervisor review a therapist's clients (and a therapist's or trainee's
+    practice), read-only (admins only).
 
     Example:
 
