@@ -27,7 +27,7 @@ def upgrade() -> None:
     sa.Column('feedback_enc', sa.LargeBinary(), nullable=False),
     sa.Column('verdict', sa.String(length=8), nullable=False),
     sa.Column('codes', sa.JSON(), nullable=False),
-    sa.Column('confidence', sa.Float(), nullable=False),
+    sa.Column('confidence', sa.Double(), nullable=False),
     sa.Column('unsure', sa.Boolean(), nullable=False),
     sa.Column('judge_version', sa.String(length=64), nullable=False),
     sa.Column('codebook_version', sa.String(length=16), nullable=False),
