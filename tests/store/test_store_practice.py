@@ -160,13 +160,26 @@ def test_erase_practice_is_for_admins_and_removes_every_attempt(
 
 def test_a_trainee_is_not_a_coder_nor_reads_clients(store: Store, people: People,
                                                     trainee: str) -> None:
-    from rapport.store.clients import add_client, list_clients
+    from rapport.store.clients import add_client, list_clients, show_client
+    from rapport.store.coding import NewUnit, add_project
+    from rapport.store.models import CodingProject, TherapySession
+    from rapport.store.sessions import SessionRecord, add_session
 
     with store.transaction(people.therapist) as tx:
         add_client(tx, "C-001", identity={"name": "Ada Quinlan"})
+        add_session(tx, "C-001", SessionRecord(number=1))
+        session_id = tx.db.scalar(sa.select(TherapySession.id))
     with store.transaction(trainee) as tx:
         assert list_clients(tx) == []
         with pytest.raises(RapportInputError) as err:
-            from rapport.store.clients import show_client
             show_client(tx, "C-001")
         assert err.value.code == "not_found"
+    unit = NewUnit(session_id=session_id, label="C-001 #1", timed=False,
+                   turns=[{"index": 0, "role": "client", "speaker": "C", "text": "hi"}])
+    with store.transaction(people.therapist) as tx:
+        with pytest.raises(RapportInputError) as err:
+            add_project(tx, name="pilot", codebook={}, mode="blind", deidentified=True,
+                        coders=[trainee], adjudicators=[], units=[unit])
+        assert err.value.code == "bad_role" and "trainee" in err.value.what
+    with store.transaction(people.admin) as tx:
+        assert tx.db.scalar(sa.select(sa.func.count()).select_from(CodingProject)) == 0
