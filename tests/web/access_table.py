@@ -14,6 +14,10 @@ ada administers):
 - THERAPIST: any therapist (tom, tess), e.g. adding a client of their own.
 - CLINICIAN: therapists and supervisors (their own caseload; empty for sue).
 - RESEARCHER: rita only. ADMIN: ada only.
+- tia is a trainee, supervised by sam: she practises and sees no client data at all.
+- PRACTISER: those who practise (tom, tess, tia); PRACTICE_REVIEWER: supervisors and
+  admins (sam, sue, ada); TIAS_PRACTICE: tia's own practice (tia, her supervisor sam, ada);
+  TIAS_REVIEWER: tia's practice seen by others (sam, ada).
 - CODING_MEMBER: tom and sam, the members of the coding project {project_id} (tom made it
   and codes it, sam codes it); CODING_ADJUDICATOR: tom only (its maker);
   CODING_MANAGER: tom (its maker) and ada (admins change any project).
@@ -37,6 +41,10 @@ ADMIN = "admin"
 CODING_MEMBER = "coding_member"
 CODING_ADJUDICATOR = "coding_adjudicator"
 CODING_MANAGER = "coding_manager"
+PRACTISER = "practiser"
+PRACTICE_REVIEWER = "practice_reviewer"
+TIAS_PRACTICE = "tias_practice"
+TIAS_REVIEWER = "tias_reviewer"
 
 ACCESS: dict[tuple[str, str], str] = {
     # -- account pages (rapport/web/pages/account.py)
@@ -158,4 +166,16 @@ ACCESS: dict[tuple[str, str], str] = {
     ("POST", "/coding/{project_id}/sessions"): CODING_MANAGER,
     ("POST", "/coding/{project_id}/units/{unit_id}/reopen"): CODING_MANAGER,
     ("POST", "/coding/{project_id}/delete"): CODING_MANAGER,
+    # practice room (rapport/web/pages/practice.py, rapport/web/api/practice.py);
+    # {drill_id}: empathy-01; {attempt_id}: an attempt of tia's; {trainee}: tia
+    ("GET", "/practice"): PRACTISER,
+    ("GET", "/practice/drills/{drill_id}"): PRACTISER,
+    ("POST", "/practice/drills/{drill_id}"): PRACTISER,
+    ("GET", "/practice/attempts/{attempt_id}"): TIAS_PRACTICE,
+    ("GET", "/practice/history"): PRACTISER,
+    ("GET", "/practice/people"): PRACTICE_REVIEWER,
+    ("GET", "/practice/people/{trainee}"): TIAS_REVIEWER,
+    ("GET", "/api/v1/practice/drills"): SIGNED_IN,
+    ("POST", "/api/v1/practice/attempts"): PRACTISER,
+    ("GET", "/api/v1/practice/progress"): SIGNED_IN,  # one's own (empty if one never practised)
 }
