@@ -21,6 +21,7 @@ ada administers):
 - CODING_MEMBER: tom and sam, the members of the coding project {project_id} (tom made it
   and codes it, sam codes it); CODING_ADJUDICATOR: tom only (its maker);
   CODING_MANAGER: tom (its maker) and ada (admins change any project).
+- CODING_MAKER: every signed-in user but the trainee tia (trainees never code).
 
 Add one row per route you add; keep the path exactly as the app declares it. Path
 parameters are filled by the matrix test: {code} -> C-001, {analysis_id} -> tom's
@@ -41,6 +42,7 @@ ADMIN = "admin"
 CODING_MEMBER = "coding_member"
 CODING_ADJUDICATOR = "coding_adjudicator"
 CODING_MANAGER = "coding_manager"
+CODING_MAKER = "coding_maker"
 PRACTISER = "practiser"
 PRACTICE_REVIEWER = "practice_reviewer"
 TIAS_PRACTICE = "tias_practice"
@@ -155,8 +157,8 @@ ACCESS: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/coding/projects/{project_id}/agreement"): CODING_ADJUDICATOR,
     ("GET", "/api/v1/coding/projects/{project_id}/export"): CODING_ADJUDICATOR,
     # projects from uploaded transcripts, and changes to a project (web/api/coding_changes.py,
-    # web/pages/coding_changes.py); every role may make a project of uploads
-    ("POST", "/api/v1/coding/projects/uploads"): SIGNED_IN,
+    # web/pages/coding_changes.py); every role but trainees may make a project of uploads
+    ("POST", "/api/v1/coding/projects/uploads"): CODING_MAKER,
     ("POST", "/api/v1/coding/projects/{project_id}/members"): CODING_MANAGER,
     ("POST", "/api/v1/coding/projects/{project_id}/sessions"): CODING_MANAGER,
     ("POST", "/api/v1/coding/projects/{project_id}/units/{unit_id}/reopen"): CODING_MANAGER,
