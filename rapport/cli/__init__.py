@@ -27,6 +27,7 @@ from rapport.cli import (
     keys,
     measures,
     nonverbal,
+    practice,
     reliability,
     retention,
     serve,
@@ -40,7 +41,7 @@ from rapport.cli.framework import RapportGroup, version_callback
 #: The command modules, in the order ``--help`` lists them.
 COMMAND_MODULES = (analyze, transcribe, code, train, evaluate, nonverbal, measures, flags, serve, users,
                    clients, sessions, consents, audit, keys, backup, retention, db, deid, batch,
-                   reliability, export, coding)
+                   reliability, export, coding, practice)
 
 HELP = """Rapport: see how well you listened, where trust wavered, and how the alliance is trending.
 

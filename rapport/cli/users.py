@@ -8,7 +8,7 @@ import typer
 
 from rapport.cli.db import AsOpt, record_tx
 
-HELP = """Add and list users: therapist, supervisor, researcher, admin.
+HELP = """Add and list users: therapist, supervisor, researcher, admin, trainee.
 
 Example:
 
@@ -22,7 +22,7 @@ users_app = typer.Typer(help=HELP, no_args_is_help=True)
 @users_app.command("add")
 def add(
     username: Annotated[str, typer.Argument(help="Login name: lower-case letters, digits, . _ -")],
-    role: Annotated[str, typer.Option("--role", help="therapist, supervisor, researcher or admin.")] = "therapist",
+    role: Annotated[str, typer.Option("--role", help="therapist, supervisor, researcher, admin or trainee.")] = "therapist",
     admin: Annotated[bool, typer.Option("--admin", help="Make an admin (how the first admin is created).")] = False,
     name: Annotated[str, typer.Option("--name", help="Display name.")] = "",
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read a web password from standard input.")] = False,
@@ -64,11 +64,12 @@ def list_(as_user: AsOpt = None) -> None:
 @users_app.command("supervise")
 def supervise(
     supervisor: Annotated[str, typer.Argument(help="The supervisor's username.")],
-    therapist: Annotated[str, typer.Argument(help="The supervised therapist's username.")],
+    therapist: Annotated[str, typer.Argument(help="The supervised therapist's or trainee's username.")],
     identity: Annotated[bool, typer.Option("--identity/--no-identity", help="Also show clients' identifying fields.")] = False,
     as_user: AsOpt = None,
 ) -> None:
-    """Let a supervisor review a therapist's clients, read-only (admins only).
+    """Let a supervisor review a therapist's clients (and a therapist's or trainee's
+    practice), read-only (admins only).
 
     Example:
 

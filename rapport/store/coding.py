@@ -35,7 +35,7 @@ from rapport.store.models import (
     User,
     utcnow,
 )
-from rapport.store.permissions import coding_projects_of, not_found
+from rapport.store.permissions import UserRole, coding_projects_of, not_found
 from rapport.store.tx import Tx
 
 CODER, ADJUDICATOR = "coder", "adjudicator"
@@ -96,6 +96,12 @@ def usernames(tx: Tx, names: list[str], where: str) -> dict[str, int]:
     wanted = list(dict.fromkeys(names))
     rows: dict[str, int] = dict(tx.db.execute(sa.select(User.username, User.id).where(
         User.username.in_(wanted), User.active)).all())
+    trainees = set(tx.db.scalars(sa.select(User.username).where(
+        User.username.in_(wanted), User.role == UserRole.TRAINEE.value)))
+    if trainees:  # a coding project holds client turns; trainees see no client data
+        raise RapportInputError(f"{sorted(trainees)[0]!r} is a trainee", where=where,
+                                fix="trainees practise with drills, not client sessions; "
+                                "choose a therapist or supervisor", code="bad_role")
     missing = [n for n in wanted if n not in rows]
     if missing:
         raise RapportInputError(f"no active user named {missing[0][:64]!r}", where=where,

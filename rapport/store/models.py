@@ -444,6 +444,29 @@ class CodingEvent(Base):
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
+class PracticeAttempt(Base):
+    """One reply a trainee (or therapist) gave to a practice drill, and what the judge
+    said. The reply and the feedback are encrypted (a trainee may write what a real client
+    once said); the verdict, the codes' names and confidences and the versions are plain,
+    so progress can be counted without the key. A user's attempts go with the user."""
+
+    __tablename__ = "practice_attempts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(_part_of("users"), index=True)
+    drill_id: Mapped[str] = mapped_column(sa.String(64))
+    skill: Mapped[str] = mapped_column(sa.String(32))
+    reply_enc: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    feedback_enc: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    verdict: Mapped[str] = mapped_column(sa.String(8))
+    #: [[code, confidence], ...]: names and numbers only, never the evidence text.
+    codes: Mapped[list[Any]] = mapped_column(sa.JSON)
+    confidence: Mapped[float]
+    unsure: Mapped[bool]
+    judge_version: Mapped[str] = mapped_column(sa.String(64))
+    codebook_version: Mapped[str] = mapped_column(sa.String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 #: Every encrypted column as (model, attribute, cipher context): what `keys rotate`
 #: re-encrypts. The context is bound into each ciphertext as associated data.
 ENCRYPTED_COLUMNS: tuple[tuple[type[Base], str, str], ...] = (
@@ -459,4 +482,6 @@ ENCRYPTED_COLUMNS: tuple[tuple[type[Base], str, str], ...] = (
     (CodingUnit, "turns_enc", "coding_units.turns"),
     (CodingLabel, "note_enc", "coding_labels.note"),
     (CodingDecision, "reason_enc", "coding_decisions.reason"),
+    (PracticeAttempt, "reply_enc", "practice_attempts.reply"),
+    (PracticeAttempt, "feedback_enc", "practice_attempts.feedback"),
 )

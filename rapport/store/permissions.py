@@ -5,6 +5,9 @@
   supervision link grants them;
 - researcher: aggregate numbers only, from clients who consented to research;
 - admin: users and settings; no client content;
+- trainee: the practice room only (their own attempts); no client content at all;
+- practice attempts: their author, the author's supervisors and admins (see
+  :func:`practice_visible_users`); only trainees and therapists practise;
 - coding projects (the workbench): their members only, whatever their role.
 
 A lookup outside someone's rights fails exactly like a lookup of something that does not
@@ -28,6 +31,11 @@ class UserRole(StrEnum):
     SUPERVISOR = "supervisor"
     RESEARCHER = "researcher"
     ADMIN = "admin"
+    TRAINEE = "trainee"
+
+
+#: The roles that answer practice drills.
+PRACTISING_ROLES = (UserRole.TRAINEE, UserRole.THERAPIST)
 
 
 @dataclass(frozen=True)
@@ -103,3 +111,15 @@ def coding_projects_of(actor: Actor, role: str | None = None) -> sa.ColumnElemen
     if role is not None:
         members = members.where(CodingMember.role == role)
     return CodingProject.id.in_(members)
+
+
+def practice_visible_users(actor: Actor) -> sa.ColumnElement[bool]:
+    """A WHERE clause on :class:`User`: whose practice attempts ``actor`` may read.
+
+    Everyone their own; a supervisor also their supervisees'; an admin everyone's.
+    """
+    if actor.role is UserRole.ADMIN:
+        return sa.true()
+    if actor.role is UserRole.SUPERVISOR:
+        return sa.or_(User.id == actor.id, User.id.in_(_supervisees(actor)))
+    return User.id == actor.id

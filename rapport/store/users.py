@@ -169,16 +169,19 @@ def check_login(tx: Tx, username: str, password: str) -> Actor | None:
 
 def link_supervision(tx: Tx, supervisor: str, supervisee: str, *,
                      identity_granted: bool = False) -> None:
-    """Let ``supervisor`` review ``supervisee``'s clients (admins only)."""
+    """Let ``supervisor`` review ``supervisee``'s clients and practice (admins only); a
+    trainee supervisee has practice only."""
     require_role(tx.me(), UserRole.ADMIN, doing="linking supervision")
     sup, sue = _get(tx, supervisor), _get(tx, supervisee)
     if sup.role != UserRole.SUPERVISOR.value:
         raise RapportInputError(f"{supervisor} is not a supervisor", where="--supervisor",
                                 fix="give the supervisor role to that user first",
                                 code="bad_role")
-    if sue.role != UserRole.THERAPIST.value:
-        raise RapportInputError(f"{supervisee} is not a therapist", where="supervisee",
-                                fix="only therapists are supervised", code="bad_role")
+    if sue.role not in (UserRole.THERAPIST.value, UserRole.TRAINEE.value):
+        raise RapportInputError(f"{supervisee} is not a therapist or trainee",
+                                where="supervisee",
+                                fix="only therapists and trainees are supervised",
+                                code="bad_role")
     link = tx.db.scalar(sa.select(Supervision).where(Supervision.supervisor_id == sup.id,
                                                      Supervision.supervisee_id == sue.id))
     if link is None:

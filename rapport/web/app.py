@@ -20,6 +20,7 @@ from rapport.web.api import coding as api_coding
 from rapport.web.api import coding_changes as api_coding_changes
 from rapport.web.api import me as api_me
 from rapport.web.api import measures as api_measures
+from rapport.web.api import practice as api_practice
 from rapport.web.api import research as api_research
 from rapport.web.api import safety as api_safety
 from rapport.web.api import stats as api_stats
@@ -34,6 +35,7 @@ from rapport.web.pages import (
     feedback,
     home,
     jobs,
+    practice,
     questionnaire,
     recordings,
     research,
@@ -49,7 +51,8 @@ from rapport.web.security import ConcurrencyLimit, SecurityHeaders
 ROUTER_MODULES = (account, home, client_view, clients, supervision, research, admin, feedback,
                   api_me, api_clients, api_measures, api_safety, api_analyses, api_stats,
                   api_research, api_admin, sessions, recordings, upload, jobs, questionnaire,
-                  safety, coding, coding_changes, api_coding, api_coding_changes)
+                  safety, coding, coding_changes, api_coding, api_coding_changes, practice,
+                  api_practice)
 
 API_DESCRIPTION = """Everything the Rapport pages do, for scripts.
 

@@ -14,9 +14,14 @@ ada administers):
 - THERAPIST: any therapist (tom, tess), e.g. adding a client of their own.
 - CLINICIAN: therapists and supervisors (their own caseload; empty for sue).
 - RESEARCHER: rita only. ADMIN: ada only.
+- tia is a trainee, supervised by sam: she practises and sees no client data at all.
+- PRACTISER: those who practise (tom, tess, tia); PRACTICE_REVIEWER: supervisors and
+  admins (sam, sue, ada); TIAS_PRACTICE: tia's own practice (tia, her supervisor sam, ada);
+  TIAS_REVIEWER: tia's practice seen by others (sam, ada).
 - CODING_MEMBER: tom and sam, the members of the coding project {project_id} (tom made it
   and codes it, sam codes it); CODING_ADJUDICATOR: tom only (its maker);
   CODING_MANAGER: tom (its maker) and ada (admins change any project).
+- CODING_MAKER: every signed-in user but the trainee tia (trainees never code).
 
 Add one row per route you add; keep the path exactly as the app declares it. Path
 parameters are filled by the matrix test: {code} -> C-001, {analysis_id} -> tom's
@@ -37,6 +42,11 @@ ADMIN = "admin"
 CODING_MEMBER = "coding_member"
 CODING_ADJUDICATOR = "coding_adjudicator"
 CODING_MANAGER = "coding_manager"
+CODING_MAKER = "coding_maker"
+PRACTISER = "practiser"
+PRACTICE_REVIEWER = "practice_reviewer"
+TIAS_PRACTICE = "tias_practice"
+TIAS_REVIEWER = "tias_reviewer"
 
 ACCESS: dict[tuple[str, str], str] = {
     # -- account pages (rapport/web/pages/account.py)
@@ -147,8 +157,8 @@ ACCESS: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/coding/projects/{project_id}/agreement"): CODING_ADJUDICATOR,
     ("GET", "/api/v1/coding/projects/{project_id}/export"): CODING_ADJUDICATOR,
     # projects from uploaded transcripts, and changes to a project (web/api/coding_changes.py,
-    # web/pages/coding_changes.py); every role may make a project of uploads
-    ("POST", "/api/v1/coding/projects/uploads"): SIGNED_IN,
+    # web/pages/coding_changes.py); every role but trainees may make a project of uploads
+    ("POST", "/api/v1/coding/projects/uploads"): CODING_MAKER,
     ("POST", "/api/v1/coding/projects/{project_id}/members"): CODING_MANAGER,
     ("POST", "/api/v1/coding/projects/{project_id}/sessions"): CODING_MANAGER,
     ("POST", "/api/v1/coding/projects/{project_id}/units/{unit_id}/reopen"): CODING_MANAGER,
@@ -158,4 +168,16 @@ ACCESS: dict[tuple[str, str], str] = {
     ("POST", "/coding/{project_id}/sessions"): CODING_MANAGER,
     ("POST", "/coding/{project_id}/units/{unit_id}/reopen"): CODING_MANAGER,
     ("POST", "/coding/{project_id}/delete"): CODING_MANAGER,
+    # practice room (rapport/web/pages/practice.py, rapport/web/api/practice.py);
+    # {drill_id}: empathy-01; {attempt_id}: an attempt of tia's; {trainee}: tia
+    ("GET", "/practice"): PRACTISER,
+    ("GET", "/practice/drills/{drill_id}"): PRACTISER,
+    ("POST", "/practice/drills/{drill_id}"): PRACTISER,
+    ("GET", "/practice/attempts/{attempt_id}"): TIAS_PRACTICE,
+    ("GET", "/practice/history"): PRACTISER,
+    ("GET", "/practice/people"): PRACTICE_REVIEWER,
+    ("GET", "/practice/people/{trainee}"): TIAS_REVIEWER,
+    ("GET", "/api/v1/practice/drills"): SIGNED_IN,
+    ("POST", "/api/v1/practice/attempts"): PRACTISER,
+    ("GET", "/api/v1/practice/progress"): SIGNED_IN,  # one's own (empty if one never practised)
 }

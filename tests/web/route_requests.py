@@ -194,7 +194,19 @@ def _reopenable(call: Call) -> dict[str, Any]:
     return {"data": {"coder": "sam"}}
 
 
+def _attempt_id(call: Call) -> str:
+    """An attempt of tia's (the trainee sam supervises), judged and stored."""
+    from rapport.caseload.practice import practise
+
+    with call.world.store.transaction("tia", interface="system") as tx:
+        view, _ = practise(tx, "empathy-01", f"It sounds like you feel alone {call.unique}.")
+    return str(view.id)
+
+
 FILLERS: dict[str, Callable[[Call], str]] = {
+    "drill_id": lambda call: "empathy-01",
+    "attempt_id": _attempt_id,
+    "trainee": lambda call: "tia",
     "code": lambda call: "C-001",
     "analysis_id": lambda call: str(call.world.analysis_id),
     "number": lambda call: "1",
@@ -395,6 +407,11 @@ BODIES: dict[tuple[str, str], Callable[[Call], dict[str, Any]]] = {
     ("POST", "/coding/{project_id}/units/{unit_id}/decisions"): _adjudicable,
     ("POST", "/api/v1/coding/projects/{project_id}/units/{unit_id}/codes"): lambda call: {
         "json": {"turn_index": 0, "labels": [], "note": f"matrix {call.unique}"}},
+    # practice room
+    ("POST", "/practice/drills/{drill_id}"): lambda call: {
+        "data": {"reply": f"It sounds like you feel let down {call.unique}."}},
+    ("POST", "/api/v1/practice/attempts"): lambda call: {
+        "json": {"drill_id": "empathy-01", "reply": f"That sounds lonely {call.unique}."}},
 }
 
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})

@@ -24,12 +24,17 @@ from access_table import (
     CLIENT_WRITE,
     CLINICIAN,
     CODING_ADJUDICATOR,
+    CODING_MAKER,
     CODING_MANAGER,
     CODING_MEMBER,
+    PRACTICE_REVIEWER,
+    PRACTISER,
     PUBLIC,
     RESEARCHER,
     SIGNED_IN,
     THERAPIST,
+    TIAS_PRACTICE,
+    TIAS_REVIEWER,
 )
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -58,6 +63,11 @@ ALLOWED: dict[str, frozenset[str | None]] = {
     CODING_MEMBER: frozenset({"tom", "sam"}),
     CODING_ADJUDICATOR: frozenset({"tom"}),
     CODING_MANAGER: frozenset({"tom", "ada"}),
+    CODING_MAKER: frozenset(USERS) - {"tia"},
+    PRACTISER: frozenset({"tom", "tess", "tia"}),
+    PRACTICE_REVIEWER: frozenset({"sam", "sue", "ada"}),
+    TIAS_PRACTICE: frozenset({"tia", "sam", "ada"}),
+    TIAS_REVIEWER: frozenset({"sam", "ada"}),
 }
 
 

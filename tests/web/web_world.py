@@ -33,7 +33,8 @@ from rapport.store.users import add_user, link_supervision
 
 PASSWORD = "correct horse battery"
 USERS = {"ada": UserRole.ADMIN, "tom": UserRole.THERAPIST, "tess": UserRole.THERAPIST,
-         "sam": UserRole.SUPERVISOR, "sue": UserRole.SUPERVISOR, "rita": UserRole.RESEARCHER}
+         "sam": UserRole.SUPERVISOR, "sue": UserRole.SUPERVISOR, "rita": UserRole.RESEARCHER,
+         "tia": UserRole.TRAINEE}
 DAY = dt.date(2026, 1, 6)
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -65,6 +66,7 @@ def populate(store: Store) -> World:
             if name != "ada":
                 add_user(tx, name, role, password=PASSWORD, display_name=name.title())
         link_supervision(tx, "sam", "tom")
+        link_supervision(tx, "sam", "tia")
     world = World(store=store, settings=Settings())
     phq9 = get_instrument("phq9")
     for owner, code in (("tom", "C-001"), ("tess", "C-900")):

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from rapport.caseload import CaseloadRow, ClientAlert, caseload
 from rapport.measures.progress import ProgressReport
@@ -94,7 +94,10 @@ def dashboard_row(row: CaseloadRow) -> DashboardRow:
 @router.get("/")
 def home(request: Request, identity: CurrentIdentity, tx: RecordTx,
          closed: bool = False) -> Response:
-    """The caseload (``?closed=true`` also lists clients whose therapy has ended)."""
+    """The caseload (``?closed=true`` also lists clients whose therapy has ended); a
+    trainee, who has no caseload, goes to the practice room."""
+    if identity.actor.role is UserRole.TRAINEE:
+        return RedirectResponse("/practice", status_code=303)
     rows = ([dashboard_row(r) for r in caseload(tx, include_closed=closed)]
             if identity.actor.role in (UserRole.THERAPIST, UserRole.SUPERVISOR) else [])
     return render(request, "home.html", {"rows": rows, "closed": closed})
