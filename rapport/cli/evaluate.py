@@ -61,7 +61,9 @@ Example:
 def evaluate(
     task: Annotated[str, typer.Argument(help="What to evaluate: " + ", ".join(EVALUATE_TASKS))]
     = "utterance",
-    preset: Annotated[str, typer.Option("--preset", help="fast, accurate or all.")] = "all",
+    preset: Annotated[str, typer.Option("--preset", help="fast, accurate or all (utterance "
+                                        "also live: context-only, for the practice room).")]
+    = "all",
     out: Annotated[Path | None, typer.Option("--out", help="Also write the tables here.")]
     = None,
 ) -> None:

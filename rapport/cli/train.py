@@ -68,9 +68,11 @@ def run_task(table: dict[str, Task], task: str, preset: str, out: Path | None) -
     if task not in table:
         raise RapportInputError(f"unknown task {task!r}",
                                 fix="use one of: " + ", ".join(table))
-    if preset not in ("fast", "accurate", "all"):
-        raise RapportInputError(f"unknown preset {preset!r}",
-                                fix="use fast, accurate or all")
+    # ``live`` (context-only, for the practice room) exists for the utterance coder only
+    presets = ("fast", "accurate", "all") + (("live",) if task == "utterance" else ())
+    if preset not in presets:
+        raise RapportInputError(f"unknown preset {preset!r} for {task}",
+                                fix="use " + ", ".join(presets))
     try:
         return table[task](preset, out)
     except ImportError as exc:
@@ -82,7 +84,9 @@ def run_task(table: dict[str, Task], task: str, preset: str, out: Path | None) -
 def train(
     task: Annotated[str, typer.Argument(help="What to train: " + ", ".join(TRAIN_TASKS))]
     = "utterance",
-    preset: Annotated[str, typer.Option("--preset", help="fast, accurate or all.")] = "all",
+    preset: Annotated[str, typer.Option("--preset", help="fast, accurate or all (utterance "
+                                        "also live: context-only, for the practice room).")]
+    = "all",
     out: Annotated[Path | None, typer.Option(
         "--out", help="Folder for the model files (default: the installed package's).")]
     = None,

@@ -39,6 +39,19 @@ def test_unknown_task_or_preset_exits_2(command: str) -> None:
     assert "unknown preset" in result.output  # type: ignore[attr-defined]
 
 
+@pytest.mark.parametrize("command", ["train", "evaluate"])
+def test_the_live_preset_is_the_utterance_coders_only(command: str) -> None:
+    result = _run(command, "relationship", "--preset", "live")
+    assert result.exit_code == 2  # type: ignore[attr-defined]
+    assert "unknown preset 'live' for relationship" in result.output  # type: ignore[attr-defined]
+    from rapport.cli.train import run_task
+
+    seen: list[str] = []
+    run_task({"utterance": lambda preset, out: seen.append(preset) or ""}, "utterance",
+             "live", None)
+    assert seen == ["live"]
+
+
 def test_task_tables_point_at_functions_with_the_documented_names() -> None:
     from rapport.coding.utterance import evaluation, training
 
