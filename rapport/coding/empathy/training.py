@@ -185,7 +185,7 @@ def format_summary(s: dict[str, Any]) -> str:
 
 
 def train_cli(preset: str = "all", out_dir: Path | None = None, *, gold: Path = GOLD_FILE,
-              c_grid: Sequence[float] = C_GRID) -> str:
+              c_grid: Sequence[float] | None = None) -> str:
     """Train, save, and return the cross-validated report; the ``rapport train`` task.
 
     ``preset``: ``fast``, ``accurate`` or ``all`` (both, one file each).
@@ -196,7 +196,7 @@ def train_cli(preset: str = "all", out_dir: Path | None = None, *, gold: Path = 
     lines: list[str] = []
     for name in (MODEL_NAMES if preset == "all" else (preset,)):
         cpu = time.process_time()
-        model, scores = train(sessions, c_grid=c_grid, preset=name)
+        model, scores = train(sessions, c_grid=c_grid or C_GRID, preset=name)
         lines.append(f"## preset `{name}`")
         lines += [f"c={c:g}: out-of-fold Spearman of the summed empathy {s:.3f}"
                   for c, s in scores.items()]
