@@ -7,13 +7,16 @@ Stages are timed in this process with `time.process_time` (CPU, not wall: other 
 shared machine do not inflate them): parsing the CSV, each default coder alone, building
 the table rows and writing CSV. The whole command runs `rapport code` as users do (CSV in
 and out, one worker per core) and reports wall time, utterances per second and the peak
-proportional set size (PSS) of the process and its workers together, sampled every 50 ms.
+proportional set size (PSS) of the process and its workers together, sampled every 50 ms,
+and the CPU time of the process and its workers (CPU ms per utterance: on a shared machine
+the wall time follows the other jobs, the CPU time much less).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -90,14 +93,16 @@ def _pss_kb(pid: int) -> int:
     return total
 
 
-def whole_command(path: Path, workers: int | None) -> tuple[float, float]:
-    """(wall seconds, peak PSS MB) of `rapport code path --out x.csv`."""
+def whole_command(path: Path, workers: int | None) -> tuple[float, float, float]:
+    """(wall seconds, peak PSS MB, CPU seconds) of `rapport code path --out x.csv`."""
     with tempfile.TemporaryDirectory() as tmp:
         cmd = [str(Path(sys.executable).with_name("rapport")), "code", str(path), "--out",
                str(Path(tmp) / "codes.csv")]
         if workers:
             cmd += ["--workers", str(workers)]
         start = time.perf_counter()
+        # the workers are waited for by `rapport code`, so their CPU time counts here too
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         peak = 0
         done = threading.Event()
@@ -116,7 +121,9 @@ def whole_command(path: Path, workers: int | None) -> tuple[float, float]:
         if code != 0:
             msg = f"rapport code exited {code}"
             raise RuntimeError(msg)
-        return time.perf_counter() - start, peak / 1024
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        return time.perf_counter() - start, peak / 1024, cpu
 
 
 def main() -> None:
@@ -139,12 +146,14 @@ def main() -> None:
                 print(f"| {name} | {ms:.3f} |")
             print(f"| **total** | **{total:.3f}** (2 cores at 100%: "
                   f"{2000 / total:,.0f} utterances/s) |\n")
-        wall, pss = whole_command(corpus, args.workers)
-        print("| command | utterances | wall (s) | utterances/s | peak PSS (MB) |")
-        print("|---|---|---|---|---|")
+        wall, pss, cpu = whole_command(corpus, args.workers)
+        print("| command | utterances | wall (s) | utterances/s | CPU ms per utterance "
+              "(2 cores at 100%: utterances/s) | peak PSS (MB) |")
+        print("|---|---|---|---|---|---|")
         print(f"| `rapport code` (workers: {args.workers or 'one per core'}) | {n:,} | "
-              f"{wall:.1f} | {n / wall:,.0f} (goal {GOAL_RATE:,}) | {pss:.0f} "
-              f"(goal {GOAL_PSS_MB}) |")
+              f"{wall:.1f} | {n / wall:,.0f} (goal {GOAL_RATE:,}) | {1000 * cpu / n:.3f} "
+              f"({2 * n / cpu:,.0f}) | {pss:.0f} (goal {GOAL_PSS_MB}) |")
+        print(f"\nload average at the end: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

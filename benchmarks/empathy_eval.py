@@ -2,6 +2,10 @@
 
     .venv/bin/python benchmarks/empathy_eval.py                 # everything (~25 min here)
     .venv/bin/python benchmarks/empathy_eval.py --skip-frozen   # nested CV and speed only
+    .venv/bin/python benchmarks/empathy_eval.py --preset fast   # one preset (~2 min)
+
+Both presets unless ``--preset``: ``fast`` (no embeddings, the default of ``rapport code``)
+and ``accurate`` (with MiniLM embeddings).
 
 Prints, per EPITOME mechanism (ER, IP, EX) and their sum, Spearman's rho per turn and per
 session mean:
@@ -35,7 +39,7 @@ from rapport.coding.relationship import load_coder as load_relationship
 from rapport.domain import Session
 
 
-def speed(n_turns: int = 2000) -> tuple[float, float]:
+def speed(preset: str, n_turns: int = 2000) -> tuple[float, float]:
     """CPU ms per utterance of ``code_session`` on real-talk turns: (after the relationship
     coder embedded them, alone with a cold embedder cache)."""
     train, _ = split(rated_sessions())
@@ -43,14 +47,14 @@ def speed(n_turns: int = 2000) -> tuple[float, float]:
     for s in train:
         for role, text in zip(s.dialogue.roles, s.dialogue.texts, strict=True):
             triples.append(("T" if role == "therapist" else "C", role, text))
-    coder = load_coder("fast")
+    coder = load_coder(preset)
     coder.code_session(Session.build("warm-up", triples[-50:]))  # model and ONNX loaded
     out = []
     for shared in (True, False):
         start = n_turns if shared else 2 * n_turns  # a part never embedded before
         session = Session.build("bench", triples[start:start + n_turns])
         if shared:
-            load_relationship("fast").code_session(session)
+            load_relationship(preset).code_session(session)
         cpu = time.process_time()
         coder.code_session(session)
         out.append(1000 * (time.process_time() - cpu) / len(session.turns))
@@ -62,22 +66,26 @@ def main() -> None:
     parser.add_argument("--skip-frozen", action="store_true",
                         help="leave the frozen evaluation split unscored")
     parser.add_argument("--skip-nested", action="store_true", help="no nested CV")
+    parser.add_argument("--preset", choices=("fast", "accurate", "all"), default="all")
     args = parser.parse_args()
+    presets = ("fast", "accurate") if args.preset == "all" else (args.preset,)
     # first, while the embedder's cache is cold (the nested CV embeds every turn)
-    shared, alone = speed()
+    speeds = {preset: speed(preset) for preset in presets}
     train, _ = split(rated_sessions())
-    if not args.skip_nested:
+    for preset in presets if not args.skip_nested else ():
         start = time.perf_counter()
-        probs, chosen = nested_cv(train)
-        print(f"Nested 5-fold CV by video on the {len(train)} training transcripts (c chosen "
-              f"inside each outer training part: {', '.join(f'{c:g}' for c in chosen)}; "
+        probs, chosen = nested_cv(train, preset=preset)
+        print(f"Nested 5-fold CV by video on the {len(train)} training transcripts, preset "
+              f"`{preset}` (c chosen inside each outer training part: "
+              f"{', '.join(f'{c:g}' for c in chosen)}; "
               f"{time.perf_counter() - start:,.0f} s):\n")
         print(report(train, probs) + "\n")
     if not args.skip_frozen:
-        print(evaluate_cli("all", None) + "\n")
-    print(f"speed (2,000 real-talk turns, 1 BLAS thread): {shared:.3f} CPU ms per utterance "
-          f"after the relationship coder's embeddings (as in rapport code), {alone:.3f} "
-          f"alone; load average {os.getloadavg()[0]:.1f}")
+        print(evaluate_cli(args.preset, None) + "\n")
+    for preset, (shared, alone) in speeds.items():
+        print(f"speed of `{preset}` (2,000 real-talk turns, 1 BLAS thread): {shared:.3f} CPU "
+              f"ms per utterance after the relationship coder of the same preset (as in "
+              f"rapport code), {alone:.3f} alone; load average {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

@@ -8,8 +8,10 @@
   model on the frozen evaluation split (which no training step reads);
 - the shipped risk coder (never trained on AnnoMI).
 
-Computing them takes minutes (six relationship fits, five utterance fits); they are cached
-in ``.cache/realtalk_oof.pkl`` (delete it after retraining a model).
+The relationship codes are those of the ``fast`` preset, the one reports use by default
+(:data:`PRESET`). Computing them takes minutes (six relationship fits, five utterance
+fits); they are cached in ``.cache/realtalk_oof-fast.pkl`` (delete it after retraining a
+model).
 """
 
 from __future__ import annotations
@@ -25,13 +27,16 @@ from rapport.coding.relationship.codes import CODES_BY_ROLE
 from rapport.coding.relationship.dialogue import Dialogue, from_gold
 from rapport.coding.relationship.evaluation import nested_cv, score_with
 from rapport.coding.relationship.model import CODE_INDEX
-from rapport.coding.relationship.persist import load_model
+from rapport.coding.relationship.persist import load_model, model_name
 from rapport.coding.relationship.realtalk import GoldSession, evaluation_sessions
 from rapport.coding.relationship.training import written_dialogues
 from rapport.domain import Code, CodedSession, Role, Session, TurnCodes
 
 ROOT = Path(__file__).resolve().parents[1]
-CACHE = ROOT / ".cache" / "realtalk_oof.pkl"
+#: The relationship preset whose codes feed the reports by default (`rapport code`,
+#: `rapport analyze`): the measured moments and MITI fit must be of its codes.
+PRESET = "fast"
+CACHE = ROOT / ".cache" / f"realtalk_oof-{PRESET}.pkl"
 UTTERANCE_FAMILIES = ("therapist_behaviour", "question_type", "reflection_type", "input_type",
                       "client_talk")
 #: Out-of-fold relationship codes carry this source: ``relationship@…`` but not the shipped
@@ -62,11 +67,12 @@ def relationship_codes(gold: dict[str, GoldSession]) -> dict[str, Scored]:
     dev = [_dialogue(gold[k]) for k in dev_keys]
     key_of = {id(d): k for d, k in zip(dev, dev_keys, strict=True)}
     out: dict[str, Scored] = {}
-    nested = nested_cv(dev, written_dialogues())
+    nested = nested_cv(dev, written_dialogues(), preset=PRESET)
     for d, p, thr, fb in zip(nested.dialogues, nested.probs, nested.thresholds,
                              nested.feedback, strict=True):
         out[key_of[id(d)]] = Scored(p, thr, fb)
-    shipped = score_with(load_model(), [_dialogue(gold[k]) for k in frozen_keys])
+    shipped = score_with(load_model(name=model_name(PRESET)),
+                         [_dialogue(gold[k]) for k in frozen_keys])
     for k, p, thr, fb in zip(frozen_keys, shipped.probs, shipped.thresholds,
                              shipped.feedback, strict=True):
         out[k] = Scored(p, thr, fb)

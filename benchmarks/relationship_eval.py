@@ -2,8 +2,10 @@
 
     .venv/bin/python benchmarks/relationship_eval.py            # frozen split + speed
     .venv/bin/python benchmarks/relationship_eval.py --nested   # + nested CV (~40 min)
+    .venv/bin/python benchmarks/relationship_eval.py --preset fast --nested  # (~3 min)
 
-Prints, for the shipped model: the frozen evaluation split of the real-talk gold (19
+Prints, for the shipped model of each preset (``fast``: no embeddings, the default;
+``accurate``: with MiniLM embeddings): the frozen evaluation split of the real-talk gold (19
 transcripts never trained on), the out-of-fold figures recorded in the model file, and the
 first coder's project-written frozen set (comparison only). ``--nested`` refits the whole
 training procedure inside each of 5 folds grouped by video on the development transcripts
@@ -32,11 +34,12 @@ from rapport.coding.relationship.training import format_table, gold_dialogues, w
 from rapport.domain import Session
 
 
-def speed(n_turns: int = 2000) -> tuple[float, float]:
+def speed(preset: str, n_turns: int = 2000) -> tuple[float, float]:
     """Utterances per wall-clock and per CPU second through ``code_session``.
 
-    The session is made of real-talk turns in order; the embedder's cache is warmed on
-    them first, as the risk coder warms it in the pipeline.
+    The session is made of real-talk turns in order; the coder runs once first (rules
+    compiled; for ``accurate`` the embedder's cache warmed, as another coder sharing the
+    embeddings would warm it in the pipeline).
     """
     dev, _ = gold_dialogues()
     triples = []
@@ -44,7 +47,7 @@ def speed(n_turns: int = 2000) -> tuple[float, float]:
         for role, text in zip(d.roles, d.texts, strict=True):
             triples.append(("T" if role == "therapist" else "C", role, text))
     session = Session.build("bench", triples[:n_turns])
-    coder = load_coder("fast")
+    coder = load_coder(preset)
     coder.code_session(session)  # warm-up: rules compiled, embeddings cached
     start, cpu = time.perf_counter(), time.process_time()
     coder.code_session(session)
@@ -54,18 +57,23 @@ def speed(n_turns: int = 2000) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nested", action="store_true", help="also run the nested CV")
+    parser.add_argument("--preset", choices=("fast", "accurate", "all"), default="all")
     args = parser.parse_args()
-    print(evaluate_cli("all", None))
-    if args.nested:
+    presets = ("fast", "accurate") if args.preset == "all" else (args.preset,)
+    print(evaluate_cli(args.preset, None))
+    for preset in presets if args.nested else ():
         dev, _ = gold_dialogues()
-        scored = nested_cv(dev, written_dialogues())
-        print("\nNested 5-fold CV by video on the development transcripts:\n")
+        start = time.process_time()
+        scored = nested_cv(dev, written_dialogues(), preset=preset)
+        print(f"\nNested 5-fold CV by video on the development transcripts, preset "
+              f"`{preset}` ({time.process_time() - start:,.0f} CPU s):\n")
         print(format_table(code_metrics(scored)))
         print("\n" + format_episodes(episode_metrics(scored)))
-    wall, cpu = speed()
-    print(f"\nspeed (2000 real-talk turns, embeddings cached, 1 BLAS thread): {wall:,.0f} "
-          f"utterances per wall-clock second, {cpu:,.0f} per CPU second; load average "
-          f"{os.getloadavg()[0]:.1f}")
+    for preset in presets:
+        wall, cpu = speed(preset)
+        print(f"\nspeed of `{preset}` (2000 real-talk turns, embeddings cached, 1 BLAS "
+              f"thread): {wall:,.0f} utterances per wall-clock second, {cpu:,.0f} per CPU "
+              f"second; load average {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

@@ -21,7 +21,9 @@ FormatOpt = Annotated[str | None, typer.Option(
     "--format", help="Input format, if detection guesses wrong: text, vtt, srt, whisper, "
     "csv, jsonl.")]
 PresetOpt = Annotated[str | None, typer.Option(
-    "--preset", help="Coder preset: fast (default) or accurate (needs the 'accurate' extra).")]
+    "--preset", help="Coder preset: fast (default; no sentence embeddings, only the risk "
+    "coder's encoder on the turns its gate passes) or accurate (MiniLM embeddings in the "
+    "utterance, relationship and empathy coders; needs the 'accurate' extra).")]
 EncodingOpt = Annotated[str | None, typer.Option(
     "--encoding", help="Decode transcripts with this encoding (e.g. cp1252) instead of "
     "refusing input that is not UTF-8/UTF-16; a warning names it.")]

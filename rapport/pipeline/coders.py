@@ -84,7 +84,8 @@ CODERS: tuple[CoderSpec, ...] = (
               "trust-building and rupture codes"),
     CoderSpec("risk", _risk, _risk_families, "risk language in client turns (suicidal "
               "ideation and plans, self-harm, harm to others, abuse)"),
-    # after relationship: it reads the embeddings relationship has already computed
+    # after relationship: with the `accurate` preset it reads the MiniLM embeddings the
+    # relationship coder has already computed (`fast` embeds nothing)
     CoderSpec("empathy", _empathy, _empathy_families, "EPITOME empathy of therapist "
               "turns: emotional reactions, interpretations, explorations (0-2) and their sum"),
 )

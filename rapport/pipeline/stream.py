@@ -27,14 +27,30 @@ if TYPE_CHECKING:
 
     from rapport.ingest import ReadSession
 
-#: Sessions handed to a worker at a time (amortises the inter-process hop).
-CHUNK = 4
+#: Sessions coded into one table at a time: building a typed table, sending it between
+#: processes and writing it cost about as much per call as per row, so per session they
+#: took a third of the command's CPU on AnnoMI (issue 17). Small enough to keep memory flat.
+BATCH = 16
 
 _worker_coders: Sequence[SessionCoder] = ()
 
 
-def _code_rows(session: Session) -> pd.DataFrame:
-    return code_table([code_session(session, _worker_coders)], all_families(_worker_coders))
+def _code_rows(sessions: Sequence[Session]) -> tuple[int, pd.DataFrame]:
+    """(sessions, their code-table rows); the table's column types are fixed by its schema,
+    so one table of several sessions is their tables one after the other."""
+    coded = [code_session(session, _worker_coders) for session in sessions]
+    return len(sessions), code_table(coded, all_families(_worker_coders))
+
+
+def _batches(sessions: Iterable[Session], size: int = BATCH) -> Iterator[list[Session]]:
+    batch: list[Session] = []
+    for session in sessions:
+        batch.append(session)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def default_workers() -> int:
@@ -44,20 +60,20 @@ def default_workers() -> int:
 
 
 def coded_tables(read: Iterable[ReadSession], coders: Sequence[SessionCoder], *,
-                 workers: int = 1) -> Iterator[pd.DataFrame]:
-    """The code-table rows of each session, in input order, coded by ``workers``
-    processes (1: in this process)."""
+                 workers: int = 1) -> Iterator[tuple[int, pd.DataFrame]]:
+    """(sessions, code-table rows) of each batch of :data:`BATCH` sessions, in input
+    order, coded by ``workers`` processes (1: in this process)."""
     global _worker_coders  # noqa: PLW0603 - the coders a forked worker inherits
-    sessions = (r.session for r in read)
+    batches = _batches(r.session for r in read)
     if workers <= 1:
         _worker_coders = coders
-        yield from map(_code_rows, sessions)
+        yield from map(_code_rows, batches)
         return
     # fork: workers inherit the loaded coders (no second load, no pickling of models)
     _worker_coders = coders
     context = multiprocessing.get_context("fork")
     with context.Pool(workers) as pool:
-        yield from pool.imap(_code_rows, sessions, chunksize=CHUNK)
+        yield from pool.imap(_code_rows, batches)
 
 
 class TableWriter:
@@ -121,8 +137,8 @@ def write_code_table(read: Iterable[ReadSession], coders: Sequence[SessionCoder]
     families: tuple[CodeFamily, ...] = all_families(coders)
     sessions = 0
     with table_output(out, raw_csv=raw_csv) as writer:
-        for chunk in coded_tables(read, coders, workers=workers):
+        for count, chunk in coded_tables(read, coders, workers=workers):
             writer.write(chunk)
-            sessions += 1
+            sessions += count
         writer.close(code_table([], families))
     return writer.rows, sessions

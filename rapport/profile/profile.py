@@ -11,7 +11,7 @@ False
 
 from __future__ import annotations
 
-from rapport.coding.relationship.feedback import MODEL_ID, not_used_note
+from rapport.coding.relationship.feedback import MODEL_IDS, not_used_note
 from rapport.domain import CodedSession
 from rapport.profile import listening, relationship
 from rapport.profile.miti import miti_summary
@@ -52,10 +52,11 @@ def build_profile(coded: CodedSession) -> ProfileResult:
     metrics = with_code_precision(metrics, view)
     ruptures = detect_ruptures(view)
     notes = []
-    if view.coded_by(MODEL_ID):
-        note = not_used_note(("withdrawal", "confrontation"), "rupture episodes")
-        if note:
-            notes.append(note)
+    for source in MODEL_IDS:
+        if view.coded_by(source):
+            note = not_used_note(("withdrawal", "confrontation"), "rupture episodes", source)
+            if note:
+                notes.append(note)
     absent = [c for c in KNOWN_CODES if c not in view.available]
     if absent:
         notes.append("codes not available for this session: " + ", ".join(absent)

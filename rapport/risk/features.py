@@ -67,13 +67,15 @@ def embed_turns(texts: Sequence[str]) -> np.ndarray:
     return np.hstack([whole, peak])
 
 
+_RULE_INDEX = {c: i for i, c in enumerate(RULE_COLUMNS)}
+
+
 def rule_row(text: str) -> np.ndarray:
     """Flags: a code's phrase matched; a phrase family matched; time cues; a '?'."""
     row = np.zeros(len(RULE_COLUMNS) + len(CUE_COLUMNS), dtype=np.float64)
-    index = {c: i for i, c in enumerate(RULE_COLUMNS)}
     for hit in rule_hits(text):
-        row[index[hit.code]] = 1.0
-        row[index[f"{hit.code}.{hit.name}"]] = 1.0
+        row[_RULE_INDEX[hit.code]] = 1.0
+        row[_RULE_INDEX[f"{hit.code}.{hit.name}"]] = 1.0
     base = len(RULE_COLUMNS)
     row[base] = float(history_cue(text))
     row[base + 1] = float(present_cue(text))
@@ -97,8 +99,16 @@ class TurnFeatures:
         self.idf_ = np.array([np.log((1 + n) / (1 + df[w])) + 1 for w in self.vocab_])
         return self
 
+    def _index(self) -> dict[str, int]:
+        # built once per loaded model, not once per session (a large vocabulary)
+        cached: dict[str, int] | None = self.__dict__.get("_index_cache")
+        if cached is None or len(cached) != len(self.vocab_):
+            cached = {w: i for i, w in enumerate(self.vocab_)}
+            self.__dict__["_index_cache"] = cached
+        return cached
+
     def word_block(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        index = {w: i for i, w in enumerate(self.vocab_)}
+        index = self._index()
         rows, cols, vals = [], [], []
         for r, text in enumerate(texts):
             counts = Counter(i for w in words(text) if (i := index.get(w)) is not None)

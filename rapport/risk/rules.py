@@ -67,12 +67,40 @@ class Normalised:
     origin: tuple[int, ...]
 
 
+_ASCII_RUN = re.compile(r"[a-z0-9]+|[^a-z0-9]+")
+
+
+@lru_cache(maxsize=4096)
 def normalise(text: str) -> Normalised:
     """Lower case, every non-alphanumeric as a space, runs of spaces as one; offsets kept.
 
     >>> normalise("Don't — STOP!").text
     'don t stop '
+
+    The same result as :func:`normalise_reference` (a test checks it on any text), faster:
+    plain ASCII turns (nearly all) are cut into runs by one regular expression instead of
+    a Python loop over characters, and a turn read several times (phrases, time cues,
+    features) is normalised once (the cache).
     """
+    if not text.isascii():
+        return normalise_reference(text)
+    low = text.lower()
+    pieces: list[str] = []
+    origin: list[int] = []
+    for m in _ASCII_RUN.finditer(low):
+        if m.group()[0].isalnum():
+            pieces.append(m.group())
+            origin.extend(range(m.start(), m.end()))
+        else:
+            # a run of anything else is one space, at the run's first character
+            pieces.append(" ")
+            origin.append(m.start())
+    return _split_contractions("".join(pieces), origin)
+
+
+def normalise_reference(text: str) -> Normalised:
+    """:func:`normalise` written character by character: the definition it is tested
+    against, and the path for text that is not plain ASCII."""
     chars: list[str] = []
     origin: list[int] = []
     for i, ch in enumerate(text):
@@ -82,7 +110,10 @@ def normalise(text: str) -> Normalised:
             continue
         chars.append(c)
         origin.append(i)
-    flat = "".join(chars)
+    return _split_contractions("".join(chars), origin)
+
+
+def _split_contractions(flat: str, origin: list[int]) -> Normalised:
     if not any(w in _CONTRACTIONS for w in _TOKEN.findall(flat)):
         return Normalised(flat, tuple(origin))
     # split apostrophe-less contractions; the inserted space maps to the letter before it
@@ -124,9 +155,25 @@ def _denied(norm: str, start: int, end: int) -> bool:
     return bool(_DENIAL.search(norm[max(0, start - 30):start])) and not _BUT.search(norm[end:])
 
 
+@lru_cache(maxsize=1)
+def _any_phrase() -> re.Pattern[str]:
+    # every pattern in one alternation: where it finds nothing, no single pattern can
+    # match either, so most turns skip the per-pattern loop (the result is the same)
+    return re.compile("|".join(f"(?:{p})" for patterns in PATTERNS.values()
+                               for _, p in patterns))
+
+
 def rule_hits(text: str) -> list[RiskHit]:
     """Every risk phrase of ``text`` that is not an idiom or a plain denial, in order."""
+    return list(_rule_hits(text))
+
+
+@lru_cache(maxsize=4096)
+def _rule_hits(text: str) -> tuple[RiskHit, ...]:
+    # cached: the coder reads a turn's phrases for its codes and again for its features
     norm = normalise(text)
+    if not _any_phrase().search(norm.text):
+        return ()
     hits: list[RiskHit] = []
     for code, patterns in _compiled().items():
         for name, pattern in patterns:
@@ -138,7 +185,7 @@ def rule_hits(text: str) -> list[RiskHit]:
                 first = norm.origin[m.start()]
                 last = norm.origin[min(m.end(), len(norm.origin)) - 1] + 1
                 hits.append(RiskHit(code, name, first, last, text[first:last].strip()))
-    return sorted(hits, key=lambda h: (h.start, h.code))
+    return tuple(sorted(hits, key=lambda h: (h.start, h.code)))
 
 
 def history_cue(text: str) -> bool:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from rapport.coding.empathy import MODEL_ID, load_coder
+from rapport.coding.empathy import load_coder
 from rapport.coding.empathy.coder import EmpathyCoder
 from rapport.coding.relationship import load_coder as load_relationship
 from rapport.coding.utterance.embed import get_embedder
@@ -53,7 +53,7 @@ def test_therapist_turns_only_each_with_four_codes(coder: EmpathyCoder) -> None:
     assert out[0].codes == () and out[2].codes == ()
     for tc in (out[1], out[3]):
         assert tuple(c.name for c in tc.codes) == NAMES
-        assert all(c.source == MODEL_ID and 0 <= c.confidence <= 1 for c in tc.codes)
+        assert all(c.source == coder.model_id and 0 <= c.confidence <= 1 for c in tc.codes)
         er, ip, ex, total = (float(str(c.value)) for c in tc.codes)
         assert min(er, ip, ex) >= 0 and max(er, ip, ex) <= 2
         assert total == pytest.approx(er + ip + ex)
@@ -93,14 +93,17 @@ def test_an_advice_opening_rates_below_reflective_listening(coder: EmpathyCoder)
     assert _mean_empathy(opening, coder) < _mean_empathy(listening, coder)
 
 
-def test_it_embeds_nothing_the_relationship_coder_has_not(coder: EmpathyCoder) -> None:
-    # one run embeds each utterance once: after the relationship coder, the empathy
-    # coder finds every text it needs in the embedder's cache
+def test_it_embeds_nothing_the_relationship_coder_has_not() -> None:
+    # with the `accurate` preset one run embeds each utterance once: after the
+    # relationship coder, the empathy coder finds every text it needs in the embedder's
+    # cache (the `fast` preset embeds nothing at all)
+    coder = load_coder("accurate")
     s = _session(("A reply nobody has embedded yet, about the fence and the dog.",
                   "Another new one: the boat, the lake and the long drive home.",
                   *REFLECTIVE[2:]), "fresh")
     embedder = get_embedder()
-    load_relationship("fast").code_session(s)
+    load_relationship("accurate").code_session(s)
     seen = len(embedder._cache)
+    assert seen
     coder.code_session(s)
     assert len(embedder._cache) == seen

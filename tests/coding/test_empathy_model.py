@@ -92,8 +92,10 @@ def test_training_is_deterministic_byte_for_byte(small_gold: Path, tmp_path: Pat
     text = cli("train", "empathy", "--gold", small_gold, "--out", first).output
     cli("train", "empathy", "--gold", small_gold, "--out", second)
     assert "chosen c=" in text and "saved" in text and "session mean" in text
-    for name in ("empathy.json", "empathy.npz"):
+    # both presets' files (`rapport train` builds both by default)
+    for name in ("empathy.json", "empathy.npz", "empathy-fast.json", "empathy-fast.npz"):
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
+    assert load_model(first, "empathy-fast").embed_weight == 0.0
     meta = read_meta(first / "empathy.json")
     assert meta["training_data"] == {"gold.jsonl": meta["training_data"]["gold.jsonl"]}
     assert len(meta["training_data"]["gold.jsonl"]) == 64  # the sha256 of what it read

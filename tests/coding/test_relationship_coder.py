@@ -15,9 +15,9 @@ from rapport.domain import Code, Role, Session, SessionCoder
 from rapport.errors import RapportInputError
 
 
-@pytest.fixture(scope="module")
-def coder() -> RelationshipCoder:
-    return load_coder("fast")
+@pytest.fixture(scope="module", params=["fast", "accurate"])
+def coder(request: pytest.FixtureRequest) -> RelationshipCoder:
+    return load_coder(request.param)
 
 
 def _codes(coder: RelationshipCoder, role: str, previous: str, text: str) -> dict[str, Code]:
@@ -127,7 +127,7 @@ def test_most_written_positives_fire_with_evidence(coder: RelationshipCoder) -> 
         if found.value:
             fired.append(code)
             assert found.evidence, f"a positive must say why: {text}"
-            assert found.source == "relationship@2.0"
+            assert found.source == coder.model_id
             assert 0.0 <= found.confidence <= 1.0
     assert len(fired) >= 0.6 * len(POSITIVES), sorted({c for c, *_ in POSITIVES}
                                                        - set(fired))
@@ -196,6 +196,7 @@ def test_families_match_the_code_names() -> None:
     assert names == [*CODES_BY_ROLE[Role.THERAPIST], *CODES_BY_ROLE[Role.CLIENT]]
     assert all(f.kind == "multi" and len(f.roles) == 1 for f in coder.families)
     assert coder.model_id == "relationship@2.0"
+    assert load_coder("fast").model_id == "relationship-fast@2.0"
 
 
 def test_unknown_preset_is_an_input_error() -> None:

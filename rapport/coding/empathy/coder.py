@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from rapport.coding.empathy.codes import MECHANISMS, MODEL_ID, TOTAL, as_label, families
+from rapport.coding.empathy.codes import MECHANISMS, TOTAL, as_label, families
 from rapport.coding.empathy.model import EmpathyModel
-from rapport.coding.empathy.persist import load_model
+from rapport.coding.empathy.persist import load_model, model_id, model_name
 from rapport.coding.empathy.ratings import turn_ratings
 from rapport.coding.relationship.dialogue import from_session
 from rapport.domain import Code, CodeFamily, Role, Session, TurnCodes, codes_language
@@ -38,10 +38,11 @@ class EmpathyCoder:
         self.model = model
         self.preset = preset
         self.families: tuple[CodeFamily, ...] = families()
+        self._model_id = model_id(preset)
 
     @property
     def model_id(self) -> str:
-        return MODEL_ID
+        return self._model_id
 
     def code_session(self, session: Session) -> list[TurnCodes]:
         """One :class:`TurnCodes` per turn, in order; ``session`` is not changed."""
@@ -56,10 +57,10 @@ class EmpathyCoder:
                     codes[i] = (*(
                         Code(name=f"{TOTAL}_{m}", value=as_label(out.mechanisms[n, k]),
                              confidence=_unit(out.mechanism_confidence[n, k]),
-                             source=MODEL_ID)
+                             source=self._model_id)
                         for k, m in enumerate(MECHANISMS)),
                         Code(name=TOTAL, value=as_label(out.total[n]),
-                             confidence=_unit(out.total_confidence[n]), source=MODEL_ID))
+                             confidence=_unit(out.total_confidence[n]), source=self._model_id))
         return [TurnCodes(session_id=session.id, turn_index=t.index, codes=c)
                 for t, c in zip(turns, codes, strict=True)]
 
@@ -70,8 +71,9 @@ def _unit(p: float) -> float:
 
 
 def load_coder(preset: str = "fast") -> EmpathyCoder:
-    """The shipped empathy coder (the same model serves both presets)."""
+    """The shipped empathy coder of ``preset``: ``fast`` reads words and context only;
+    ``accurate`` adds frozen MiniLM embeddings (ONNX Runtime)."""
     if preset not in PRESETS:
         raise RapportInputError(f"unknown preset {preset!r}",
                                 fix="use one of: " + ", ".join(PRESETS))
-    return EmpathyCoder(load_model(), preset=preset)
+    return EmpathyCoder(load_model(name=model_name(preset)), preset=preset)

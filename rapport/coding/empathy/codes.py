@@ -25,6 +25,8 @@ MECHANISM_NAMES = {"er": "emotional reactions", "ip": "interpretations",
 LEVELS = 3
 TOTAL = "empathy"
 MODEL_VERSION = "1.0"
+#: The ``accurate`` model's id; the ``fast`` one's codes say ``empathy-fast@...``
+#: (:func:`rapport.coding.empathy.persist.model_id`).
 MODEL_ID = f"empathy@{MODEL_VERSION}"
 
 

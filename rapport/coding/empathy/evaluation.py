@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from rapport.coding.empathy.data import GOLD_FILE, RatedSession, rated_sessions, split
-from rapport.coding.empathy.persist import load_model
+from rapport.coding.empathy.persist import MODEL_NAMES, load_model, model_name
 from rapport.coding.empathy.scoring import (
     COLUMNS,
     Paired,
@@ -143,7 +143,8 @@ def report(sessions: Sequence[RatedSession], probs: Probabilities) -> str:
                         format_calibration(sessions, probs)])
 
 
-def nested_cv(sessions: Sequence[RatedSession], *, folds: int = FOLDS
+def nested_cv(sessions: Sequence[RatedSession], *, folds: int = FOLDS,
+              preset: str = "accurate"
               ) -> tuple[Probabilities, list[float]]:
     """Outer folds by video; ``c`` chosen by the inner folds of each outer training part.
 
@@ -154,7 +155,8 @@ def nested_cv(sessions: Sequence[RatedSession], *, folds: int = FOLDS
     chosen = []
     for f in range(folds):
         test = [s for s in sessions if fold_of[s.dialogue.group] == f]
-        model, _ = train([s for s in sessions if fold_of[s.dialogue.group] != f])
+        model, _ = train([s for s in sessions if fold_of[s.dialogue.group] != f],
+                         preset=preset)
         chosen.append(model.c)
         out.update(predict(model, test))
     return out, chosen
@@ -162,16 +164,23 @@ def nested_cv(sessions: Sequence[RatedSession], *, folds: int = FOLDS
 
 def evaluate_cli(preset: str = "all", out: Path | None = None, *,
                  gold: Path = GOLD_FILE) -> str:
-    """Markdown for the shipped model; the ``rapport evaluate empathy`` task."""
+    """Markdown for the shipped model of ``preset`` (``all``: both, one after the other);
+    the ``rapport evaluate empathy`` task."""
     if preset not in ("fast", "accurate", "all"):
         raise RapportInputError(f"unknown preset {preset!r}", fix="use fast, accurate or all")
-    model = load_model()
     _, frozen = split(rated_sessions(gold))
-    text = "\n".join([
+    text = "\n\n".join(_evaluate_preset(name, frozen, gold)
+                       for name in (MODEL_NAMES if preset == "all" else (preset,)))
+    if out is not None:
+        out.write_text(text + "\n", encoding="utf-8")
+    return text
+
+
+def _evaluate_preset(preset: str, frozen: Sequence[RatedSession], gold: Path) -> str:
+    model = load_model(name=model_name(preset))
+    return "\n".join([
+        f"## preset `{preset}`", "",
         (f"Frozen evaluation split of `{gold.name}` ({len(frozen)} transcripts, never "
         "trained on), shipped model:"), "", report(frozen, predict(model, frozen)), "",
         "Out-of-fold figures on the training transcripts, from the model file:", "",
         format_summary(model.cv_metrics_)])
-    if out is not None:
-        out.write_text(text + "\n", encoding="utf-8")
-    return text

@@ -10,10 +10,8 @@ silently), and warns when the model was saved by another package version.
 
 from __future__ import annotations
 
-import io
 import json
 import warnings
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -23,14 +21,30 @@ from rapport import __version__
 from rapport.coding.empathy.codes import MODEL_VERSION, families
 from rapport.coding.empathy.model import HEADS, EmpathyModel
 from rapport.coding.relationship.data import file_sha256
-from rapport.coding.relationship.persist import atomic_write
+from rapport.coding.relationship.persist import atomic_write, npz_bytes
 from rapport.errors import RapportInputError
 
 FORMAT_VERSION = 1
 MODEL_DIR = Path(__file__).resolve().parent / "models"
-MODEL_NAME = "empathy"
+#: The file of each preset's model: ``accurate`` keeps the one model's name (MiniLM
+#: embeddings on); ``fast`` is the same recipe without embeddings (no ONNX Runtime).
+MODEL_NAMES = {"fast": "empathy-fast", "accurate": "empathy"}
+MODEL_NAME = MODEL_NAMES["accurate"]
 _ARRAYS = ("weights", "bias", "ratio")
 _RETRAIN = "rebuild it with `rapport train empathy --gold data/realtalk/gold.jsonl`"
+
+
+def model_name(preset: str) -> str:
+    """The file name (without suffix) of ``preset``'s model."""
+    if preset not in MODEL_NAMES:
+        raise RapportInputError(f"unknown preset {preset!r}",
+                                fix="use one of: " + ", ".join(MODEL_NAMES))
+    return MODEL_NAMES[preset]
+
+
+def model_id(preset: str) -> str:
+    """The ``source`` the codes of ``preset``'s model carry (stored with every code)."""
+    return f"{model_name(preset)}@{MODEL_VERSION}"
 
 
 def label_set() -> dict[str, list[str]]:
@@ -38,23 +52,6 @@ def label_set() -> dict[str, list[str]]:
     out = {f.name: list(f.labels) for f in families()}
     out["heads"] = [f"{m}>={k}" for m, k in HEADS]
     return out
-
-
-def npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:
-    """An ``.npz`` that ``np.load`` reads, byte for byte the same for the same arrays.
-
-    ``np.savez`` stamps each member with the current time, so the same model would get a
-    new sha256 on every training run; here every member carries a fixed date.
-    """
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for key in sorted(arrays):
-            info = zipfile.ZipInfo(f"{key}.npy", date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            with archive.open(info, "w") as member:
-                np.lib.format.write_array(member, np.asarray(arrays[key]),
-                                          allow_pickle=False)
-    return buffer.getvalue()
 
 
 def save_model(model: EmpathyModel, directory: Path = MODEL_DIR, *, data: dict[str, str],

@@ -16,7 +16,7 @@ import math
 from rapport.coding.relationship.codes import ALL_CODES, CODES_BY_ROLE, families
 from rapport.coding.relationship.dialogue import from_session
 from rapport.coding.relationship.model import CODE_INDEX, RelationshipModel
-from rapport.coding.relationship.persist import MODEL_VERSION, load_model
+from rapport.coding.relationship.persist import load_model, model_id, model_name
 from rapport.domain import Code, CodeFamily, Role, Session, TurnCodes, codes_language
 from rapport.errors import RapportInputError
 
@@ -38,10 +38,11 @@ class RelationshipCoder:
         self.preset = preset
         self.families: tuple[CodeFamily, ...] = families()
         self._thresholds = {code: model.threshold(code) for code in ALL_CODES}
+        self._model_id = model_id(preset)
 
     @property
     def model_id(self) -> str:
-        return f"relationship@{MODEL_VERSION}"
+        return self._model_id
 
     def feedback_threshold(self, code: str) -> float | None:
         """P at which ``code`` is right often enough to show a therapist, or None (never)."""
@@ -76,8 +77,9 @@ class RelationshipCoder:
 
 
 def load_coder(preset: str = "fast") -> RelationshipCoder:
-    """The shipped relationship coder (the same model serves both presets)."""
+    """The shipped relationship coder of ``preset``: ``fast`` reads words, rules and
+    context only; ``accurate`` adds frozen MiniLM embeddings (ONNX Runtime)."""
     if preset not in PRESETS:
         raise RapportInputError(f"unknown preset {preset!r}",
                                 fix="use one of: " + ", ".join(PRESETS))
-    return RelationshipCoder(load_model(), preset=preset)
+    return RelationshipCoder(load_model(name=model_name(preset)), preset=preset)

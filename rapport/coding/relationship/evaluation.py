@@ -30,8 +30,9 @@ from rapport.coding.relationship.data import EVAL_FILE, file_sha256
 from rapport.coding.relationship.dialogue import Dialogue
 from rapport.coding.relationship.episodes import Episode, find_episodes, match_episodes
 from rapport.coding.relationship.model import CODE_INDEX, RelationshipModel, prf
-from rapport.coding.relationship.persist import load_model
+from rapport.coding.relationship.persist import MODEL_NAMES, load_model, model_name
 from rapport.coding.relationship.training import (
+    C_GRIDS,
     GOLD_FILE,
     format_table,
     gold_dialogues,
@@ -134,15 +135,15 @@ def episode_metrics(scored: Scored) -> dict[str, float]:
             "matched": matched_pred}
 
 
-def nested_cv(dev: Sequence[Dialogue], written: Sequence[Dialogue], *, folds: int = 5
-              ) -> Scored:
+def nested_cv(dev: Sequence[Dialogue], written: Sequence[Dialogue], *, folds: int = 5,
+              preset: str = "accurate") -> Scored:
     """Outer folds by video; every choice (c, thresholds, calibration) inside training."""
     fold_of = RelationshipModel(cv_folds=folds).folds_of([d.group for d in dev])
     out = Scored([], [], [], [])
     for f in range(folds):
         train_part = [d for d in dev if fold_of[d.group] != f]
         test_part = [d for d in dev if fold_of[d.group] == f]
-        model, _ = train(train_part, written)
+        model, _ = train(train_part, written, c_grid=C_GRIDS[preset], preset=preset)
         part = score_with(model, test_part)
         for field in ("dialogues", "probs", "thresholds", "feedback"):
             getattr(out, field).extend(getattr(part, field))
@@ -164,13 +165,23 @@ def written_set_metrics(model: RelationshipModel, path: Path = EVAL_FILE
 
 def evaluate_cli(preset: str = "all", out: Path | None = None, *,
                  gold: Path = GOLD_FILE) -> str:
-    """Markdown for the shipped model; the ``rapport evaluate relationship`` task."""
+    """Markdown for the shipped model of ``preset`` (``all``: both, one after the other);
+    the ``rapport evaluate relationship`` task."""
     if preset not in ("fast", "accurate", "all"):
         raise RapportInputError(f"unknown preset {preset!r}", fix="use fast, accurate or all")
-    model = load_model()
+    text = "\n\n".join(_evaluate_preset(name, gold)
+                       for name in (MODEL_NAMES if preset == "all" else (preset,)))
+    if out is not None:
+        out.write_text(text + "\n", encoding="utf-8")
+    return text
+
+
+def _evaluate_preset(preset: str, gold: Path) -> str:
+    model = load_model(name=model_name(preset))
     _, frozen = gold_dialogues(gold)
     scored = score_with(model, frozen)
-    text = "\n".join([
+    return "\n".join([
+        f"## preset `{preset}`", "",
         (f"Frozen evaluation split of `{gold.name}` ({len(frozen)} transcripts, never "
         "trained on), shipped model:"), "", format_table(code_metrics(scored)), "",
         format_episodes(episode_metrics(scored)), "",
@@ -179,9 +190,6 @@ def evaluate_cli(preset: str = "all", out: Path | None = None, *,
         (f"The first coder's written frozen set `{EVAL_FILE.name}` (sha256 "
         f"`{file_sha256(EVAL_FILE)[:12]}…`), same model (comparison only):"), "",
         format_table(written_set_metrics(model))])
-    if out is not None:
-        out.write_text(text + "\n", encoding="utf-8")
-    return text
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -8,10 +8,12 @@ saved by another package version.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import tempfile
 import warnings
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +29,25 @@ from rapport.errors import RapportInputError
 FORMAT_VERSION = 2
 MODEL_VERSION = "2.0"
 MODEL_DIR = Path(__file__).resolve().parent / "models"
-MODEL_NAME = "relationship"
+#: The file of each preset's model. ``accurate`` keeps the name the one model had before
+#: the presets split (it is that model: frozen MiniLM embeddings on); ``fast`` is the same
+#: recipe without embeddings, so `rapport code` never loads ONNX Runtime for it.
+MODEL_NAMES = {"fast": "relationship-fast", "accurate": "relationship"}
+MODEL_NAME = MODEL_NAMES["accurate"]
+
+
+def model_name(preset: str) -> str:
+    """The file name (without suffix) of ``preset``'s model."""
+    if preset not in MODEL_NAMES:
+        raise RapportInputError(f"unknown preset {preset!r}",
+                                fix="use one of: " + ", ".join(MODEL_NAMES))
+    return MODEL_NAMES[preset]
+
+
+def model_id(preset: str) -> str:
+    """The ``source`` the codes of ``preset``'s model carry (stored with every code)."""
+    name = model_name(preset)
+    return f"{name}@{MODEL_VERSION}"
 
 
 def label_set() -> dict[str, list[str]]:
@@ -46,6 +66,23 @@ def atomic_write(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:
+    """An ``.npz`` that ``np.load`` reads, byte for byte the same for the same arrays.
+
+    ``np.savez`` stamps each member with the current time, so the same model would get a
+    new sha256 on every training run; here every member carries a fixed date.
+    """
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for key in sorted(arrays):
+            info = zipfile.ZipInfo(f"{key}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with archive.open(info, "w") as member:
+                np.lib.format.write_array(member, np.asarray(arrays[key]),
+                                          allow_pickle=False)
+    return buffer.getvalue()
 
 
 _HEAD_ARRAYS = ("stage1", "bias1", "stage2", "bias2", "scale", "shift", "threshold")
@@ -82,10 +119,7 @@ def save_model(model: RelationshipModel, directory: Path = MODEL_DIR, *,
         "cv_metrics": model.cv_metrics_, "feedback": model.feedback_, "vocab": vocab,
     }
     npz_path = directory / f"{name}.npz"
-    with tempfile.TemporaryFile() as buffer:
-        np.savez_compressed(buffer, **arrays)  # type: ignore[arg-type]
-        buffer.seek(0)
-        atomic_write(npz_path, buffer.read())
+    atomic_write(npz_path, npz_bytes(arrays))
     json_path = directory / f"{name}.json"
     atomic_write(json_path, json.dumps(meta, ensure_ascii=False, separators=(",", ":"),
                                         sort_keys=True).encode("utf-8"))

@@ -121,11 +121,34 @@ def _withdrawal_context(text: str, previous: str) -> list[RuleHit]:
     return hits
 
 
+@lru_cache(maxsize=2)
+def _any_pattern(role: str) -> re.Pattern[str]:
+    # every phrase of the role's codes in one alternation: where it finds nothing, no
+    # single phrase can match either, so most turns skip the per-code loop (same hits)
+    codes = THERAPIST_CODES if role == "therapist" else CLIENT_CODES
+    return re.compile("|".join(f"(?:{src})" for code in codes
+                               for _, src, _ in PATTERNS.get(code, ())))
+
+
 def rule_hits(text: str, previous: str, role: str) -> list[RuleHit]:
     """Every rule of ``role``'s codes that fires on ``text`` (answering ``previous``)."""
+    return list(_rule_hits(text, previous, role))
+
+
+@lru_cache(maxsize=4096)
+def _rule_hits(text: str, previous: str, role: str) -> tuple[RuleHit, ...]:
+    # cached: a coded turn's hits are read again for its evidence
+    norm = normalise(text)
+    hits = phrase_hits(norm, role) if _any_pattern(role).search(norm) else []
+    if role == "client":
+        hits.extend(_withdrawal_context(text, previous))
+    return tuple(hits)
+
+
+def phrase_hits(norm: str, role: str) -> list[RuleHit]:
+    """The phrase rules of ``role``'s codes that fire on the normalised turn ``norm``."""
     codes = THERAPIST_CODES if role == "therapist" else CLIENT_CODES
     patterns, vetoes = _compiled()
-    norm = normalise(text)
     hits: list[RuleHit] = []
     for code in codes:
         veto = vetoes.get(code)
@@ -137,8 +160,6 @@ def rule_hits(text: str, previous: str, role: str) -> list[RuleHit]:
                     continue
                 hits.append(RuleHit(code, f"{code}.{name}", match.group(0).strip(" .,")))
                 break
-    if role == "client":
-        hits.extend(_withdrawal_context(text, previous))
     return hits
 
 
