@@ -5,6 +5,7 @@
     python benchmarks/practice_build.py passes --out /work/practice-coding
     python benchmarks/practice_build.py adjudication --out /work/practice-coding
     python benchmarks/practice_build.py gold --out /work/practice-coding
+    python benchmarks/practice_build.py replies2|packets2|passes2   # the second dev batch
 
 ``replies`` writes data/practice/{eval,dev}/replies.jsonl and data/practice/intent.jsonl
 (the writers' intended style, kept from the coders). ``packets`` writes one folder per
@@ -37,6 +38,12 @@ PACKETS = {
     "pass-b-1": ["eval/replies.jsonl:ea-"],
     "pass-b-2": ["eval/replies.jsonl:eb-"],
 }
+# The second development batch (written after the first scoring of the evaluation set):
+# one pass, two coders.
+PACKETS_2 = {
+    "dev2-1": ["dev/replies-2.jsonl:dc-"],
+    "dev2-2": ["dev/replies-2.jsonl:dd-"],
+}
 
 
 def _read(path: Path) -> list[dict[str, str]]:
@@ -59,9 +66,18 @@ def replies(source: Path) -> None:
                                    for r in _read(source / f"intent-{half}.jsonl")])
 
 
-def packets(out: Path) -> None:
+def replies2(source: Path) -> None:
+    rows = [r for half in ("a", "b") for r in _read(source / f"dev2-{half}.jsonl")]
+    _write(DATA / "dev" / "replies-2.jsonl",
+           [{"id": r["id"], "drill_id": r["drill_id"], "reply": r["reply"]} for r in rows])
+    intents = [r for half in ("a", "b") for r in _read(source / f"intent2-{half}.jsonl")]
+    _write(DATA / "intent.jsonl", _read(DATA / "intent.jsonl") + intents)
+    print(f"dev batch 2: {len(rows)} replies")
+
+
+def packets(out: Path, table: dict[str, list[str]] | None = None) -> None:
     drills = {d.id: d for d in load_drills()}
-    for coder, sources in PACKETS.items():
+    for coder, sources in (table or PACKETS).items():
         folder = out / coder
         folder.mkdir(parents=True, exist_ok=True)
         rows = []
@@ -139,17 +155,32 @@ def gold(out: Path) -> None:
     print(f"gold: {len(rows)} replies, {len(decided)} adjudicated")
 
 
+def packets2(out: Path) -> None:
+    packets(out, PACKETS_2)
+
+
+def passes2(out: Path) -> None:
+    coded = {str(r["id"]): r for coder in PACKETS_2
+             for r in _read(out / coder / "coding.jsonl")}
+    rows = [coded[r["id"]] for r in _read(DATA / "dev" / "replies-2.jsonl")]
+    _write(DATA / "dev" / "pass-2.jsonl", [
+        {"id": r["id"], "verdict": r["verdict"], "codes": sorted(r["codes"]),  # type: ignore[call-overload]
+         "reason": r.get("reason", "")} for r in rows])
+    print(f"dev/pass-2.jsonl: {len(rows)} codings")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("step", choices=["replies", "packets", "passes", "adjudication", "gold"])
+    parser.add_argument("step", choices=["replies", "packets", "passes", "adjudication", "gold",
+                                         "replies2", "packets2", "passes2"])
     parser.add_argument("--from", dest="source", type=Path, default=Path("/work/practice-writing"))
     parser.add_argument("--out", type=Path, default=Path("/work/practice-coding"))
     args = parser.parse_args()
-    if args.step == "replies":
-        replies(args.source)
+    if args.step in ("replies", "replies2"):
+        (replies if args.step == "replies" else replies2)(args.source)
     else:
-        {"packets": packets, "passes": passes, "adjudication": adjudication,
-         "gold": gold}[args.step](args.out)
+        {"packets": packets, "passes": passes, "adjudication": adjudication, "gold": gold,
+         "packets2": packets2, "passes2": passes2}[args.step](args.out)
 
 
 if __name__ == "__main__":
