@@ -15,6 +15,8 @@ FROZEN = {
         "d3ba9acac5dfd4b93721df0392a5f00b92161dd5bd5265f4a528f4dd3ae82934",
     DATA / "dev" / "replies.jsonl":
         "1f9d55839dba686b56967d3e746bd04e745782e04386c75a36d6102b8cb7414f",
+    DATA / "dev" / "replies-2.jsonl":
+        "9cac1b9b769cd82d27320a454d75e1b2c16426b106e569f3d00753e94d13033d",
     DATA / "eval" / "gold.jsonl":
         "7384d112b492e25223fff2046c9160bdaa793e9d5f9dd612bd925a7e3494b443",
     ROOT / "docs" / "practice-codebook.md":
@@ -44,3 +46,9 @@ def test_gold_and_both_passes_cover_every_evaluation_reply_with_codebook_values(
         assert set(load_codings(DATA / "eval" / f"{name}.jsonl")) == ids
     dev = {r.id for r in load_replies(DATA / "dev" / "replies.jsonl")}
     assert set(load_codings(DATA / "dev" / "pass-a.jsonl")) == dev
+    second = load_replies(DATA / "dev" / "replies-2.jsonl")
+    assert set(load_codings(DATA / "dev" / "pass-2.jsonl")) == {r.id for r in second}
+    skill_of = {d.id: d.skill for d in load_drills()}
+    assert Counter(skill_of[r.drill_id] for r in second) == dict.fromkeys(SKILLS, 40)
+    assert not {r.reply for r in second} & {r.reply for r in load_replies(
+        DATA / "eval" / "replies.jsonl")}
