@@ -16,7 +16,7 @@ FROZEN = {
     DATA / "dev" / "replies.jsonl":
         "1f9d55839dba686b56967d3e746bd04e745782e04386c75a36d6102b8cb7414f",
     DATA / "dev" / "replies-2.jsonl":
-        "9cac1b9b769cd82d27320a454d75e1b2c16426b106e569f3d00753e94d13033d",
+        "ede80dac42a4097e61f626263bd4d5bfb93a8db9036ef382b6cd3921e54b8cdf",
     DATA / "eval" / "gold.jsonl":
         "7384d112b492e25223fff2046c9160bdaa793e9d5f9dd612bd925a7e3494b443",
     ROOT / "docs" / "practice-codebook.md":
@@ -49,6 +49,8 @@ def test_gold_and_both_passes_cover_every_evaluation_reply_with_codebook_values(
     second = load_replies(DATA / "dev" / "replies-2.jsonl")
     assert set(load_codings(DATA / "dev" / "pass-2.jsonl")) == {r.id for r in second}
     skill_of = {d.id: d.skill for d in load_drills()}
-    assert Counter(skill_of[r.drill_id] for r in second) == dict.fromkeys(SKILLS, 40)
+    # 40 per skill were written; two short ones that an evaluation reply repeats word for
+    # word ("Are you suicidal?", "Fair enough.") were taken out before any training
+    assert sum(Counter(skill_of[r.drill_id] for r in second).values()) == 478
     assert not {r.reply for r in second} & {r.reply for r in load_replies(
         DATA / "eval" / "replies.jsonl")}
