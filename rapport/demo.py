@@ -138,6 +138,24 @@ def _seed_measures(key_file: Path) -> int:
         store.dispose()
 
 
+def seed_practice(key_file: Path) -> int:
+    """The demo trainee's practice history (rapport/caseload/demo_practice.py), stored as
+    the trainee: a few replies, each judged by the practice room's own judge. ``key_file``
+    is the demo record's (when the key comes from RAPPORT_KEY there is no file: the
+    settings have it)."""
+    from rapport.caseload.demo_practice import DEMO_TRAINEE, seed_demo_practice
+    from rapport.settings import get_settings
+    from rapport.store.database import Store
+
+    settings = get_settings(key_file=key_file) if key_file.is_file() else get_settings()
+    store = Store.from_settings(settings)
+    try:
+        with store.transaction(DEMO_TRAINEE, interface="system") as tx:
+            return seed_demo_practice(tx)
+    finally:
+        store.dispose()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m rapport.demo", description=__doc__)
     parser.add_argument("--out", type=Path, default=Path("demo-output"))
@@ -153,6 +171,7 @@ def main(argv: list[str] | None = None) -> int:
         record = create_demo_record(analyses, settings=get_settings(),  # type: ignore[arg-type]
                                     reset=True)
         questionnaires = _seed_measures(record.key_file)
+        attempts = seed_practice(record.key_file)
     except RapportInputError as exc:
         sys.stderr.write(f"error: {exc.render()}\n")
         return 2
@@ -166,8 +185,11 @@ def main(argv: list[str] | None = None) -> int:
         "demo-not-on-track, demo-safety, demo-rupture); demo-safety has one acknowledged "
         "and one open safety flag (after the export line above: "
         f"RAPPORT_USER=tom {rapport_command()} flags list demo-safety).\n"
+        f"{attempts} practice attempts stored for the trainee tia, each judged by the "
+        "practice room's judge; sam, the supervisor, sees them at /practice/people.\n"
         f"Web app: make serve-demo   (or, after the export line: {rapport_command()} serve)\n"
-        "  then open http://127.0.0.1:8000/ and sign in as tom, password demo-tom\n")
+        "  then open http://127.0.0.1:8000/ and sign in as tom, password demo-tom "
+        "(the trainee: tia, password demo-tia)\n")
     return 0
 
 

@@ -1,0 +1,43 @@
+"""The demo trainee's practice history: a few replies, judged by the real judge.
+
+``make demo`` and ``rapport db demo`` give the demo record a trainee (``tia``, supervised
+by ``sam``; rapport/store/demo.py) so that the practice room, the trainee's progress and
+the supervisor's practice view have something to show. Only the replies are written here;
+each goes through :func:`rapport.caseload.practice.practise`, the same path as the web
+page and the CLI, so every verdict, code and piece of feedback is the judge's own.
+"""
+
+from __future__ import annotations
+
+from rapport.caseload.practice import practise
+from rapport.store.tx import Tx
+
+#: The demo trainee (one of rapport.store.demo.DEMO_USERS).
+DEMO_TRAINEE = "tia"
+
+#: (drill id, reply) in the order tia answered them: a miss and then a better try on three
+#: skills, a first try on two more. Invented replies; the verdicts are not chosen here.
+DEMO_ATTEMPTS: tuple[tuple[str, str], ...] = (
+    ("empathy-01", ("Have you thought about asking your partner to do some of the night "
+                    "feeds?")),
+    ("empathy-01", ("You love her so much, and you're also completely worn out, and at three "
+                    "in the morning it feels very lonely.")),
+    ("validation-01", "You need to keep calm in front of the kids, whatever she does."),
+    ("validation-01", ("Forty minutes late again, it makes sense you were furious, and I can "
+                       "hear you wish the kids hadn't seen it.")),
+    ("suicide_risk-01", "I'm sure they love you very much."),
+    ("suicide_risk-01", ("That sounds painful. When you say they'd be better off without you, "
+                         "are you thinking about killing yourself?")),
+    ("rupture_withdrawal-01", ("Fine sounds a bit flat. I'd really like to hear what you "
+                               "think, even if it's no.")),
+    ("autonomy-01", ("What have you tried so far? And if you'd like, I could share a few "
+                     "ideas that help some people.")),
+)
+
+
+def seed_demo_practice(tx: Tx) -> int:
+    """Judge and store the demo trainee's replies as the acting user (the trainee);
+    returns the number of attempts stored."""
+    for drill_id, reply in DEMO_ATTEMPTS:
+        practise(tx, drill_id, reply)
+    return len(DEMO_ATTEMPTS)
