@@ -16,7 +16,8 @@ from rapport.store.tx import Tx
 DEMO_TRAINEE = "tia"
 
 #: (drill id, reply) in the order tia answered them: a miss and then a better try on three
-#: skills, a first try on two more. Invented replies; the verdicts are not chosen here.
+#: skills, a first try on four more; enough reflections and questions (10) for the style
+#: of the replies to be shown. Invented replies; the verdicts are not chosen here.
 DEMO_ATTEMPTS: tuple[tuple[str, str], ...] = (
     ("empathy-01", ("Have you thought about asking your partner to do some of the night "
                     "feeds?")),
@@ -30,6 +31,11 @@ DEMO_ATTEMPTS: tuple[tuple[str, str], ...] = (
                          "are you thinking about killing yourself?")),
     ("rupture_withdrawal-01", ("Fine sounds a bit flat. I'd really like to hear what you "
                                "think, even if it's no.")),
+    ("empathy-02", ("After twenty-two years they walked you out without even looking at "
+                    "you. That sounds humiliating.")),
+    ("cultural_humility-01", ("You're right that I may not understand. Would you be willing "
+                              "to tell me what talking about this outside the family means "
+                              "for you?")),
     ("autonomy-01", ("What have you tried so far? And if you'd like, I could share a few "
                      "ideas that help some people.")),
 )

@@ -101,6 +101,7 @@ def test_the_demo_trainee_practised_with_the_real_judge_and_sees_no_client(
             seen = progress_of(tx, DEMO_TRAINEE)
         assert seen.attempts == len(DEMO_ATTEMPTS)
         assert sum(s.attempts for s in seen.skills) == len(DEMO_ATTEMPTS)
+        assert not seen.style.too_few  # the progress page shows the style of the replies
         with store.transaction("tom") as tx, pytest.raises(RapportInputError):
             progress_of(tx, DEMO_TRAINEE)
         with store.engine.connect() as conn:
