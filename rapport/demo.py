@@ -138,30 +138,13 @@ def _seed_measures(key_file: Path) -> int:
         store.dispose()
 
 
-def seed_practice(key_file: Path) -> int:
-    """The demo trainee's practice history (rapport/caseload/demo_practice.py), stored as
-    the trainee: a few replies, each judged by the practice room's own judge. ``key_file``
-    is the demo record's (when the key comes from RAPPORT_KEY there is no file: the
-    settings have it)."""
-    from rapport.caseload.demo_practice import DEMO_TRAINEE, seed_demo_practice
-    from rapport.settings import get_settings
-    from rapport.store.database import Store
-
-    settings = get_settings(key_file=key_file) if key_file.is_file() else get_settings()
-    store = Store.from_settings(settings)
-    try:
-        with store.transaction(DEMO_TRAINEE, interface="system") as tx:
-            return seed_demo_practice(tx)
-    finally:
-        store.dispose()
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m rapport.demo", description=__doc__)
     parser.add_argument("--out", type=Path, default=Path("demo-output"))
     args = parser.parse_args(argv)
     try:
         reports, analyses = run_demo(args.out)
+        from rapport.caseload.demo_practice import seed_practice
         from rapport.settings import get_settings
         from rapport.store.demo import create_demo_record, rapport_command
 
@@ -171,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
         record = create_demo_record(analyses, settings=get_settings(),  # type: ignore[arg-type]
                                     reset=True)
         questionnaires = _seed_measures(record.key_file)
-        attempts = seed_practice(record.key_file)
+        attempts = seed_practice(record.key_file)  # the trainee's, judged by the real judge
     except RapportInputError as exc:
         sys.stderr.write(f"error: {exc.render()}\n")
         return 2

@@ -9,7 +9,11 @@ page and the CLI, so every verdict, code and piece of feedback is the judge's ow
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rapport.caseload.practice import practise
+from rapport.settings import get_settings
+from rapport.store.database import Store
 from rapport.store.tx import Tx
 
 #: The demo trainee (one of rapport.store.demo.DEMO_USERS).
@@ -47,3 +51,16 @@ def seed_demo_practice(tx: Tx) -> int:
     for drill_id, reply in DEMO_ATTEMPTS:
         practise(tx, drill_id, reply)
     return len(DEMO_ATTEMPTS)
+
+
+def seed_practice(key_file: Path) -> int:
+    """Open the demo record just created and store the trainee's attempts as the trainee.
+    ``key_file`` is the demo record's (when the key comes from RAPPORT_KEY there is no
+    file: the settings have it)."""
+    settings = get_settings(key_file=key_file) if key_file.is_file() else get_settings()
+    store = Store.from_settings(settings)
+    try:
+        with store.transaction(DEMO_TRAINEE, interface="system") as tx:
+            return seed_demo_practice(tx)
+    finally:
+        store.dispose()

@@ -133,7 +133,7 @@ def demo(
 
       RAPPORT_HOME=demo-output/home rapport db demo examples/ --roles examples/speakers.yaml
     """
-    from rapport.demo import seed_practice
+    from rapport.caseload.demo_practice import seed_practice
     from rapport.ingest import read_sessions, role_map
     from rapport.pipeline import AnalyzeOptions, analyze_all
     from rapport.settings import get_settings

@@ -79,9 +79,8 @@ def test_the_demo_trainee_practised_with_the_real_judge_and_sees_no_client(
     """tia (trainee, supervised by sam) has the demo attempts, each verdict the judge's
     own for that reply; she sees no client, sam sees her progress, tom does not."""
     from rapport.caseload import caseload
-    from rapport.caseload.demo_practice import DEMO_ATTEMPTS, DEMO_TRAINEE
+    from rapport.caseload.demo_practice import DEMO_ATTEMPTS, DEMO_TRAINEE, seed_practice
     from rapport.caseload.practice import judge, progress_of
-    from rapport.demo import seed_practice
     from rapport.store.practice import list_attempts
 
     monkeypatch.setenv("RAPPORT_DATABASE_URL", db_url)
