@@ -1,11 +1,12 @@
-"""Screenshots of the main web pages for docs/web.md, from the demo record.
+"""Screenshots of the main web pages for docs/web.md and docs/practice.md, from the demo
+record.
 
-Builds the demo (``python -m rapport.demo``: every example analysed, the demo people and
-the questionnaire demo clients) in a temporary folder, serves it with ``rapport serve`` on
-loopback, and photographs the pages in Debian's chromium (Playwright, never a downloaded
-browser) into docs/screenshots/:
+Builds the demo (``python -m rapport.demo``: every example analysed, the demo people, the
+questionnaire demo clients and the trainee's judged practice attempts) in a temporary
+folder, serves it with ``rapport serve`` on loopback, and photographs the pages in Debian's
+chromium (Playwright, never a downloaded browser) into docs/screenshots/:
 
-    python benchmarks/screenshots.py [--out docs/screenshots]
+    python benchmarks/screenshots.py [--out docs/screenshots] [--only practice]
 """
 
 from __future__ import annotations
@@ -47,14 +48,26 @@ def sign_in(page: Any, base: str, username: str) -> None:
     page.wait_for_load_state()
 
 
-def shoot(browser: Any, base: str, out: Path) -> list[Path]:
-    taken: list[Path] = []
+def phone_page(browser: Any) -> Any:
+    return browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True,
+                               device_scale_factor=2).new_page()
 
-    def save(page: Any, name: str, *, full: bool = True) -> None:
-        path = out / f"{name}.png"
+
+class Camera:
+    """Saves ``<name>.png`` into the output folder and remembers what it took."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.taken: list[Path] = []
+
+    def __call__(self, page: Any, name: str, *, full: bool = True) -> None:
+        path = self.out / f"{name}.png"
         page.screenshot(path=str(path), full_page=full)
-        taken.append(path)
+        self.taken.append(path)
 
+
+def shoot(browser: Any, base: str, save: Camera) -> None:
+    """The caseload, client, session, upload, feedback-form, kiosk and supervision pages."""
     desk = browser.new_context(viewport=DESKTOP).new_page()
     sign_in(desk, base, "tom")
     save(desk, "dashboard")
@@ -70,8 +83,7 @@ def shoot(browser: Any, base: str, out: Path) -> list[Path]:
     save(desk, "feedback-qr")
     link = desk.get_by_label("Link to the form").input_value()
 
-    phone = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True,
-                                device_scale_factor=2).new_page()
+    phone = phone_page(browser)
     phone.goto(link)
     save(phone, "feedback-phone", full=False)
     phone.get_by_role("button", name="Send my answers").click()
@@ -95,12 +107,33 @@ def shoot(browser: Any, base: str, out: Path) -> list[Path]:
     sign_in(supervisor, base, "sam")
     supervisor.goto(f"{base}/supervision")
     save(supervisor, "supervision")
-    return taken
+
+
+def shoot_practice(browser: Any, base: str, save: Camera) -> None:
+    """The practice room from the demo trainee tia's attempts (judged when the demo was
+    built): the queue and progress and one feedback page, on a phone and a desktop, then
+    the supervisor sam's view of the supervisees and of tia."""
+    for page, size in ((phone_page(browser), "phone"),
+                       (browser.new_context(viewport=DESKTOP).new_page(), "desktop")):
+        sign_in(page, base, "tia")  # a trainee lands on /practice
+        save(page, f"practice-{size}", full=size == "desktop")
+        page.goto(f"{base}/practice/history")
+        page.locator("table.practice-history tbody a").first.click()  # the newest attempt
+        page.wait_for_url(re.compile(r".*/practice/attempts/\d+$"))
+        save(page, f"practice-feedback-{size}")  # the whole feedback, on a phone too
+    supervisor = browser.new_context(viewport=DESKTOP).new_page()
+    sign_in(supervisor, base, "sam")
+    supervisor.goto(f"{base}/practice/people")
+    save(supervisor, "practice-people")
+    supervisor.goto(f"{base}/practice/people/tia")
+    save(supervisor, "practice-person")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--only", choices=("practice",), default=None,
+                        help="only the practice room's screenshots (docs/practice.md)")
     args = parser.parse_args()
     executable = shutil.which("chromium")
     if executable is None:
@@ -113,11 +146,14 @@ def main() -> None:
         os.environ.pop("RAPPORT_KEY_FILE", None)
         with rapport_serve(url, key, Path(tmp)) as (base, _pid), sync_playwright() as p:
             browser = p.chromium.launch(executable_path=executable, args=ARGS, headless=True)
+            save = Camera(args.out)
             try:
-                taken = shoot(browser, base, args.out)
+                if args.only is None:
+                    shoot(browser, base, save)
+                shoot_practice(browser, base, save)
             finally:
                 browser.close()
-    for path in taken:
+    for path in save.taken:
         print(f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}  "
               f"{path.stat().st_size // 1024} KiB")
 

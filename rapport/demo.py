@@ -144,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         reports, analyses = run_demo(args.out)
+        from rapport.caseload.demo_practice import seed_practice
         from rapport.settings import get_settings
         from rapport.store.demo import create_demo_record, rapport_command
 
@@ -153,6 +154,7 @@ def main(argv: list[str] | None = None) -> int:
         record = create_demo_record(analyses, settings=get_settings(),  # type: ignore[arg-type]
                                     reset=True)
         questionnaires = _seed_measures(record.key_file)
+        attempts = seed_practice(record.key_file)  # the trainee's, judged by the real judge
     except RapportInputError as exc:
         sys.stderr.write(f"error: {exc.render()}\n")
         return 2
@@ -166,8 +168,11 @@ def main(argv: list[str] | None = None) -> int:
         "demo-not-on-track, demo-safety, demo-rupture); demo-safety has one acknowledged "
         "and one open safety flag (after the export line above: "
         f"RAPPORT_USER=tom {rapport_command()} flags list demo-safety).\n"
+        f"{attempts} practice attempts stored for the trainee tia, each judged by the "
+        "practice room's judge; sam, the supervisor, sees them at /practice/people.\n"
         f"Web app: make serve-demo   (or, after the export line: {rapport_command()} serve)\n"
-        "  then open http://127.0.0.1:8000/ and sign in as tom, password demo-tom\n")
+        "  then open http://127.0.0.1:8000/ and sign in as tom, password demo-tom "
+        "(the trainee: tia, password demo-tia)\n")
     return 0
 
 

@@ -121,6 +121,10 @@ def demo(
 ) -> None:
     """Create a demo record in RAPPORT_HOME: users, clients with consents, sessions, analyses.
 
+    The users are ada (admin), tom (therapist), sam (supervisor of tom and tia), rita
+    (researcher) and tia (trainee, no clients), each with the password demo-<name>; tia has
+    a few practice attempts, judged by the practice room's judge.
+
     Each bundled example is its own invented client's session, numbered and dated as the
     demo's story has it (an intake is session 1); any other transcript becomes session 1
     of a client of its own.
@@ -129,6 +133,7 @@ def demo(
 
       RAPPORT_HOME=demo-output/home rapport db demo examples/ --roles examples/speakers.yaml
     """
+    from rapport.caseload.demo_practice import seed_practice
     from rapport.ingest import read_sessions, role_map
     from rapport.pipeline import AnalyzeOptions, analyze_all
     from rapport.settings import get_settings
@@ -139,7 +144,10 @@ def demo(
     read = [replace(item, session=in_story(item.session))
             for item in read_sessions(files, roles=role_map(roles_file=roles_file))]
     analyses = list(analyze_all(read, options))
-    typer.echo(create_demo_record(analyses, reset=reset).describe())
+    record = create_demo_record(analyses, reset=reset)
+    attempts = seed_practice(record.key_file)
+    typer.echo(f"{record.describe()}\n{attempts} practice attempts stored for the trainee "
+               "tia (judged by the practice room's judge)")
 
 
 def check_record_target(code: str, session: int | None, n_sessions: int,

@@ -49,8 +49,9 @@ class HasJson(Protocol):
 #: (username, role, display name). Passwords are ``demo-<username>``.
 DEMO_USERS = (("ada", UserRole.ADMIN, "Ada (clinic admin)"),
               ("tom", UserRole.THERAPIST, "Tom (therapist)"),
-              ("sam", UserRole.SUPERVISOR, "Sam (supervisor of Tom)"),
-              ("rita", UserRole.RESEARCHER, "Rita (researcher)"))
+              ("sam", UserRole.SUPERVISOR, "Sam (supervisor of Tom and Tia)"),
+              ("rita", UserRole.RESEARCHER, "Rita (researcher)"),
+              ("tia", UserRole.TRAINEE, "Tia (trainee)"))
 #: Clients after the story's: a closed one, then one per analysis the story does not know.
 CLOSED_CLIENT = "C-008"
 
@@ -148,6 +149,7 @@ def _people(store: Store, demo: DemoRecord) -> None:
             add_user(tx, name, role, display_name=display, password=demo.passwords[name])
     with store.transaction("ada", interface="system") as tx:
         link_supervision(tx, "sam", "tom", identity_granted=False)
+        link_supervision(tx, "sam", "tia")  # practice only: a trainee has no clients
 
 
 def _clients(store: Store, documents: list[str]) -> int:

@@ -74,6 +74,43 @@ def test_demo_record_has_people_consents_sessions_and_analyses(
         store.dispose()
 
 
+def test_the_demo_trainee_practised_with_the_real_judge_and_sees_no_client(
+        db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """tia (trainee, supervised by sam) has the demo attempts, each verdict the judge's
+    own for that reply; she sees no client, sam sees her progress, tom does not."""
+    from rapport.caseload import caseload
+    from rapport.caseload.demo_practice import DEMO_ATTEMPTS, DEMO_TRAINEE, seed_practice
+    from rapport.caseload.practice import judge, progress_of
+    from rapport.store.practice import list_attempts
+
+    monkeypatch.setenv("RAPPORT_DATABASE_URL", db_url)
+    demo = create_demo_record(_story_documents())
+    assert "tia   trainee     password demo-tia" in demo.describe()
+    assert seed_practice(demo.key_file) == len(DEMO_ATTEMPTS)
+    store = Store.from_settings(get_settings(key_file=demo.key_file))
+    try:
+        with store.transaction(DEMO_TRAINEE) as tx:
+            assert tx.me().role.value == "trainee"
+            mine = list_attempts(tx, with_text=True)
+            assert list_clients(tx) == [] and caseload(tx) == []
+        assert [(a.drill_id, a.reply) for a in mine] == list(DEMO_ATTEMPTS)
+        assert [a.verdict for a in mine] == [judge(d, r).verdict for d, r in DEMO_ATTEMPTS]
+        assert {"met", "not_met"} <= {a.verdict for a in mine}  # a history worth showing
+        with store.transaction("sam") as tx:
+            seen = progress_of(tx, DEMO_TRAINEE)
+        assert seen.attempts == len(DEMO_ATTEMPTS)
+        assert sum(s.attempts for s in seen.skills) == len(DEMO_ATTEMPTS)
+        assert not seen.style.too_few  # the progress page shows the style of the replies
+        with store.transaction("tom") as tx, pytest.raises(RapportInputError):
+            progress_of(tx, DEMO_TRAINEE)
+        with store.engine.connect() as conn:
+            tia_hash = conn.scalar(sa.select(User.password_hash)
+                                   .where(User.username == DEMO_TRAINEE))
+        assert verify_password(str(tia_hash), "demo-tia")
+    finally:
+        store.dispose()
+
+
 def test_a_second_demo_needs_an_empty_record_or_reset(_isolated_home: Path) -> None:
     docs = _story_documents()
     create_demo_record(docs)

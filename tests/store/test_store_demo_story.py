@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from rapport.caseload.demo_practice import DEMO_ATTEMPTS, DEMO_TRAINEE
 from rapport.demo import EXAMPLES, EXAMPLES_DIR, main
 from rapport.ingest import RoleMap, read_sessions
 from rapport.nonverbal.synthetic import DEMO_LINES
@@ -17,6 +18,7 @@ from rapport.settings import get_settings
 from rapport.store.analyses import list_analyses, read_analysis
 from rapport.store.database import Store
 from rapport.store.demo_story import DEMO_CLIENTS, DEMO_STORY, story_session
+from rapport.store.practice import list_attempts
 
 #: Words with which a session refers to an earlier one, or opens a first one.
 BACK = re.compile(r"last time|since we last met|welcome back|we talked about|"
@@ -96,6 +98,10 @@ def test_make_demo_names_files_titles_terminal_and_record_alike(
                            if a.session_number == story.number]
                 stored = json.loads(read_analysis(tx, view.id))
                 assert stored["session"]["id"] == story.name
+        with store.transaction(DEMO_TRAINEE) as tx:  # the trainee's judged practice
+            assert len(list_attempts(tx)) == len(DEMO_ATTEMPTS)
+        assert f"{len(DEMO_ATTEMPTS)} practice attempts stored for the trainee tia" in printed
+        assert "tia, password demo-tia" in printed
     finally:
         store.dispose()
 
@@ -108,8 +114,10 @@ def test_db_demo_of_the_examples_folder_stores_the_same_story(
 
     from rapport.demo import ROOT
 
-    Cli(checked=True)("db", "demo", ROOT / "examples", "--roles",
-                      ROOT / "examples" / "speakers.yaml")
+    said = Cli(checked=True)("db", "demo", ROOT / "examples", "--roles",
+                             ROOT / "examples" / "speakers.yaml")
+    assert "tia   trainee     password demo-tia" in said.output
+    assert f"{len(DEMO_ATTEMPTS)} practice attempts stored for the trainee tia" in said.output
     store = Store.from_settings(get_settings(key_file=_isolated_home / "demo.key"))
     try:
         with store.transaction("tom") as tx:
@@ -123,6 +131,8 @@ def test_db_demo_of_the_examples_folder_stores_the_same_story(
                 stored = json.loads(read_analysis(tx, view.id))
                 assert (stored["session"]["id"], stored["session"]["date"]) == (
                     story.name, str(story.date))
+        with store.transaction(DEMO_TRAINEE) as tx:
+            assert len(list_attempts(tx)) == len(DEMO_ATTEMPTS)
     finally:
         store.dispose()
 
