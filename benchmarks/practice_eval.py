@@ -9,9 +9,9 @@ Dev: every development reply (both batches, 720) is judged by learned parts fitt
 without its drill (5 folds grouped by drill: the code detectors, the direct verdict and
 the verdict layer; the phrase rules and codebook rules are fixed), against its coding
 (pass A for the first batch, pass 2 for the second). Eval: the shipped judge, exactly as
-the app calls it, against ``gold.jsonl``; the two independent passes' agreement is printed beside. Latency: the
-cold start (a fresh process: imports, models, first reply) and warm p50/p95 per reply,
-with 2 threads. Results: docs/practice-judge.md.
+the app calls it, against ``gold.jsonl``; the two independent passes' agreement is
+printed beside. Latency: the cold start (a fresh process: imports, models, first
+reply) and warm p50/p95 per reply, with 2 threads. Results: docs/practice-judge.md.
 """
 
 from __future__ import annotations
