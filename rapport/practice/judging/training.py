@@ -238,9 +238,11 @@ def train(path: Path = MODEL_PATH, learned_path: Path = LEARNED_PATH) -> dict[st
     coef, intercept, mean, scale = _fit(rows.x, rows.y, rows.weight, c)
     card["dev_labels_sha256"] = {name: hashlib.sha256((DEV / name).read_bytes()).hexdigest()
                                  for _, name in BATCHES if (DEV / name).exists()}
+    save_learned(learned_path, fit_learned(raws))
+    # the verdict layer was fitted for these stage-1 models (tests check the pair matches)
+    card["learned_sha256"] = hashlib.sha256(learned_path.read_bytes()).hexdigest()
     save_model(path, coef=coef, intercept=intercept, mean=mean, scale=scale,
                unsure_below=bar, card={"cv": card})
-    save_learned(learned_path, fit_learned(raws))
     return {**card, "unsure_below": bar}
 
 
