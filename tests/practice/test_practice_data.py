@@ -15,6 +15,8 @@ FROZEN = {
         "d3ba9acac5dfd4b93721df0392a5f00b92161dd5bd5265f4a528f4dd3ae82934",
     DATA / "dev" / "replies.jsonl":
         "1f9d55839dba686b56967d3e746bd04e745782e04386c75a36d6102b8cb7414f",
+    DATA / "dev" / "replies-2.jsonl":
+        "ede80dac42a4097e61f626263bd4d5bfb93a8db9036ef382b6cd3921e54b8cdf",
     DATA / "eval" / "gold.jsonl":
         "7384d112b492e25223fff2046c9160bdaa793e9d5f9dd612bd925a7e3494b443",
     ROOT / "docs" / "practice-codebook.md":
@@ -44,3 +46,11 @@ def test_gold_and_both_passes_cover_every_evaluation_reply_with_codebook_values(
         assert set(load_codings(DATA / "eval" / f"{name}.jsonl")) == ids
     dev = {r.id for r in load_replies(DATA / "dev" / "replies.jsonl")}
     assert set(load_codings(DATA / "dev" / "pass-a.jsonl")) == dev
+    second = load_replies(DATA / "dev" / "replies-2.jsonl")
+    assert set(load_codings(DATA / "dev" / "pass-2.jsonl")) == {r.id for r in second}
+    skill_of = {d.id: d.skill for d in load_drills()}
+    # 40 per skill were written; two short ones that an evaluation reply repeats word for
+    # word ("Are you suicidal?", "Fair enough.") were taken out before any training
+    assert sum(Counter(skill_of[r.drill_id] for r in second).values()) == 478
+    assert not {r.reply for r in second} & {r.reply for r in load_replies(
+        DATA / "eval" / "replies.jsonl")}
