@@ -5,12 +5,13 @@ by drill) and the frozen evaluation set (vs its adjudicated gold), with latency.
     python benchmarks/practice_eval.py --dev-only      # dev CV and latency only
     python benchmarks/practice_eval.py --eval-dir DIR  # another folder shaped like eval/
 
-Dev: every development reply's verdict comes from a verdict layer fitted without its
-drill (5 folds grouped by drill; the codes and rules are fixed, written before), against
-the pass-A coding. Eval: the shipped judge, exactly as the app calls it, against
-``gold.jsonl``; the two independent passes' agreement is printed beside. Latency: the
-cold start (a fresh process: imports, models, first reply) and warm p50/p95 per reply,
-with 2 threads. Results: docs/practice-judge.md.
+Dev: every development reply (both batches, 720) is judged by learned parts fitted
+without its drill (5 folds grouped by drill: the code detectors, the direct verdict and
+the verdict layer; the phrase rules and codebook rules are fixed), against its coding
+(pass A for the first batch, pass 2 for the second). Eval: the shipped judge, exactly as
+the app calls it, against ``gold.jsonl``; the two independent passes' agreement is
+printed beside. Latency: the cold start (a fresh process: imports, models, first
+reply) and warm p50/p95 per reply, with 2 threads. Results: docs/practice-judge.md.
 """
 
 from __future__ import annotations
@@ -54,23 +55,14 @@ def dev_section() -> list[str]:
     model = shipped_model()
     c = float(model.card["cv"]["c"])
     p = training.out_of_fold(rows, c)
-    codings = load_codings(DEV / "pass-a.jsonl")
-    replies = {r.id: r for r in load_replies(DEV / "replies.jsonl")}
-    drills = {d.id: d for d in load_drills()}
     scored = []
-    from rapport.practice.judging.codes import find_codes
-    from rapport.practice.judging.signals import read_signals
-
     for i in np.flatnonzero(rows.is_dev):
-        key = rows.ids[i]
-        reply = replies[key]
-        drill = drills[reply.drill_id]
-        codes = find_codes(drill, reply.reply.strip(), read_signals(drill, reply.reply.strip()))
         best = int(p[i].argmax())
-        scored.append(Scored(rows.skills[i], codings[key].verdict, codings[key].codes,
-                             VERDICTS[best], frozenset(x.code for x in codes),
-                             float(p[i, best]), float(p[i, best]) < model.unsure_below))
-    title = ("## Development replies (verdict layer cross-validated, grouped by drill; "
+        scored.append(Scored(rows.skills[i], VERDICTS[int(rows.y[i])], rows.gold_codes[i],
+                             VERDICTS[best], rows.codes[i], float(p[i, best]),
+                             float(p[i, best]) < model.unsure_below))
+    title = ("## Development replies (both batches; learned detectors, direct verdict and "
+             "verdict layer all cross-validated, grouped by drill; "
              f"C = {c}, unsure below {model.unsure_below})")
     return [title, "", *verdict_lines(scored), "", *code_lines(scored)]
 

@@ -5,8 +5,9 @@ of the drill's context and client turn, by coders that read only earlier turns (
 ``live`` utterance coder, the relationship coder, the risk reply rule) and by phrase
 rules, giving the codebook's 21 codes; the codebook's rules give a verdict and a cap (R1
 harm, R2 advice, R3 one word, R5 off-topic, the suicide rule); a small logistic regression
-over the rule reading, the reply's length and its similarity to the drill's client turn,
-exemplars and mistakes gives calibrated probabilities, folded under the cap.
+over the rule reading, the reply's length, its similarity to the drill's client turn,
+exemplars and mistakes, learned code detectors' probabilities and a direct verdict model
+(judging/learned.py) gives calibrated probabilities, folded under the cap.
 Below the confidence bar chosen in cross-validation the judgement is ``unsure`` and the
 feedback says so. Models load once per process, on first use.
 """
@@ -21,10 +22,12 @@ from rapport.practice.judging import rules
 from rapport.practice.judging.codes import find_codes
 from rapport.practice.judging.features import feature_vector
 from rapport.practice.judging.feedback import make_feedback
+from rapport.practice.judging.learned import input_vector, shipped_learned
 from rapport.practice.judging.model import fold_under_cap, shipped_model
+from rapport.practice.judging.phrases import rule_hits
 from rapport.practice.judging.signals import read_signals
 
-JUDGE_VERSION = "practice-judge@1"
+JUDGE_VERSION = "practice-judge@2"
 
 
 def judge_reply(drill: Drill, reply: str) -> Judgement:
@@ -33,8 +36,11 @@ def judge_reply(drill: Drill, reply: str) -> Judgement:
     signals = read_signals(drill, text)
     codes = find_codes(drill, text, signals) if text else ()
     reading = rules.read(drill, text, codes)
-    model = shipped_model()
-    p = fold_under_cap(model.proba(feature_vector(text, reading, signals)),
+    model, learned = shipped_model(), shipped_learned()
+    x = input_vector(signals, frozenset(h.code for h in rule_hits(text)))
+    code_p = learned.code_probabilities(x)
+    direct = learned.verdict_probabilities(x, drill.skill)
+    p = fold_under_cap(model.proba(feature_vector(text, reading, signals, code_p, direct)),
                        reading.cap)
     best = int(np.argmax(p))
     verdict = VERDICTS[best]
@@ -48,5 +54,7 @@ def judge_reply(drill: Drill, reply: str) -> Judgement:
         judge_version=JUDGE_VERSION,
         extra={"probabilities": {v: round(float(x), 3) for v, x in zip(VERDICTS, p, strict=True)},
                "rule_verdict": reading.verdict, "cap": reading.cap,
+               "learned_codes": {c: round(v, 3) for c, v in code_p.items()},
+               "direct": {v: round(float(q), 3) for v, q in zip(VERDICTS, direct, strict=True)},
                "similarity": {"exemplar": round(signals.sim_exemplar, 3),
                               "mistake": round(signals.sim_mistake, 3)}})

@@ -13,6 +13,7 @@ import re
 from rapport.practice.drills import Drill
 from rapport.practice.judgement import PRACTICE_CODES, ReplyCode
 from rapport.practice.judging import phrases
+from rapport.practice.judging.learned import ADVICE, Learned, input_vector, shipped_learned
 from rapport.practice.judging.signals import Signals
 
 RULE_CONFIDENCE = 0.9
@@ -31,8 +32,11 @@ ENGAGED = frozenset({"complex_reflection", "simple_reflection", "validation", "r
                      "emphasize_autonomy", "seek_permission", "normalize"})
 
 
-def find_codes(drill: Drill, reply: str, signals: Signals) -> tuple[ReplyCode, ...]:
-    """Every codebook code in ``reply`` (in codebook order) with confidence and evidence."""
+def find_codes(drill: Drill, reply: str, signals: Signals,
+               learned: Learned | None = None) -> tuple[ReplyCode, ...]:
+    """Every codebook code in ``reply`` (in codebook order) with confidence and evidence.
+    ``learned``: the advice detector to use (the shipped one unless training passes a
+    fold's own)."""
     found: dict[str, ReplyCode] = {}
 
     def add(code: str, confidence: float, evidence: str | None) -> None:
@@ -40,7 +44,8 @@ def find_codes(drill: Drill, reply: str, signals: Signals) -> tuple[ReplyCode, .
         if old is None or confidence > old.confidence:
             found[code] = ReplyCode(code, round(min(max(confidence, 0.0), 1.0), 3), evidence)
 
-    for hit in phrases.rule_hits(reply):
+    hits = phrases.rule_hits(reply)
+    for hit in hits:
         add(hit.code, RULE_CONFIDENCE, hit.evidence)
     for name, (code, bar) in FROM_RELATIONSHIP.items():
         p = signals.relationship.get(name, 0.0)
@@ -56,6 +61,13 @@ def find_codes(drill: Drill, reply: str, signals: Signals) -> tuple[ReplyCode, .
     if "affirm" in found and phrases.is_bare_praise(reply):
         del found["affirm"]  # bare "great" is not an affirmation
     _ignores_cue(drill, reply, signals, found, add)
+    # after the cue check, as chosen in cross-validation: the learned advice detector
+    # widens R2 (recall-first) but does not by itself mark the cue as passed over
+    model = learned or shipped_learned()
+    p_advice = float(model.detectors[ADVICE].proba(
+        input_vector(signals, frozenset(h.code for h in hits))))
+    if p_advice >= model.advice_bar:
+        add(ADVICE, p_advice, "learned detector: advice")
     return tuple(found[c] for c in PRACTICE_CODES if c in found)
 
 

@@ -29,6 +29,8 @@ _lock = threading.Lock()
 RELATIONSHIP_CODES = ("affirm", "seek_collaboration", "emphasize_autonomy", "persuade",
                       "persuade_with_permission", "confront", "repair", "normalize",
                       "self_disclosure", "metacommunication", "boundary_statement")
+#: The utterance coder's probabilities the judge reads, in a fixed order.
+UTTERANCE_KEYS = ("p_question", "p_reflection", "p_input", "p_open", "p_complex", "p_advice")
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class Signals:
     sim_exemplar: float  # best cosine to this drill's exemplars
     sim_mistake: float  # best cosine to this drill's common-mistake examples
     sim_client: float  # cosine to the client turn it answers
+    embedding: np.ndarray  # the reply's own MiniLM vector (the learned detectors read it)
 
 
 @lru_cache(maxsize=1)
@@ -142,4 +145,4 @@ def read_signals(drill: Drill, reply: str, *, leave_out: Sequence[str] = ()) -> 
                    risk_asks_directly=asks_directly(reply),
                    sim_exemplar=_best_cosine(mine, vectors[2:2 + len(exemplars)]),
                    sim_mistake=_best_cosine(mine, vectors[2 + len(exemplars):]),
-                   sim_client=float(vectors[1] @ mine))
+                   sim_client=float(vectors[1] @ mine), embedding=mine)
