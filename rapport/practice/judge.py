@@ -27,7 +27,7 @@ from rapport.practice.judging.model import fold_under_cap, shipped_model
 from rapport.practice.judging.phrases import rule_hits
 from rapport.practice.judging.signals import read_signals
 
-JUDGE_VERSION = "practice-judge@2"
+JUDGE_VERSION = "practice-judge@2.1"
 
 
 def judge_reply(drill: Drill, reply: str) -> Judgement:

@@ -76,3 +76,20 @@ def test_a_direct_suicide_question_is_coded() -> None:
     for drill in SUICIDE_DRILLS[:4]:
         judgement = judge_reply(drill, "Are you thinking about ending your life?")
         assert judgement.has("asks_about_suicide")
+
+
+
+@pytest.mark.parametrize(("reply", "advice"), [
+    ("What have you tried so far?", False),
+    ("Which have you tried already, and what happened?", False),
+    ("what have you asked her before?", False),
+    ("Have you tried cutting out coffee after lunch?", True),
+    ("You're exhausted. Have you considered a sleep diary?", True),
+])
+def test_the_advice_phrase_tells_suggesting_from_asking_what_was_tried(reply: str,
+                                                                      advice: bool) -> None:
+    """"Have you tried X?" suggests X; "What have you tried?" invites the client's own
+    ideas (the autonomy drills' target move)."""
+    from rapport.practice.judging.phrases import advice_hits
+
+    assert (advice_hits(reply) is not None) == advice

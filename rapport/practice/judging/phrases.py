@@ -67,8 +67,10 @@ ADVICE = _rx(
     r"\byou (?:could|might) (?:try|ask|talk|speak|book|write|call|join|look|use|start|"
     r"cut|swap|get|take|keep|go|put|set|make|do|think about|consider)\b",
     r"\byou can (?:try|ask|talk|speak|book|call|join|use|start|cut|swap|download)\b",
-    r"\bhave you (?:tried|considered|thought (?:about|of) (?!(?:" + _SUICIDE_TOPIC + r")))",
-    r"\bhave you (?:updated|asked|spoken|talked|looked into|checked)\b",
+    # "Have you tried X?" suggests X; "What have you tried?" asks for the client's own ideas
+    r"(?<!what )(?<!which )\bhave you (?:tried|considered|thought (?:about|of) (?!(?:"
+    + _SUICIDE_TOPIC + r")))",
+    r"(?<!what )(?<!which )\bhave you (?:updated|asked|spoken|talked|looked into|checked)\b",
     r"\bwhy (?:don't|not|dont) (?:you|try|just|ask|talk|give)\b", r"\bwhy not\b",
     r"\b(?:maybe|perhaps|just|so) try\b", r"\btry (?:to|and|\w+ing|not|some|a |the |it|doing|"
     r"making|writing|talking|asking)\b",
