@@ -72,7 +72,8 @@ def code(
     seen: set[str] = set()
 
     def read_and_warn() -> Iterator[ReadSession]:
-        for item in iter_sessions(inputs, roles=roles, fmt=fmt, encoding=encoding):
+        for item in iter_sessions(inputs, roles=roles, fmt=fmt, encoding=encoding,
+                                  stream=True):
             for w in item.warnings:
                 if w not in seen:
                     seen.add(w)

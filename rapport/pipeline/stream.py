@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,6 +24,8 @@ from rapport.pipeline.coders import all_families
 from rapport.pipeline.table import code_table
 
 if TYPE_CHECKING:
+    from multiprocessing.pool import AsyncResult
+
     import pandas as pd
 
     from rapport.ingest import ReadSession
@@ -31,6 +34,9 @@ if TYPE_CHECKING:
 #: processes and writing it cost about as much per call as per row, so per session they
 #: took a third of the command's CPU on AnnoMI (issue 17). Small enough to keep memory flat.
 BATCH = 16
+#: Batches per worker read ahead of the writer: enough to keep every worker busy, few
+#: enough that memory does not grow with the corpus.
+LOOK_AHEAD = 2
 
 _worker_coders: Sequence[SessionCoder] = ()
 
@@ -69,11 +75,31 @@ def coded_tables(read: Iterable[ReadSession], coders: Sequence[SessionCoder], *,
         _worker_coders = coders
         yield from map(_code_rows, batches)
         return
-    # fork: workers inherit the loaded coders (no second load, no pickling of models)
+    # fork: workers inherit the loaded coders (no second load, no pickling of models);
+    # models a coder would load lazily are loaded here first, so that their pages are
+    # shared copy-on-write by every worker instead of copied into each (issue 17)
     _worker_coders = coders
+    preload_models(coders)
     context = multiprocessing.get_context("fork")
     with context.Pool(workers) as pool:
-        yield from pool.imap(_code_rows, batches)
+        # not pool.imap: its feeder thread reads the whole input ahead of the workers,
+        # so memory would grow with the corpus; here at most LOOK_AHEAD batches per
+        # worker are read and not yet written
+        pending: deque[AsyncResult[tuple[int, pd.DataFrame]]] = deque()
+        for batch in batches:
+            pending.append(pool.apply_async(_code_rows, (batch,)))
+            if len(pending) >= LOOK_AHEAD * workers:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
+
+
+def preload_models(coders: Sequence[SessionCoder]) -> None:
+    """Load now the models each coder loads on first use (``preload()``, where it has one)."""
+    for coder in coders:
+        preload = getattr(coder, "preload", None)
+        if callable(preload):
+            preload()
 
 
 class TableWriter:
