@@ -35,6 +35,7 @@ from rapport.errors import RapportInputError
 from rapport.ingest.api import RoleMap
 from rapport.ingest.assemble import build_session, session_id
 from rapport.ingest.csv_table import (
+    Layout,
     add_row,
     csv_rows,
     delimiter_of,
@@ -78,11 +79,10 @@ def _index(path: Path, ctx: Context) -> int | None:
             return None
         rows = csv_rows(_chain(first, lines), delimiter_of(first), ctx)
         layout = read_layout(rows, ctx)
-        key_at = layout.index.get(layout.key_column)
         done: set[str] = set()
         current: str | None = None
         for _, row in rows:
-            key = row[key_at].strip() if key_at is not None and key_at < len(row) else ""
+            key = _key(layout, row)
             if key != current:
                 if key in done:
                     return None  # this session's rows are split up: read the file whole
@@ -93,6 +93,12 @@ def _index(path: Path, ctx: Context) -> int | None:
     except (_NotStreamableError, RapportInputError, OSError):
         # any doubt: the whole-file reader decides, and reports it as before
         return None
+
+
+def _key(layout: Layout, row: list[str]) -> str:
+    """The session key of a row, as the row readers take it ("" when there is none)."""
+    at = layout.index.get(layout.key_column)
+    return row[at].strip() if at is not None and at < len(row) else ""
 
 
 def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:
@@ -128,11 +134,12 @@ class CsvStream:
         current: str | None = None
         try:
             for line, row in rows:
-                key = add_row(layout, line, row, ctx, open_session)
-                if current is not None and key != current:
+                # a new key ends the open session: it is yielded before this row is read,
+                # so an error in this row comes after it
+                if current is not None and _key(layout, row) != current:
                     k += 1
                     yield self._build(open_session.pop(current), k, ids, labels)
-                current = key
+                current = add_row(layout, line, row, ctx, open_session)
         except _NotStreamableError:
             # the file changed between the passes
             raise ctx.error("the file changed while it was being read",

@@ -55,8 +55,9 @@ def iter_sessions(paths: Sequence[Path], *, roles: RoleMap | None = None,
 
     With ``stream``, a CSV file whose sessions' rows are contiguous is read session by
     session (:mod:`rapport.ingest.csv_stream`): memory holds one session, not the file,
-    and a bad row is reported when it is reached, after the sessions before it. A file's
-    warnings about the whole file then come with its last session.
+    and a bad row is reported when it is reached, after the sessions before it (all but
+    the last, held back as every last session is). A file's warnings about the whole
+    file then come with its last session only.
 
     With several files, a command-line role flag is expected to match only some of them
     (``--client-speaker Maya`` is for Maya's session): it is reported once, on the last
@@ -75,6 +76,11 @@ def iter_sessions(paths: Sequence[Path], *, roles: RoleMap | None = None,
                                                         settings, stream):
             if unmatched is not None:
                 never_matched -= set(roles.flags) - set(unmatched)
+            if session is None:  # a streamed file's end: its general warnings
+                if held is not None and held.path == path:
+                    held = ReadSession(held.session, path, (*held.warnings, *(
+                        f"{path.name}: {w}" for w in notes if w not in quiet)))
+                continue
             if session.id in seen:
                 raise RapportInputError(
                     f"session id {session.id!r} also comes from {seen[session.id]}",
@@ -94,9 +100,9 @@ def iter_sessions(paths: Sequence[Path], *, roles: RoleMap | None = None,
 
 def _file_sessions(path: Path, roles: RoleMap, fmt: str | None, encoding: str | None,
                    settings: Settings, stream: bool
-                   ) -> Iterator[tuple[Session, list[str], list[str] | None]]:
-    """(session, its warnings, the file's unmatched role labels or None if not yet known)
-    of one file; the labels come with the file's last session at the latest."""
+                   ) -> Iterator[tuple[Session | None, list[str], list[str] | None]]:
+    """(session, its warnings, the file's unmatched role labels or None) of one file; a
+    streamed file ends with (None, its general warnings, its unmatched role labels)."""
     streamed = open_csv_stream(path, roles=roles.for_file(path), fmt=fmt,
                                encoding=encoding, settings=settings) if stream else None
     if streamed is None:
@@ -105,14 +111,9 @@ def _file_sessions(path: Path, roles: RoleMap, fmt: str | None, encoding: str | 
         for session in result.sessions:
             yield session, result.warnings_for(session.id), result.unmatched_flags
         return
-    # one session held back: the file's general warnings are known only at its end
-    held: tuple[Session, list[str]] | None = None
-    for item in streamed.sessions():
-        if held is not None:
-            yield held[0], held[1], None
-        held = item
-    if held is not None:
-        yield held[0], [*held[1], *streamed.general], streamed.unmatched_flags
+    for session, notes in streamed.sessions():
+        yield session, notes, None
+    yield None, streamed.general, streamed.unmatched_flags
 
 
 def read_sessions(paths: Sequence[Path], *, roles: RoleMap | None = None,
