@@ -1,8 +1,11 @@
 """The streaming ``rapport code``: session by session, both cores, flat memory.
 
-Inputs are read file by file (:func:`rapport.ingest.iter_sessions`); each session is coded
-in a worker process and its rows are appended to the output straight away, so memory
-holds one input file and a few sessions' rows, whatever the corpus size. Rows come out in
+Inputs are read file by file, and a CSV corpus session by session
+(:func:`rapport.ingest.iter_sessions` with ``stream=True``); each batch of sessions is
+coded in a worker process and its rows are appended to the output straight away, at most
+:data:`LOOK_AHEAD` batches per worker ahead, so memory holds a few batches of sessions and
+rows whatever the corpus size (and one whole file for the formats that are not streamed).
+The models are loaded before the workers fork, so they share them. Rows come out in
 input order. The output is written to a hidden temporary file renamed into place at the
 end: a bad input found halfway leaves no output at all (nothing half-written).
 """
