@@ -12,6 +12,7 @@ end: a bad input found halfway leaves no output at all (nothing half-written).
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections import deque
@@ -83,6 +84,11 @@ def coded_tables(read: Iterable[ReadSession], coders: Sequence[SessionCoder], *,
     # shared copy-on-write by every worker instead of copied into each (issue 17)
     _worker_coders = coders
     preload_models(coders)
+    # the parent's objects go to the collector's permanent generation: a collection in a
+    # worker would otherwise write to every object's header and so copy every page of the
+    # loaded models that the fork shares
+    gc.collect()
+    gc.freeze()
     context = multiprocessing.get_context("fork")
     with context.Pool(workers) as pool:
         # not pool.imap: its feeder thread reads the whole input ahead of the workers,
