@@ -28,7 +28,8 @@ HELP = """Code every turn of one or more sessions and write a table (csv, parque
 
 The columns are documented in docs/formats.md ("The code table"). Sessions are coded in
 parallel, one process per core, and streamed to the output; nothing is written if any
-input is bad.
+input is bad. A CSV whose sessions' rows are contiguous (as AnnoMI's) is read session by
+session, so memory does not grow with its size (docs/formats.md, "CSV").
 
 Example:
 
@@ -72,7 +73,8 @@ def code(
     seen: set[str] = set()
 
     def read_and_warn() -> Iterator[ReadSession]:
-        for item in iter_sessions(inputs, roles=roles, fmt=fmt, encoding=encoding):
+        for item in iter_sessions(inputs, roles=roles, fmt=fmt, encoding=encoding,
+                                  stream=True):
             for w in item.warnings:
                 if w not in seen:
                     seen.add(w)

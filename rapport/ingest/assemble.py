@@ -28,19 +28,23 @@ MAX_ID_CHARS = 300
 
 def session_ids(raws: list[RawSession], ctx: Context) -> list[str]:
     """The input's own ids, else the file name, numbered when a file holds several."""
-    stem = Path(ctx.name).stem.strip() or "session"
-    ids = [raw.own_id or (stem if len(raws) == 1 else f"{stem}-{k}")
-           for k, raw in enumerate(raws, 1)]
     seen: set[str] = set()
-    for sid in ids:
-        if len(sid) > MAX_ID_CHARS:
-            raise ctx.error(f"session id longer than {MAX_ID_CHARS} characters",
-                            fix="shorten the session id", code="bad_id")
-        if sid in seen:
-            raise ctx.error(f"session id {sid!r} is used by two sessions",
-                            fix="give each session its own id", code="duplicate_id")
-        seen.add(sid)
-    return ids
+    return [session_id(raw, k, len(raws), ctx, seen) for k, raw in enumerate(raws, 1)]
+
+
+def session_id(raw: RawSession, k: int, total: int, ctx: Context, seen: set[str]) -> str:
+    """The id of the ``k``-th of ``total`` sessions of an input (``seen``: the ids given so
+    far, updated); the same rule whether the input is read whole or streamed."""
+    stem = Path(ctx.name).stem.strip() or "session"
+    sid = raw.own_id or (stem if total == 1 else f"{stem}-{k}")
+    if len(sid) > MAX_ID_CHARS:
+        raise ctx.error(f"session id longer than {MAX_ID_CHARS} characters",
+                        fix="shorten the session id", code="bad_id")
+    if sid in seen:
+        raise ctx.error(f"session id {sid!r} is used by two sessions",
+                        fix="give each session its own id", code="duplicate_id")
+    seen.add(sid)
+    return sid
 
 
 def _check_turn(turn: RawTurn, previous_start: float | None, ctx: Context) -> None:
@@ -107,6 +111,18 @@ def _build(raw: RawSession, sid: str, fmt: str, ctx: Context) -> tuple[Session, 
     return session, warnings
 
 
+def build_session(raw: RawSession, sid: str, fmt: str, ctx: Context
+                  ) -> tuple[Session, list[str]]:
+    """One validated session and the warnings about it, or raise for its first error."""
+    try:
+        return _build(raw, sid, fmt, ctx)
+    except ValidationError as exc:
+        # every rule of the domain model is checked in _build first; this is a backstop
+        first = exc.errors()[0]
+        raise ctx.error(f"session {sid!r} is invalid: {first['msg']}",
+                        fix="see docs/formats.md", code="invalid_session") from None
+
+
 @dataclass(frozen=True)
 class Assembled:
     """Validated sessions, the warnings about each one (by id) and about the whole input."""
@@ -128,13 +144,7 @@ def assemble(raws: list[RawSession], fmt: str, ctx: Context) -> Assembled:
     sessions: list[Session] = []
     per_session: dict[str, list[str]] = {}
     for raw, sid in zip(raws, ids, strict=True):
-        try:
-            session, notes = _build(raw, sid, fmt, ctx)
-        except ValidationError as exc:
-            # every rule of the domain model is checked above first; this is a backstop
-            first = exc.errors()[0]
-            raise ctx.error(f"session {sid!r} is invalid: {first['msg']}",
-                            fix="see docs/formats.md", code="invalid_session") from None
+        session, notes = build_session(raw, sid, fmt, ctx)
         sessions.append(session)
         per_session[sid] = notes
     labels = [s.name for session in sessions for s in session.speakers]

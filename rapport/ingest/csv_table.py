@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from rapport.domain import Role
 from rapport.errors import RapportInputError
@@ -44,10 +45,15 @@ def looks_like_csv_header(line: str) -> bool:
     return False
 
 
-def _rows(text: str, ctx: Context) -> Iterator[tuple[int, list[str]]]:
-    first = text.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=first.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+def delimiter_of(first_line: str) -> str:
+    """The separator a header line uses most: comma, semicolon or tab."""
+    return max((",", ";", "\t"), key=first_line.count)
+
+
+def csv_rows(lines: Iterable[str], delimiter: str, ctx: Context
+             ) -> Iterator[tuple[int, list[str]]]:
+    """(line number, cells) of each non-blank row; a quoting error raises at its line."""
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
     try:
         for row in reader:
             if any(cell.strip() for cell in row):
@@ -57,6 +63,10 @@ def _rows(text: str, ctx: Context) -> Iterator[tuple[int, list[str]]]:
                         fix="check the quoting: a field with a comma, quote or line break "
                         "must be in double quotes, and quotes inside doubled (\"\")",
                         code="bad_csv") from None
+
+
+def _rows(text: str, ctx: Context) -> Iterator[tuple[int, list[str]]]:
+    return csv_rows(io.StringIO(text, newline=""), delimiter_of(text.split("\n", 1)[0]), ctx)
 
 
 def _time(value: str, line: int, column: str, ctx: Context) -> float | None:
@@ -74,10 +84,22 @@ def _time(value: str, line: int, column: str, ctx: Context) -> float | None:
     return number
 
 
-def parse_csv(text: str, ctx: Context) -> list[RawSession]:
-    """Read a CSV transcript; each distinct session or transcript id is one session."""
-    check_line_lengths(text, ctx)
-    rows = _rows(text, ctx)
+@dataclass(frozen=True)
+class Layout:
+    """The columns of a CSV transcript: AnnoMI's or the generic layout."""
+
+    annomi: bool
+    columns: list[str]
+    index: dict[str, int]
+
+    @property
+    def key_column(self) -> str:
+        """The column that splits the file into sessions."""
+        return "transcript_id" if self.annomi else "session_id"
+
+
+def read_layout(rows: Iterator[tuple[int, list[str]]], ctx: Context) -> Layout:
+    """Check the header row (the first of ``rows``) and say which layout it is."""
     header_line, header = next(rows, (1, []))
     columns = [h.strip().casefold() for h in header]
     duplicated = sorted({c for c in columns if columns.count(c) > 1 and c})
@@ -91,19 +113,33 @@ def parse_csv(text: str, ctx: Context) -> list[RawSession]:
             raise ctx.error(f"missing column(s) {', '.join(missing)} (found: "
                             f"{', '.join(columns) or 'none'})", header_line,
                             fix=_LAYOUT_FIX, code="missing_columns")
-    index = {c: i for i, c in enumerate(columns)}
+    return Layout(annomi, columns, {c: i for i, c in enumerate(columns)})
+
+
+def add_row(layout: Layout, line: int, row: list[str], ctx: Context,
+            sessions: dict[str, RawSession]) -> str:
+    """Add one row's turn to its session in ``sessions`` (opened if new); its key."""
+    if len(row) != len(layout.columns):
+        raise ctx.error(f"row has {len(row)} fields, the header has {len(layout.columns)}",
+                        line, fix="check for a missing or extra separator, or an "
+                        "unquoted comma in the text", code="bad_csv")
+    cell = {c: row[i] for c, i in layout.index.items()}
+    if layout.annomi:
+        key, session = _annomi_row(cell, line, ctx, sessions)
+    else:
+        key, session = _generic_row(cell, line, ctx, sessions)
+    sessions[key] = session
+    return key
+
+
+def parse_csv(text: str, ctx: Context) -> list[RawSession]:
+    """Read a CSV transcript; each distinct session or transcript id is one session."""
+    check_line_lengths(text, ctx)
+    rows = _rows(text, ctx)
+    layout = read_layout(rows, ctx)
     sessions: dict[str, RawSession] = {}
     for line, row in rows:
-        if len(row) != len(columns):
-            raise ctx.error(f"row has {len(row)} fields, the header has {len(columns)}",
-                            line, fix="check for a missing or extra separator, or an "
-                            "unquoted comma in the text", code="bad_csv")
-        cell = {c: row[i] for c, i in index.items()}
-        if annomi:
-            key, session = _annomi_row(cell, line, ctx, sessions)
-        else:
-            key, session = _generic_row(cell, line, ctx, sessions)
-        sessions[key] = session
+        add_row(layout, line, row, ctx, sessions)
     if not sessions:
         raise ctx.error("the CSV has a header but no rows", fix="add one row per turn",
                         code="empty")

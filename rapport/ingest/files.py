@@ -14,6 +14,7 @@ from pathlib import Path
 from rapport.domain import Session
 from rapport.errors import RapportInputError
 from rapport.ingest.api import RoleMap, load_sessions
+from rapport.ingest.csv_stream import open_csv_stream
 from rapport.ingest.formats import SUFFIXES
 from rapport.ingest.roles import unmatched_flag_warning
 from rapport.settings import Settings, get_settings
@@ -47,9 +48,16 @@ def expand_paths(paths: Sequence[Path]) -> list[Path]:
 
 def iter_sessions(paths: Sequence[Path], *, roles: RoleMap | None = None,
                   fmt: str | None = None, encoding: str | None = None,
-                  settings: Settings | None = None) -> Iterator[ReadSession]:
+                  settings: Settings | None = None, stream: bool = False
+                  ) -> Iterator[ReadSession]:
     """Sessions file by file (one file in memory at a time); a session id met twice is an
     error naming both files.
+
+    With ``stream``, a CSV file whose sessions' rows are contiguous is read session by
+    session (:mod:`rapport.ingest.csv_stream`): memory holds one session, not the file,
+    and a bad row is reported when it is reached, after the sessions before it (all but
+    the last, held back as every last session is). A file's warnings about the whole
+    file then come with its last session only.
 
     With several files, a command-line role flag is expected to match only some of them
     (``--client-speaker Maya`` is for Maya's session): it is reported once, on the last
@@ -64,10 +72,15 @@ def iter_sessions(paths: Sequence[Path], *, roles: RoleMap | None = None,
     seen: dict[str, Path] = {}
     held: ReadSession | None = None  # one session held back for the end-of-input warning
     for path in files:
-        result = load_sessions(path, roles=roles, fmt=fmt, settings=settings,
-                               encoding=encoding)
-        never_matched -= set(roles.flags) - set(result.unmatched_flags)
-        for session in result.sessions:
+        for session, notes, unmatched in _file_sessions(path, roles, fmt, encoding,
+                                                        settings, stream):
+            if unmatched is not None:
+                never_matched -= set(roles.flags) - set(unmatched)
+            if session is None:  # a streamed file's end: its general warnings
+                if held is not None and held.path == path:
+                    held = ReadSession(held.session, path, (*held.warnings, *(
+                        f"{path.name}: {w}" for w in notes if w not in quiet)))
+                continue
             if session.id in seen:
                 raise RapportInputError(
                     f"session id {session.id!r} also comes from {seen[session.id]}",
@@ -77,13 +90,30 @@ def iter_sessions(paths: Sequence[Path], *, roles: RoleMap | None = None,
             if held is not None:
                 yield held
             held = ReadSession(session, path, tuple(
-                f"{path.name}: {w}" for w in result.warnings_for(session.id)
-                if w not in quiet))
+                f"{path.name}: {w}" for w in notes if w not in quiet))
     if held is not None:
         extra = tuple(f"--therapist/--client-speaker/--other {name!r} matches no speaker in "
                       f"any of the {len(files)} files" for name in roles.flags
                       if several and name in never_matched)
         yield ReadSession(held.session, held.path, (*held.warnings, *extra))
+
+
+def _file_sessions(path: Path, roles: RoleMap, fmt: str | None, encoding: str | None,
+                   settings: Settings, stream: bool
+                   ) -> Iterator[tuple[Session | None, list[str], list[str] | None]]:
+    """(session, its warnings, the file's unmatched role labels or None) of one file; a
+    streamed file ends with (None, its general warnings, its unmatched role labels)."""
+    streamed = open_csv_stream(path, roles=roles.for_file(path), fmt=fmt,
+                               encoding=encoding, settings=settings) if stream else None
+    if streamed is None:
+        result = load_sessions(path, roles=roles, fmt=fmt, settings=settings,
+                               encoding=encoding)
+        for session in result.sessions:
+            yield session, result.warnings_for(session.id), result.unmatched_flags
+        return
+    for session, notes in streamed.sessions():
+        yield session, notes, None
+    yield None, streamed.general, streamed.unmatched_flags
 
 
 def read_sessions(paths: Sequence[Path], *, roles: RoleMap | None = None,

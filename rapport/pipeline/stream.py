@@ -1,16 +1,21 @@
 """The streaming ``rapport code``: session by session, both cores, flat memory.
 
-Inputs are read file by file (:func:`rapport.ingest.iter_sessions`); each session is coded
-in a worker process and its rows are appended to the output straight away, so memory
-holds one input file and a few sessions' rows, whatever the corpus size. Rows come out in
+Inputs are read file by file, and a CSV corpus session by session
+(:func:`rapport.ingest.iter_sessions` with ``stream=True``); each batch of sessions is
+coded in a worker process and its rows are appended to the output straight away, at most
+:data:`LOOK_AHEAD` batches per worker ahead, so memory holds a few batches of sessions and
+rows whatever the corpus size (and one whole file for the formats that are not streamed).
+The models are loaded before the workers fork, so they share them. Rows come out in
 input order. The output is written to a hidden temporary file renamed into place at the
 end: a bad input found halfway leaves no output at all (nothing half-written).
 """
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,6 +28,8 @@ from rapport.pipeline.coders import all_families
 from rapport.pipeline.table import code_table
 
 if TYPE_CHECKING:
+    from multiprocessing.pool import AsyncResult
+
     import pandas as pd
 
     from rapport.ingest import ReadSession
@@ -31,6 +38,9 @@ if TYPE_CHECKING:
 #: processes and writing it cost about as much per call as per row, so per session they
 #: took a third of the command's CPU on AnnoMI (issue 17). Small enough to keep memory flat.
 BATCH = 16
+#: Batches per worker read ahead of the writer: enough to keep every worker busy, few
+#: enough that memory does not grow with the corpus.
+LOOK_AHEAD = 2
 
 _worker_coders: Sequence[SessionCoder] = ()
 
@@ -69,11 +79,36 @@ def coded_tables(read: Iterable[ReadSession], coders: Sequence[SessionCoder], *,
         _worker_coders = coders
         yield from map(_code_rows, batches)
         return
-    # fork: workers inherit the loaded coders (no second load, no pickling of models)
+    # fork: workers inherit the loaded coders (no second load, no pickling of models);
+    # models a coder would load lazily are loaded here first, so that their pages are
+    # shared copy-on-write by every worker instead of copied into each (issue 17)
     _worker_coders = coders
+    preload_models(coders)
+    # the parent's objects go to the collector's permanent generation: a collection in a
+    # worker would otherwise write to every object's header and so copy every page of the
+    # loaded models that the fork shares
+    gc.collect()
+    gc.freeze()
     context = multiprocessing.get_context("fork")
     with context.Pool(workers) as pool:
-        yield from pool.imap(_code_rows, batches)
+        # not pool.imap: its feeder thread reads the whole input ahead of the workers,
+        # so memory would grow with the corpus; here at most LOOK_AHEAD batches per
+        # worker are read and not yet written
+        pending: deque[AsyncResult[tuple[int, pd.DataFrame]]] = deque()
+        for batch in batches:
+            pending.append(pool.apply_async(_code_rows, (batch,)))
+            if len(pending) >= LOOK_AHEAD * workers:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
+
+
+def preload_models(coders: Sequence[SessionCoder]) -> None:
+    """Load now the models each coder loads on first use (``preload()``, where it has one)."""
+    for coder in coders:
+        preload = getattr(coder, "preload", None)
+        if callable(preload):
+            preload()
 
 
 class TableWriter:

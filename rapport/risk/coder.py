@@ -69,6 +69,11 @@ class RiskCoder:
         scores = self.turn_probabilities([context] * len(parts), parts)[code]
         return parts[int(np.argmax(scores))]
 
+    def preload(self) -> None:
+        """Load the risk encoder now rather than on the first turn that needs it: in a
+        process that forks workers, they then share its pages (``rapport code``)."""
+        self.model.load_encoder()
+
     def code_session(self, session: Session) -> list[TurnCodes]:
         """One :class:`TurnCodes` per turn, in order; client turns carry the five codes."""
         turns = session.turns

@@ -188,6 +188,10 @@ class RiskModel:
         self.reply_intercept_ = clf.intercept_.copy()
 
     # -- predicting -------------------------------------------------------------------
+    def load_encoder(self) -> None:
+        """Load the encoder (otherwise loaded on first use, once per process)."""
+        self._encoder()
+
     def _encoder(self) -> Any:
         return get_encoder(Path(__file__).resolve().parent / "models" / self.encoder_file_,
                            self.encoder_sha256_)
