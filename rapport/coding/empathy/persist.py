@@ -20,6 +20,7 @@ import numpy as np
 from rapport import __version__
 from rapport.coding.empathy.codes import MODEL_VERSION, families
 from rapport.coding.empathy.model import HEADS, EmpathyModel
+from rapport.coding.presets import preset_model_name
 from rapport.coding.relationship.data import file_sha256
 from rapport.coding.relationship.persist import atomic_write, npz_bytes
 from rapport.errors import RapportInputError
@@ -36,10 +37,7 @@ _RETRAIN = "rebuild it with `rapport train empathy --gold data/realtalk/gold.jso
 
 def model_name(preset: str) -> str:
     """The file name (without suffix) of ``preset``'s model."""
-    if preset not in MODEL_NAMES:
-        raise RapportInputError(f"unknown preset {preset!r}",
-                                fix="use one of: " + ", ".join(MODEL_NAMES))
-    return MODEL_NAMES[preset]
+    return preset_model_name(MODEL_NAMES, preset)
 
 
 def model_id(preset: str) -> str:

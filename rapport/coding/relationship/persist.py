@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from rapport import __version__
+from rapport.coding.presets import preset_model_name
 from rapport.coding.relationship.codes import CODES_BY_ROLE
 from rapport.coding.relationship.features import ROLES, TurnVectorizer
 from rapport.coding.relationship.model import RelationshipModel, RoleHeads
@@ -38,10 +39,7 @@ MODEL_NAME = MODEL_NAMES["accurate"]
 
 def model_name(preset: str) -> str:
     """The file name (without suffix) of ``preset``'s model."""
-    if preset not in MODEL_NAMES:
-        raise RapportInputError(f"unknown preset {preset!r}",
-                                fix="use one of: " + ", ".join(MODEL_NAMES))
-    return MODEL_NAMES[preset]
+    return preset_model_name(MODEL_NAMES, preset)
 
 
 def model_id(preset: str) -> str:
