@@ -2,12 +2,13 @@
 
 Inputs are read file by file, and a CSV corpus session by session
 (:func:`rapport.ingest.iter_sessions` with ``stream=True``); each batch of sessions is
-coded in a worker process and its rows are appended to the output straight away, at most
-:data:`LOOK_AHEAD` batches per worker ahead, so memory holds a few batches of sessions and
-rows whatever the corpus size (and one whole file for the formats that are not streamed).
-The models are loaded before the workers fork, so they share them. Rows come out in
-input order. The output is written to a hidden temporary file renamed into place at the
-end: a bad input found halfway leaves no output at all (nothing half-written).
+coded by one of the workers (the parent process is one of them) and its rows are
+appended to the output straight away, at most :data:`LOOK_AHEAD` batches per worker
+ahead, so memory holds a few batches of sessions and rows whatever the corpus size (and
+one whole file for the formats that are not streamed). The models are loaded before the
+other workers fork, so they share them. Rows come out in input order. The output is
+written to a hidden temporary file renamed into place at the end: a bad input found
+halfway leaves no output at all (nothing half-written).
 """
 
 from __future__ import annotations
@@ -89,18 +90,31 @@ def coded_tables(read: Iterable[ReadSession], coders: Sequence[SessionCoder], *,
     # loaded models that the fork shares
     gc.collect()
     gc.freeze()
+    # the parent is one of the ``workers``: it codes every ``workers``-th batch itself
+    # while the forked processes code the others. A worker process costs its own working
+    # memory (about 135 MB with the risk encoder's arena, issue 17), so ``workers`` processes
+    # instead of ``workers`` + an idle parent keep two-core runs within the memory budget
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers) as pool:
+    with context.Pool(workers - 1) as pool:
         # not pool.imap: its feeder thread reads the whole input ahead of the workers,
         # so memory would grow with the corpus; here at most LOOK_AHEAD batches per
-        # worker are read and not yet written
-        pending: deque[AsyncResult[tuple[int, pd.DataFrame]]] = deque()
-        for batch in batches:
-            pending.append(pool.apply_async(_code_rows, (batch,)))
+        # worker are read and not yet written. A batch the parent keeps waits in the
+        # queue as it is and is coded when its turn to be written comes, so the forked
+        # workers code the batches queued behind it meanwhile.
+        pending: deque[AsyncResult[tuple[int, pd.DataFrame]] | list[Session]] = deque()
+        for n, batch in enumerate(batches):
+            own = n % workers == workers - 1
+            pending.append(batch if own else pool.apply_async(_code_rows, (batch,)))
             if len(pending) >= LOOK_AHEAD * workers:
-                yield pending.popleft().get()
+                yield _result(pending.popleft())
         while pending:
-            yield pending.popleft().get()
+            yield _result(pending.popleft())
+
+
+def _result(item: AsyncResult[tuple[int, pd.DataFrame]] | list[Session]
+            ) -> tuple[int, pd.DataFrame]:
+    """A forked worker's rows, or a batch the parent codes now."""
+    return _code_rows(item) if isinstance(item, list) else item.get()
 
 
 def preload_models(coders: Sequence[SessionCoder]) -> None:

