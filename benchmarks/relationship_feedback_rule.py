@@ -1,0 +1,169 @@
+"""Relationship feedback thresholds, held out: the old rule against the new one.
+
+    .venv/bin/python benchmarks/relationship_feedback_rule.py --preset fast      # ~4 CPU min
+    .venv/bin/python benchmarks/relationship_feedback_rule.py --preset accurate  # ~40 CPU min
+
+Nested 5-fold cross-validation grouped by video on the **development** transcripts of the
+real-talk gold (the frozen split is never read). In each outer fold the whole training
+procedure (``train``: ``c``, calibration, inner 5-fold CV by video) runs on the other four
+folds, and each rule picks each code's feedback threshold from that training's out-of-fold
+scores: the **old** rule (:func:`~rapport.coding.relationship.threshold.first_passing`:
+the first threshold whose observed precision reaches 0.70 on >= 10 predicted turns) and
+the **new** one (:func:`~rapport.coding.relationship.threshold.feedback_threshold`: the
+90% lower confidence bound reaches 0.70, with any one inner fold left out too). Both see
+the same models; only the rule differs. The held-out fold is then coded at each chosen
+threshold and the turns are pooled over the five held-out folds: how often feedback from
+that code would have been right on transcripts its threshold was not chosen on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import numpy as np
+
+from rapport.coding.relationship.codes import ALL_CODES, role_of
+from rapport.coding.relationship.dialogue import Dialogue
+from rapport.coding.relationship.model import CODE_INDEX, RelationshipModel
+from rapport.coding.relationship.threshold import (
+    FEEDBACK_PRECISION,
+    feedback_threshold,
+    first_passing,
+    wilson_lower_bound,
+)
+from rapport.coding.relationship.training import (
+    C_GRIDS,
+    gold_dialogues,
+    train,
+    written_dialogues,
+)
+
+RULES = ("old", "new")
+FOLDS = 5
+
+
+@dataclass
+class Tally:
+    """One rule's feedback on one code, pooled over the held-out folds."""
+
+    cuts: list[float | None] = field(default_factory=list)  # one per outer fold
+    predicted: int = 0
+    right: int = 0
+    positives: int = 0  # gold positives in the folds where the code gave feedback
+
+    def add(self, cut: float | None, y: np.ndarray, p: np.ndarray) -> None:
+        self.cuts.append(cut)
+        if cut is None:
+            return
+        hit = p >= cut
+        self.predicted += int(hit.sum())
+        self.right += int((y & hit).sum())
+        self.positives += int(y.sum())
+
+
+def labelled(dialogues: Sequence[Dialogue], probs: Sequence[np.ndarray], code: str
+             ) -> tuple[np.ndarray, np.ndarray]:
+    """Gold label and P(code) of every labelled turn of the code's role."""
+    k, role = CODE_INDEX[code], role_of(code).value
+    y, p = [], []
+    for d, prob in zip(dialogues, probs, strict=True):
+        assert d.codes is not None
+        for i, r in enumerate(d.roles):
+            if r == role and d.codes[i] is not None:
+                y.append(code in (d.codes[i] or ()))
+                p.append(float(prob[i, k]))
+    return np.array(y, dtype=bool), np.array(p, dtype=float)
+
+
+def one_outer_fold(f: int, preset: str) -> dict[str, dict[str, Tally]]:
+    """Train on the other folds, choose thresholds by both rules, score fold ``f``."""
+    dev, _ = gold_dialogues()
+    fold_of = RelationshipModel(cv_folds=FOLDS).folds_of([d.group for d in dev])
+    train_part = [d for d in dev if fold_of[d.group] != f]
+    test_part = [d for d in dev if fold_of[d.group] == f]
+    model, _ = train(train_part, written_dialogues(), c_grid=C_GRIDS[preset], preset=preset)
+    probs = model.predict_many(test_part)
+    out: dict[str, dict[str, Tally]] = {rule: {} for rule in RULES}
+    for code in ALL_CODES:
+        ev = model.feedback_evidence_[code]
+        cuts = {"old": first_passing(ev.y, ev.p),
+                "new": feedback_threshold(ev.y, ev.p, ev.folds)}
+        assert cuts["new"] == model.feedback_[code]  # the rule the model itself ran
+        y, p = labelled(test_part, probs, code)
+        for rule in RULES:
+            out[rule][code] = Tally()
+            out[rule][code].add(cuts[rule], y, p)
+    return out
+
+
+def nested(preset: str, jobs: int) -> dict[str, dict[str, Tally]]:
+    """Every outer fold (``jobs`` at a time), pooled per rule and code."""
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        parts = list(pool.map(one_outer_fold, range(FOLDS), [preset] * FOLDS))
+    pooled = {rule: {code: Tally() for code in ALL_CODES} for rule in RULES}
+    for part in parts:  # in fold order: the table does not depend on ``jobs``
+        for rule in RULES:
+            for code in ALL_CODES:
+                mine, theirs = pooled[rule][code], part[rule][code]
+                mine.cuts += theirs.cuts
+                mine.predicted += theirs.predicted
+                mine.right += theirs.right
+                mine.positives += theirs.positives
+    return pooled
+
+
+def _cell(t: Tally) -> str:
+    cuts = " ".join("—" if c is None else f"{c:.2f}" for c in t.cuts)
+    if not t.predicted:
+        return f"{cuts} | not used |"
+    share = t.right / t.predicted
+    ok = "" if share >= FEEDBACK_PRECISION else " ✗"
+    return (f"{cuts} | **{share:.2f}**{ok} ({t.right}/{t.predicted}; lower bound "
+            f"{wilson_lower_bound(t.right, t.predicted):.2f}, recall "
+            f"{t.right / max(t.positives, 1):.2f}) |")
+
+
+def format_rules(pooled: dict[str, dict[str, Tally]]) -> str:
+    """Markdown: per code, each rule's threshold in every outer fold and held-out precision."""
+    lines = [("| code | old rule: threshold per outer fold | old: held-out precision | "
+              "new rule: threshold per outer fold | new: held-out precision |"),
+             "|---|---|---|---|---|"]
+    for code in ALL_CODES:
+        old, new = pooled["old"][code], pooled["new"][code]
+        if not old.predicted and not new.predicted:
+            continue
+        lines.append(f"| {code} | {_cell(old)} {_cell(new)}")
+    for rule in RULES:
+        right = sum(t.right for t in pooled[rule].values())
+        predicted = sum(t.predicted for t in pooled[rule].values())
+        used = sorted(c for c, t in pooled[rule].items() if t.predicted)
+        share = f"{right / predicted:.2f} ({right}/{predicted})" if predicted else "—"
+        lines.append(f"\n{rule} rule: feedback from {len(used)} codes "
+                     f"({', '.join(used) or 'none'}), right {share} held out")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--preset", choices=("fast", "accurate"), default="fast")
+    parser.add_argument("--jobs", type=int, default=1,
+                        help="outer folds trained at once (the table is the same)")
+    args = parser.parse_args()
+    start = time.perf_counter()
+    pooled = nested(args.preset, args.jobs)
+    print(f"Feedback rule, preset `{args.preset}`: nested {FOLDS}-fold CV by video on the "
+          f"development transcripts ({time.perf_counter() - start:,.0f} s wall, "
+          f"{args.jobs} jobs); codes that gave no feedback under either rule left out.\n")
+    print(format_rules(pooled))
+
+
+if __name__ == "__main__":
+    main()
