@@ -1,7 +1,7 @@
 """Relationship feedback thresholds, held out: the old rule against the new one.
 
-    .venv/bin/python benchmarks/relationship_feedback_rule.py --preset fast      # ~4 CPU min
-    .venv/bin/python benchmarks/relationship_feedback_rule.py --preset accurate  # ~40 CPU min
+    .venv/bin/python benchmarks/relationship_feedback_rule.py --preset fast --jobs 2
+    .venv/bin/python benchmarks/relationship_feedback_rule.py --preset accurate --jobs 2
 
 Nested 5-fold cross-validation grouped by video on the **development** transcripts of the
 real-talk gold (the frozen split is never read). In each outer fold the whole training
@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import pickle
 import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
@@ -35,6 +37,7 @@ from rapport.coding.relationship.dialogue import Dialogue
 from rapport.coding.relationship.model import CODE_INDEX, RelationshipModel
 from rapport.coding.relationship.threshold import (
     FEEDBACK_PRECISION,
+    OutOfFold,
     feedback_threshold,
     first_passing,
     wilson_lower_bound,
@@ -48,6 +51,7 @@ from rapport.coding.relationship.training import (
 
 RULES = ("old", "new")
 FOLDS = 5
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @dataclass
@@ -83,40 +87,57 @@ def labelled(dialogues: Sequence[Dialogue], probs: Sequence[np.ndarray], code: s
     return np.array(y, dtype=bool), np.array(p, dtype=float)
 
 
-def one_outer_fold(f: int, preset: str) -> dict[str, dict[str, Tally]]:
-    """Train on the other folds, choose thresholds by both rules, score fold ``f``."""
+@dataclass(frozen=True)
+class FoldScores:
+    """One outer fold, per code: what the training's rules choose from (its out-of-fold
+    scores) and the held-out turns they are judged on. The models are the slow part; the
+    rules run on these in a moment, so they are cached (``--cache``)."""
+
+    chosen_on: dict[str, OutOfFold]
+    held_out: dict[str, tuple[np.ndarray, np.ndarray]]  # code -> (gold, P)
+
+
+def one_outer_fold(f: int, preset: str) -> FoldScores:
+    """Train on the other folds; keep their out-of-fold evidence and fold ``f``'s scores."""
     dev, _ = gold_dialogues()
     fold_of = RelationshipModel(cv_folds=FOLDS).folds_of([d.group for d in dev])
     train_part = [d for d in dev if fold_of[d.group] != f]
     test_part = [d for d in dev if fold_of[d.group] == f]
     model, _ = train(train_part, written_dialogues(), c_grid=C_GRIDS[preset], preset=preset)
     probs = model.predict_many(test_part)
-    out: dict[str, dict[str, Tally]] = {rule: {} for rule in RULES}
-    for code in ALL_CODES:
-        ev = model.feedback_evidence_[code]
-        cuts = {"old": first_passing(ev.y, ev.p),
-                "new": feedback_threshold(ev.y, ev.p, ev.folds)}
-        assert cuts["new"] == model.feedback_[code]  # the rule the model itself ran
-        y, p = labelled(test_part, probs, code)
-        for rule in RULES:
-            out[rule][code] = Tally()
-            out[rule][code].add(cuts[rule], y, p)
-    return out
+    for code, ev in model.feedback_evidence_.items():  # the rule the model itself ran
+        assert feedback_threshold(ev.y, ev.p, ev.folds) == model.feedback_[code]
+    return FoldScores(dict(model.feedback_evidence_),
+                      {code: labelled(test_part, probs, code) for code in ALL_CODES})
 
 
-def nested(preset: str, jobs: int) -> dict[str, dict[str, Tally]]:
-    """Every outer fold (``jobs`` at a time), pooled per rule and code."""
+def fold_scores(preset: str, jobs: int, cache: Path | None) -> list[FoldScores]:
+    """Every outer fold (``jobs`` at a time), in fold order; read from ``cache`` when it
+    exists (delete it after changing the model or the data), written there otherwise."""
+    if cache is not None and cache.is_file():
+        with cache.open("rb") as fh:
+            cached: list[FoldScores] = pickle.load(fh)  # our own file, written below
+        return cached
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         parts = list(pool.map(one_outer_fold, range(FOLDS), [preset] * FOLDS))
+    if cache is not None:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        with cache.open("wb") as fh:
+            pickle.dump(parts, fh)
+    return parts
+
+
+def rules_held_out(parts: Sequence[FoldScores]) -> dict[str, dict[str, Tally]]:
+    """Each rule's threshold per outer fold and code, scored on the held-out fold, pooled."""
     pooled = {rule: {code: Tally() for code in ALL_CODES} for rule in RULES}
-    for part in parts:  # in fold order: the table does not depend on ``jobs``
-        for rule in RULES:
-            for code in ALL_CODES:
-                mine, theirs = pooled[rule][code], part[rule][code]
-                mine.cuts += theirs.cuts
-                mine.predicted += theirs.predicted
-                mine.right += theirs.right
-                mine.positives += theirs.positives
+    for part in parts:
+        for code in ALL_CODES:
+            ev = part.chosen_on[code]
+            cuts = {"old": first_passing(ev.y, ev.p),
+                    "new": feedback_threshold(ev.y, ev.p, ev.folds)}
+            y, p = part.held_out[code]
+            for rule in RULES:
+                pooled[rule][code].add(cuts[rule], y, p)
     return pooled
 
 
@@ -156,9 +177,13 @@ def main() -> None:
     parser.add_argument("--preset", choices=("fast", "accurate"), default="fast")
     parser.add_argument("--jobs", type=int, default=1,
                         help="outer folds trained at once (the table is the same)")
+    parser.add_argument("--cache", action="store_true", help=(
+        "keep the outer folds' scores in .cache/relationship_feedback_rule-PRESET.pkl and "
+        "reuse them (to rerun the rules alone; delete it after retraining)"))
     args = parser.parse_args()
     start = time.perf_counter()
-    pooled = nested(args.preset, args.jobs)
+    cache = ROOT / ".cache" / f"relationship_feedback_rule-{args.preset}.pkl"
+    pooled = rules_held_out(fold_scores(args.preset, args.jobs, cache if args.cache else None))
     print(f"Feedback rule, preset `{args.preset}`: nested {FOLDS}-fold CV by video on the "
           f"development transcripts ({time.perf_counter() - start:,.0f} s wall, "
           f"{args.jobs} jobs); codes that gave no feedback under either rule left out.\n")
