@@ -172,6 +172,25 @@ def format_rules(pooled: dict[str, dict[str, Tally]]) -> str:
     return "\n".join(lines)
 
 
+def score_shift(parts: Sequence[FoldScores], codes: Sequence[str], cut: float = 0.5) -> str:
+    """Markdown: at one threshold, how many turns are coded, and how many rightly, in the
+    out-of-fold scores a rule sees and in the held-out fold. A threshold chosen on the first
+    carries to the second only if the two agree."""
+    lines = [(f"| code (p ≥ {cut:.2f}) | inner out-of-fold: coded, precision | "
+              "held out: coded, precision |"), "|---|---|---|"]
+    for code in codes:
+        cells = []
+        for pairs in ([(part.chosen_on[code].y, part.chosen_on[code].p) for part in parts],
+                      [part.held_out[code] for part in parts]):
+            n = sum(len(y) for y, _ in pairs)
+            hit = sum(int((p >= cut).sum()) for _, p in pairs)
+            right = sum(int((y & (p >= cut)).sum()) for y, p in pairs)
+            cells.append(f"{hit / max(n, 1):.2%} of {n} turns, "
+                         f"{right / hit if hit else 0.0:.2f}")
+        lines.append(f"| {code} | {cells[0]} | {cells[1]} |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--preset", choices=("fast", "accurate"), default="fast")
@@ -183,11 +202,16 @@ def main() -> None:
     args = parser.parse_args()
     start = time.perf_counter()
     cache = ROOT / ".cache" / f"relationship_feedback_rule-{args.preset}.pkl"
-    pooled = rules_held_out(fold_scores(args.preset, args.jobs, cache if args.cache else None))
+    parts = fold_scores(args.preset, args.jobs, cache if args.cache else None)
+    pooled = rules_held_out(parts)
     print(f"Feedback rule, preset `{args.preset}`: nested {FOLDS}-fold CV by video on the "
           f"development transcripts ({time.perf_counter() - start:,.0f} s wall, "
           f"{args.jobs} jobs); codes that gave no feedback under either rule left out.\n")
     print(format_rules(pooled))
+    used = [c for c in ALL_CODES if any(pooled[rule][c].predicted for rule in RULES)]
+    print("\nThe scores the rules choose from against the held-out ones (pooled over the "
+          "outer folds; the inner out-of-fold turns are each outer training part's):\n")
+    print(score_shift(parts, used))
 
 
 if __name__ == "__main__":
