@@ -1,6 +1,9 @@
-"""The feedback-threshold rule of the relationship coder (issue 22): properties and cases."""
+"""The feedback-threshold rule of the relationship coder (issue 22), and what reports say
+about the codes it leaves out: properties and cases."""
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 import pytest
@@ -8,6 +11,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import norm
 
+from rapport.coding.relationship.codes import ALL_CODES
+from rapport.coding.relationship.feedback import (
+    MODEL_IDS,
+    codes_note,
+    feedback_codes_note,
+    feedback_thresholds,
+    not_used_note,
+)
 from rapport.coding.relationship.threshold import (
     CANDIDATES,
     DECISION,
@@ -36,7 +47,7 @@ def arrays(rows: list[tuple[float, bool, int]]) -> tuple[np.ndarray, np.ndarray,
 def confident(rows: list[tuple[float, bool, int]]) -> list[tuple[float, bool, int]]:
     # mostly right above 0.6: enough turns where the rule can pass, so the properties
     # are exercised on thresholds and not only on None
-    return [(p, y or p >= 0.6 and i % 7 != 0, f) for i, (p, y, f) in enumerate(rows)]
+    return [(p, y or (p >= 0.6 and i % 7 != 0), f) for i, (p, y, f) in enumerate(rows)]
 
 
 @settings(max_examples=200, deadline=None)
@@ -145,8 +156,29 @@ def test_a_pass_carried_by_one_fold_is_refused() -> None:
 @pytest.mark.parametrize(("right", "n"), [(0, 1), (7, 10), (18, 20), (50, 50), (3, 200)])
 def test_wilson_bound_is_below_the_share_and_uses_the_one_sided_90_quantile(
         right: int, n: int) -> None:
-    assert Z_ONE_SIDED_90 == pytest.approx(norm.ppf(0.90), abs=1e-12)
+    assert pytest.approx(norm.ppf(0.90), abs=1e-12) == Z_ONE_SIDED_90
     low = wilson_lower_bound(right, n)
     assert 0.0 <= low <= right / n
     assert wilson_lower_bound(right * 4, n * 4) >= low  # more of the same: tighter
     assert wilson_lower_bound(0, 0) == 0.0
+
+
+def test_the_report_says_plainly_when_no_relationship_code_drives_feedback() -> None:
+    none = codes_note(dict.fromkeys(ALL_CODES))
+    assert none.startswith("relationship codes are not used for feedback")
+    assert "listed as codes only" in none
+    some = codes_note({**dict.fromkeys(ALL_CODES), "seek_collaboration": 0.95})
+    assert "used for feedback: seek_collaboration (when the coder is at least 95% sure)" \
+        in some
+    assert "affirm" not in some  # only the codes that drive feedback are named
+
+
+@pytest.mark.parametrize("source", sorted(MODEL_IDS))
+def test_every_shipped_model_notes_exactly_its_feedback_codes(source: str) -> None:
+    cuts = feedback_thresholds(source)
+    note = feedback_codes_note(source)
+    for code, cut in cuts.items():
+        assert (f"{code} (when" in note) == (cut is not None), (source, code)
+    rupture = not_used_note(("withdrawal", "confrontation"), "rupture episodes", source)
+    if rupture is not None:  # counts said as they are, never a precision "below the bar"
+        assert re.search(r"withdrawal (right \d+ of \d+ times?|never coded)", rupture)

@@ -13,6 +13,7 @@ elsewhere (a person's corrections, an imported table) count as they are.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -57,11 +58,13 @@ def usable_for_feedback(code: Code) -> bool:
 def _how_often_right(source: str, code: str) -> str:
     """``right 4 of 6 times`` out of fold at the decision threshold (the coded turns)."""
     m = _meta(MODEL_IDS[source])["cv_metrics"].get(code, {})
-    predicted = round(float(m.get("predicted", 0.0)))
+    if "predicted" not in m:  # a model file from before the counts were kept
+        return f"{code} {float(m.get('precision', 0.0)):.0%} precision"
+    predicted = round(float(m["predicted"]))
     if not predicted:
         return f"{code} never coded"
     right = round(float(m["precision"]) * predicted)
-    return f"{code} right {right} of {predicted} times"
+    return f"{code} right {right} of {predicted} time{'s' if predicted != 1 else ''}"
 
 
 def not_used_note(codes: tuple[str, ...], what: str, source: str = MODEL_ID) -> str | None:
@@ -81,11 +84,19 @@ def not_used_note(codes: tuple[str, ...], what: str, source: str = MODEL_ID) -> 
 
 
 def feedback_codes_note(source: str = MODEL_ID) -> str:
-    """Which of the relationship codes of the model that wrote ``source`` may drive
-    feedback; said on every report it coded, so a therapist never reads a code as advice
-    the coder was not shown to deserve."""
-    cuts = feedback_thresholds(source)
-    used = [f"{code} (from {cut:.0%} confidence)" for code in ALL_CODES
+    """Which relationship codes of the model that wrote ``source`` may drive feedback;
+    said on every report it coded, so a therapist never reads a code as advice the coder
+    was not shown to deserve (:func:`codes_note`)."""
+    return codes_note(feedback_thresholds(source))
+
+
+def codes_note(cuts: Mapping[str, float | None]) -> str:
+    """The note for feedback thresholds ``cuts`` (``code -> threshold``, None: not used).
+
+    >>> codes_note({"affirm": None})[:52]
+    'relationship codes are not used for feedback: none w'
+    """
+    used = [f"{code} (when the coder is at least {cut:.0%} sure)" for code in ALL_CODES
             if (cut := cuts.get(code)) is not None]
     why = ("not shown to be right at least 70% of the time on real sessions (with 90% "
            "confidence, on at least 10 turns; docs/models.md)")
