@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import norm
 
-from rapport.coding.relationship.codes import ALL_CODES
+from rapport.coding.relationship.codes import ALL_CODES, CODE_LABELS
 from rapport.coding.relationship.feedback import (
     MODEL_IDS,
     codes_note,
@@ -168,9 +168,10 @@ def test_the_report_says_plainly_when_no_relationship_code_drives_feedback() -> 
     assert none.startswith("relationship codes are not used for feedback")
     assert "listed as codes only" in none
     some = codes_note({**dict.fromkeys(ALL_CODES), "seek_collaboration": 0.95})
-    assert "used for feedback: seek_collaboration (when the coder is at least 95% sure)" \
+    assert "used for feedback: seeking collaboration (when the coder is at least 95% sure)" \
         in some
     assert "affirm" not in some  # only the codes that drive feedback are named
+    assert not re.search(r"\b[a-z]+_[a-z_]+\b", none + some)  # words, not code names
 
 
 @pytest.mark.parametrize("source", sorted(MODEL_IDS))
@@ -178,7 +179,7 @@ def test_every_shipped_model_notes_exactly_its_feedback_codes(source: str) -> No
     cuts = feedback_thresholds(source)
     note = feedback_codes_note(source)
     for code, cut in cuts.items():
-        assert (f"{code} (when" in note) == (cut is not None), (source, code)
+        assert (f"{CODE_LABELS[code]} (when" in note) == (cut is not None), (source, code)
     rupture = not_used_note(("withdrawal", "confrontation"), "rupture episodes", source)
     if rupture is not None:  # counts said as they are, never a precision "below the bar"
         assert re.search(r"withdrawal (right \d+ of \d+ times?|never coded)", rupture)

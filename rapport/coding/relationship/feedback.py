@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-from rapport.coding.relationship.codes import ALL_CODES
+from rapport.coding.relationship.codes import ALL_CODES, CODE_LABELS
 from rapport.coding.relationship.persist import MODEL_DIR, MODEL_NAMES, model_id, read_meta
 from rapport.domain import Code
 
@@ -93,11 +93,12 @@ def feedback_codes_note(source: str = MODEL_ID) -> str:
 def codes_note(cuts: Mapping[str, float | None]) -> str:
     """The note for feedback thresholds ``cuts`` (``code -> threshold``, None: not used).
 
-    >>> codes_note({"affirm": None})[:52]
-    'relationship codes are not used for feedback: none w'
+    >>> codes_note({"affirm": None, "seek_collaboration": 0.95})[:70]
+    'relationship codes used for feedback: seeking collaboration (when the '
     """
-    used = [f"{code} (when the coder is at least {cut:.0%} sure)" for code in ALL_CODES
-            if (cut := cuts.get(code)) is not None]
+    # plain words, as the rest of the report reads: a therapist never sees "seek_collaboration"
+    used = [f"{CODE_LABELS[code]} (when the coder is at least {cut:.0%} sure)"
+            for code in ALL_CODES if (cut := cuts.get(code)) is not None]
     why = ("not shown to be right at least 70% of the time on real sessions (with 90% "
            "confidence, on at least 10 turns; docs/models.md)")
     if not used:

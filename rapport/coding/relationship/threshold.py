@@ -1,8 +1,9 @@
 """From which confidence a relationship code may drive feedback to a therapist.
 
->>> feedback_threshold(y, p, folds)  # doctest: +SKIP  (0.65, or None: never feedback)
+>>> feedback_threshold(y, p, folds)  # doctest: +SKIP
+0.65
 
-A code is *coded* at ``P >= DECISION``; feedback (a moment, a rupture episode, an alert)
+(``None``: the code never drives feedback.) A code is *coded* at ``P >= DECISION``; feedback (a moment, a rupture episode, an alert)
 needs more: the lowest candidate threshold from :data:`DECISION` up at which
 
 1. at least :data:`FEEDBACK_MIN_SUPPORT` real turns are predicted, and the one-sided 90%
