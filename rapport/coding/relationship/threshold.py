@@ -3,8 +3,9 @@
 >>> feedback_threshold(y, p, folds)  # doctest: +SKIP
 0.65
 
-(``None``: the code never drives feedback.) A code is *coded* at ``P >= DECISION``; feedback (a moment, a rupture episode, an alert)
-needs more: the lowest candidate threshold from :data:`DECISION` up at which
+(``None``: the code never drives feedback.) A code is *coded* at ``P >= DECISION``;
+feedback (a moment, a rupture episode, an alert) needs more: the lowest candidate
+threshold from :data:`DECISION` up at which
 
 1. at least :data:`FEEDBACK_MIN_SUPPORT` real turns are predicted, and the one-sided 90%
    Wilson **lower bound** of their precision reaches :data:`FEEDBACK_PRECISION`; and
