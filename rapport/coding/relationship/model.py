@@ -17,9 +17,9 @@ lower, F1-optimal cut would code more turns but, on real talk, mostly wrongly (`
 at p 0.15 was right one time in seven). Feedback a therapist reads must be right more
 often still, so each code also gets ``feedback_[code]``: the
 lowest threshold at which the 90% lower confidence bound of its out-of-fold precision
-reaches :data:`FEEDBACK_PRECISION` on at least :data:`FEEDBACK_MIN_SUPPORT` real predicted
-turns, with any one fold left out too, or ``None`` (the code is never used for feedback;
-the rule and why: :mod:`~rapport.coding.relationship.threshold`). ``cv_metrics_`` keeps
+reaches 0.70 on at least 10 real predicted turns, with any one fold left out too, or
+``None`` (the code is never used for feedback; the rule, its constants and why:
+:mod:`~rapport.coding.relationship.threshold`). ``cv_metrics_`` keeps
 precision, recall, F1, support, predicted turns and ECE, measured on labelled real turns
 only (written examples train but are never scored). ``feedback_evidence_`` keeps the
 out-of-fold scores each feedback threshold was chosen on, so a benchmark can compare rules;
