@@ -1,7 +1,9 @@
 """Relationship feedback thresholds, held out: the old rule against the new one.
 
-    .venv/bin/python benchmarks/relationship_feedback_rule.py --preset fast --jobs 2
-    .venv/bin/python benchmarks/relationship_feedback_rule.py --preset accurate --jobs 2
+    .venv/bin/python benchmarks/relationship_feedback_rule.py --preset fast --jobs 2      # ~3 min
+    .venv/bin/python benchmarks/relationship_feedback_rule.py --preset accurate --jobs 2  # ~25 min
+    (add --cache to keep the outer folds' scores and rerun only the rules; results in
+    docs/models.md, "Feedback thresholds, held out")
 
 Nested 5-fold cross-validation grouped by video on the **development** transcripts of the
 real-talk gold (the frozen split is never read). In each outer fold the whole training
