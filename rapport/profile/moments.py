@@ -31,6 +31,9 @@ MAX_PER_KIND = 2
 #: Measured precision of each kind of moment on real sessions, written by
 #: ``benchmarks/moments_eval.py --write`` (docs/metrics.md, "Moments").
 PRECISION_FILE = Path(__file__).with_name("moment_precision.json")
+#: A kind's measured precision is shown on its moments from this many measured moments up;
+#: fewer still leave a kind out when they were mostly wrong (:func:`below_bar`).
+MIN_MEASURED = 10
 
 
 @lru_cache(maxsize=1)
@@ -42,9 +45,10 @@ def measured_precision() -> dict[str, dict[str, Any]]:
 
 
 def with_precision(m: RevisitMoment) -> RevisitMoment:
-    """``m`` with the measured precision of its kind (unchanged when not measured)."""
+    """``m`` with the measured precision of its kind (unchanged when measured on fewer
+    than :data:`MIN_MEASURED` moments: "right 1 time in 1" would claim too much)."""
     found = measured_precision().get(m.kind)
-    if found is None:
+    if found is None or int(found["n"]) < MIN_MEASURED:
         return m
     return m.model_copy(update={"precision": float(found["precision"]),
                                 "precision_basis": str(found["basis"])})
@@ -246,7 +250,9 @@ ALWAYS_SHOWN = frozenset(("risk_not_followed_up",))
 
 
 def below_bar(kind: str) -> bool:
-    """True when ``kind`` was measured on real sessions and right less often than the bar."""
+    """True when ``kind`` was measured on real sessions and right less often than the bar,
+    however few moments it was measured on: leaving a kind out costs a therapist little,
+    showing one that was mostly wrong misleads."""
     found = measured_precision().get(kind)
     return (kind not in ALWAYS_SHOWN and found is not None
             and float(found["precision"]) < MOMENT_BAR)

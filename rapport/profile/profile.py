@@ -11,7 +11,7 @@ False
 
 from __future__ import annotations
 
-from rapport.coding.relationship.feedback import MODEL_IDS, not_used_note
+from rapport.coding.relationship.feedback import MODEL_IDS, feedback_codes_note, not_used_note
 from rapport.domain import CodedSession
 from rapport.profile import listening, relationship
 from rapport.profile.miti import miti_summary
@@ -54,6 +54,7 @@ def build_profile(coded: CodedSession) -> ProfileResult:
     notes = []
     for source in MODEL_IDS:
         if view.coded_by(source):
+            notes.append(feedback_codes_note(source))
             note = not_used_note(("withdrawal", "confrontation"), "rupture episodes", source)
             if note:
                 notes.append(note)

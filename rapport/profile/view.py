@@ -86,7 +86,8 @@ class SessionView:
         """A code that applies *and* is sure enough to give feedback on.
 
         A relationship coder's code counts only at or above its feedback threshold
-        (precision 0.70 on real talk, :mod:`rapport.coding.relationship.feedback`); other
+        (precision at least 0.70 with 90% confidence on real talk,
+        :mod:`rapport.coding.relationship.threshold`); other
         codes count when they apply.
         """
         tc = self._codes.get(index)

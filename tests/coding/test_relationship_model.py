@@ -48,7 +48,8 @@ def shipped() -> RelationshipModel:
 def test_fit_follows_the_estimator_contract(small_model: RelationshipModel) -> None:
     assert (small_model.c, small_model.cv_folds, small_model.offsets) == (1.0, 2, 2)
     learned = [k for k in vars(small_model) if k.endswith("_") and not k.startswith("_")]
-    assert sorted(learned) == ["cv_metrics_", "feedback_", "heads_", "vectorizers_"]
+    assert sorted(learned) == ["cv_metrics_", "feedback_", "feedback_evidence_", "heads_",
+                               "vectorizers_"]
     assert list(small_model.cv_metrics_) == list(ALL_CODES)
     for code, metrics in small_model.cv_metrics_.items():
         assert 0.0 <= metrics["f1"] <= 1.0
@@ -56,6 +57,8 @@ def test_fit_follows_the_estimator_contract(small_model: RelationshipModel) -> N
         cut = small_model.feedback_[code]
         if cut is not None:  # feedback only where precision held out of fold
             assert metrics["feedback_precision"] >= 0.70
+        evidence = small_model.feedback_evidence_[code]  # what the threshold was chosen on
+        assert len(evidence.y) == len(evidence.p) == len(evidence.folds)
 
 
 def test_folds_keep_a_group_together(small_model: RelationshipModel) -> None:

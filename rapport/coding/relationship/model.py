@@ -16,10 +16,14 @@ more likely than not (``p >= 0.5``, :data:`DECISION`; the ``code_<name>`` column
 lower, F1-optimal cut would code more turns but, on real talk, mostly wrongly (``repair``
 at p 0.15 was right one time in seven). Feedback a therapist reads must be right more
 often still, so each code also gets ``feedback_[code]``: the
-lowest threshold at which its out-of-fold precision reaches :data:`FEEDBACK_PRECISION` on
-at least :data:`FEEDBACK_MIN_SUPPORT` real predicted turns, or ``None`` (the code is never
-used for feedback). ``cv_metrics_`` keeps precision, recall, F1, support and ECE, measured on
-labelled real turns only (written examples train but are never scored).
+lowest threshold at which the 90% lower confidence bound of its out-of-fold precision
+reaches 0.70 on at least 10 real predicted turns, with any one fold left out too, or
+``None`` (the code is never used for feedback; the rule, its constants and why:
+:mod:`~rapport.coding.relationship.threshold`). ``cv_metrics_`` keeps
+precision, recall, F1, support, predicted turns and ECE, measured on labelled real turns
+only (written examples train but are never scored). ``feedback_evidence_`` keeps the
+out-of-fold scores each feedback threshold was chosen on, so a benchmark can compare rules;
+it is not saved with the model.
 """
 
 from __future__ import annotations
@@ -35,15 +39,15 @@ from rapport.coding.relationship.codes import ALL_CODES, CODES_BY_ROLE, role_of
 from rapport.coding.relationship.dialogue import Dialogue
 from rapport.coding.relationship.features import ROLES, TurnVectorizer
 from rapport.coding.relationship.rules import RuleHit, rule_hits
+from rapport.coding.relationship.threshold import (
+    DECISION,
+    FEEDBACK_MIN_SUPPORT,
+    OutOfFold,
+    feedback_threshold,
+)
 from rapport.domain import Role
 from rapport.errors import RapportInputError
 
-#: A turn is coded when P(code) reaches this (calibrated: more likely than not).
-DECISION = 0.5
-#: A code is used for feedback only when its out-of-fold precision reaches this...
-FEEDBACK_PRECISION = 0.70
-#: ...on at least this many real positive turns.
-FEEDBACK_MIN_SUPPORT = 10
 CODE_INDEX = {code: k for k, code in enumerate(ALL_CODES)}
 
 
@@ -179,6 +183,7 @@ class RelationshipModel:
         self.heads_: dict[str, RoleHeads] = {}
         self.cv_metrics_: dict[str, dict[str, float]] = {}
         self.feedback_: dict[str, float | None] = {}
+        self.feedback_evidence_: dict[str, OutOfFold] = {}
         for role in ROLES:
             r = rows[role]
             x2 = self._stage2_matrix(stage1_x[role], r.where, oof1)
@@ -207,15 +212,18 @@ class RelationshipModel:
             shift.append(b)
             threshold.append(t)
             metrics = prf(y[gold, k], p[gold] >= t)
+            metrics["predicted"] = float(np.sum(p[gold] >= t))
             metrics["ece"] = expected_calibration_error(p[gold].tolist(), y[gold, k].tolist())
             metrics["threshold"] = t
-            fb = self._feedback_threshold(y[gold, k], p[gold])
+            evidence = OutOfFold(y[gold, k], p[gold], folds[gold])
+            fb = feedback_threshold(evidence.y, evidence.p, evidence.folds)
             if fb is not None:
                 at = prf(y[gold, k], p[gold] >= fb)
                 metrics.update(feedback_precision=at["precision"],
                                feedback_recall=at["recall"])
             self.cv_metrics_[code] = metrics
             self.feedback_[code] = fb
+            self.feedback_evidence_[code] = evidence
         return RoleHeads(stage1=w1, bias1=b1, stage2=w2, bias2=b2, scale=np.array(scale),
                          shift=np.array(shift), threshold=np.array(threshold))
 
@@ -275,18 +283,6 @@ class RelationshipModel:
 
         platt = LogisticRegression(C=1e4).fit(scores[:, None], y)
         return float(platt.coef_[0, 0]), float(platt.intercept_[0])
-
-    @staticmethod
-    def _feedback_threshold(y: np.ndarray, p: np.ndarray) -> float | None:
-        if y.sum() < FEEDBACK_MIN_SUPPORT:
-            return None
-        # from the decision threshold up: feedback is never given on an uncoded turn
-        for t in np.round(np.arange(DECISION, 0.96, 0.05), 2):
-            predicted = p >= t
-            if predicted.sum() >= FEEDBACK_MIN_SUPPORT \
-                    and prf(y, predicted)["precision"] >= FEEDBACK_PRECISION:
-                return float(t)
-        return None
 
     def _stage2_matrix(self, x1: sparse.csr_matrix, where: Sequence[tuple[int, int]],
                        probs: Sequence[np.ndarray]) -> sparse.csr_matrix:
