@@ -44,10 +44,6 @@ class RelationshipCoder:
     def model_id(self) -> str:
         return self._model_id
 
-    def feedback_threshold(self, code: str) -> float | None:
-        """P at which ``code`` is right often enough to show a therapist, or None (never)."""
-        return self.model.feedback_.get(code)
-
     def code_session(self, session: Session) -> list[TurnCodes]:
         """One :class:`TurnCodes` per turn, in order; ``session`` is not changed."""
         turns = session.turns

@@ -1,14 +1,21 @@
 """Which relationship codes may drive feedback, and from what confidence.
 
 A code drives a moment, a rupture episode or an alert only at or above its feedback
-threshold: the lowest confidence at which its out-of-fold precision on real talk was at
-least 0.70 with 90% confidence, on at least 10 turns
-(:mod:`~rapport.coding.relationship.threshold`). Codes without one are shown as codes but
-never turned into advice, and every report the model coded says which codes drive feedback
-(:func:`feedback_codes_note`). The threshold belongs to the model that made the code (the
-``fast`` and ``accurate`` presets each have their own, chosen the same way): codes from an
-earlier relationship model (never measured on real talk) never count, and codes from
-elsewhere (a person's corrections, an imported table) count as they are.
+threshold, and only when two checks agree:
+
+1. the rule picks one for it on the shipped model: the lowest confidence at which its
+   out-of-fold precision on real talk was at least 0.70 with 90% confidence, on at least
+   10 turns (:mod:`~rapport.coding.relationship.threshold`); and
+2. that rule held up on transcripts its thresholds were not chosen on: right at least 70%
+   of the time on at least 10 held-out turns (:mod:`~rapport.coding.relationship.heldout`;
+   a model retrained since that measurement counts as not measured).
+
+Codes that fail either are shown as codes but never turned into advice, and every report
+the model coded says which codes drive feedback and, in plain words, why the others do not
+(:func:`feedback_codes_note`). The thresholds belong to the model that made the code (the
+``fast`` and ``accurate`` presets each have their own, chosen and checked the same way):
+codes from an earlier relationship model (never measured on real talk) never count, and
+codes from elsewhere (a person's corrections, an imported table) count as they are.
 """
 
 from __future__ import annotations
@@ -18,7 +25,9 @@ from functools import lru_cache
 from typing import Any
 
 from rapport.coding.relationship.codes import ALL_CODES, CODE_LABELS
+from rapport.coding.relationship.heldout import HeldOut, gated, read_gate
 from rapport.coding.relationship.persist import MODEL_DIR, MODEL_NAMES, model_id, read_meta
+from rapport.coding.relationship.threshold import FEEDBACK_MIN_SUPPORT, FEEDBACK_PRECISION
 from rapport.domain import Code
 
 #: The model id of each preset's codes, ``source -> preset``.
@@ -37,10 +46,29 @@ def _meta(preset: str) -> dict[str, Any]:
     return read_meta(MODEL_DIR / f"{MODEL_NAMES[preset]}.json")
 
 
+@lru_cache(maxsize=2)
+def _held_out(preset: str) -> dict[str, HeldOut] | None:
+    return read_gate(MODEL_NAMES[preset])
+
+
+def rule_thresholds(source: str = MODEL_ID) -> dict[str, float | None]:
+    """``code -> threshold`` the rule chose on the shipped model that writes ``source``
+    (None: none), before the held-out check; what feedback uses is
+    :func:`feedback_thresholds`."""
+    return dict(_meta(MODEL_IDS[source])["feedback"])
+
+
+def held_out(source: str = MODEL_ID) -> dict[str, HeldOut] | None:
+    """The rule's held-out result per code for the model that writes ``source``, or None
+    when that model was not measured (:func:`~rapport.coding.relationship.heldout.read_gate`)."""
+    return _held_out(MODEL_IDS[source])
+
+
 def feedback_thresholds(source: str = MODEL_ID) -> dict[str, float | None]:
     """``code -> threshold`` (None: not used for feedback) of the shipped model that
-    writes ``source`` (the default preset's when not given)."""
-    return dict(_meta(MODEL_IDS[source])["feedback"])
+    writes ``source`` (the default preset's when not given): the rule's threshold where
+    the rule also held up on held-out transcripts."""
+    return gated(rule_thresholds(source), held_out(source))
 
 
 def usable_for_feedback(code: Code) -> bool:
@@ -56,7 +84,12 @@ def usable_for_feedback(code: Code) -> bool:
 
 
 def _how_often_right(source: str, code: str) -> str:
-    """``right 4 of 6 times`` out of fold at the decision threshold (the coded turns)."""
+    """``right 4 of 6 times`` at the decision threshold out of fold, or, for a code the
+    rule kept that then failed held out, at its feedback threshold held out."""
+    checked = held_out(source)
+    if rule_thresholds(source).get(code) is not None and checked and code in checked:
+        h = checked[code]
+        return f"{code} right {h.right} of {h.predicted} times on sessions held out"
     m = _meta(MODEL_IDS[source])["cv_metrics"].get(code, {})
     if "predicted" not in m:  # a model file from before the counts were kept
         return f"{code} {float(m.get('precision', 0.0)):.0%} precision"
@@ -87,23 +120,58 @@ def feedback_codes_note(source: str = MODEL_ID) -> str:
     """Which relationship codes of the model that wrote ``source`` may drive feedback;
     said on every report it coded, so a therapist never reads a code as advice the coder
     was not shown to deserve (:func:`codes_note`)."""
-    return codes_note(feedback_thresholds(source))
+    return codes_note(rule_thresholds(source), held_out(source))
 
 
-def codes_note(cuts: Mapping[str, float | None]) -> str:
-    """The note for feedback thresholds ``cuts`` (``code -> threshold``, None: not used).
+def _right_held_out(code: str, h: HeldOut) -> str:
+    times = f"{h.right} of {h.predicted} time{'s' if h.predicted != 1 else ''}"
+    if h.precision < FEEDBACK_PRECISION:
+        return (f"{CODE_LABELS[code]} was right only {times} ({h.precision:.0%}, below the "
+                f"{FEEDBACK_PRECISION:.0%} feedback needs)")
+    # right often enough, on too few turns: said as it is, not as "too rarely right"
+    return (f"{CODE_LABELS[code]} was right {times}, too few to act on (feedback needs at "
+            f"least {FEEDBACK_MIN_SUPPORT})")
 
-    >>> codes_note({"affirm": None, "seek_collaboration": 0.95})[:70]
-    'relationship codes used for feedback: seeking collaboration (when the '
+
+def _failed_held_out(codes: list[str], checked: Mapping[str, HeldOut] | None) -> str:
+    """Why codes the rule kept still give no feedback, in plain words."""
+    if checked is None or any(code not in checked for code in codes):
+        names = " and ".join(CODE_LABELS[code] for code in codes)
+        one = len(codes) == 1
+        return (f"{names} {'has' if one else 'have'} not been checked, for this version of "
+                f"the coder, on sessions {'its' if one else 'their'} feedback "
+                f"threshold{'' if one else 's'} {'was' if one else 'were'} not chosen on")
+    return ("on sessions their feedback thresholds were not chosen on, "
+            + " and ".join(_right_held_out(code, checked[code]) for code in codes))
+
+
+def codes_note(cuts: Mapping[str, float | None],
+               checked: Mapping[str, HeldOut] | None) -> str:
+    """The note for the rule's feedback thresholds ``cuts`` (``code -> threshold``, None:
+    none) and their held-out result ``checked`` (None: not measured).
+
+    >>> note = codes_note({"affirm": None, "seek_collaboration": 0.95},
+    ...                   {"seek_collaboration": HeldOut(right=7, predicted=13)})
+    >>> note.startswith("relationship codes are not used"), "right only 7 of 13" in note
+    (True, True)
     """
     # plain words, as the rest of the report reads: a therapist never sees "seek_collaboration"
+    use = gated(cuts, checked)
     used = [f"{CODE_LABELS[code]} (when the coder is at least {cut:.0%} sure)"
-            for code in ALL_CODES if (cut := cuts.get(code)) is not None]
-    why = ("not shown to be right at least 70% of the time on real sessions (with 90% "
-           "confidence, on at least 10 turns; docs/models.md)")
-    if not used:
-        return ("relationship codes are not used for feedback: none was " + why + ", so "
-                "they are listed as codes only and make no moments, episodes or alerts")
-    return ("relationship codes used for feedback: " + ", ".join(used) + "; the others "
-            "are listed as codes only and make no moments, episodes or alerts: they were "
-            + why)
+            for code in ALL_CODES if (cut := use.get(code)) is not None]
+    failed = [code for code in ALL_CODES
+              if cuts.get(code) is not None and use.get(code) is None]
+    bar = ("right at least 70% of the time on real sessions (with 90% confidence, on at "
+           "least 10 turns; docs/models.md)")
+    codes_only = "listed as codes only and make no moments, episodes or alerts"
+    if used:
+        head = ("relationship codes used for feedback: " + ", ".join(used) + "; the others "
+                f"are {codes_only}: ")
+    else:
+        head = "relationship codes are not used for feedback: "
+    if failed:
+        return (head + _failed_held_out(failed, checked) + "; the others were not shown to be "
+                + bar + ("" if used else f"; so all are {codes_only}"))
+    if used:
+        return head + "they were not shown to be " + bar
+    return head + "no code was shown to be " + bar + f", so they are {codes_only}"
