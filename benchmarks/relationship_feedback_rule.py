@@ -3,7 +3,9 @@
     .venv/bin/python benchmarks/relationship_feedback_rule.py --preset fast --jobs 2      # ~3 min
     .venv/bin/python benchmarks/relationship_feedback_rule.py --preset accurate --jobs 2  # ~25 min
     (add --cache to keep the outer folds' scores and rerun only the rules; results in
-    docs/models.md, "Feedback thresholds, held out")
+    docs/models.md, "Feedback thresholds, held out"; add --write to store the new rule's
+    held-out result per code as the preset's feedback gate,
+    rapport/coding/relationship/models/feedback-heldout-<model>.json)
 
 Nested 5-fold cross-validation grouped by video on the **development** transcripts of the
 real-talk gold (the frozen split is never read). In each outer fold the whole training
@@ -21,8 +23,11 @@ that code would have been right on transcripts its threshold was not chosen on.
 from __future__ import annotations
 
 import argparse
+import datetime
 import os
 import pickle
+import subprocess
+import sys
 import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -36,7 +41,9 @@ import numpy as np
 
 from rapport.coding.relationship.codes import ALL_CODES, role_of
 from rapport.coding.relationship.dialogue import Dialogue
+from rapport.coding.relationship.heldout import HeldOut, write_gate
 from rapport.coding.relationship.model import CODE_INDEX, RelationshipModel
+from rapport.coding.relationship.persist import MODEL_NAMES
 from rapport.coding.relationship.threshold import (
     FEEDBACK_PRECISION,
     OutOfFold,
@@ -193,6 +200,27 @@ def score_shift(parts: Sequence[FoldScores], codes: Sequence[str], cut: float = 
     return "\n".join(lines)
 
 
+def git_commit() -> str:
+    """The commit the measurement ran at, ``+dirty`` when the tree had changes."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True,
+                              check=True).stdout.strip()
+    return git("rev-parse", "HEAD") + ("+dirty" if git("status", "--porcelain") else "")
+
+
+def write_feedback_gate(preset: str, pooled: dict[str, dict[str, Tally]]) -> Path:
+    """Store the new rule's held-out result per code as ``preset``'s feedback gate, for
+    the shipped model as it is now (:mod:`rapport.coding.relationship.heldout`)."""
+    held_out = {code: HeldOut(t.right, t.predicted) for code, t in pooled["new"].items()}
+    return write_gate(MODEL_NAMES[preset], held_out, provenance={
+        "command": " ".join([".venv/bin/python", "benchmarks/relationship_feedback_rule.py",
+                             *sys.argv[1:]]),
+        "date": datetime.datetime.now(datetime.UTC).date().isoformat(),
+        "git_commit": git_commit(),
+        "measured": (f"the new rule, nested {FOLDS}-fold CV by video on the development "
+                     "transcripts, pooled over the held-out folds")})
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--preset", choices=("fast", "accurate"), default="fast")
@@ -201,6 +229,9 @@ def main() -> None:
     parser.add_argument("--cache", action="store_true", help=(
         "keep the outer folds' scores in .cache/relationship_feedback_rule-PRESET.pkl and "
         "reuse them (to rerun the rules alone; delete it after retraining)"))
+    parser.add_argument("--write", action="store_true", help=(
+        "store the new rule's held-out result per code as this preset's feedback gate "
+        "(rapport/coding/relationship/models/feedback-heldout-<model>.json)"))
     args = parser.parse_args()
     start = time.perf_counter()
     cache = ROOT / ".cache" / f"relationship_feedback_rule-{args.preset}.pkl"
@@ -214,6 +245,8 @@ def main() -> None:
     print("\nThe scores the rules choose from against the held-out ones (pooled over the "
           "outer folds; the inner out-of-fold turns are each outer training part's):\n")
     print(score_shift(parts, used))
+    if args.write:
+        print(f"\nwrote {write_feedback_gate(args.preset, pooled).relative_to(ROOT)}")
 
 
 if __name__ == "__main__":
