@@ -205,7 +205,10 @@ def git_commit() -> str:
     def git(*args: str) -> str:
         return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True,
                               check=True).stdout.strip()
-    return git("rev-parse", "HEAD") + ("+dirty" if git("status", "--porcelain") else "")
+    # the gate files themselves do not count: writing one must not dirty the next
+    changes = git("status", "--porcelain", "--", ".",
+                  ":!rapport/coding/relationship/models/feedback-heldout-*.json")
+    return git("rev-parse", "HEAD") + ("+dirty" if changes else "")
 
 
 def write_feedback_gate(preset: str, pooled: dict[str, dict[str, Tally]]) -> Path:
