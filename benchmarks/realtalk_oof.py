@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import pickle
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +27,7 @@ import pandas as pd
 from rapport.coding.relationship.codes import CODES_BY_ROLE
 from rapport.coding.relationship.dialogue import Dialogue, from_gold
 from rapport.coding.relationship.evaluation import nested_cv, score_with
+from rapport.coding.relationship.heldout import HeldOut, gated, read_gate
 from rapport.coding.relationship.model import CODE_INDEX
 from rapport.coding.relationship.persist import load_model, model_name
 from rapport.coding.relationship.realtalk import GoldSession, evaluation_sessions
@@ -41,7 +43,9 @@ UTTERANCE_FAMILIES = ("therapist_behaviour", "question_type", "reflection_type",
                       "client_talk")
 #: Out-of-fold relationship codes carry this source: ``relationship@…`` but not the shipped
 #: model's id, so the shipped feedback bars never apply to them; codes at or above their
-#: own fold's feedback bar are re-issued with :data:`FOLD_FEEDBACK` (counted as they are).
+#: own fold's feedback bar are re-issued with :data:`FOLD_FEEDBACK` (counted as they are),
+#: and only for codes that passed the preset's held-out gate, as in the shipped reports
+#: (:mod:`rapport.coding.relationship.heldout`).
 FOLD_CODES = "relationship@out-of-fold"
 FOLD_FEEDBACK = "out-of-fold-feedback"
 
@@ -98,6 +102,12 @@ def load_or_make(cache: Path, gold: dict[str, GoldSession]
     return utter, rel
 
 
+@lru_cache(maxsize=1)
+def preset_gate() -> dict[str, HeldOut] | None:
+    """The held-out gate of the shipped :data:`PRESET` model (None: not measured)."""
+    return read_gate(model_name(PRESET))
+
+
 def coded_session(s: GoldSession, utter: pd.DataFrame, rel: Scored, risk: object
                   ) -> CodedSession:
     """The transcript with out-of-fold utterance and relationship codes and risk codes."""
@@ -116,9 +126,10 @@ def coded_session(s: GoldSession, utter: pd.DataFrame, rel: Scored, risk: object
                 codes.append(Code(name=fam, value=value,
                                   confidence=float(row[f"{fam}_confidence"]),
                                   source="utterance-fast@out-of-fold"))
+        feedback = gated(rel.feedback, preset_gate())
         for code in CODES_BY_ROLE[role]:
             p = float(rel.probs[i, CODE_INDEX[code]])
-            cut = rel.feedback.get(code)
+            cut = feedback.get(code)
             if cut is not None and p >= cut:
                 codes.append(Code(name=code, value=True, confidence=p, source=FOLD_FEEDBACK))
             elif p >= rel.thresholds[code]:

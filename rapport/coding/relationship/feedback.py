@@ -141,7 +141,8 @@ def _failed_held_out(codes: list[str], checked: Mapping[str, HeldOut] | None) ->
         return (f"{names} {'has' if one else 'have'} not been checked, for this version of "
                 f"the coder, on sessions {'its' if one else 'their'} feedback "
                 f"threshold{'' if one else 's'} {'was' if one else 'were'} not chosen on")
-    return ("on sessions their feedback thresholds were not chosen on, "
+    whose = "its feedback threshold was" if len(codes) == 1 else "their feedback thresholds were"
+    return (f"on sessions {whose} not chosen on, "
             + " and ".join(_right_held_out(code, checked[code]) for code in codes))
 
 

@@ -28,6 +28,7 @@ from rapport.coding.relationship.codes import ALL_CODES
 from rapport.coding.relationship.data import TRAIN_FILE, file_sha256, load_examples
 from rapport.coding.relationship.dialogue import Dialogue, from_examples, from_gold
 from rapport.coding.relationship.model import RelationshipModel
+from rapport.coding.relationship.heldout import gate_path, read_gate
 from rapport.coding.relationship.persist import MODEL_DIR, MODEL_NAMES, model_name, save_model
 from rapport.coding.relationship.realtalk import REALTALK, evaluation_sessions, load_gold
 from rapport.coding.relationship.threshold import FEEDBACK_MIN_SUPPORT
@@ -133,6 +134,22 @@ def model_metrics(model: RelationshipModel) -> Metrics:
             for code, m in model.cv_metrics_.items()}
 
 
+def gate_line(preset: str, directory: Path) -> str:
+    """Whether the held-out feedback gate beside the saved model still measures it.
+
+    Training cannot rerun the nested measurement (five more trainings), and it never
+    drops or rewrites the gate file; when the model changed, it says so, because until the
+    benchmark is rerun no code of this preset drives feedback
+    (:mod:`~rapport.coding.relationship.heldout`).
+    """
+    name = model_name(preset)
+    if read_gate(name, directory) is not None:
+        return f"feedback gate {gate_path(name, directory).name} still matches this model"
+    return (f"feedback gate {gate_path(name, directory).name} is missing or measured another "
+            "model: no code of this preset drives feedback until `.venv/bin/python "
+            f"benchmarks/relationship_feedback_rule.py --preset {preset} --write` is rerun")
+
+
 def train_cli(preset: str = "all", out_dir: Path | None = None, *,
               gold: Path = GOLD_FILE, c_grid: Sequence[float] | None = None) -> str:
     """Train, save, and return the cross-validated report; the ``rapport train`` task.
@@ -156,6 +173,7 @@ def train_cli(preset: str = "all", out_dir: Path | None = None, *,
                           data={gold.name: file_sha256(gold),
                                 TRAIN_FILE.name: file_sha256(TRAIN_FILE)})
         lines.append(f"saved {path} ({time.process_time() - cpu:.0f} CPU s)")
+        lines.append(gate_line(name, path.parent))
     return "\n".join(lines)
 
 
