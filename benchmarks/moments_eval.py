@@ -126,8 +126,9 @@ def write_precision(tally: Tally) -> None:
     """Each kind's right / shown on the development transcripts (out-of-fold codes), for
     the report to show and to leave out kinds below the bar. Every kind measured at all is
     stored: one measured on few moments still leaves the report when it was mostly wrong
-    (the report shows a precision only from 10 moments up). The frozen split stays the
-    check: nothing it measures is stored."""
+    (the report shows a precision only from 10 moments up), and a kind this run made
+    none of keeps its earlier entry, marked so. The frozen split stays the check: nothing
+    it measures is stored."""
     import json
 
     from rapport.profile.moments import PRECISION_FILE
@@ -138,6 +139,16 @@ def write_precision(tally: Tally) -> None:
                  "basis": f"{right} of {n} such moments on {transcripts} real sessions the "
                           "coders never saw"}
              for k, (n, right) in sorted(pooled.items()) if n}
+    # a kind today's codes no longer produce keeps its last measurement: not being made on
+    # the benchmark is no evidence it became right, and where it still can be made (codes
+    # from elsewhere, no relationship codes) a kind once mostly wrong must stay left out
+    earlier = (json.loads(PRECISION_FILE.read_text("utf-8"))["kinds"]
+               if PRECISION_FILE.is_file() else {})
+    for k, entry in earlier.items():
+        if k not in kinds:
+            carried = " (an earlier run's; today's codes made none)"
+            kinds[k] = {**entry, "basis": entry["basis"].removesuffix(carried) + carried}
+    kinds = dict(sorted(kinds.items()))
     PRECISION_FILE.write_text(json.dumps({
         "command": "python benchmarks/moments_eval.py --write",
         "right": "improve: a gold improvement pick or a gold persuade/confront turn; keep: a "
