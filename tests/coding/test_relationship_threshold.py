@@ -19,6 +19,7 @@ from rapport.coding.relationship.feedback import (
     feedback_thresholds,
     not_used_note,
 )
+from rapport.coding.relationship.heldout import HeldOut
 from rapport.coding.relationship.threshold import (
     CANDIDATES,
     DECISION,
@@ -164,10 +165,12 @@ def test_wilson_bound_is_below_the_share_and_uses_the_one_sided_90_quantile(
 
 
 def test_the_report_says_plainly_when_no_relationship_code_drives_feedback() -> None:
-    none = codes_note(dict.fromkeys(ALL_CODES))
-    assert none.startswith("relationship codes are not used for feedback")
+    none = codes_note(dict.fromkeys(ALL_CODES), None)
+    assert none.startswith("relationship codes are not used for feedback: no code was shown")
     assert "listed as codes only" in none
-    some = codes_note({**dict.fromkeys(ALL_CODES), "seek_collaboration": 0.95})
+    # a code used for feedback has passed the held-out check too (heldout.py)
+    some = codes_note({**dict.fromkeys(ALL_CODES), "seek_collaboration": 0.95},
+                      {"seek_collaboration": HeldOut(right=18, predicted=20)})
     assert "used for feedback: seeking collaboration (when the coder is at least 95% sure)" \
         in some
     assert "affirm" not in some  # only the codes that drive feedback are named
