@@ -49,3 +49,19 @@ def test_advice_after_pulling_back_is_never_called_repair(tmp_path: Path) -> Non
     if not profile["ruptures"]:
         # no marker reached the feedback bar: the report says so instead of guessing
         assert any("rupture episodes are not shown" in n for n in profile["notes"])
+
+
+def test_the_example_reads_right_with_no_relationship_feedback(tmp_path: Path) -> None:
+    # issue 22: no relationship code of the shipped models was right 70% of the time on
+    # sessions its feedback threshold was not chosen on, so the example's report turns none
+    # into advice, and says why in plain words
+    profile = _profile(_analyse(tmp_path, "rupture_repair.txt"))
+    notes = " ".join(profile["notes"])
+    assert "relationship codes are not used for feedback: on sessions its feedback " \
+           "threshold was not chosen on, seeking collaboration was right only 7 of 13 times" \
+           in notes
+    assert "rupture episodes are not shown" in notes
+    assert profile["ruptures"] == []
+    # the moments that only relationship codes at their feedback bar can make
+    made_by_codes = {"persuade", "missed_feeling", "repaired_rupture", "unrepaired_rupture"}
+    assert not made_by_codes & {m["kind"] for m in profile["moments"]}
