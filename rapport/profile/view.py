@@ -87,8 +87,9 @@ class SessionView:
 
         A relationship coder's code counts only at or above its feedback threshold
         (precision at least 0.70 with 90% confidence on real talk,
-        :mod:`rapport.coding.relationship.threshold`); other
-        codes count when they apply.
+        :mod:`rapport.coding.relationship.threshold`), and only when that code also
+        held up on held-out transcripts (:mod:`rapport.coding.relationship.heldout`);
+        other codes count when they apply.
         """
         tc = self._codes.get(index)
         code = None if tc is None else tc.get(name)

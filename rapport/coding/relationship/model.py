@@ -19,7 +19,8 @@ often still, so each code also gets ``feedback_[code]``: the
 lowest threshold at which the 90% lower confidence bound of its out-of-fold precision
 reaches 0.70 on at least 10 real predicted turns, with any one fold left out too, or
 ``None`` (the code is never used for feedback; the rule, its constants and why:
-:mod:`~rapport.coding.relationship.threshold`). ``cv_metrics_`` keeps
+:mod:`~rapport.coding.relationship.threshold`; whether a shipped model's threshold is used:
+:mod:`~rapport.coding.relationship.heldout`). ``cv_metrics_`` keeps
 precision, recall, F1, support, predicted turns and ECE, measured on labelled real turns
 only (written examples train but are never scored). ``feedback_evidence_`` keeps the
 out-of-fold scores each feedback threshold was chosen on, so a benchmark can compare rules;

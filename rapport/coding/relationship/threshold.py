@@ -3,7 +3,9 @@
 >>> feedback_threshold(y, p, folds)  # doctest: +SKIP
 0.65
 
-(``None``: the code never drives feedback.) A code is *coded* at ``P >= DECISION``;
+(``None``: the code never drives feedback; a threshold is needed but not enough: the
+shipped model's code must also pass the held-out gate,
+:mod:`~rapport.coding.relationship.heldout`.) A code is *coded* at ``P >= DECISION``;
 feedback (a moment, a rupture episode, an alert) needs more: the lowest candidate
 threshold from :data:`DECISION` up at which
 
