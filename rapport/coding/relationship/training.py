@@ -27,8 +27,8 @@ import numpy as np
 from rapport.coding.relationship.codes import ALL_CODES
 from rapport.coding.relationship.data import TRAIN_FILE, file_sha256, load_examples
 from rapport.coding.relationship.dialogue import Dialogue, from_examples, from_gold
-from rapport.coding.relationship.model import RelationshipModel
 from rapport.coding.relationship.heldout import gate_path, read_gate
+from rapport.coding.relationship.model import RelationshipModel
 from rapport.coding.relationship.persist import MODEL_DIR, MODEL_NAMES, model_name, save_model
 from rapport.coding.relationship.realtalk import REALTALK, evaluation_sessions, load_gold
 from rapport.coding.relationship.threshold import FEEDBACK_MIN_SUPPORT
