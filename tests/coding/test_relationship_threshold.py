@@ -185,4 +185,5 @@ def test_every_shipped_model_notes_exactly_its_feedback_codes(source: str) -> No
         assert (f"{CODE_LABELS[code]} (when" in note) == (cut is not None), (source, code)
     rupture = not_used_note(("withdrawal", "confrontation"), "rupture episodes", source)
     if rupture is not None:  # counts said as they are, never a precision "below the bar"
-        assert re.search(r"withdrawal (right \d+ of \d+ times?|never coded)", rupture)
+        assert re.search(r"pulling back \(withdrawal\) (right \d+ of \d+ times?|never coded)",
+                         rupture)

@@ -89,15 +89,16 @@ def _how_often_right(source: str, code: str) -> str:
     checked = held_out(source)
     if rule_thresholds(source).get(code) is not None and checked and code in checked:
         h = checked[code]
-        return f"{code} right {h.right} of {h.predicted} times on sessions held out"
+        return f"{CODE_LABELS[code]} right {h.right} of {h.predicted} times on sessions held out"
+    name = CODE_LABELS.get(code, code)
     m = _meta(MODEL_IDS[source])["cv_metrics"].get(code, {})
     if "predicted" not in m:  # a model file from before the counts were kept
-        return f"{code} {float(m.get('precision', 0.0)):.0%} precision"
+        return f"{name} {float(m.get('precision', 0.0)):.0%} precision"
     predicted = round(float(m["predicted"]))
     if not predicted:
-        return f"{code} never coded"
+        return f"{name} never coded"
     right = round(float(m["precision"]) * predicted)
-    return f"{code} right {right} of {predicted} time{'s' if predicted != 1 else ''}"
+    return f"{name} right {right} of {predicted} time{'s' if predicted != 1 else ''}"
 
 
 def not_used_note(codes: tuple[str, ...], what: str, source: str = MODEL_ID) -> str | None:
