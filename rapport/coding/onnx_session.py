@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -62,3 +62,13 @@ class CpuModel:
     def first_output(self, feeds: Mapping[str, np.ndarray]) -> np.ndarray:
         """The model's first output for ``feeds``."""
         return np.asarray(self._session.run(None, dict(feeds), self._run_options)[0])
+
+
+def padded(rows: Sequence[Sequence[int]]) -> tuple[np.ndarray, np.ndarray]:
+    """``(input_ids, attention_mask)`` of token-id rows, zero-padded to the longest."""
+    ids = np.zeros((len(rows), max(len(row) for row in rows)), dtype=np.int64)
+    mask = np.zeros_like(ids)
+    for k, row in enumerate(rows):
+        ids[k, :len(row)] = row
+        mask[k, :len(row)] = 1
+    return ids, mask

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rapport.coding.onnx_session import CpuModel
+from rapport.coding.onnx_session import CpuModel, padded
 from rapport.errors import RapportInputError
 
 ENCODER_PATH = Path(__file__).resolve().parent / "models" / "risk-encoder.onnx"
@@ -75,12 +75,7 @@ class RiskEncoder:
         order = np.argsort([len(e) for e in encoded], kind="stable")
         for start in range(0, len(order), BATCH):
             rows = order[start:start + BATCH]
-            width = max(len(encoded[r]) for r in rows)
-            ids = np.zeros((len(rows), width), dtype=np.int64)
-            mask = np.zeros_like(ids)
-            for k, r in enumerate(rows):
-                ids[k, :len(encoded[r])] = encoded[r]
-                mask[k, :len(encoded[r])] = 1
+            ids, mask = padded([encoded[r] for r in rows])
             out[rows] = self._model.first_output({"input_ids": ids, "attention_mask": mask})
         return out
 

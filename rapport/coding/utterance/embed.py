@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from rapport.coding.onnx_session import CpuModel
+from rapport.coding.onnx_session import CpuModel, padded
 from rapport.errors import RapportInputError
 
 if TYPE_CHECKING:
@@ -93,13 +93,7 @@ class MiniLMEmbedder:
         # batches of similar length waste little work on padding
         order = np.argsort([len(e.ids) for e in encodings], kind="stable")
         for start in range(0, len(order), BATCH):
-            batch = [encodings[j] for j in order[start:start + BATCH]]
-            width = max(len(e.ids) for e in batch)
-            ids = np.zeros((len(batch), width), dtype=np.int64)
-            mask = np.zeros_like(ids)
-            for k, enc in enumerate(batch):
-                ids[k, :len(enc.ids)] = enc.ids
-                mask[k, :len(enc.ids)] = 1
+            ids, mask = padded([encodings[j].ids for j in order[start:start + BATCH]])
             hidden = self._model.first_output({"input_ids": ids, "attention_mask": mask,
                                                "token_type_ids": np.zeros_like(ids)})
             pooled = (hidden * mask[..., None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
