@@ -116,6 +116,7 @@ def coded_session(s: GoldSession, utter: pd.DataFrame, rel: Scored, risk: object
     session = Session.build(s.session, [(t.speaker, r.value, t.text)
                                         for t, r in zip(s.turns, roles, strict=True)])
     risk_codes = {tc.turn_index: tc.codes for tc in risk.code_session(session)}  # type: ignore[attr-defined]
+    feedback = gated(rel.feedback, preset_gate())
     turns = []
     for i, (t, role) in enumerate(zip(s.turns, roles, strict=True)):
         codes: list[Code] = []
@@ -126,7 +127,6 @@ def coded_session(s: GoldSession, utter: pd.DataFrame, rel: Scored, risk: object
                 codes.append(Code(name=fam, value=value,
                                   confidence=float(row[f"{fam}_confidence"]),
                                   source="utterance-fast@out-of-fold"))
-        feedback = gated(rel.feedback, preset_gate())
         for code in CODES_BY_ROLE[role]:
             p = float(rel.probs[i, CODE_INDEX[code]])
             cut = feedback.get(code)

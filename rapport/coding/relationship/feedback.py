@@ -86,11 +86,11 @@ def usable_for_feedback(code: Code) -> bool:
 def _how_often_right(source: str, code: str) -> str:
     """``right 4 of 6 times`` at the decision threshold out of fold, or, for a code the
     rule kept that then failed held out, at its feedback threshold held out."""
+    name = CODE_LABELS[code]
     checked = held_out(source)
     if rule_thresholds(source).get(code) is not None and checked and code in checked:
         h = checked[code]
-        return f"{CODE_LABELS[code]} right {h.right} of {h.predicted} times on sessions held out"
-    name = CODE_LABELS.get(code, code)
+        return f"{name} right {h.right} of {h.predicted} times on sessions held out"
     m = _meta(MODEL_IDS[source])["cv_metrics"].get(code, {})
     if "predicted" not in m:  # a model file from before the counts were kept
         return f"{name} {float(m.get('precision', 0.0)):.0%} precision"
