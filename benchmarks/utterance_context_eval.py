@@ -34,8 +34,11 @@ def preset_oof(data: Any, preset: str, cache: Path | None
                ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Out-of-fold probabilities of a shipped preset per family (rows: AnnoMI order), and
     the labels its own tuned decision rule picks from them; kept in ``cache`` if given."""
-    if cache is not None and cache.is_file():
-        got = np.load(cache)
+    from rapport.coding.utterance.data import data_sha256
+
+    digest = data_sha256()
+    got = np.load(cache) if cache is not None and cache.is_file() else None
+    if got is not None and "data_sha256" in got.files and str(got["data_sha256"]) == digest:
         return ({k.removeprefix("p:"): got[k] for k in got.files if k.startswith("p:")},
                 {k.removeprefix("d:"): got[k] for k in got.files if k.startswith("d:")})
     from rapport.coding.utterance.evaluation import FOLDS, _folds
@@ -55,7 +58,7 @@ def preset_oof(data: Any, preset: str, cache: Path | None
             decided[name][test] = coder.heads_[name].decide(p)
     if cache is not None:
         cache.parent.mkdir(parents=True, exist_ok=True)
-        np.savez(cache, **{f"p:{k}": v for k, v in out.items()},
+        np.savez(cache, data_sha256=np.array(digest), **{f"p:{k}": v for k, v in out.items()},
                  **{f"d:{k}": v for k, v in decided.items()})
     return out, decided
 
@@ -89,11 +92,7 @@ def main() -> None:
 
     rows, data = ft.build_rows()
     fold = ft.fold_ids(data, 5)
-    pooled = np.zeros((len(rows), ft.N_OUT))
-    for k in range(5):
-        got = np.load(args.run / f"fold{k}.npz")
-        pooled[got["index"]] = got["int8"]
-    _, cross = ft.calibrate(rows, fold, pooled)
+    _, cross = ft.calibrate(rows, fold, ft.pooled_folds(args.run, 5, len(rows))["int8"])
     context: dict[str, np.ndarray] = {}
     at = 0
     for fam in FAMILIES:

@@ -297,6 +297,22 @@ def metrics(rows: list[dict[str, Any]], probs: np.ndarray) -> dict[str, Any]:
     return out
 
 
+def pooled_folds(out: Path, folds: int, n_rows: int) -> dict[str, np.ndarray]:
+    """Every fold's held-out ``fp32`` and ``int8`` probabilities in row order; each row
+    must be predicted exactly once."""
+    pooled = {"fp32": np.zeros((n_rows, N_OUT)), "int8": np.zeros((n_rows, N_OUT))}
+    seen = np.zeros(n_rows, dtype=int)
+    for k in range(folds):
+        got = np.load(out / f"fold{k}.npz")
+        seen[got["index"]] += 1
+        for name, arr in pooled.items():
+            arr[got["index"]] = got[name]
+    if not (seen == 1).all():
+        msg = f"the fold files in {out} do not cover every row exactly once"
+        raise SystemExit(msg)
+    return pooled
+
+
 def fold_ids(data: Any, folds: int) -> np.ndarray:
     from sklearn.model_selection import GroupKFold
 
@@ -309,7 +325,16 @@ def fold_ids(data: Any, folds: int) -> np.ndarray:
 
 def run_fold(k: int, rows: list[dict[str, Any]], fold: np.ndarray,
              args: argparse.Namespace) -> None:
-    if (args.out / f"fold{k}.json").exists():
+    done = args.out / f"fold{k}.json"
+    if done.exists():
+        # a finished fold is reused only if it was made the same way on the same split
+        saved = json.loads(done.read_text())["settings"]
+        same = {key: v for key, v in saved.items() if key != "device"} == \
+            {key: v for key, v in settings(args).items() if key != "device"}
+        index = np.load(args.out / f"fold{k}.npz")["index"]
+        if not same or not np.array_equal(index, np.flatnonzero(fold == k)):
+            msg = f"{done} was made with other settings or another split; use another --out"
+            raise SystemExit(msg)
         return
     started = time.perf_counter()
     train_rows = [r for r, f in zip(rows, fold, strict=True) if f != k]
@@ -347,11 +372,7 @@ def summarise(rows: list[dict[str, Any]], args: argparse.Namespace) -> dict[str,
     parts = [args.out / f"fold{k}.npz" for k in range(args.folds)]
     if not all(p.exists() for p in parts):
         return None
-    pooled = {"fp32": np.zeros((len(rows), N_OUT)), "int8": np.zeros((len(rows), N_OUT))}
-    for p in parts:
-        got = np.load(p)
-        for name, arr in pooled.items():
-            arr[got["index"]] = got[name]
+    pooled = pooled_folds(args.out, args.folds, len(rows))
     out = {"folds": args.folds, "rows": len(rows), "settings": settings(args),
            "seconds": sum(json.loads((args.out / f"fold{k}.json").read_text())["seconds"]
                           for k in range(args.folds))}
@@ -409,11 +430,7 @@ def write_card(rows: list[dict[str, Any]], fold: np.ndarray, args: argparse.Name
     from rapport.coding.utterance.data import data_sha256
     from rapport.coding.utterance.families import LABEL_SET
 
-    pooled = np.zeros((len(rows), N_OUT))
-    for k in range(args.folds):
-        got = np.load(args.out / f"fold{k}.npz")
-        pooled[got["index"]] = got["int8"]
-    temps, cross = calibrate(rows, fold, pooled)
+    temps, cross = calibrate(rows, fold, pooled_folds(args.out, args.folds, len(rows))["int8"])
     model = args.out / "utterance-context.int8.onnx"
     card = {"model_sha256": hashlib.sha256(model.read_bytes()).hexdigest(),
             "labels": LABEL_SET, "data_sha256": data_sha256(), "temperatures": temps,
@@ -441,6 +458,8 @@ def main() -> None:
                         help="also train on every row and export utterance-context.int8.onnx")
     parser.add_argument("--device", default=None)
     args = parser.parse_args()
+    if args.only_fold is not None and not 0 <= args.only_fold < args.folds:
+        parser.error(f"--only-fold must be between 0 and {args.folds - 1}")
     import torch
 
     torch.set_num_threads(args.threads)
