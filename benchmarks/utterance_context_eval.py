@@ -69,19 +69,11 @@ def preset_oof(data: Any, preset: str, cache: Path | None
 
 def scores(rows: list[dict[str, Any]], probs: dict[str, np.ndarray],
            choices: dict[str, np.ndarray] | None = None) -> dict[str, dict[str, float]]:
-    from rapport.coding.utterance.evaluation import family_metrics
-    from rapport.coding.utterance.families import FAMILIES
+    """Macro-F1, kappa and ECE per family (the training script's scoring)."""
+    import finetune_utterance as ft
 
-    out = {}
-    for h, fam in enumerate(FAMILIES):
-        keep = np.array([r["labels"][h] >= 0 for r in rows])
-        p = probs[fam.name][keep]
-        choice = (choices[fam.name][keep] if choices else p.argmax(1))
-        truth = [fam.labels[r["labels"][h]] for r, k in zip(rows, keep, strict=True) if k]
-        m = family_metrics(truth, [fam.labels[c] for c in choice],
-                           p[np.arange(len(p)), choice].tolist(), fam.labels)
-        out[fam.name] = {"macro_f1": m["macro_f1"], "kappa": m["kappa"], "ece": m["ece"]}
-    return out
+    return {name: {key: m[key] for key in ("macro_f1", "kappa", "ece")}
+            for name, m in ft.family_scores(rows, probs, choices).items()}
 
 
 def cross_fitted_decisions(rows: list[dict[str, Any]], fold: np.ndarray,
@@ -119,11 +111,7 @@ def main() -> None:
     rows, data = ft.build_rows()
     fold = ft.fold_ids(data, 5)
     _, cross = ft.calibrate(rows, fold, ft.pooled_folds(args.run, 5, len(rows))["int8"])
-    context: dict[str, np.ndarray] = {}
-    at = 0
-    for fam in FAMILIES:
-        context[fam.name] = cross[:, at:at + len(fam.labels)]
-        at += len(fam.labels)
+    context = ft.by_family(cross)
     table = {"context": scores(rows, context),
              "context, tuned decisions": scores(
                  rows, context, cross_fitted_decisions(rows, fold, context))}

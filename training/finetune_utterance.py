@@ -51,8 +51,17 @@ from rapport.coding.utterance.window import (
 WEIGHTS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 TOKENIZER = (Path(__file__).resolve().parents[1] / "rapport" / "coding" / "utterance"
              / "models" / "minilm-tokenizer.json")
-HEADS = [(f.name, len(f.labels)) for f in FAMILIES]
-N_OUT = sum(n for _, n in HEADS)
+def _head_columns() -> dict[str, slice]:
+    at, out = 0, {}
+    for fam in FAMILIES:
+        out[fam.name] = slice(at, at + len(fam.labels))
+        at += len(fam.labels)
+    return out
+
+
+#: Each family's columns in the network's output (one softmax head each, FAMILIES order).
+HEADS = _head_columns()
+N_OUT = sum(len(f.labels) for f in FAMILIES)
 
 
 def weights_dir() -> Path:
@@ -160,7 +169,8 @@ def class_weights(rows: list[dict[str, Any]], device: str) -> list[Any]:
     import torch
 
     out = []
-    for h, (_, k) in enumerate(HEADS):
+    for h, fam in enumerate(FAMILIES):
+        k = len(fam.labels)
         y = np.array([r["labels"][h] for r in rows])
         y = y[y >= 0]
         counts = np.bincount(y, minlength=k).astype(float)
@@ -174,13 +184,11 @@ def loss_of(logits: Any, batch: list[dict[str, Any]], weights: list[Any]) -> Any
 
     y = torch.tensor([r["labels"] for r in batch], device=logits.device)
     total = logits.sum() * 0
-    at = 0
-    for h, (_, k) in enumerate(HEADS):
+    for h, cols in enumerate(HEADS.values()):
         known = y[:, h] >= 0
         if known.any():
             total = total + torch.nn.functional.cross_entropy(
-                logits[known, at:at + k], y[known, h], weight=weights[h])
-        at += k
+                logits[known, cols], y[known, h], weight=weights[h])
     return total
 
 
@@ -223,13 +231,16 @@ def train(rows: list[dict[str, Any]], args: argparse.Namespace, seed: int) -> An
 
 def softmax_heads(logits: np.ndarray) -> np.ndarray:
     out = np.empty_like(logits)
-    at = 0
-    for _, k in HEADS:
-        z = logits[:, at:at + k] - logits[:, at:at + k].max(1, keepdims=True)
+    for cols in HEADS.values():
+        z = logits[:, cols] - logits[:, cols].max(1, keepdims=True)
         e = np.exp(z)
-        out[:, at:at + k] = e / e.sum(1, keepdims=True)
-        at += k
+        out[:, cols] = e / e.sum(1, keepdims=True)
     return out
+
+
+def by_family(probs: np.ndarray) -> dict[str, np.ndarray]:
+    """The network's output columns split per family."""
+    return {name: probs[:, cols] for name, cols in HEADS.items()}
 
 
 def predict(net: Any, rows: list[dict[str, Any]], device: str) -> np.ndarray:
@@ -277,24 +288,27 @@ def predict_onnx(path: Path, rows: list[dict[str, Any]]) -> np.ndarray:
 
 
 # -- metrics ----------------------------------------------------------------------------
-def metrics(rows: list[dict[str, Any]], probs: np.ndarray) -> dict[str, Any]:
+def family_scores(rows: list[dict[str, Any]], probs: dict[str, np.ndarray],
+                  choices: dict[str, np.ndarray] | None = None) -> dict[str, Any]:
     """Per family, on the rows with a gold label (sub-families: gold parent), as
-    ``rapport evaluate utterance`` scores the shipped presets."""
+    ``rapport evaluate utterance`` scores the shipped presets; the label is ``choices``'
+    where given, else the most probable."""
     from rapport.coding.utterance.evaluation import family_metrics
 
     out = {}
-    at = 0
     for h, fam in enumerate(FAMILIES):
-        k = len(fam.labels)
-        keep = [i for i, r in enumerate(rows) if r["labels"][h] >= 0]
-        p = probs[keep, at:at + k]
-        choice = p.argmax(1)
-        out[fam.name] = family_metrics(
-            [fam.labels[rows[i]["labels"][h]] for i in keep],
-            [fam.labels[c] for c in choice], p[np.arange(len(keep)), choice].tolist(),
-            fam.labels)
-        at += k
+        keep = np.array([r["labels"][h] >= 0 for r in rows])
+        p = probs[fam.name][keep]
+        choice = choices[fam.name][keep] if choices else p.argmax(1)
+        truth = [fam.labels[r["labels"][h]] for r, k in zip(rows, keep, strict=True) if k]
+        out[fam.name] = family_metrics(truth, [fam.labels[c] for c in choice],
+                                       p[np.arange(len(p)), choice].tolist(), fam.labels)
     return out
+
+
+def metrics(rows: list[dict[str, Any]], probs: np.ndarray) -> dict[str, Any]:
+    """:func:`family_scores` of the network's output (argmax per family)."""
+    return family_scores(rows, by_family(probs))
 
 
 def pooled_folds(out: Path, folds: int, n_rows: int) -> dict[str, np.ndarray]:
@@ -314,11 +328,11 @@ def pooled_folds(out: Path, folds: int, n_rows: int) -> dict[str, np.ndarray]:
 
 
 def fold_ids(data: Any, folds: int) -> np.ndarray:
-    from sklearn.model_selection import GroupKFold
+    """Each row's test fold in ``rapport evaluate utterance``'s split (by ``video_url``)."""
+    from rapport.coding.utterance.evaluation import _folds
 
     fold = np.zeros(len(data), dtype=int)
-    groups = data["video_url"].astype(str).to_numpy()
-    for k, (_, test) in enumerate(GroupKFold(n_splits=folds).split(fold, groups=groups)):
+    for k, (_, test) in enumerate(_folds(data["video_url"].astype(str).to_numpy(), folds)):
         fold[test] = k
     return fold
 
@@ -356,7 +370,7 @@ def run_fold(k: int, rows: list[dict[str, Any]], fold: np.ndarray,
               "settings": settings(args)}
     (args.out / f"fold{k}.json").write_text(json.dumps(report, indent=1) + "\n")
     print(f"fold {k} done in {report['seconds']:.0f} s: " + ", ".join(
-        f"{n} {report['int8'][n]['macro_f1']:.3f}" for n, _ in HEADS), flush=True)
+        f"{n} {report['int8'][n]['macro_f1']:.3f}" for n in HEADS), flush=True)
 
 
 def settings(args: argparse.Namespace) -> dict[str, Any]:
@@ -407,18 +421,15 @@ def calibrate(rows: list[dict[str, Any]], fold: np.ndarray, probs: np.ndarray
     (so the reported ECE is not measured on the rows that set it)."""
     temps: dict[str, float] = {}
     cross = probs.copy()
-    at = 0
-    for h, fam in enumerate(FAMILIES):
-        k = len(fam.labels)
+    for h, (name, cols) in enumerate(HEADS.items()):
         y = np.array([r["labels"][h] for r in rows])
         known = y >= 0
-        p = probs[:, at:at + k]
-        temps[fam.name] = temperature(np.log(np.clip(p[known], 1e-9, 1)), y[known])
+        p = probs[:, cols]
+        temps[name] = temperature(np.log(np.clip(p[known], 1e-9, 1)), y[known])
         for f in np.unique(fold):
             fit_rows = known & (fold != f)
             t = temperature(np.log(np.clip(p[fit_rows], 1e-9, 1)), y[fit_rows])
-            cross[fold == f, at:at + k] = scaled(p[fold == f], t)
-        at += k
+            cross[fold == f, cols] = scaled(p[fold == f], t)
     return temps, cross
 
 
@@ -472,7 +483,7 @@ def main() -> None:
     summary = summarise(rows, args)
     if summary:
         print(json.dumps({n: {"fp32": summary["fp32"][n]["macro_f1"],
-                              "int8": summary["int8"][n]["macro_f1"]} for n, _ in HEADS}))
+                              "int8": summary["int8"][n]["macro_f1"]} for n in HEADS}))
     target = args.out / "utterance-context.int8.onnx"
     if args.final and not target.exists():
         started = time.perf_counter()

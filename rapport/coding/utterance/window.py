@@ -6,8 +6,8 @@ The window is the turn with its neighbours, speaker-tagged, in BERT's pair layou
 
 The coded turn is kept whole first (up to :data:`MAX_TURN` tokens), then the start of the
 reply, then as much of the two turns before as fits, cut from their start. Training
-(``training/finetune_utterance.py``) and inference (:mod:`.context`) both build windows
-here, so the model always reads what it was trained on.
+(``training/finetune_utterance.py``) builds its windows here, and so must any inference
+code, so that the model always reads what it was trained on.
 """
 
 from __future__ import annotations
