@@ -6,6 +6,7 @@ phrasing a clinician might use, so they check generalisation as well as wiring.
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from rapport.coding.relationship import load_coder
@@ -202,3 +203,34 @@ def test_families_match_the_code_names() -> None:
 def test_unknown_preset_is_an_input_error() -> None:
     with pytest.raises(RapportInputError, match="preset"):
         load_coder("turbo")
+
+
+def test_evidence_words_are_the_strongest_contributions(coder: RelationshipCoder) -> None:
+    """The coder builds each session's word rows once for its evidence; the words it names
+    are those a turn-by-turn reading gives: the turn's words whose TF-IDF times the code's
+    weight is largest and positive, strongest first."""
+    session = Session.build("w", [
+        ("C", "client", "I just can't cope with work and the kids, I feel so overwhelmed."),
+        ("T", "therapist", "Would it be okay if we looked at what might help? It's your call."),
+        ("C", "client", "I'm ashamed of how I shouted at them."),
+        ("T", "therapist", "You need to stop shouting, just walk away."),
+    ])
+    positives = 0
+    for turn, tc in zip(session.turns, coder.code_session(session), strict=True):
+        previous = session.turns[turn.index - 1].text if turn.index else ""
+        for code in tc.codes:
+            if code.value is not True:
+                continue
+            positives += 1
+            assert code.evidence == coder.model.evidence(turn.text, previous,
+                                                         turn.role.value, code.name)
+            dense = coder.model.vectorizers_[turn.role.value].word_matrix([turn.text])
+            k = CODES_BY_ROLE[turn.role].index(code.name)
+            weights = coder.model.heads_[turn.role.value].stage2[: dense.shape[1], k]
+            contrib = dense.toarray()[0] * weights
+            vocab = coder.model.vectorizers_[turn.role.value].word_vocab_
+            expected = [vocab[j] for j in sorted(np.flatnonzero(contrib > 0),
+                                                 key=lambda j: -contrib[j])][:3]
+            said = next((e for e in code.evidence if e.startswith("words: ")), "words: ")
+            assert said == "words: " + ", ".join(f'"{w}"' for w in expected)
+    assert positives >= 2

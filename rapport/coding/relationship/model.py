@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from scipy import sparse
@@ -63,6 +64,13 @@ def prf(y_true: np.ndarray, y_pred: np.ndarray) -> dict[str, float]:
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
     return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -40, 40))))
+
+
+class WordRow(NamedTuple):
+    """One turn's row of a word matrix: its columns (ascending) and TF-IDF values."""
+
+    indices: np.ndarray
+    data: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -338,16 +346,31 @@ class RelationshipModel:
         return float(self.heads_[role.value].threshold[CODES_BY_ROLE[role].index(code)])
 
     def evidence(self, text: str, previous: str, role: str, code: str, *,
-                 hits: Sequence[RuleHit] | None = None, limit: int = 3) -> tuple[str, ...]:
-        """Why ``code`` applies: the phrases its rules matched, then its strongest words."""
+                 hits: Sequence[RuleHit] | None = None, limit: int = 3,
+                 words: WordRow | None = None) -> tuple[str, ...]:
+        """Why ``code`` applies: the phrases its rules matched, then its strongest words.
+
+        ``words``: the turn's row of the role's word matrix, when the caller already has
+        it (:meth:`word_rows` builds them for many turns in one pass).
+        """
         turn_hits = hits if hits is not None else rule_hits(text, previous, role)
         found = [f'matched "{hit.phrase}"' for hit in turn_hits if hit.code == code]
-        row = self.vectorizers_[role].word_matrix([text])
+        row = words if words is not None else self.word_rows([text], role)[0]
         k = CODES_BY_ROLE[Role(role)].index(code)
-        contrib = row.multiply(self.heads_[role].stage2[: row.shape[1], k][None, :]).tocsr()
+        # each word's share of the score: its TF-IDF times its stage-2 weight
+        contrib = row.data * self.heads_[role].stage2[row.indices, k]
         vocab = self.vectorizers_[role].word_vocab_
-        order = np.argsort(-contrib.data, kind="stable")
-        words = [vocab[contrib.indices[j]] for j in order if contrib.data[j] > 0]
-        if words[:limit]:
-            found.append("words: " + ", ".join(f'"{w}"' for w in words[:limit]))
+        order = np.argsort(-contrib, kind="stable")
+        strongest = [vocab[int(row.indices[j])] for j in order if contrib[j] > 0]
+        if strongest[:limit]:
+            found.append("words: " + ", ".join(f'"{w}"' for w in strongest[:limit]))
         return tuple(dict.fromkeys(found))
+
+    def word_rows(self, texts: Sequence[str], role: str) -> list[WordRow]:
+        """The TF-IDF word row of each of ``texts`` by ``role``'s vocabulary (one matrix
+        for all of them: building it costs about as much per call as per row)."""
+        rows = self.vectorizers_[role].word_matrix(texts)
+        rows.sort_indices()
+        ptr = rows.indptr
+        return [WordRow(rows.indices[ptr[n]:ptr[n + 1]], rows.data[ptr[n]:ptr[n + 1]])
+                for n in range(len(texts))]
