@@ -61,6 +61,40 @@ def test_fit_follows_the_estimator_contract(small_model: RelationshipModel) -> N
         assert len(evidence.y) == len(evidence.p) == len(evidence.folds)
 
 
+def test_shipped_stage1_weights_are_the_mean_of_the_fold_models(
+        small_model: RelationshipModel, data: list[Dialogue]) -> None:
+    # final="fold_average" (the default): the weights are the mean of the out-of-fold
+    # models, fitted here again fold by fold, so a turn's score is their mean score
+    from sklearn.linear_model import LogisticRegression
+
+    from rapport.coding.relationship.model import _rows_by_role
+
+    assert small_model.final == "fold_average"
+    role = "therapist"
+    r = _rows_by_role(data)[role]
+    x = small_model.vectorizers_[role].transform(r.texts, r.previous, r.hits,
+                                                 r.previous_hits)
+    fold_of = small_model.folds_of([d.group for d in data])
+    folds = np.array([fold_of[g] for g in r.groups])
+    y, use = small_model._labels(data, r, role)
+    k = CODES_BY_ROLE[Role.THERAPIST].index("seek_collaboration")
+    fits = [LogisticRegression(C=1.0, class_weight="balanced", max_iter=3000,
+                               solver="liblinear").fit(x[(folds != f) & use[:, k]],
+                                                       y[(folds != f) & use[:, k], k])
+            for f in range(2)]
+    heads = small_model.heads_[role]
+    mean = np.mean([fit.coef_[0] for fit in fits], axis=0)
+    np.testing.assert_allclose(heads.stage1[:, k], mean, atol=1e-12)
+    np.testing.assert_allclose(heads.bias1[k], np.mean([fit.intercept_[0] for fit in fits]))
+    refit = RelationshipModel(c=1.0, cv_folds=2, offsets=2, final="refit",
+                              synthetic_codes=SYNTHETIC_CODES).fit(data)
+    # the same out-of-fold evidence (so the same calibration data and thresholds), other
+    # weights
+    assert refit.feedback_ == small_model.feedback_
+    assert refit.cv_metrics_ == small_model.cv_metrics_
+    assert not np.allclose(refit.heads_[role].stage1[:, k], heads.stage1[:, k])
+
+
 def test_folds_keep_a_group_together(small_model: RelationshipModel) -> None:
     groups = ["video:a", "video:b", "video:a", "video:c", "video:b"]
     folds = small_model.folds_of(groups)
@@ -133,7 +167,8 @@ def test_another_package_version_warns(tmp_path: Path) -> None:
         load_model(_copy_with(tmp_path, package_version="0.0.1"))
 
 
-@pytest.mark.parametrize("params", [{"c": 0.0}, {"cv_folds": 1}, {"offsets": -1}])
+@pytest.mark.parametrize("params", [{"c": 0.0}, {"cv_folds": 1}, {"offsets": -1},
+                                    {"final": "best"}])
 def test_bad_parameters_are_refused(data: list[Dialogue], params: dict[str, float]) -> None:
     with pytest.raises(RapportInputError, match="bad parameters"):
         RelationshipModel(**params).fit(data)  # type: ignore[arg-type]

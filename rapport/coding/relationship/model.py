@@ -11,6 +11,15 @@ granted permission can be ``persuade_with_permission``. Stage 2 learns from stag
 out-of-fold probabilities (folds by ``Dialogue.group``), never from probabilities of rows
 it was fitted on.
 
+**The shipped weights are the average of the fold models** (``final="fold_average"``, the
+default): each stage's weights are the mean of its ``cv_folds`` out-of-fold models, the very
+models whose scores the calibration and the feedback thresholds are chosen on. A linear
+model's score is linear in its weights, so the shipped score of a turn is the mean of the
+fold models' scores. A model refitted on all rows (``final="refit"``, the recipe before
+issue 22's held-out gate) scores new turns more extremely than the out-of-fold scores its
+thresholds came from, so held out it coded more turns at every threshold, and less
+precisely (docs/models.md, "Feedback thresholds, held out").
+
 Scores are Platt-calibrated on out-of-fold scores, and a turn is coded when its code is
 more likely than not (``p >= 0.5``, :data:`DECISION`; the ``code_<name>`` columns). A
 lower, F1-optimal cut would code more turns but, on real talk, mostly wrongly (``repair``
@@ -51,6 +60,8 @@ from rapport.domain import Role
 from rapport.errors import RapportInputError
 
 CODE_INDEX = {code: k for k, code in enumerate(ALL_CODES)}
+#: How the shipped weights are made (:class:`RelationshipModel`'s ``final``).
+FINAL_WEIGHTS = ("fold_average", "refit")
 
 
 def prf(y_true: np.ndarray, y_pred: np.ndarray) -> dict[str, float]:
@@ -126,14 +137,16 @@ class RelationshipModel:
 
     Parameters are keyword-only and stored unchanged; learned state ends in ``_``.
     ``synthetic_codes``: the codes for which written examples (groups ``example:``) count
-    as training rows; for every other code they are context only.
+    as training rows; for every other code they are context only. ``final``: the shipped
+    weights, ``"fold_average"`` (the mean of the out-of-fold models) or ``"refit"`` (one
+    more fit on every row).
     """
 
     def __init__(self, *, c: float = 4.0, rule_weight: float = 1.0,
                  context_weight: float = 0.5, embed_weight: float = 0.0,
                  stack_weight: float = 1.0, offsets: int = 4,
                  cv_folds: int = 5, random_state: int = 0,
-                 synthetic_codes: Sequence[str] = ()) -> None:
+                 synthetic_codes: Sequence[str] = (), final: str = "fold_average") -> None:
         self.c = c
         self.rule_weight = rule_weight
         self.context_weight = context_weight
@@ -143,6 +156,7 @@ class RelationshipModel:
         self.cv_folds = cv_folds
         self.random_state = random_state
         self.synthetic_codes = tuple(synthetic_codes)
+        self.final = final
 
     # -- fitting ---------------------------------------------------------------------------
 
@@ -161,10 +175,13 @@ class RelationshipModel:
 
     def fit(self, dialogues: Sequence[Dialogue]) -> RelationshipModel:
         """Fit both stages for every code on the labelled turns; returns ``self``."""
-        if self.c <= 0 or self.cv_folds < 2 or self.offsets < 0:
+        if (self.c <= 0 or self.cv_folds < 2 or self.offsets < 0
+                or self.final not in FINAL_WEIGHTS):
             raise RapportInputError(
-                f"bad parameters c={self.c}, cv_folds={self.cv_folds}, offsets={self.offsets}",
-                fix="use c > 0, cv_folds >= 2 and offsets >= 0")
+                f"bad parameters c={self.c}, cv_folds={self.cv_folds}, offsets={self.offsets}"
+                f", final={self.final!r}",
+                fix="use c > 0, cv_folds >= 2, offsets >= 0 and final in "
+                    f"{', '.join(FINAL_WEIGHTS)}")
         fold_of = self.folds_of([d.group for d in dialogues])
         self.vectorizers_: dict[str, TurnVectorizer] = {}
         rows = _rows_by_role(dialogues)
@@ -184,11 +201,11 @@ class RelationshipModel:
             y, use = self._labels(dialogues, r, role)
             labels[role] = y
             self._check_support(role, y, use)
-            scores = self._oof(x, y, use, folds)
+            scores, averaged = self._oof(x, y, use, folds)
             for n, (d_index, i) in enumerate(r.where):
                 for k, code in enumerate(CODES_BY_ROLE[Role(role)]):
                     oof1[d_index][i, CODE_INDEX[code]] = _sigmoid(scores[n, k])
-            stage1[role] = self._fit_all(x, y, use)
+            stage1[role] = self._final(x, y, use, averaged)
         self.heads_: dict[str, RoleHeads] = {}
         self.cv_metrics_: dict[str, dict[str, float]] = {}
         self.feedback_: dict[str, float | None] = {}
@@ -207,8 +224,8 @@ class RelationshipModel:
         """Stage 2 of one role, its calibration, thresholds and out-of-fold metrics."""
         y, use = self._labels(dialogues, r, role)
         real = np.array([not g.startswith("example:") for g in r.groups])
-        scores = self._oof(x2, y, use, folds)
-        w2, b2 = self._fit_all(x2, y, use)
+        scores, averaged = self._oof(x2, y, use, folds)
+        w2, b2 = self._final(x2, y, use, averaged)
         scale, shift, threshold = [], [], []
         for k, code in enumerate(CODES_BY_ROLE[Role(role)]):
             gold = use[:, k] & real
@@ -263,9 +280,13 @@ class RelationshipModel:
                         "(synthetic_codes)")
 
     def _oof(self, x: sparse.csr_matrix, y: np.ndarray, use: np.ndarray,
-             folds: np.ndarray) -> np.ndarray:
-        """Out-of-fold decision scores for every row and code (rows left out score too)."""
+             folds: np.ndarray) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+        """Out-of-fold decision scores for every row and code (rows left out score too),
+        and the mean weights and bias of the fold models of each code."""
         out = np.zeros(y.shape)
+        w = np.zeros((x.shape[1], y.shape[1]))
+        b = np.zeros(y.shape[1])
+        fitted = np.zeros(y.shape[1])
         for f in range(self.cv_folds):
             test = folds == f
             for k in range(y.shape[1]):
@@ -274,7 +295,17 @@ class RelationshipModel:
                     continue
                 clf = self._classifier().fit(x[train], y[train, k])
                 out[test, k] = clf.decision_function(x[test])
-        return out
+                w[:, k] += clf.coef_[0]
+                b[k] += clf.intercept_[0]
+                fitted[k] += 1
+        # the mean over the folds whose training part had both classes (a fold left out
+        # for want of positives adds nothing)
+        return out, (w / np.maximum(fitted, 1), b / np.maximum(fitted, 1))
+
+    def _final(self, x: sparse.csr_matrix, y: np.ndarray, use: np.ndarray,
+               averaged: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """The shipped weights of one stage: the fold models' mean, or a refit on all rows."""
+        return averaged if self.final == "fold_average" else self._fit_all(x, y, use)
 
     def _fit_all(self, x: sparse.csr_matrix, y: np.ndarray, use: np.ndarray
                  ) -> tuple[np.ndarray, np.ndarray]:
