@@ -26,7 +26,6 @@ def test_each_preset_loads_its_own_model(load: object) -> None:
     assert fast.model.embed_weight == 0.0
     assert accurate.model.embed_weight == 1.0
     assert fast.model_id != accurate.model_id
-    assert fast.model_id.split("@")[1] == accurate.model_id.split("@")[1]
     with pytest.raises(RapportInputError, match="unknown preset"):
         load("quick")  # type: ignore[operator]
 

@@ -196,7 +196,7 @@ def test_families_match_the_code_names() -> None:
     names = [f.name for f in coder.families]
     assert names == [*CODES_BY_ROLE[Role.THERAPIST], *CODES_BY_ROLE[Role.CLIENT]]
     assert all(f.kind == "multi" and len(f.roles) == 1 for f in coder.families)
-    assert coder.model_id == "relationship@2.0"
+    assert coder.model_id == "relationship@2.1"  # fold-averaged weights (issue 22)
     assert load_coder("fast").model_id == "relationship-fast@2.0"
 
 
