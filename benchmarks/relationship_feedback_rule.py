@@ -39,10 +39,11 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np
 
+from rapport.coding.agreement import expected_calibration_error
 from rapport.coding.relationship.codes import ALL_CODES, role_of
 from rapport.coding.relationship.dialogue import Dialogue
 from rapport.coding.relationship.heldout import HeldOut, write_gate
-from rapport.coding.relationship.model import CODE_INDEX, RelationshipModel
+from rapport.coding.relationship.model import CODE_INDEX, RelationshipModel, prf
 from rapport.coding.relationship.persist import MODEL_NAMES
 from rapport.coding.relationship.threshold import (
     FEEDBACK_PRECISION,
@@ -53,6 +54,7 @@ from rapport.coding.relationship.threshold import (
 )
 from rapport.coding.relationship.training import (
     C_GRIDS,
+    format_table,
     gold_dialogues,
     train,
     written_dialogues,
@@ -200,6 +202,20 @@ def score_shift(parts: Sequence[FoldScores], codes: Sequence[str], cut: float = 
     return "\n".join(lines)
 
 
+def held_out_codes(parts: Sequence[FoldScores]) -> str:
+    """Markdown: each code coded as the coder codes it (P >= 0.5) on the held-out folds,
+    pooled: the nested estimate of the whole training procedure's per-code figures."""
+    metrics = {}
+    for code in ALL_CODES:
+        y = np.concatenate([part.held_out[code][0] for part in parts])
+        p = np.concatenate([part.held_out[code][1] for part in parts])
+        m: dict[str, float | None] = dict(prf(y, p >= 0.5))
+        m["ece"] = expected_calibration_error(p.tolist(), y.tolist()) if len(y) else 0.0
+        m["feedback_threshold"] = None  # per outer fold: the rules' table above
+        metrics[code] = m
+    return format_table(metrics)
+
+
 def git_commit() -> str:
     """The commit the measurement ran at, ``+dirty`` when the tree had changes."""
     def git(*args: str) -> str:
@@ -248,6 +264,9 @@ def main() -> None:
     print("\nThe scores the rules choose from against the held-out ones (pooled over the "
           "outer folds; the inner out-of-fold turns are each outer training part's):\n")
     print(score_shift(parts, used))
+    print("\nEach code as the coder codes it (P >= 0.5) on the held-out folds, pooled "
+          "(nested CV; the feedback column is the rules' table above):\n")
+    print(held_out_codes(parts))
     if args.write:
         print(f"\nwrote {write_feedback_gate(args.preset, pooled).relative_to(ROOT)}")
 
