@@ -11,7 +11,12 @@ False
 
 from __future__ import annotations
 
-from rapport.coding.relationship.feedback import MODEL_IDS, feedback_codes_note, not_used_note
+from rapport.coding.relationship.feedback import (
+    MODEL_IDS,
+    earlier_models_note,
+    feedback_codes_note,
+    not_used_note,
+)
 from rapport.domain import CodedSession
 from rapport.profile import listening, relationship
 from rapport.profile.miti import miti_summary
@@ -58,6 +63,9 @@ def build_profile(coded: CodedSession) -> ProfileResult:
             note = not_used_note(("withdrawal", "confrontation"), "rupture episodes", source)
             if note:
                 notes.append(note)
+    earlier = earlier_models_note(view.sources)
+    if earlier:
+        notes.append(earlier)
     absent = [c for c in KNOWN_CODES if c not in view.available]
     if absent:
         notes.append("codes not available for this session: " + ", ".join(absent)

@@ -63,9 +63,14 @@ class SessionView:
         names.update(c.name for tc in self.coded.codes for c in tc.codes)
         return frozenset(names)
 
+    @cached_property
+    def sources(self) -> frozenset[str]:
+        """Where the session's codes come from (model ids, ``human:<user>``...)."""
+        return frozenset(c.source for tc in self.coded.codes for c in tc.codes)
+
     def coded_by(self, source: str) -> bool:
         """True when any code of the session comes from ``source`` (a coder's model id)."""
-        return any(c.source == source for tc in self.coded.codes for c in tc.codes)
+        return source in self.sources
 
     def has(self, *names: str) -> bool:
         """True when every one of ``names`` is available."""

@@ -172,3 +172,34 @@ def test_autonomy_falls_back_to_persuade_phrase() -> None:
     assert m.detail == {"supportive": 1, "directive": 2}
     assert m.value == pytest.approx(1 / 3)
     assert "approximated" in m.reason
+
+
+def test_codes_of_an_earlier_relationship_model_are_listed_but_never_feedback() -> None:
+    # an analysis stored before the accurate model was retrained (relationship@2.0): its
+    # codes stay readable, drive nothing, and the profile says so; the current model's do
+    from rapport.coding.relationship.feedback import MODEL_IDS, usable_for_feedback
+    from rapport.domain import Code, CodedSession, Session, TurnCodes
+
+    session = Session.build("old", [("Sam", "client", "I feel so ashamed and alone."),
+                                    ("Dr Rowan", "therapist", "When is your next shift?")])
+
+    def profile_of(source: str) -> tuple[list[str], bool]:
+        disclosure = Code(name="emotional_disclosure", value=True, confidence=0.99,
+                          source=source)
+        question = Code(name="therapist_behaviour", value="question", confidence=0.9,
+                        source="utterance-fast@1.0")
+        codes = (TurnCodes(session_id="old", turn_index=0, codes=(disclosure,)),
+                 TurnCodes(session_id="old", turn_index=1, codes=(question,)))
+        return (build_profile(CodedSession(session=session, codes=codes)).notes,
+                usable_for_feedback(disclosure))
+
+    notes, used = profile_of("relationship@2.0")
+    assert not used
+    assert any(n.startswith("relationship codes from an earlier version of the coder "
+                            "(relationship@2.0) are listed as codes only") for n in notes)
+    current = next(s for s, preset in MODEL_IDS.items() if preset == "accurate")
+    notes, used = profile_of(current)
+    assert used  # emotional_disclosure drives feedback in today's accurate model
+    assert not any("earlier version of the coder" in n for n in notes)
+    assert any(n.startswith("relationship codes used for feedback: disclosing a feeling")
+               for n in notes)

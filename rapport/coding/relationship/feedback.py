@@ -20,7 +20,7 @@ codes from elsewhere (a person's corrections, an imported table) count as they a
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -115,6 +115,19 @@ def not_used_note(codes: tuple[str, ...], what: str, source: str = MODEL_ID) -> 
     return (f"{what} are not shown: on real sessions the relationship coder's markers were "
             f"not shown to be right often enough to act on ({counts}; feedback needs at "
             "least 70% right, with 90% confidence, on at least 10 turns; docs/models.md)")
+
+
+def earlier_models_note(sources: Iterable[str]) -> str | None:
+    """The note for codes of relationship models this version does not ship (an analysis
+    stored before a retraining), or None when there are none: their codes stay readable,
+    but no held-out check measured them, so they never drive feedback."""
+    earlier = sorted(s for s in set(sources) if is_relationship_source(s) and s not in MODEL_IDS)
+    if not earlier:
+        return None
+    return (f"relationship codes from an earlier version of the coder ({', '.join(earlier)}) "
+            "are listed as codes only and make no moments, episodes or alerts: this "
+            "version's checks on real sessions did not measure that coder; analyse the "
+            "session again to use the current one")
 
 
 def feedback_codes_note(source: str = MODEL_ID) -> str:
