@@ -74,7 +74,6 @@ class RelationshipCoder:
         return [TurnCodes(session_id=session.id, turn_index=t.index, codes=tuple(c))
                 for t, c in zip(turns, codes, strict=True)]
 
-
     def _positive_word_rows(self, session: Session, probs: np.ndarray
                             ) -> dict[int, WordRow]:
         """The word row of every turn with a positive code, one matrix per role: the
