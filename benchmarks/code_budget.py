@@ -9,7 +9,9 @@ the table rows and writing CSV. The whole command runs `rapport code` as users d
 and out, one worker per core) and reports wall time, utterances per second and the peak
 proportional set size (PSS) of the process and its workers together, sampled every 50 ms,
 and the CPU time of the process and its workers (CPU ms per utterance: on a shared machine
-the wall time follows the other jobs, the CPU time much less).
+the wall time follows the other jobs, the CPU time much less). A last line says how the
+PSS moved over the run: its median, the median of each quarter of the run (level when
+memory does not grow with the corpus) and its 99th percentile beside the peak.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import threading
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -93,8 +96,22 @@ def _pss_kb(pid: int) -> int:
     return total
 
 
-def whole_command(path: Path, workers: int | None) -> tuple[float, float, float]:
-    """(wall seconds, peak PSS MB, CPU seconds) of `rapport code path --out x.csv`."""
+def over_the_run(samples: list[int]) -> str:
+    """PSS samples (KB, in time order) as one line: the median, the median of each quarter
+    of the run (flat memory keeps them level; a peak alone grows with the run's length,
+    since a longer run has more chances to catch a brief spike), the 99th percentile and
+    the peak, in MB."""
+    mb = np.array(samples, dtype=float) / 1024
+    quarters = " / ".join(f"{np.median(q):.0f}" for q in np.array_split(mb, 4))
+    return (f"PSS over the run ({len(mb):,} samples, 50 ms apart plus the time to read "
+            f"them): median {np.median(mb):.0f} MB; medians of its four quarters "
+            f"{quarters} MB; 99th percentile {np.percentile(mb, 99):.0f} MB; "
+            f"peak {mb.max():.0f} MB")
+
+
+def whole_command(path: Path, workers: int | None) -> tuple[float, float, float, str]:
+    """(wall seconds, peak PSS MB, CPU seconds, PSS over the run) of `rapport code path
+    --out x.csv`."""
     with tempfile.TemporaryDirectory() as tmp:
         cmd = [str(Path(sys.executable).with_name("rapport")), "code", str(path), "--out",
                str(Path(tmp) / "codes.csv")]
@@ -104,13 +121,14 @@ def whole_command(path: Path, workers: int | None) -> tuple[float, float, float]
         # the workers are waited for by `rapport code`, so their CPU time counts here too
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        peak = 0
+        samples: list[int] = []
         done = threading.Event()
 
         def sample() -> None:
-            nonlocal peak
             while not done.is_set():
-                peak = max(peak, _pss_kb(proc.pid))
+                pss = _pss_kb(proc.pid)
+                if pss:  # 0: the process has not started or has just ended
+                    samples.append(pss)
                 time.sleep(0.05)
 
         sampler = threading.Thread(target=sample)
@@ -123,7 +141,8 @@ def whole_command(path: Path, workers: int | None) -> tuple[float, float, float]
             raise RuntimeError(msg)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-        return time.perf_counter() - start, peak / 1024, cpu
+        return (time.perf_counter() - start, max(samples, default=0) / 1024, cpu,
+                over_the_run(samples or [0]))
 
 
 def main() -> None:
@@ -146,13 +165,14 @@ def main() -> None:
                 print(f"| {name} | {ms:.3f} |")
             print(f"| **total** | **{total:.3f}** (2 cores at 100%: "
                   f"{2000 / total:,.0f} utterances/s) |\n")
-        wall, pss, cpu = whole_command(corpus, args.workers)
+        wall, pss, cpu, trace = whole_command(corpus, args.workers)
         print("| command | utterances | wall (s) | utterances/s | CPU ms per utterance "
               "(2 cores at 100%: utterances/s) | peak PSS (MB) |")
         print("|---|---|---|---|---|---|")
         print(f"| `rapport code` (workers: {args.workers or 'one per core'}) | {n:,} | "
               f"{wall:.1f} | {n / wall:,.0f} (goal {GOAL_RATE:,}) | {1000 * cpu / n:.3f} "
               f"({2 * n / cpu:,.0f}) | {pss:.0f} (goal {GOAL_PSS_MB}) |")
+        print(f"\n{trace}")
         print(f"\nload average at the end: {os.getloadavg()[0]:.1f}")
 
 

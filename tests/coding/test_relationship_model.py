@@ -126,6 +126,14 @@ def test_save_and_load_round_trip(small_model: RelationshipModel, data: list[Dia
         np.testing.assert_allclose(after, before, rtol=1e-4, atol=1e-6)
     assert read_meta(tmp_path / "relationship.json")["training_data"] == {"x.jsonl": "abc"}
     assert loaded.feedback_ == small_model.feedback_
+    assert loaded.final == "fold_average"
+    # a file saved before ``final`` existed holds a refit (the shipped fast model)
+    meta = json.loads((tmp_path / "relationship.json").read_text("utf-8"))
+    del meta["params"]["final"]
+    (tmp_path / "relationship.json").write_text(json.dumps(meta), encoding="utf-8")
+    assert load_model(tmp_path).final == "refit"
+    assert load_model(name="relationship-fast").final == "refit"
+    assert load_model().final == "fold_average"  # accurate, relationship@2.1
     text, previous = "I dunno.", "How did that feel?"
     assert loaded.evidence(text, previous, "client", "withdrawal") == \
         small_model.evidence(text, previous, "client", "withdrawal")
