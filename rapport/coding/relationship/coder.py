@@ -39,7 +39,8 @@ class RelationshipCoder:
         self.model = model
         self.preset = preset
         self.families: tuple[CodeFamily, ...] = families()
-        self._thresholds = {code: model.threshold(code) for code in ALL_CODES}
+        # each code's operating threshold, columns as the model's (ALL_CODES)
+        self._cuts = np.array([model.threshold(code) for code in ALL_CODES])
         self._model_id = model_id(preset)
 
     @property
@@ -53,7 +54,8 @@ class RelationshipCoder:
         if codes_language(session.language) and turns:
             dialogue = from_session(session)
             probs = self.model.predict_proba(dialogue)
-            words = self._positive_word_rows(session, probs)
+            positive = probs >= self._cuts  # NaN (another role's code) is never positive
+            words = self._positive_word_rows(session, positive)
             for i, turn in enumerate(turns):
                 if turn.role not in (Role.THERAPIST, Role.CLIENT):
                     continue
@@ -63,7 +65,7 @@ class RelationshipCoder:
                     p = float(probs[i, CODE_INDEX[code]])
                     if math.isnan(p):
                         continue
-                    if p >= self._thresholds[code]:
+                    if positive[i, CODE_INDEX[code]]:
                         evidence = self.model.evidence(turn.text, previous, turn.role.value,
                                                        code, words=words[i])
                         codes[i].append(Code(name=code, value=True, confidence=p,
@@ -74,17 +76,16 @@ class RelationshipCoder:
         return [TurnCodes(session_id=session.id, turn_index=t.index, codes=tuple(c))
                 for t, c in zip(turns, codes, strict=True)]
 
-    def _positive_word_rows(self, session: Session, probs: np.ndarray
+    def _positive_word_rows(self, session: Session, positive: np.ndarray
                             ) -> dict[int, WordRow]:
-        """The word row of every turn with a positive code, one matrix per role: the
-        evidence of each code reads it (built turn by turn, this cost a tenth of `rapport
-        code`'s time)."""
+        """The word row of every turn with a positive code (``positive``: turns x codes),
+        one matrix per role: the evidence of each code reads it (built turn by turn, this
+        cost a tenth of `rapport code`'s time)."""
+        coded = np.asarray(positive.any(axis=1))
         out: dict[int, WordRow] = {}
         for role in (Role.THERAPIST, Role.CLIENT):
-            cols = [CODE_INDEX[code] for code in CODES_BY_ROLE[role]]
-            cuts = np.array([self._thresholds[code] for code in CODES_BY_ROLE[role]])
             index = [i for i, turn in enumerate(session.turns)
-                     if turn.role is role and bool(np.any(probs[i, cols] >= cuts))]
+                     if turn.role is role and coded[i]]
             if index:
                 rows = self.model.word_rows([session.turns[i].text for i in index],
                                             role.value)
