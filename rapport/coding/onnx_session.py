@@ -11,13 +11,22 @@ returned to the system when freed. Measured on ten copies of AnnoMI
 (docs/performance.md): peak memory of `rapport code --workers 2` fell from 545 MB to
 473 MB for 6% more CPU, the output byte-identical. Turning the arena off instead cost
 40% more CPU.
+
+A run's working memory grows with batch × length² (the attention scores): about 75 MB for
+8 turns of 192 tokens, 5 MB for 8 of 32. When several processes share the cores (``rapport
+code --workers N``), two such runs at the same moment add up, and those coincidences made
+the peaks of a long run (docs/performance.md). :func:`one_large_run_at_a_time` gives the
+processes one lock, taken only around runs of at least :data:`LARGE_RUN` (about a tenth of
+the risk encoder's batches on AnnoMI), so that at most one of them is that large at once;
+the batches and so the outputs are unchanged.
 """
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -28,6 +37,37 @@ import numpy as np
 _M_MMAP_THRESHOLD = -3
 #: Blocks at least this large get their own mapping.
 MMAP_THRESHOLD_BYTES = 256 * 1024
+#: Batch × length² from which a run takes the shared lock: 8 turns of 128 tokens, about
+#: 34 MB of working memory for the MiniLM encoders (measured, docs/performance.md).
+LARGE_RUN = 8 * 128 * 128
+#: How long a large run waits for the lock before going on without it: the lock only
+#: saves memory, and a process that died holding it must not stop the others.
+LOCK_WAIT_S = 30.0
+
+_large_run_lock: Any = None
+
+
+def one_large_run_at_a_time(lock: Any) -> None:
+    """Share ``lock`` (a ``multiprocessing`` lock, made before the processes fork) among the
+    processes that run models here; ``None`` stops sharing."""
+    global _large_run_lock  # noqa: PLW0603 - inherited by the forked workers
+    _large_run_lock = lock
+
+
+@contextmanager
+def _turn_for(shape: tuple[int, ...]) -> Iterator[None]:
+    """Hold the shared lock, if any, while a run of ``shape`` (batch, length) is large."""
+    lock = _large_run_lock
+    batch, length = shape[0], shape[-1]
+    if lock is None or batch * length * length < LARGE_RUN:
+        yield
+        return
+    held = lock.acquire(timeout=LOCK_WAIT_S)
+    try:
+        yield
+    finally:
+        if held:
+            lock.release()
 
 
 @lru_cache(maxsize=1)
@@ -60,8 +100,10 @@ class CpuModel:
         self._run_options.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
 
     def first_output(self, feeds: Mapping[str, np.ndarray]) -> np.ndarray:
-        """The model's first output for ``feeds``."""
-        return np.asarray(self._session.run(None, dict(feeds), self._run_options)[0])
+        """The model's first output for ``feeds`` (``input_ids`` among them, batch ×
+        length)."""
+        with _turn_for(feeds["input_ids"].shape):
+            return np.asarray(self._session.run(None, dict(feeds), self._run_options)[0])
 
 
 def padded(rows: Sequence[Sequence[int]]) -> tuple[np.ndarray, np.ndarray]:

@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rapport.coding.onnx_session import one_large_run_at_a_time
 from rapport.csv_safety import neutralise_frame
 from rapport.domain import CodeFamily, Session, SessionCoder
 from rapport.pipeline.analysis import code_session
@@ -95,20 +96,26 @@ def coded_tables(read: Iterable[ReadSession], coders: Sequence[SessionCoder], *,
     # memory (about 135 MB with the risk encoder's arena, issue 17), so ``workers`` processes
     # instead of ``workers`` + an idle parent keep two-core runs within the memory budget
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers - 1) as pool:
-        # not pool.imap: its feeder thread reads the whole input ahead of the workers,
-        # so memory would grow with the corpus; here at most LOOK_AHEAD batches per
-        # worker are read and not yet written. A batch the parent keeps waits in the
-        # queue as it is and is coded when its turn to be written comes, so the forked
-        # workers code the batches queued behind it meanwhile.
-        pending: deque[AsyncResult[tuple[int, pd.DataFrame]] | list[Session]] = deque()
-        for n, batch in enumerate(batches):
-            own = n % workers == workers - 1
-            pending.append(batch if own else pool.apply_async(_code_rows, (batch,)))
-            if len(pending) >= LOOK_AHEAD * workers:
+    # two processes in a large encoder run at once add their working memory; one lock
+    # lets one at a time do it (same batches, same outputs; rapport.coding.onnx_session)
+    one_large_run_at_a_time(context.Lock())
+    try:
+        with context.Pool(workers - 1) as pool:
+            # not pool.imap: its feeder thread reads the whole input ahead of the workers,
+            # so memory would grow with the corpus; here at most LOOK_AHEAD batches per
+            # worker are read and not yet written. A batch the parent keeps waits in the
+            # queue as it is and is coded when its turn to be written comes, so the forked
+            # workers code the batches queued behind it meanwhile.
+            pending: deque[AsyncResult[tuple[int, pd.DataFrame]] | list[Session]] = deque()
+            for n, batch in enumerate(batches):
+                own = n % workers == workers - 1
+                pending.append(batch if own else pool.apply_async(_code_rows, (batch,)))
+                if len(pending) >= LOOK_AHEAD * workers:
+                    yield _result(pending.popleft())
+            while pending:
                 yield _result(pending.popleft())
-        while pending:
-            yield _result(pending.popleft())
+    finally:
+        one_large_run_at_a_time(None)
 
 
 def _result(item: AsyncResult[tuple[int, pd.DataFrame]] | list[Session]

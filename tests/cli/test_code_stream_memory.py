@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 from cli_runner import Cli
 
+from rapport.coding import onnx_session
 from rapport.ingest import ReadSession, iter_sessions
 from rapport.pipeline import load_coders
 from rapport.pipeline.stream import BATCH, LOOK_AHEAD, coded_tables, preload_models
@@ -95,3 +96,19 @@ def test_a_sorted_csv_is_coded_as_when_read_whole(cli: Cli, tmp_path: Path) -> N
     got = pd.read_csv(streamed).drop(columns=["source_file"], errors="ignore")
     expected = pd.read_csv(whole).drop(columns=["source_file"], errors="ignore")
     pd.testing.assert_frame_equal(got, expected)
+
+
+def test_the_workers_share_one_lock_for_large_encoder_runs_while_coding(tmp_path: Path
+                                                                        ) -> None:
+    path = _tiny_corpus(tmp_path, 3 * BATCH)
+    coders = load_coders("fast")
+    tables = coded_tables(iter_sessions([path], stream=True), coders, workers=2)
+    next(tables)
+    # set in the parent before the fork, so the forked worker holds the same lock
+    assert onnx_session._large_run_lock is not None
+    for _ in tables:
+        pass
+    assert onnx_session._large_run_lock is None
+    # one process codes alone: no lock to wait on
+    list(coded_tables(iter_sessions([path], stream=True), coders, workers=1))
+    assert onnx_session._large_run_lock is None

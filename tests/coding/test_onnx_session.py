@@ -1,15 +1,23 @@
-"""The shared CPU ONNX runner: same numbers as a plain session, and the glibc setting it
-relies on for a small `rapport code` really takes effect on Linux."""
+"""The shared CPU ONNX runner: same numbers as a plain session, the glibc setting it
+relies on for a small `rapport code` really takes effect on Linux, and only large runs
+wait for the lock the processes of `rapport code --workers N` share."""
 
 from __future__ import annotations
 
 import platform
+from collections.abc import Iterator
 
 import numpy as np
 import onnxruntime as ort
 import pytest
 
-from rapport.coding.onnx_session import CpuModel, fix_mmap_threshold
+from rapport.coding.onnx_session import (
+    LARGE_RUN,
+    LOCK_WAIT_S,
+    CpuModel,
+    fix_mmap_threshold,
+    one_large_run_at_a_time,
+)
 from rapport.risk.encoder import ENCODER_PATH
 
 
@@ -38,3 +46,58 @@ def test_shrinking_runs_give_the_plain_sessions_numbers() -> None:
         feeds = _feeds(lengths)
         expected = plain.run(None, feeds)[0]
         np.testing.assert_allclose(model.first_output(feeds), expected, rtol=1e-6, atol=1e-6)
+
+
+class _CountingLock:
+    """A lock that says when it was taken; ``free`` False plays one another process holds."""
+
+    def __init__(self, *, free: bool = True) -> None:
+        self.free = free
+        self.acquired = self.released = 0
+
+    def acquire(self, timeout: float) -> bool:
+        assert timeout == LOCK_WAIT_S
+        self.acquired += 1
+        return self.free
+
+    def release(self) -> None:
+        self.released += 1
+
+
+@pytest.fixture
+def shared_lock() -> Iterator[_CountingLock]:
+    lock = _CountingLock()
+    one_large_run_at_a_time(lock)
+    yield lock
+    one_large_run_at_a_time(None)
+
+
+def test_only_large_runs_take_the_shared_lock(shared_lock: _CountingLock) -> None:
+    model = CpuModel(ENCODER_PATH, threads=1)
+    small = _feeds([32] * 8)                 # 8 x 32^2, far below LARGE_RUN
+    model.first_output(small)
+    assert shared_lock.acquired == 0
+    large = _feeds([128] * 8)                # exactly LARGE_RUN
+    assert LARGE_RUN <= 8 * 128 * 128
+    expected = ort.InferenceSession(str(ENCODER_PATH),
+                                    providers=["CPUExecutionProvider"]).run(None, large)[0]
+    np.testing.assert_allclose(model.first_output(large), expected, rtol=1e-6, atol=1e-6)
+    assert (shared_lock.acquired, shared_lock.released) == (1, 1)
+
+
+def test_a_large_run_goes_on_when_the_lock_stays_taken(shared_lock: _CountingLock) -> None:
+    # a process that died holding the lock must not stop the others: after the wait the
+    # run goes on without it, and releases nothing it does not hold
+    shared_lock.free = False
+    model = CpuModel(ENCODER_PATH, threads=1)
+    assert model.first_output(_feeds([160] * 8)).shape == (8, 6)
+    assert (shared_lock.acquired, shared_lock.released) == (1, 0)
+
+
+def test_the_lock_is_released_when_a_large_run_fails(shared_lock: _CountingLock) -> None:
+    model = CpuModel(ENCODER_PATH, threads=1)
+    feeds = _feeds([192] * 8)
+    feeds["attention_mask"] = feeds["attention_mask"][:, :5]  # shapes disagree: ORT refuses
+    with pytest.raises(Exception, match=r"(?i)dimension|shape|invalid"):
+        model.first_output(feeds)
+    assert (shared_lock.acquired, shared_lock.released) == (1, 1)
