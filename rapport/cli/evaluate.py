@@ -50,7 +50,9 @@ EVALUATE_TASKS: dict[str, Task] = {
 
 HELP = """Cross-validate a model on the repository's data and print its tables.
 
-Folds are grouped (AnnoMI: by video); takes minutes.
+Folds are grouped (AnnoMI: by video); takes minutes. `utterance` then scores the
+shipped models on the robustness set (project-written talk unlike AnnoMI's, in
+data/robustness/), per style.
 
 Example:
 

@@ -157,12 +157,19 @@ def evaluate(preset: str, *, folds: int = FOLDS, write: bool = True) -> dict[str
 
 
 def evaluate_cli(preset: str, out: Path | None = None) -> str:
-    """Entry point of ``rapport evaluate utterance``: markdown tables for docs/models.md."""
+    """Entry point of ``rapport evaluate utterance``: markdown tables for docs/models.md
+    (the grouped CV, then the shipped models on the robustness set)."""
     from rapport.coding.utterance.report import render
+
+    from rapport.coding.utterance.robustness import evaluate_robustness
+    from rapport.coding.utterance.robustness import render as render_robustness
 
     presets = PRESETS if preset == "all" else (preset,)
     results = [evaluate(p) for p in presets]
     text = render(results, human_agreement())
+    # the shipped models on talk unlike AnnoMI's, beside the CV just computed (issue 21)
+    text += "\n" + render_robustness(evaluate_robustness(presets),
+                                      {r["preset"]: r["families"] for r in results})
     if out is not None:
         out.write_text(text)
     return text
