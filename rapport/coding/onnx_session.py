@@ -14,11 +14,11 @@ returned to the system when freed. Measured on ten copies of AnnoMI
 
 A run's working memory grows with batch × length² (the attention scores): about 75 MB for
 8 turns of 192 tokens, 5 MB for 8 of 32. When several processes share the cores (``rapport
-code --workers N``), two such runs at the same moment add up, and those coincidences made
-the peaks of a long run (docs/performance.md). :func:`one_large_run_at_a_time` gives the
-processes one lock, taken only around runs of at least :data:`LARGE_RUN` (about a tenth of
-the risk encoder's batches on AnnoMI), so that at most one of them is that large at once;
-the batches and so the outputs are unchanged.
+code --workers N``), two such runs at the same moment add up, and over a long run they meet
+(docs/performance.md: a million utterances peaked at 517 MB before, 462 MB with the lock).
+:func:`one_large_run_at_a_time` gives the processes one lock, taken only around runs of at
+least :data:`LARGE_RUN` (about a tenth of the risk encoder's batches on AnnoMI), so that at
+most one of them is that large at once; the batches and so the outputs are unchanged.
 """
 
 from __future__ import annotations

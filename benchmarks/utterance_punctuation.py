@@ -1,0 +1,97 @@
+"""Transcripts without punctuation: how much the utterance coders lose, and whether a
+punctuation-free copy of the training folds wins it back (issue 21, robustness).
+
+    .venv/bin/python benchmarks/utterance_punctuation.py --preset fast      # about 2 min
+    .venv/bin/python benchmarks/utterance_punctuation.py --preset accurate  # about 25 min
+
+Grouped 5-fold CV on AnnoMI by video, as `rapport evaluate utterance`. Each held-out fold is
+scored twice: as written, and "bare" (lower case, every punctuation mark removed: what a
+speech recogniser without punctuation writes). Two training recipes: the shipped one, and
+the same with a bare copy of every training transcript added (``--augment``-style; the copy
+keeps its video, so it never crosses folds). Prints macro-F1 / kappa / ECE per family.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from rapport.coding.utterance.data import load_annomi  # noqa: E402
+from rapport.coding.utterance.evaluation import FOLDS, _folds, family_metrics  # noqa: E402
+from rapport.coding.utterance.families import FAMILIES, PRESETS  # noqa: E402
+from rapport.coding.utterance.model import UtteranceCoder  # noqa: E402
+from rapport.coding.utterance.training import training_frames  # noqa: E402
+
+_MARKS = re.compile(r"[^\w\s]")
+_SPACES = re.compile(r"\s+")
+
+
+def bare(x: pd.DataFrame) -> pd.DataFrame:
+    """The turns as a recogniser without punctuation writes them ("mm" for a turn that
+    was only punctuation)."""
+    texts = [_SPACES.sub(" ", _MARKS.sub("", t.lower())).strip() or "mm" for t in x["text"]]
+    return x.assign(text=texts)
+
+
+def cross_validate(preset: str, augment: bool) -> dict[str, dict[str, dict[str, float]]]:
+    """view ("as written", "bare") -> family -> metrics, out of fold."""
+    x, y = training_frames(load_annomi())
+    found: dict[str, dict[str, list[pd.DataFrame]]] = {"as written": {}, "bare": {}}
+    for train, test in _folds(x["group"].to_numpy(), FOLDS):
+        x_train = x.iloc[train].reset_index(drop=True)
+        y_train = y.iloc[train].reset_index(drop=True)
+        if augment:
+            copy = bare(x_train).assign(session=x_train["session"] + "~bare")
+            x_train = pd.concat([x_train, copy], ignore_index=True)
+            y_train = pd.concat([y_train, y_train], ignore_index=True)
+        coder = UtteranceCoder(preset=preset).fit(x_train, y_train)
+        held = x.iloc[test].reset_index(drop=True)
+        for view, turns in (("as written", held), ("bare", bare(held))):
+            for name, p in coder.predict_proba(turns).items():
+                head = coder.heads_[name]
+                choice = head.decide(p)
+                found[view].setdefault(name, []).append(pd.DataFrame(
+                    {"label": np.array(head.labels, dtype=object)[choice],
+                     "confidence": p[np.arange(len(p)), choice]}, index=test))
+    out: dict[str, dict[str, dict[str, float]]] = {}
+    for view, families in found.items():
+        out[view] = {}
+        for fam in FAMILIES:
+            if fam.name not in families:
+                continue
+            got = pd.concat(families[fam.name]).sort_index()
+            rows = y[fam.name].notna().to_numpy()
+            out[view][fam.name] = family_metrics(
+                y.loc[rows, fam.name].tolist(), got.loc[rows, "label"].tolist(),
+                got.loc[rows, "confidence"].tolist(), fam.labels)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--preset", choices=PRESETS, default="fast")
+    args = parser.parse_args()
+    shipped = cross_validate(args.preset, augment=False)
+    augmented = cross_validate(args.preset, augment=True)
+    print(f"`{args.preset}`, {FOLDS}-fold CV grouped by video (macro-F1 / kappa / ECE)\n")
+    print("| family | shipped recipe, as written | shipped, bare | with a bare copy, "
+          "as written | with a bare copy, bare |")
+    print("|---|---|---|---|---|")
+    for fam in FAMILIES:
+        cells = [f"{m['macro_f1']:.3f} / {m['kappa']:.3f} / {m['ece']:.3f}"
+                 for run in (shipped, augmented) for view in ("as written", "bare")
+                 if (m := run[view].get(fam.name))]
+        if cells:
+            print(f"| {fam.name} | " + " | ".join(cells) + " |")
+
+
+if __name__ == "__main__":
+    main()
