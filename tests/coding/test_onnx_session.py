@@ -38,8 +38,15 @@ def _feeds(lengths: list[int]) -> dict[str, np.ndarray]:
     return {"input_ids": ids, "attention_mask": mask}
 
 
+def _plain() -> ort.InferenceSession:
+    """A plain session with the same int8 precision (no arena shrinking, no lock)."""
+    options = ort.SessionOptions()
+    options.add_session_config_entry("session.x64quantprecision", "1")
+    return ort.InferenceSession(str(ENCODER_PATH), options, providers=["CPUExecutionProvider"])
+
+
 def test_shrinking_runs_give_the_plain_sessions_numbers() -> None:
-    plain = ort.InferenceSession(str(ENCODER_PATH), providers=["CPUExecutionProvider"])
+    plain = _plain()
     model = CpuModel(ENCODER_PATH, threads=1)
     # a long batch between short ones: the arena grows, then shrinks back
     for lengths in ([5, 9], [300, 40, 12], [7]):
@@ -79,8 +86,7 @@ def test_only_large_runs_take_the_shared_lock(shared_lock: _CountingLock) -> Non
     assert shared_lock.acquired == 0
     large = _feeds([128] * 8)                # exactly LARGE_RUN
     assert LARGE_RUN <= 8 * 128 * 128
-    expected = ort.InferenceSession(str(ENCODER_PATH),
-                                    providers=["CPUExecutionProvider"]).run(None, large)[0]
+    expected = _plain().run(None, large)[0]
     np.testing.assert_allclose(model.first_output(large), expected, rtol=1e-6, atol=1e-6)
     assert (shared_lock.acquired, shared_lock.released) == (1, 1)
 

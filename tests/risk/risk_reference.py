@@ -3,7 +3,7 @@
 The risk coder is safety: a speed-up must not move a single flag. ``outputs()`` runs the
 shipped coder over the frozen evaluation items (each read with the therapist turn before
 it) and over the client turns of the first AnnoMI transcripts, and returns every code's
-decision, probability (to 6 decimals, so a different CPU's last bits do not count) and
+decision, probability (to 6 decimals; test_risk_unchanged.py allows the spread between CPUs) and
 evidence. ``python tests/risk/risk_reference.py`` rewrites ``data/risk_reference.json``; run
 it only from code whose outputs are known right, and say so in the commit.
 """
