@@ -160,7 +160,6 @@ def evaluate_cli(preset: str, out: Path | None = None) -> str:
     """Entry point of ``rapport evaluate utterance``: markdown tables for docs/models.md
     (the grouped CV, then the shipped models on the robustness set)."""
     from rapport.coding.utterance.report import render
-
     from rapport.coding.utterance.robustness import evaluate_robustness
     from rapport.coding.utterance.robustness import render as render_robustness
 
