@@ -63,6 +63,10 @@ def test_a_coding_that_misses_a_turn_or_invents_a_label_is_refused(tmp_path: Pat
         odd, index=False)
     with pytest.raises(RapportInputError, match=r"unknown client_talk label\(s\) \['changey'\]"):
         load_coding(odd, sessions)
+    headless = tmp_path / "headless.csv"
+    gold.drop(columns=["input_type"]).to_csv(headless, index=False)
+    with pytest.raises(RapportInputError, match=r"no column\(s\) \['input_type'\]"):
+        load_coding(headless, sessions)
 
 
 def test_the_benchmark_scores_what_rapport_code_writes(tmp_path: Path) -> None:

@@ -52,6 +52,10 @@ def load_coding(path: Path, sessions: pd.DataFrame) -> pd.DataFrame:
     import pandas as pd
 
     coding = pd.read_csv(path, dtype={"session_id": str}, keep_default_na=False)
+    absent = [c for c in (*KEYS, *FAMILY_COLUMNS) if c not in coding.columns]
+    if absent:
+        raise RapportInputError(f"{path.name} has no column(s) {absent}", where=str(path),
+                                fix="use the header of data/robustness/codebook.md, 'Output'")
     merged = sessions[KEYS].merge(coding, on=KEYS, how="left", indicator=True)
     missing = merged[merged["_merge"] != "both"]
     if len(missing) or len(coding) != len(sessions):
