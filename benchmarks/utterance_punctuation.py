@@ -18,14 +18,18 @@ import re
 import sys
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from rapport.coding.utterance.data import load_annomi  # noqa: E402
-from rapport.coding.utterance.evaluation import FOLDS, _folds, family_metrics  # noqa: E402
+from rapport.coding.utterance.evaluation import (  # noqa: E402
+    FOLDS,
+    _folds,
+    head_decisions,
+    score,
+)
 from rapport.coding.utterance.families import FAMILIES, PRESETS  # noqa: E402
 from rapport.coding.utterance.model import UtteranceCoder  # noqa: E402
 from rapport.coding.utterance.training import training_frames  # noqa: E402
@@ -55,24 +59,12 @@ def cross_validate(preset: str, augment: bool) -> dict[str, dict[str, dict[str, 
         coder = UtteranceCoder(preset=preset).fit(x_train, y_train)
         held = x.iloc[test].reset_index(drop=True)
         for view, turns in (("as written", held), ("bare", bare(held))):
-            for name, p in coder.predict_proba(turns).items():
-                head = coder.heads_[name]
-                choice = head.decide(p)
-                found[view].setdefault(name, []).append(pd.DataFrame(
-                    {"label": np.array(head.labels, dtype=object)[choice],
-                     "confidence": p[np.arange(len(p)), choice]}, index=test))
-    out: dict[str, dict[str, dict[str, float]]] = {}
-    for view, families in found.items():
-        out[view] = {}
-        for fam in FAMILIES:
-            if fam.name not in families:
-                continue
-            got = pd.concat(families[fam.name]).sort_index()
-            rows = y[fam.name].notna().to_numpy()
-            out[view][fam.name] = family_metrics(
-                y.loc[rows, fam.name].tolist(), got.loc[rows, "label"].tolist(),
-                got.loc[rows, "confidence"].tolist(), fam.labels)
-    return out
+            decided = head_decisions(coder.heads_, coder.predict_proba(turns), index=test)
+            for name, frame in decided.items():
+                found[view].setdefault(name, []).append(frame)
+    return {view: score(y, pd.concat([pd.concat(frames).sort_index()
+                                      for frames in families.values()], axis=1))
+            for view, families in found.items()}
 
 
 def main() -> None:

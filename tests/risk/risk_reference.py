@@ -3,9 +3,10 @@
 The risk coder is safety: a speed-up must not move a single flag. ``outputs()`` runs the
 shipped coder over the frozen evaluation items (each read with the therapist turn before
 it) and over the client turns of the first AnnoMI transcripts, and returns every code's
-decision, probability (to 6 decimals; test_risk_unchanged.py allows the spread between CPUs) and
-evidence. ``python tests/risk/risk_reference.py`` rewrites ``data/risk_reference.json``; run
-it only from code whose outputs are known right, and say so in the commit.
+decision, probability (to 6 decimals; ``test_risk_unchanged.py`` allows the spread between
+CPUs) and evidence. ``python tests/risk/risk_reference.py`` rewrites
+``data/risk_reference.json``; run it only from code whose outputs are known right, and say
+so in the commit.
 """
 
 from __future__ import annotations

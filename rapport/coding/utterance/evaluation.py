@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -69,16 +70,27 @@ def cross_validate(preset: str, *, folds: int = FOLDS, data: pd.DataFrame | None
         x_test = x.iloc[test].reset_index(drop=True)
         probs = coder.predict_proba(x_test)
         gated.append(coder.decide(x_test, probs).set_axis(test))
-        for name, p in probs.items():
-            head = coder.heads_[name]
-            choice = head.decide(p)
-            frame = pd.DataFrame({name: np.array(head.labels, dtype=object)[choice],
-                                  f"{name}_confidence": p[np.arange(len(p)), choice]},
-                                 index=test)
+        for name, frame in head_decisions(coder.heads_, probs, index=test).items():
             direct.setdefault(name, []).append(frame)
     gated_frame = pd.concat(gated).sort_index()
     direct_frame = pd.concat([pd.concat(v).sort_index() for v in direct.values()], axis=1)
     return gated_frame, direct_frame
+
+
+def head_decisions(heads: Mapping[str, Any], probs: Mapping[str, np.ndarray], *,
+                   index: Any = None) -> dict[str, pd.DataFrame]:
+    """Each head's own label and its confidence per row (``<family>``,
+    ``<family>_confidence``), whatever the parent head said: what the metrics score."""
+    import pandas as pd
+
+    out = {}
+    for name, p in probs.items():
+        head = heads[name]
+        choice = head.decide(p)
+        out[name] = pd.DataFrame({name: np.array(head.labels, dtype=object)[choice],
+                                  f"{name}_confidence": p[np.arange(len(p)), choice]},
+                                 index=index)
+    return out
 
 
 def family_metrics(truth: list[Any], predicted: list[Any], confidence: list[float],

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from rapport.coding.agreement import cohen_kappa
-from rapport.coding.utterance.evaluation import family_metrics
+from rapport.coding.utterance.evaluation import family_metrics, head_decisions
 from rapport.coding.utterance.families import FAMILIES
 from rapport.errors import RapportInputError
 
@@ -84,13 +84,7 @@ def predict(preset: str, sessions: pd.DataFrame) -> pd.DataFrame:
     ids = pd.factorize(sessions["session_id"])[0].astype(np.int64)
     probs = coder.predict_proba_arrays(ids, sessions["role"].to_numpy(dtype=object),
                                        sessions["text"].tolist())
-    columns: dict[str, Any] = {}
-    for name, p in probs.items():
-        head = coder.heads[name]
-        choice = head.decide(p)
-        columns[name] = np.array(head.labels, dtype=object)[choice]
-        columns[f"{name}_confidence"] = p[np.arange(len(p)), choice]
-    return pd.DataFrame(columns, index=sessions.index)
+    return pd.concat(head_decisions(coder.heads, probs, index=sessions.index).values(), axis=1)
 
 
 def score_present(gold: pd.DataFrame, direct: pd.DataFrame) -> dict[str, dict[str, Any]]:
