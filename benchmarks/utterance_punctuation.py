@@ -7,14 +7,14 @@ punctuation-free copy of the training folds wins it back (issue 21, robustness).
 Grouped 5-fold CV on AnnoMI by video, as `rapport evaluate utterance`. Each held-out fold is
 scored twice: as written, and "bare" (lower case, every punctuation mark removed: what a
 speech recogniser without punctuation writes). Two training recipes: the shipped one, and
-the same with a bare copy of every training transcript added (``--augment``-style; the copy
-keeps its video, so it never crosses folds). Prints macro-F1 / kappa / ECE per family.
+the same with a bare copy of every training transcript added (``bare_copy=True``, the
+recipe of the shipped punctuation-free companions; the copy keeps its video, so it never
+crosses folds). Prints macro-F1 / kappa / ECE per family.
 """
 
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
 
@@ -32,17 +32,13 @@ from rapport.coding.utterance.evaluation import (  # noqa: E402
 )
 from rapport.coding.utterance.families import FAMILIES, PRESETS  # noqa: E402
 from rapport.coding.utterance.model import UtteranceCoder  # noqa: E402
+from rapport.coding.utterance.punctuation import bare_text  # noqa: E402
 from rapport.coding.utterance.training import training_frames  # noqa: E402
-
-_MARKS = re.compile(r"[^\w\s]")
-_SPACES = re.compile(r"\s+")
 
 
 def bare(x: pd.DataFrame) -> pd.DataFrame:
-    """The turns as a recogniser without punctuation writes them ("mm" for a turn that
-    was only punctuation)."""
-    texts = [_SPACES.sub(" ", _MARKS.sub("", t.lower())).strip() or "mm" for t in x["text"]]
-    return x.assign(text=texts)
+    """The turns as a recogniser without punctuation writes them."""
+    return x.assign(text=[bare_text(t) for t in x["text"].astype(str)])
 
 
 def cross_validate(preset: str, augment: bool) -> dict[str, dict[str, dict[str, float]]]:
@@ -52,11 +48,7 @@ def cross_validate(preset: str, augment: bool) -> dict[str, dict[str, dict[str, 
     for train, test in _folds(x["group"].to_numpy(), FOLDS):
         x_train = x.iloc[train].reset_index(drop=True)
         y_train = y.iloc[train].reset_index(drop=True)
-        if augment:
-            copy = bare(x_train).assign(session=x_train["session"] + "~bare")
-            x_train = pd.concat([x_train, copy], ignore_index=True)
-            y_train = pd.concat([y_train, y_train], ignore_index=True)
-        coder = UtteranceCoder(preset=preset).fit(x_train, y_train)
+        coder = UtteranceCoder(preset=preset, bare_copy=augment).fit(x_train, y_train)
         held = x.iloc[test].reset_index(drop=True)
         for view, turns in (("as written", held), ("bare", bare(held))):
             decided = head_decisions(coder.heads_, coder.predict_proba(turns), index=test)

@@ -84,8 +84,9 @@ def run_task(table: dict[str, Task], task: str, preset: str, out: Path | None) -
 def train(
     task: Annotated[str, typer.Argument(help="What to train: " + ", ".join(TRAIN_TASKS))]
     = "utterance",
-    preset: Annotated[str, typer.Option("--preset", help="fast, accurate or all (utterance "
-                                        "also live: context-only, for the practice room).")]
+    preset: Annotated[str, typer.Option("--preset", help="fast, accurate or all (utterance: "
+                                        "each with its punctuation-free companion; also live: "
+                                        "context-only, for the practice room).")]
     = "all",
     out: Annotated[Path | None, typer.Option(
         "--out", help="Folder for the model files (default: the installed package's).")]

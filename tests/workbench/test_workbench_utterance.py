@@ -88,12 +88,17 @@ def test_train_utterance_reads_the_exported_gold(record: Record, tmp_path: Path)
     result = Cli(checked=True)("train", "utterance", "--gold", gold, "--out", out,
                                "--preset", "fast")
     assert "84 turns of 3 sessions in workbench-gold.jsonl" in result.stdout
-    from rapport.coding.utterance.persist import card_path, load_coder_file
+    from rapport.coding.utterance.persist import card_path, load_coder_file, load_compiled_file
 
     model = out / "utterance-fast.joblib"
     coder = load_coder_file(model)
     assert {"therapist_behaviour", "client_talk"} <= set(coder.heads_)
     assert json.loads(card_path(model).read_text())["metrics"]["gold"] == gold.name
+    # the punctuation-free companion comes from the same gold, compiled only
+    companion = out / "utterance-fast-bare.joblib"
+    assert not companion.exists() and "utterance-fast-bare:" in result.stdout
+    assert json.loads(card_path(companion).read_text())["metrics"]["gold"] == gold.name
+    assert load_compiled_file(companion).model_id == "utterance-fast-bare@1.0"
 
 
 def test_a_relationship_gold_is_one_clear_error(tmp_path: Path) -> None:

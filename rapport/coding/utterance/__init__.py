@@ -25,9 +25,11 @@ def load_coder(preset: str = "fast") -> CompiledCoder:
     practice room, which has no turns after it).
 
     Returns the compiled, numpy-only form (no scikit-learn import: fast start-up); the
-    scikit-learn estimator itself loads with ``persist.load_coder_file``.
+    scikit-learn estimator itself loads with ``persist.load_coder_file``. The session
+    presets come with their punctuation-free companion (``coder.companion``), which codes
+    sessions without punctuation (:mod:`rapport.coding.utterance.punctuation`).
     """
-    from rapport.coding.utterance.persist import load_compiled_file, shipped_path
+    from rapport.coding.utterance.persist import card_path, load_compiled_file, shipped_path
     from rapport.errors import RapportInputError
 
     if preset not in MODEL_PRESETS:
@@ -37,4 +39,8 @@ def load_coder(preset: str = "fast") -> CompiledCoder:
     if not path.exists():
         raise RapportInputError(f"no shipped {preset} utterance model", where=str(path),
                                 fix="run `rapport train utterance --preset " + preset + "`")
-    return load_compiled_file(path)
+    coder = load_compiled_file(path)
+    companion = shipped_path(preset, bare=True)
+    if preset in PRESETS and card_path(companion).exists():
+        coder.companion = load_compiled_file(companion)
+    return coder

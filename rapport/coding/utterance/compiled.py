@@ -27,6 +27,7 @@ from rapport.coding.utterance.features import (
     dense_arrays,
     previous_index,
 )
+from rapport.coding.utterance.punctuation import bare_text, is_unpunctuated
 from rapport.domain import Code, TurnCodes, codes_language
 
 if TYPE_CHECKING:
@@ -142,6 +143,8 @@ class CompiledCoder:
         self._model_id = model_id
         self.vocabularies = vocabularies
         self.heads = heads
+        #: The model for unpunctuated sessions (see :mod:`.punctuation`), when shipped.
+        self.companion: CompiledCoder | None = None
 
     @property
     def families(self) -> tuple[CodeFamily, ...]:
@@ -198,14 +201,29 @@ class CompiledCoder:
             out[name] = head.predict_proba(scores)
         return out
 
+    def route(self, texts: list[str]) -> tuple[CompiledCoder, list[str]]:
+        """The coder for one session's turns and the texts it reads: the companion on
+        bare text when the session is unpunctuated and a companion is loaded, else this
+        coder on the text as written."""
+        if self.companion is not None and is_unpunctuated(texts):
+            return self.companion, [bare_text(t) for t in texts]
+        return self, texts
+
     def code_session(self, session: Session) -> list[TurnCodes]:
-        """One TurnCodes per turn; non-English sessions get empty codes (not trained)."""
+        """One TurnCodes per turn; non-English sessions get empty codes (not trained).
+
+        An unpunctuated session is coded by the companion model (:meth:`route`); its
+        codes name the companion as their source."""
         turns = session.turns
         if not codes_language(session.language) or not turns:
             return [TurnCodes(session_id=session.id, turn_index=t.index) for t in turns]
+        coder, texts = self.route([t.text for t in turns])
+        return coder._code_turns(session, texts)
+
+    def _code_turns(self, session: Session, texts: list[str]) -> list[TurnCodes]:
+        turns = session.turns
         roles = np.array([t.role.value for t in turns], dtype=object)
-        probs = self.predict_proba_arrays(np.zeros(len(turns), dtype=np.int64), roles,
-                                          [t.text for t in turns])
+        probs = self.predict_proba_arrays(np.zeros(len(turns), dtype=np.int64), roles, texts)
         labels: dict[str, list[Any]] = {}
         codes: list[list[Code]] = [[] for _ in turns]
         for fam in self.families:
@@ -234,8 +252,10 @@ def _linear(model: Any) -> _Linear:
                    np.asarray(model.classes_, dtype=np.int64))
 
 
-def compile_coder(coder: UtteranceCoder, path: Path) -> Path:
-    """Write the numpy form of a fitted coder to ``path`` (``.npz``)."""
+def compile_coder(coder: UtteranceCoder, path: Path, *, coef_dtype: Any = np.float64
+                  ) -> Path:
+    """Write the numpy form of a fitted coder to ``path`` (``.npz``). ``coef_dtype=float32``
+    halves the file (the companions ship so); loading always computes in float64."""
     arrays: dict[str, np.ndarray] = {}
     vec = coder.vectorizer_
     meta: dict[str, Any] = {"preset": coder.preset, "model_id": coder.model_id,
@@ -252,7 +272,7 @@ def compile_coder(coder: UtteranceCoder, path: Path) -> Path:
         parts = [*zip(head.views, head.bases, strict=True), ("meta", head.meta)]
         for view, model in parts:
             lin = _linear(model)
-            arrays[f"{name}.{view}.coef"] = lin.coef
+            arrays[f"{name}.{view}.coef"] = lin.coef.astype(coef_dtype)
             arrays[f"{name}.{view}.intercept"] = lin.intercept
             arrays[f"{name}.{view}.classes"] = lin.classes
         arrays[f"{name}.weights"] = np.asarray(head.weights, dtype=np.float64)
@@ -272,7 +292,8 @@ def load_compiled(path: Path) -> CompiledCoder:
         heads = {}
         for name, spec in meta["heads"].items():
             def lin(view: str, name: str = name) -> _Linear:
-                return _Linear(data[f"{name}.{view}.coef"], data[f"{name}.{view}.intercept"],
+                return _Linear(np.asarray(data[f"{name}.{view}.coef"], dtype=np.float64),
+                               data[f"{name}.{view}.intercept"],
                                data[f"{name}.{view}.classes"])
             heads[name] = _CompiledHead(tuple(spec["labels"]), tuple(spec["views"]),
                                         [lin(v) for v in spec["views"]], lin("meta"),

@@ -18,6 +18,7 @@ family.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from collections.abc import Mapping
 from pathlib import Path
@@ -131,14 +132,20 @@ def train_cli(preset: str, out_dir: Path | None, *, gold: Path) -> str:
     x, y = gold_frames(gold)
     digest = hashlib.sha256(gold.read_bytes()).hexdigest()
     lines = [f"{len(x)} turns of {x['session'].nunique()} sessions in {gold.name}"]
-    for name in PRESETS if preset == "all" else (preset,):
-        coder = UtteranceCoder(preset=name).fit(x, y)
+    # each preset with its punctuation-free companion, from the same gold (an older
+    # companion left beside a new model would code unpunctuated sessions by other data)
+    for name, bare in itertools.product(PRESETS if preset == "all" else (preset,),
+                                        (False, True)):
+        coder = UtteranceCoder(preset=name, bare_copy=bare).fit(x, y)
         if not coder.heads_:
             raise RapportInputError("no code family has two different codes in the gold",
                                     where=str(gold), fix="code more turns (each family "
                                     "needs at least two of its labels)", code="bad_gold")
-        path = (out_dir or MODELS_DIR) / f"utterance-{name}.joblib"
-        save_coder(coder, path, data_sha256=digest, metrics={"gold": gold.name, "families": {
-            fam: head.inner_f1 for fam, head in coder.heads_.items()}})
-        lines.append(f"utterance-{name}: {path} (families: {', '.join(coder.heads_)})")
+        label = f"utterance-{name}{'-bare' if bare else ''}"
+        path = (out_dir or MODELS_DIR) / f"{label}.joblib"
+        save_coder(coder, path, data_sha256=digest, companion=bare, metrics={
+            "gold": gold.name,
+            "families": {fam: head.inner_f1 for fam, head in coder.heads_.items()}})
+        lines.append(f"{label}: {path if not bare else path.with_suffix('.npz')} "
+                     f"(families: {', '.join(coder.heads_)})")
     return "\n".join(lines)

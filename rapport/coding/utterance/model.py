@@ -19,6 +19,7 @@ from sklearn.base import BaseEstimator
 
 from rapport.coding.utterance.families import FAMILIES, LIVE_PRESET, MODEL_PRESETS
 from rapport.coding.utterance.features import TextContextVectorizer, turn_frame
+from rapport.coding.utterance.punctuation import with_bare_copy
 from rapport.coding.utterance.stacking import Head, fit_head
 from rapport.domain import Code, TurnCodes, codes_language
 from rapport.errors import RapportInputError
@@ -42,13 +43,16 @@ def embedding_view(frame: pd.DataFrame) -> np.ndarray:
 class UtteranceCoder(BaseEstimator):  # type: ignore[misc]
     """Codes therapist behaviour, its sub-types and client talk of every turn.
 
-    Parameters are stored unchanged; all work happens in :meth:`fit`.
+    Parameters are stored unchanged; all work happens in :meth:`fit`. ``bare_copy`` adds a
+    punctuation-free copy of every training transcript (the companion model that codes
+    unpunctuated sessions; see :mod:`rapport.coding.utterance.punctuation`).
     """
 
     def __init__(self, *, preset: str = "fast", c_text: tuple[float, ...] = (0.03, 0.1),
                  c_embed: tuple[float, ...] = (0.05, 0.2), inner_folds: int = 3,
-                 random_state: int = 0) -> None:
+                 random_state: int = 0, bare_copy: bool = False) -> None:
         self.preset = preset
+        self.bare_copy = bare_copy
         self.c_text = c_text
         self.c_embed = c_embed
         self.inner_folds = inner_folds
@@ -63,6 +67,8 @@ class UtteranceCoder(BaseEstimator):  # type: ignore[misc]
         if len(X) != len(y):
             msg = f"X has {len(X)} rows but y has {len(y)}"
             raise ValueError(msg)
+        if self.bare_copy:  # the companion for unpunctuated sessions (see punctuation.py)
+            X, y = with_bare_copy(X, y)  # noqa: N806
         self.vectorizer_ = TextContextVectorizer(chars=self.preset == "accurate",
                                                  after=self.preset != LIVE_PRESET).fit(X)
         views = self._views(X)
@@ -132,7 +138,9 @@ class UtteranceCoder(BaseEstimator):  # type: ignore[misc]
 
     @property
     def model_id(self) -> str:
-        return f"utterance-{self.preset}@{MODEL_VERSION}"
+        # getattr: estimators pickled before ``bare_copy`` existed have no such attribute
+        suffix = "-bare" if getattr(self, "bare_copy", False) else ""
+        return f"utterance-{self.preset}{suffix}@{MODEL_VERSION}"
 
     def code_session(self, session: Session) -> list[TurnCodes]:
         """One TurnCodes per turn; non-English sessions get empty codes (not trained)."""

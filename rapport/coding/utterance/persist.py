@@ -14,6 +14,8 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from rapport import __version__
 from rapport.coding.utterance.families import LABEL_SET
 from rapport.errors import RapportInputError
@@ -35,15 +37,20 @@ def card_path(path: Path) -> Path:
 
 
 def save_coder(coder: UtteranceCoder, path: Path, *, data_sha256: str,
-               metrics: dict[str, Any] | None = None) -> Path:
-    """Write ``path`` (joblib), its compiled ``.npz`` and its card; returns the card's path."""
+               metrics: dict[str, Any] | None = None, companion: bool = False) -> Path:
+    """Write ``path`` (joblib), its compiled ``.npz`` and its card; returns the card's path.
+
+    ``companion=True`` (the punctuation-free companions) writes only the compiled file,
+    with float32 coefficients, and the card: inference never needs a companion's
+    scikit-learn form, and the two would add about 30 MB to the package."""
     import joblib
     import sklearn
 
     from rapport.coding.utterance.compiled import compile_coder
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    compiled = compile_coder(coder, path.with_suffix(".npz"))
+    compiled = compile_coder(coder, path.with_suffix(".npz"),
+                             coef_dtype=np.float32 if companion else np.float64)
     card = {"format_version": FORMAT_VERSION, "model_id": coder.model_id,
             "preset": coder.preset, "labels": LABEL_SET, "data_sha256": data_sha256,
             "package_version": __version__, "sklearn_version": sklearn.__version__,
@@ -51,9 +58,10 @@ def save_coder(coder: UtteranceCoder, path: Path, *, data_sha256: str,
                        for k, v in coder.get_params().items()},
             "metrics": metrics or {},
             "compiled": {"file": compiled.name, "sha256": _sha256(compiled)}}
-    tmp = path.with_suffix(".tmp")
-    joblib.dump(coder, tmp, compress=3)
-    tmp.replace(path)
+    if not companion:
+        tmp = path.with_suffix(".tmp")
+        joblib.dump(coder, tmp, compress=3)
+        tmp.replace(path)
     card_path(path).write_text(json.dumps(card, indent=2, sort_keys=True) + "\n")
     return card_path(path)
 
@@ -121,5 +129,7 @@ def load_compiled_file(path: Path) -> CompiledCoder:
     return load_compiled(compiled)
 
 
-def shipped_path(preset: str) -> Path:
-    return MODELS_DIR / f"utterance-{preset}.joblib"
+def shipped_path(preset: str, *, bare: bool = False) -> Path:
+    """Where the shipped coder of ``preset`` lives (``bare``: its punctuation-free
+    companion; only its card and compiled file exist)."""
+    return MODELS_DIR / f"utterance-{preset}{'-bare' if bare else ''}.joblib"

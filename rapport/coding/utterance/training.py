@@ -33,23 +33,25 @@ def cv_metrics_path(preset: str, models_dir: Path = MODELS_DIR) -> Path:
     return models_dir / f"utterance-{preset}-cv.json"
 
 
-def train(preset: str, *, data_dir: Path = DATA_DIR, out_dir: Path = MODELS_DIR) -> Path:
-    """Fit a coder of ``preset`` on all of AnnoMI and save it with its card."""
+def train(preset: str, *, data_dir: Path = DATA_DIR, out_dir: Path = MODELS_DIR,
+          bare: bool = False) -> Path:
+    """Fit a coder of ``preset`` on all of AnnoMI and save it with its card (``bare``: the
+    punctuation-free companion, compiled file and card only)."""
     data = load_annomi(data_dir)
     x, y = training_frames(data)
-    coder = UtteranceCoder(preset=preset).fit(x, y)
+    coder = UtteranceCoder(preset=preset, bare_copy=bare).fit(x, y)
     digest = data_sha256(data_dir)
     metrics: dict[str, Any] = {"inner_oof_macro_f1": {
         name: head.inner_f1 for name, head in coder.heads_.items()},
         "chosen_c": {name: head.chosen_c for name, head in coder.heads_.items()}}
     cv_file = cv_metrics_path(preset, out_dir)
-    if cv_file.exists():
+    if cv_file.exists() and not bare:
         cv = json.loads(cv_file.read_text())
         if cv.get("data_sha256") == digest:
             metrics["cross_validation"] = cv.get("families", {})
-    path = out_dir / f"utterance-{preset}.joblib"
-    save_coder(coder, path, data_sha256=digest, metrics=metrics)
-    return path
+    path = out_dir / f"utterance-{preset}{'-bare' if bare else ''}.joblib"
+    save_coder(coder, path, data_sha256=digest, metrics=metrics, companion=bare)
+    return path.with_suffix(".npz") if bare else path
 
 
 def attach_cv_metrics(preset: str, models_dir: Path = MODELS_DIR) -> bool:
@@ -74,6 +76,9 @@ def train_cli(preset: str, out_dir: Path | None = None) -> str:
     presets = PRESETS if preset == "all" else (preset,)
     lines = []
     for name in presets:
-        path = train(name, out_dir=out_dir or MODELS_DIR)
-        lines.append(f"utterance-{name}: {path} ({path.stat().st_size / 1e6:.1f} MB)")
+        # each session preset is rebuilt with its punctuation-free companion
+        for bare in (False, True) if name in PRESETS else (False,):
+            path = train(name, out_dir=out_dir or MODELS_DIR, bare=bare)
+            label = f"utterance-{name}{'-bare' if bare else ''}"
+            lines.append(f"{label}: {path} ({path.stat().st_size / 1e6:.1f} MB)")
     return "\n".join(lines)
