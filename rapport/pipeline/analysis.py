@@ -82,14 +82,20 @@ def code_session(session: Session, coders: Sequence[SessionCoder]) -> CodedSessi
     a session in another language keeps its turns and the language-independent sections.
     """
     merged: list[list[Code]] = [[] for _ in session.turns]
+    models = {c.model_id: [c.model_id] for c in coders}
     for coder in coders if codes_language(session.language) else ():
-        for tc in coder.code_session(session):
+        coded = coder.code_session(session)
+        for tc in coded:
             merged[tc.turn_index].extend(tc.codes)
+        # a coder may hand a session to a companion model (the utterance coder's
+        # punctuation-free one); the record names the models that made the codes
+        used = list(dict.fromkeys(c.source for tc in coded for c in tc.codes))
+        models[coder.model_id] = used or [coder.model_id]
     codes = tuple(TurnCodes(session_id=session.id, turn_index=i,
                             codes=tuple(_risk_is_not_change_talk(c)))
                   for i, c in enumerate(merged))
     return CodedSession(session=session, codes=codes, families=all_families(coders),
-                        models=tuple(c.model_id for c in coders))
+                        models=tuple(m for ids in models.values() for m in ids))
 
 
 #: ``source`` of a code changed by a rule of the pipeline rather than made by a coder.
