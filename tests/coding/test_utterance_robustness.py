@@ -128,6 +128,7 @@ def test_the_tables_show_each_style_and_the_recomputed_figures() -> None:
     sessions = load_sessions()
     for style in sessions["style"].unique():
         assert f"\n| {style} | " in text
+    assert "punctuation-free companion (sessions without punctuation): asr-1, asr-2." in text
     gold = load_coding(ROBUSTNESS_DIR / "gold.csv", sessions)
     direct = predict("fast", sessions)
     rows = gold["therapist_behaviour"].notna()

@@ -24,6 +24,7 @@ import numpy as np
 from rapport.coding.agreement import cohen_kappa
 from rapport.coding.utterance.evaluation import family_metrics, head_decisions
 from rapport.coding.utterance.families import FAMILIES
+from rapport.coding.utterance.punctuation import is_unpunctuated
 from rapport.errors import RapportInputError
 
 if TYPE_CHECKING:
@@ -75,16 +76,22 @@ def load_coding(path: Path, sessions: pd.DataFrame) -> pd.DataFrame:
 
 def predict(preset: str, sessions: pd.DataFrame) -> pd.DataFrame:
     """Each head's own label and confidence on every turn (``<family>``,
-    ``<family>_confidence``), from the shipped compiled coder of ``preset``."""
+    ``<family>_confidence``), from the shipped compiled coder of ``preset`` (its
+    punctuation-free companion for a session without punctuation)."""
     import pandas as pd
 
-    from rapport.coding.utterance.persist import load_compiled_file, shipped_path
+    from rapport.coding.utterance import load_coder
 
-    coder = load_compiled_file(shipped_path(preset))
-    ids = pd.factorize(sessions["session_id"])[0].astype(np.int64)
-    probs = coder.predict_proba_arrays(ids, sessions["role"].to_numpy(dtype=object),
-                                       sessions["text"].tolist())
-    return pd.concat(head_decisions(coder.heads, probs, index=sessions.index).values(), axis=1)
+    coder = load_coder(preset)
+    parts = []
+    # session by session, as `rapport code` does: an unpunctuated one goes to the companion
+    for _, turns in sessions.groupby("session_id", sort=False):
+        used, texts = coder.route(turns["text"].tolist())
+        probs = used.predict_proba_arrays(np.zeros(len(turns), dtype=np.int64),
+                                          turns["role"].to_numpy(dtype=object), texts)
+        parts.append(pd.concat(head_decisions(used.heads, probs, index=turns.index).values(),
+                               axis=1))
+    return pd.concat(parts).loc[sessions.index]
 
 
 def score_present(gold: pd.DataFrame, direct: pd.DataFrame) -> dict[str, dict[str, Any]]:
@@ -135,8 +142,10 @@ def evaluate_robustness(presets: tuple[str, ...], data_dir: Path = ROBUSTNESS_DI
     gold = load_coding(data_dir / "gold.csv", sessions)
     agreement = pass_agreement(load_coding(data_dir / "passes" / "A.csv", sessions),
                                load_coding(data_dir / "passes" / "B.csv", sessions))
+    bare = [str(sid) for sid, turns in sessions.groupby("session_id", sort=True)
+            if is_unpunctuated(turns["text"].tolist())]
     return {"transcripts": int(sessions["session_id"].nunique()), "turns": len(sessions),
-            "agreement": agreement,
+            "agreement": agreement, "unpunctuated": bare,
             "results": {p: scores_by_style(gold, predict(p, sessions), sessions["style"])
                         for p in presets}}
 
@@ -169,6 +178,9 @@ def render(robustness: dict[str, Any], cv: dict[str, dict[str, Any]]) -> str:
                      + " | ".join(_cell(results[p]["all"].get(fam.name)) for p in presets)
                      + " | "
                      + " | ".join(_cell(cv.get(p, {}).get(fam.name)) for p in presets) + " |")
+    if robustness.get("unpunctuated"):
+        lines += ["", "Coded by the punctuation-free companion (sessions without "
+                  "punctuation): " + ", ".join(robustness["unpunctuated"]) + "."]
     lines += ["", "Macro-F1 by style:", "",
               "| style | therapist turns | "
               + " | ".join(f"therapist behaviour, `{p}`" for p in presets)
