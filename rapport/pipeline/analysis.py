@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rapport.coding.utterance.punctuation import UNPUNCTUATED_NOTE, coded_without_punctuation
 from rapport.domain import Code, CodedSession, Session, SessionCoder, TurnCodes, codes_language
 from rapport.pipeline.coders import all_families, load_coders
 from rapport.pipeline.sections import load_sections
@@ -122,8 +123,9 @@ def analyze_coded(coded: CodedSession, *, media: Mapping[str, Path] | None = Non
                   options: Mapping[str, Any] | None = None,
                   warnings: Iterable[str] = ()) -> Analysis:
     """Run every registered report section over one coded session."""
+    notes = [UNPUNCTUATED_NOTE] if coded_without_punctuation(coded.models) else []
     ctx = AnalysisContext(coded=coded, media=dict(media or {}), options=dict(options or {}),
-                          warnings=list(warnings))
+                          warnings=[*warnings, *notes])
     computed = compute_sections(ctx, load_sections())
     return Analysis(document=build_document(ctx, computed), context=ctx, computed=computed)
 

@@ -17,13 +17,14 @@ from rapport.coding.utterance import load_coder
 from rapport.coding.utterance.persist import card_path, load_compiled_file, save_coder
 from rapport.coding.utterance.punctuation import (
     EMPTY,
+    UNPUNCTUATED_NOTE,
     bare_text,
     is_unpunctuated,
     with_bare_copy,
 )
 from rapport.domain import Session
 from rapport.errors import RapportInputError
-from rapport.pipeline.analysis import code_session
+from rapport.pipeline.analysis import AnalyzeOptions, analyze, code_session
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -122,6 +123,14 @@ def test_the_analysis_names_the_model_that_coded_the_session() -> None:
     assert spoken.models == ("utterance-fast-bare@1.0",)
     written = code_session(_session(bare=False), [coder])
     assert written.models == ("utterance-fast@1.0",)
+
+
+def test_the_report_says_when_the_session_was_coded_without_punctuation() -> None:
+    options = AnalyzeOptions(coders=("utterance",))
+    spoken = analyze(_session(bare=True), options).document
+    assert spoken.models == ["utterance-fast-bare@1.0"]
+    assert UNPUNCTUATED_NOTE in spoken.warnings
+    assert UNPUNCTUATED_NOTE not in analyze(_session(bare=False), options).document.warnings
 
 
 def test_rapport_code_codes_a_recogniser_transcript_with_the_companion(tmp_path: Path) -> None:

@@ -32,6 +32,19 @@ MIN_WORDS = 4
 MIN_MARKED_SHARE = 0.2
 #: A turn that was only punctuation becomes this (an empty turn has no features).
 EMPTY = "mm"
+#: How a companion's model id ends (``utterance-fast-bare@1.0``).
+COMPANION_MARK = "-bare@"
+#: What the report says when a companion coded the session.
+UNPUNCTUATED_NOTE = (
+    "This transcript has no punctuation (as some speech recognisers write it), so its "
+    "therapist-behaviour and client-talk codes come from the punctuation-free model: "
+    "they are a little less sure than on a punctuated transcript (therapist behaviour "
+    "macro-F1 0.71-0.73 against 0.75-0.77 on AnnoMI; docs/models.md).")
+
+
+def coded_without_punctuation(models: Sequence[str]) -> bool:
+    """Whether a punctuation-free companion made any of a session's codes."""
+    return any(COMPANION_MARK in m and m.startswith("utterance-") for m in models)
 
 
 def bare_text(text: str) -> str:
