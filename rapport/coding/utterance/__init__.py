@@ -26,8 +26,9 @@ def load_coder(preset: str = "fast") -> CompiledCoder:
 
     Returns the compiled, numpy-only form (no scikit-learn import: fast start-up); the
     scikit-learn estimator itself loads with ``persist.load_coder_file``. The session
-    presets come with their punctuation-free companion (``coder.companion``), which codes
-    sessions without punctuation (:mod:`rapport.coding.utterance.punctuation`).
+    presets come with their punctuation-free companion (``coder.companion``, loaded on
+    first use), which codes sessions without punctuation
+    (:mod:`rapport.coding.utterance.punctuation`).
     """
     from rapport.coding.utterance.persist import card_path, load_compiled_file, shipped_path
     from rapport.errors import RapportInputError
@@ -42,5 +43,5 @@ def load_coder(preset: str = "fast") -> CompiledCoder:
     coder = load_compiled_file(path)
     companion = shipped_path(preset, bare=True)
     if preset in PRESETS and card_path(companion).exists():
-        coder.companion = load_compiled_file(companion)
+        coder.companion_file = companion  # loaded (and checked) when first needed
     return coder

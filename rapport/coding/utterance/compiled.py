@@ -143,8 +143,10 @@ class CompiledCoder:
         self._model_id = model_id
         self.vocabularies = vocabularies
         self.heads = heads
-        #: The model for unpunctuated sessions (see :mod:`.punctuation`), when shipped.
-        self.companion: CompiledCoder | None = None
+        #: Where the model for unpunctuated sessions lives (see :mod:`.punctuation`), when
+        #: shipped; it is loaded by :attr:`companion` when first needed.
+        self.companion_file: Path | None = None
+        self._companion: CompiledCoder | None = None
 
     @property
     def families(self) -> tuple[CodeFamily, ...]:
@@ -201,12 +203,23 @@ class CompiledCoder:
             out[name] = head.predict_proba(scores)
         return out
 
+    @property
+    def companion(self) -> CompiledCoder | None:
+        """The punctuation-free companion, loaded on first use: it takes about 40 MB of
+        memory (`fast`), which a run with no unpunctuated session (each worker of
+        ``rapport code``) should not pay."""
+        if self._companion is None and self.companion_file is not None:
+            from rapport.coding.utterance.persist import load_compiled_file
+
+            self._companion = load_compiled_file(self.companion_file)
+        return self._companion
+
     def route(self, texts: list[str]) -> tuple[CompiledCoder, list[str]]:
         """The coder for one session's turns and the texts it reads: the companion on
-        bare text when the session is unpunctuated and a companion is loaded, else this
+        bare text when the session is unpunctuated and a companion is shipped, else this
         coder on the text as written."""
-        if self.companion is not None and is_unpunctuated(texts):
-            return self.companion, [bare_text(t) for t in texts]
+        if is_unpunctuated(texts) and (companion := self.companion) is not None:
+            return companion, [bare_text(t) for t in texts]
         return self, texts
 
     def code_session(self, session: Session) -> list[TurnCodes]:
