@@ -175,3 +175,33 @@ def test_a_companion_ships_compiled_only_in_float32_and_is_checked(
     path.with_suffix(".npz").write_bytes(b"not a model")
     with pytest.raises(RapportInputError, match="not the one its card names"):
         load_compiled_file(path)
+
+
+def test_the_cross_validation_scores_both_recipes_on_both_views(annomi: pd.DataFrame) -> None:
+    from rapport.coding.utterance.evaluation import cross_validate, score
+    from rapport.coding.utterance.report import render_punctuation
+
+    data = annomi[annomi["transcript_id"].isin(
+        sorted(annomi["transcript_id"].unique())[:12])].reset_index(drop=True)
+    runs = {}
+    for companion in (False, True):
+        gated, direct, direct_bare = cross_validate("fast", folds=2, data=data,
+                                                    bare_copy=companion, bare=True)
+        assert direct_bare is not None
+        assert list(direct.index) == list(direct_bare.index) == list(range(len(data)))
+        assert len(gated) == len(data)
+        runs[companion] = {"written": score(data, direct), "bare": score(data, direct_bare)}
+    assert cross_validate("fast", folds=2, data=data)[2] is None  # only when asked
+    main, companion = runs[False], runs[True]
+    # the main model reads bare text worse than its own; the companion reads it better
+    tb = "therapist_behaviour"
+    assert main["bare"][tb]["macro_f1"] < main["written"][tb]["macro_f1"]
+    assert companion["bare"][tb]["macro_f1"] > main["bare"][tb]["macro_f1"]
+    text = render_punctuation(
+        [{"preset": "fast", "families": main["written"], "bare": main["bare"]}],
+        [{"preset": "fast-bare", "families": companion["bare"],
+          "as_written": companion["written"]}])
+    m = companion["bare"][tb]
+    assert f"| {tb} | `fast` | " in text
+    assert text.split(f"| {tb} | `fast` | ")[1].splitlines()[0].endswith(
+        f"| {m['macro_f1']:.3f} / {m['kappa']:.3f} / {m['ece']:.3f} |")

@@ -29,6 +29,7 @@ from rapport.coding.agreement import (
 from rapport.coding.utterance.data import annotator_labels, data_sha256, load_annomi
 from rapport.coding.utterance.families import FAMILIES, PRESETS
 from rapport.coding.utterance.model import UtteranceCoder
+from rapport.coding.utterance.punctuation import bare_text
 from rapport.coding.utterance.training import cv_metrics_path, training_frames
 
 if TYPE_CHECKING:
@@ -51,30 +52,43 @@ def _folds(groups: np.ndarray, n: int) -> list[tuple[np.ndarray, np.ndarray]]:
     return list(GroupKFold(n_splits=n).split(np.zeros(len(groups)), groups=groups))
 
 
-def cross_validate(preset: str, *, folds: int = FOLDS, data: pd.DataFrame | None = None
-                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Out-of-fold ``(gated, direct)`` predictions for every utterance of AnnoMI.
+def cross_validate(preset: str, *, folds: int = FOLDS, data: pd.DataFrame | None = None,
+                   bare_copy: bool = False, bare: bool = False
+                   ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
+    """Out-of-fold ``(gated, direct, direct_bare)`` predictions for every utterance of AnnoMI.
 
     ``gated``: what the pipeline emits (sub-family only under a predicted parent).
     ``direct``: every head's label and confidence on every row, for scoring.
+    ``direct_bare`` (with ``bare``, else None): the same models on the held-out turns made
+    bare (:func:`~.punctuation.bare_text`), as a recogniser without punctuation writes them.
+    ``bare_copy``: the punctuation-free companion's recipe instead of the main model's.
     """
     import pandas as pd
 
     data = load_annomi() if data is None else data
     x, y = training_frames(data)
     gated = []
-    direct: dict[str, Any] = {}
+    direct: dict[str, list[pd.DataFrame]] = {}
+    direct_bare: dict[str, list[pd.DataFrame]] = {}
     for train, test in _folds(x["group"].to_numpy(), folds):
-        coder = UtteranceCoder(preset=preset).fit(x.iloc[train].reset_index(drop=True),
-                                                  y.iloc[train].reset_index(drop=True))
+        coder = UtteranceCoder(preset=preset, bare_copy=bare_copy).fit(
+            x.iloc[train].reset_index(drop=True), y.iloc[train].reset_index(drop=True))
         x_test = x.iloc[test].reset_index(drop=True)
         probs = coder.predict_proba(x_test)
         gated.append(coder.decide(x_test, probs).set_axis(test))
         for name, frame in head_decisions(coder.heads_, probs, index=test).items():
             direct.setdefault(name, []).append(frame)
-    gated_frame = pd.concat(gated).sort_index()
-    direct_frame = pd.concat([pd.concat(v).sort_index() for v in direct.values()], axis=1)
-    return gated_frame, direct_frame
+        if bare:
+            bare_test = x_test.assign(text=[bare_text(t) for t in x_test["text"].astype(str)])
+            for name, frame in head_decisions(coder.heads_, coder.predict_proba(bare_test),
+                                              index=test).items():
+                direct_bare.setdefault(name, []).append(frame)
+
+    def joined(frames: dict[str, list[pd.DataFrame]]) -> pd.DataFrame:
+        return pd.concat([pd.concat(v).sort_index() for v in frames.values()], axis=1)
+
+    return (pd.concat(gated).sort_index(), joined(direct),
+            joined(direct_bare) if bare else None)
 
 
 def head_decisions(heads: Mapping[str, Any], probs: Mapping[str, np.ndarray], *,
@@ -148,36 +162,48 @@ def out_of_fold_predictions(preset: str = "fast", *, folds: int = FOLDS,
     load_annomi` returns it) lets callers use a subset.
     """
     data = load_annomi() if data is None else data.reset_index(drop=True)
-    gated, _ = cross_validate(preset, folds=folds, data=data)
+    gated, _, _ = cross_validate(preset, folds=folds, data=data)
     keys = data[["transcript_id", "utterance_id", "role"]].reset_index(drop=True)
     return keys.join(gated.reset_index(drop=True))
 
 
-def evaluate(preset: str, *, folds: int = FOLDS, write: bool = True) -> dict[str, Any]:
-    """Cross-validate ``preset`` and (optionally) write its metrics file beside the models."""
+def evaluate(preset: str, *, folds: int = FOLDS, write: bool = True,
+             companion: bool = False) -> dict[str, Any]:
+    """Cross-validate ``preset`` (or, with ``companion``, its punctuation-free companion)
+    and (optionally) write its metrics file beside the models.
+
+    ``families`` are the figures of the text the model is used on: as written for the
+    main model, bare for the companion; ``bare`` / ``as_written`` hold the other view."""
     data = load_annomi()
-    _, direct = cross_validate(preset, folds=folds, data=data)
-    result = {"preset": preset, "folds": folds, "data_sha256": data_sha256(),
-              "families": score(data, direct)}
+    _, direct, direct_bare = cross_validate(preset, folds=folds, data=data,
+                                            bare_copy=companion, bare=True)
+    assert direct_bare is not None
+    name = f"{preset}-bare" if companion else preset
+    written, bare = score(data, direct), score(data, direct_bare)
+    result: dict[str, Any] = {"preset": name, "folds": folds, "data_sha256": data_sha256()}
+    result |= ({"families": bare, "as_written": written} if companion
+               else {"families": written, "bare": bare})
     if write:
         from rapport.coding.utterance.training import attach_cv_metrics
 
-        path = cv_metrics_path(preset)
+        path = cv_metrics_path(name)
         path.write_text(json.dumps(result, indent=2, sort_keys=True) + "\n")
-        attach_cv_metrics(preset)
+        attach_cv_metrics(name)
     return result
 
 
 def evaluate_cli(preset: str, out: Path | None = None) -> str:
     """Entry point of ``rapport evaluate utterance``: markdown tables for docs/models.md
     (the grouped CV, then the shipped models on the robustness set)."""
-    from rapport.coding.utterance.report import render
+    from rapport.coding.utterance.report import render, render_punctuation
     from rapport.coding.utterance.robustness import evaluate_robustness
     from rapport.coding.utterance.robustness import render as render_robustness
 
     presets = PRESETS if preset == "all" else (preset,)
     results = [evaluate(p) for p in presets]
+    companions = [evaluate(p, companion=True) for p in presets]
     text = render(results, human_agreement())
+    text += "\n" + render_punctuation(results, companions)
     # the shipped models on talk unlike AnnoMI's, beside the CV just computed (issue 21)
     text += "\n" + render_robustness(evaluate_robustness(presets),
                                       {r["preset"]: r["families"] for r in results})

@@ -54,3 +54,29 @@ def render(results: list[dict[str, Any]], human: dict[str, dict[str, float]]) ->
     lines += ["Anchors (published, macro-F1): "
               + "; ".join(f"{k}: {v}" for k, v in ANCHORS.items()), ""]
     return "\n".join(lines)
+
+
+def _cell(m: dict[str, Any] | None) -> str:
+    return f"{m['macro_f1']:.3f} / {m['kappa']:.3f} / {m['ece']:.3f}" if m else "-"
+
+
+def render_punctuation(results: list[dict[str, Any]], companions: list[dict[str, Any]]
+                       ) -> str:
+    """Each preset and its punctuation-free companion on held-out folds as written and
+    made bare (what ``benchmarks/utterance_punctuation.py`` prints too)."""
+    intro = ("Same grouped folds; each held-out fold scored as written and made bare (lower "
+             "case, no punctuation). The companion codes only sessions without punctuation, "
+             "so its figure is the last column. Macro-F1 / kappa / ECE.")
+    header = ("| family | preset | main model, as written | main model, bare | "
+              "companion, as written | companion, bare |")
+    lines = ["### Without punctuation: each preset and its punctuation-free companion", "",
+             intro, "", header, "|---|---|---|---|---|---|"]
+    for main, companion in zip(results, companions, strict=True):
+        for fam in FAMILIES:
+            if fam.name not in main["families"]:
+                continue
+            cells = [_cell(main["families"].get(fam.name)), _cell(main["bare"].get(fam.name)),
+                     _cell(companion["as_written"].get(fam.name)),
+                     _cell(companion["families"].get(fam.name))]
+            lines.append(f"| {fam.name} | `{main['preset']}` | " + " | ".join(cells) + " |")
+    return "\n".join([*lines, ""])
