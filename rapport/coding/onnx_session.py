@@ -19,6 +19,15 @@ code --workers N``), two such runs at the same moment add up, and over a long ru
 :func:`one_large_run_at_a_time` gives the processes one lock, taken only around runs of at
 least :data:`LARGE_RUN` (about a tenth of the risk encoder's batches on AnnoMI), so that at
 most one of them is that large at once; the batches and so the outputs are unchanged.
+
+Int8 products: on an x64 CPU without VNNI (AVX2, SSE4.1, AVX-512 without VNNI) ONNX
+Runtime's u8×s8 kernels sum pairs of products into 16 bits, which saturate, so a risk flag
+could depend on the CPU (4 of the 360 frozen risk items lost one on an AVX2-only EPYC).
+There :func:`products_may_saturate` is true and the session uses the slower exact u8×u8
+kernels (``session.x64quantprecision``). AVX-512 VNNI sums into 32 bits and needs no
+such care: on such a CPU the option only costs time (the risk coder's CPU per AnnoMI
+utterance 1.34 ms with it, 0.84 without, every output identical to the reference;
+docs/risk.md, "The same flags on every CPU").
 """
 
 from __future__ import annotations
@@ -44,7 +53,31 @@ LARGE_RUN = 8 * 128 * 128
 #: saves memory, and a process that died holding it must not stop the others.
 LOCK_WAIT_S = 30.0
 
+#: The ``/proc/cpuinfo`` flag of a CPU whose int8 dot products never saturate in ONNX
+#: Runtime (AVX-512 VNNI: 32-bit sums; measured, docs/risk.md). AVX-VNNI (``avx_vnni``)
+#: is probably the same but was not measured here, so it keeps the exact kernels.
+EXACT_INT8_FLAG = "avx512_vnni"
+CPUINFO = Path("/proc/cpuinfo")
+
 _large_run_lock: Any = None
+
+
+def products_may_saturate(cpuinfo: str | None) -> bool:
+    """Whether int8 products might saturate on the CPU that ``cpuinfo`` (the text of
+    ``/proc/cpuinfo``) describes: false only when every processor lists
+    :data:`EXACT_INT8_FLAG`; true when it is unknown (no such file, other systems)."""
+    flags = [line.partition(":")[2].split() for line in (cpuinfo or "").splitlines()
+             if line.partition(":")[0].strip() == "flags"]
+    return not flags or not all(EXACT_INT8_FLAG in f for f in flags)
+
+
+@lru_cache(maxsize=1)
+def this_cpu_may_saturate() -> bool:
+    """:func:`products_may_saturate` for this machine (read once)."""
+    try:
+        return products_may_saturate(CPUINFO.read_text(encoding="utf-8", errors="replace"))
+    except OSError:
+        return True
 
 
 def one_large_run_at_a_time(lock: Any) -> None:
@@ -86,7 +119,7 @@ def fix_mmap_threshold() -> bool:
 class CpuModel:
     """An ONNX model on the CPU with ``threads`` intra-op threads whose arena shrinks back
     after every run (see the module's note), its int8 products computed without saturation
-    on every x64 CPU."""
+    on every x64 CPU (exact kernels where the CPU's own could saturate)."""
 
     def __init__(self, model: Path, *, threads: int) -> None:
         import onnxruntime as ort
@@ -95,11 +128,13 @@ class CpuModel:
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
-        # a CPU without VNNI (AVX2 only) multiplies the int8 weights in pairs summed into
-        # 16 bits, which saturate; this promotes them first, so a flag does not depend on the
-        # CPU: on an AVX2-only AMD EPYC, 4 of the 360 frozen risk evaluation items lost a flag
-        # without it, none with it; 26% more encoder CPU there (tests/risk/test_risk_unchanged)
-        options.add_session_config_entry("session.x64quantprecision", "1")
+        if this_cpu_may_saturate():
+            # a CPU without VNNI multiplies the int8 weights in pairs summed into 16 bits,
+            # which saturate; exact u8×u8 kernels instead, so a flag does not depend on the
+            # CPU: on an AVX2-only AMD EPYC, 4 of the 360 frozen risk evaluation items lost a
+            # flag without it, none with it; 26% more encoder CPU there
+            # (tests/risk/test_risk_unchanged)
+            options.add_session_config_entry("session.x64quantprecision", "1")
         self._session: Any = ort.InferenceSession(str(model), options,
                                                   providers=["CPUExecutionProvider"])
         self._run_options: Any = ort.RunOptions()

@@ -1,6 +1,8 @@
-"""The shared CPU ONNX runner: same numbers as a plain session, the glibc setting it
-relies on for a small `rapport code` really takes effect on Linux, and only large runs
-wait for the lock the processes of `rapport code --workers N` share."""
+"""The shared CPU ONNX runner: same numbers as a plain session with exact int8 kernels
+(whether or not this CPU needs them), the glibc setting it relies on for a small `rapport
+code` really takes effect on Linux, only large runs wait for the lock the processes of
+`rapport code --workers N` share, and the exact kernels are kept on every CPU but one
+whose flags say its int8 products cannot saturate."""
 
 from __future__ import annotations
 
@@ -10,13 +12,17 @@ from collections.abc import Iterator
 import numpy as np
 import onnxruntime as ort
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from rapport.coding.onnx_session import (
+    EXACT_INT8_FLAG,
     LARGE_RUN,
     LOCK_WAIT_S,
     CpuModel,
     fix_mmap_threshold,
     one_large_run_at_a_time,
+    products_may_saturate,
 )
 from rapport.risk.encoder import ENCODER_PATH
 
@@ -107,3 +113,34 @@ def test_the_lock_is_released_when_a_large_run_fails(shared_lock: _CountingLock)
     with pytest.raises(Exception, match=r"(?i)dimension|shape|invalid"):
         model.first_output(feeds)
     assert (shared_lock.acquired, shared_lock.released) == (1, 1)
+
+
+AVX2 = "fpu vme sse4_1 avx avx2 fma"
+
+
+def _cpuinfo(*flag_lines: str) -> str:
+    return "".join(f"processor\t: {k}\nmodel name\t: AMD EPYC\nflags\t\t: {flags}\n\n"
+                   for k, flags in enumerate(flag_lines))
+
+
+@pytest.mark.parametrize(("cpuinfo", "saturate"), [
+    (_cpuinfo(AVX2, AVX2), True),  # the AVX2-only EPYC that lost 4 risk flags
+    (_cpuinfo(f"{AVX2} avx512f avx512bw", AVX2 + " avx512f avx512bw"), True),  # no VNNI
+    (_cpuinfo(f"{AVX2} avx512f avx_vnni"), True),  # AVX-VNNI: not measured, kept exact
+    (_cpuinfo(f"{AVX2} avx512f avx512_vnni", f"{AVX2} avx512f avx512_vnni"), False),
+    (_cpuinfo(f"{AVX2} avx512_vnni", AVX2), True),  # one processor without it
+    ("processor\t: 0\nFeatures\t: fp asimd asimddp\n", True),  # ARM: no x64 flags line
+    ("", True), (None, True),  # unknown CPU
+])
+def test_exact_int8_kernels_unless_every_processor_has_avx512_vnni(
+        cpuinfo: str | None, saturate: bool) -> None:
+    assert products_may_saturate(cpuinfo) is saturate
+
+
+@given(st.lists(st.lists(st.sampled_from(["avx2", "avx512f", EXACT_INT8_FLAG, "avx_vnni",
+                                          "sse4_1"]), max_size=5), max_size=4))
+def test_exact_kernels_are_dropped_only_when_every_processor_lists_the_flag(
+        processors: list[list[str]]) -> None:
+    text = _cpuinfo(*(" ".join(flags) for flags in processors))
+    expected = not processors or any(EXACT_INT8_FLAG not in flags for flags in processors)
+    assert products_may_saturate(text) is expected
