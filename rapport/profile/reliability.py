@@ -4,7 +4,8 @@ A band ("good", "below fair") is only as good as the codes behind it. For each b
 metric this names the labels it counts and how often the utterance coder was right when
 it gave them, on AnnoMI transcripts it never saw (5-fold cross-validation by video, the
 confusion matrices of ``rapport/coding/utterance/models/utterance-<preset>-cv.json``;
-docs/models.md). Codes from elsewhere (a person's corrections, an imported table) get no
+docs/models.md); for a session the punctuation-free companion coded, on those folds with
+their punctuation removed (``utterance-<preset>-bare-cv.json``). Codes from elsewhere (a person's corrections, an imported table) get no
 note: their precision is not known here.
 """
 
@@ -26,6 +27,9 @@ BANDED: dict[str, tuple[str, tuple[str, ...]]] = {
     "open_question_share": ("question_type", ("open", "closed")),
 }
 _LABELS = {f.name: f.labels for f in FAMILIES}
+#: A punctuation-free companion's preset name ends so (``fast-bare``); its cross-validated
+#: figures are those of held-out folds with the punctuation removed.
+BARE_SUFFIX = "-bare"
 
 
 @lru_cache(maxsize=4)
@@ -65,6 +69,10 @@ def code_precision_note(metric: ProfileMetric, v: SessionView) -> str:
     if not all(label in found for label in labels):
         return ""
     parts = [f"{label} {round(found[label] * 10)} in 10" for label in labels]
+    if preset.endswith(BARE_SUFFIX):  # its figures are from held-out folds made bare
+        return ("codes behind it right about " + ", ".join(parts) + " on AnnoMI sessions "
+                "the coder never saw, with their punctuation removed "
+                f"({preset.removesuffix(BARE_SUFFIX)} punctuation-free coder)")
     return ("codes behind it right about " + ", ".join(parts)
             + f" on AnnoMI sessions the coder never saw ({preset} coder)")
 

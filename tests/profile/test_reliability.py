@@ -45,3 +45,14 @@ def test_codes_from_elsewhere_carry_no_note() -> None:
     profile = build_profile(coded(ROWS))  # planted codes: precision unknown
     assert profile.metric("reflection_to_question").band == "good"
     assert profile.metric("reflection_to_question").code_precision == ""
+
+
+def test_a_session_the_punctuation_free_companion_coded_gets_its_own_figures() -> None:
+    bare, main = label_precision("fast-bare"), label_precision("fast")
+    # its held-out folds were made bare: other confusion matrices than the main model's
+    assert bare["therapist_behaviour"] and bare != main
+    profile = build_profile(_as_coder(coded(ROWS), "utterance-fast-bare@1.0"))
+    note = profile.metric("reflection_to_question").code_precision
+    ref = round(bare["therapist_behaviour"]["reflection"] * 10)
+    assert note.startswith(f"codes behind it right about reflection {ref} in 10")
+    assert note.endswith("with their punctuation removed (fast punctuation-free coder)")
