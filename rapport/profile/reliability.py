@@ -5,8 +5,8 @@ metric this names the labels it counts and how often the utterance coder was rig
 it gave them, on AnnoMI transcripts it never saw (5-fold cross-validation by video, the
 confusion matrices of ``rapport/coding/utterance/models/utterance-<preset>-cv.json``;
 docs/models.md); for a session the punctuation-free companion coded, on those folds with
-their punctuation removed (``utterance-<preset>-bare-cv.json``). Codes from elsewhere (a person's corrections, an imported table) get no
-note: their precision is not known here.
+their punctuation removed (``utterance-<preset>-bare-cv.json``). Codes from elsewhere (a
+person's corrections, an imported table) get no note: their precision is not known here.
 """
 
 from __future__ import annotations
