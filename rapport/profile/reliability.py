@@ -66,7 +66,7 @@ def code_precision_note(metric: ProfileMetric, v: SessionView) -> str:
     family, labels = BANDED[metric.key]
     preset = _preset(v, family)
     found = label_precision(preset).get(family, {}) if preset else {}
-    if not all(label in found for label in labels):
+    if preset is None or not all(label in found for label in labels):
         return ""
     parts = [f"{label} {round(found[label] * 10)} in 10" for label in labels]
     if preset.endswith(BARE_SUFFIX):  # its figures are from held-out folds made bare
