@@ -72,15 +72,18 @@ def probe_rows() -> list[tuple[str, str, str]]:
 
 def print_probes() -> None:
     from rapport.risk.coder import load_coder
+    from rapport.risk.encoder import ENCODER_PATH, get_encoder
 
     coder = load_coder()
+    model = coder.model
+    encoder = get_encoder(ENCODER_PATH.parent / model.encoder_file_, model.encoder_sha256_)
     print("\n| client text (each scored alone) | encoder score, suicidal thoughts "
           "| coder's probability |")
     print("|---|---:|---:|")
     # one row at a time: the encoder quantises its activations per batch, so a text's
     # score moves a little with the texts it shares a batch with
     for label, before, text in probe_rows():
-        raw = coder.model._encoder().predict([before], [text])[0, 0]
+        raw = encoder.predict([before], [text])[0, 0]
         final = coder.turn_probabilities([before], [text])["risk_suicidal_ideation"][0]
         print(f"| {label}: {text[:60]}{'…' if len(text) > 60 else ''} | {raw:.2f} "
               f"| {final:.2f} |")
