@@ -36,13 +36,14 @@ sys.path.insert(0, str(ROOT))
 from rapport.batch import ReadOptions, run_batch  # noqa: E402
 from rapport.batch.cluster import open_client  # noqa: E402
 from rapport.batch.tables import session_table  # noqa: E402
+from rapport.coding.utterance.data import DATA_DIR  # noqa: E402
 from rapport.ingest import RoleMap  # noqa: E402
 from rapport.ingest.parquet_corpus import read_corpus  # noqa: E402
 from rapport.pipeline import all_families, code_sessions, load_coders  # noqa: E402
 from rapport.pipeline.table import code_table  # noqa: E402
 from rapport.settings import get_settings  # noqa: E402
 
-ANNOMI = Path(os.environ.get("ANNOMI_FILE", str(ROOT / "data" / "annomi" / "AnnoMI-simple.csv")))
+ANNOMI = Path(os.environ.get("ANNOMI_FILE", str(DATA_DIR / "AnnoMI-simple.csv")))
 
 
 def make_corpus(path: Path, utterances: int, turns: int, seed: int = 11) -> int:

@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from rapport.coding.utterance.families import FAMILIES
+from rapport.coding.utterance.punctuation import COMPANION_SUFFIX
 from rapport.profile.models import ProfileMetric
 from rapport.profile.view import SessionView
 
@@ -27,9 +28,6 @@ BANDED: dict[str, tuple[str, tuple[str, ...]]] = {
     "open_question_share": ("question_type", ("open", "closed")),
 }
 _LABELS = {f.name: f.labels for f in FAMILIES}
-#: A punctuation-free companion's preset name ends so (``fast-bare``); its cross-validated
-#: figures are those of held-out folds with the punctuation removed.
-BARE_SUFFIX = "-bare"
 
 
 @lru_cache(maxsize=4)
@@ -69,12 +67,12 @@ def code_precision_note(metric: ProfileMetric, v: SessionView) -> str:
     if preset is None or not all(label in found for label in labels):
         return ""
     parts = [f"{label} {round(found[label] * 10)} in 10" for label in labels]
-    if preset.endswith(BARE_SUFFIX):  # its figures are from held-out folds made bare
-        return ("codes behind it right about " + ", ".join(parts) + " on AnnoMI sessions "
-                "the coder never saw, with their punctuation removed "
-                f"({preset.removesuffix(BARE_SUFFIX)} punctuation-free coder)")
+    where, coder = "", f"{preset} coder"
+    if preset.endswith(COMPANION_SUFFIX):  # a companion's figures: held-out folds made bare
+        where = ", with their punctuation removed"
+        coder = f"{preset.removesuffix(COMPANION_SUFFIX)} punctuation-free coder"
     return ("codes behind it right about " + ", ".join(parts)
-            + f" on AnnoMI sessions the coder never saw ({preset} coder)")
+            + f" on AnnoMI sessions the coder never saw{where} ({coder})")
 
 
 def with_code_precision(metrics: list[ProfileMetric], v: SessionView) -> list[ProfileMetric]:

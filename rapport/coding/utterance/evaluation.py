@@ -29,7 +29,7 @@ from rapport.coding.agreement import (
 from rapport.coding.utterance.data import annotator_labels, data_sha256, load_annomi
 from rapport.coding.utterance.families import FAMILIES, PRESETS
 from rapport.coding.utterance.model import UtteranceCoder
-from rapport.coding.utterance.punctuation import bare_text
+from rapport.coding.utterance.punctuation import bare_text, preset_label
 from rapport.coding.utterance.training import cv_metrics_path, training_frames
 
 if TYPE_CHECKING:
@@ -178,7 +178,7 @@ def evaluate(preset: str, *, folds: int = FOLDS, write: bool = True,
     _, direct, direct_bare = cross_validate(preset, folds=folds, data=data,
                                             bare_copy=companion, bare=True)
     assert direct_bare is not None
-    name = f"{preset}-bare" if companion else preset
+    name = preset_label(preset, bare=companion)
     written, bare = score(data, direct), score(data, direct_bare)
     result: dict[str, Any] = {"preset": name, "folds": folds, "data_sha256": data_sha256()}
     result |= ({"families": bare, "as_written": written} if companion

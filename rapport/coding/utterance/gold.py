@@ -128,6 +128,7 @@ def train_cli(preset: str, out_dir: Path | None, *, gold: Path) -> str:
     from rapport.coding.utterance.families import PRESETS
     from rapport.coding.utterance.model import UtteranceCoder
     from rapport.coding.utterance.persist import MODELS_DIR, save_coder
+    from rapport.coding.utterance.punctuation import preset_label
 
     x, y = gold_frames(gold)
     digest = hashlib.sha256(gold.read_bytes()).hexdigest()
@@ -141,7 +142,7 @@ def train_cli(preset: str, out_dir: Path | None, *, gold: Path) -> str:
             raise RapportInputError("no code family has two different codes in the gold",
                                     where=str(gold), fix="code more turns (each family "
                                     "needs at least two of its labels)", code="bad_gold")
-        label = f"utterance-{name}{'-bare' if bare else ''}"
+        label = f"utterance-{preset_label(name, bare=bare)}"
         path = (out_dir or MODELS_DIR) / f"{label}.joblib"
         save_coder(coder, path, data_sha256=digest, companion=bare, metrics={
             "gold": gold.name,

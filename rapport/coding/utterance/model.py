@@ -19,7 +19,7 @@ from sklearn.base import BaseEstimator
 
 from rapport.coding.utterance.families import FAMILIES, LIVE_PRESET, MODEL_PRESETS
 from rapport.coding.utterance.features import TextContextVectorizer, turn_frame
-from rapport.coding.utterance.punctuation import with_bare_copy
+from rapport.coding.utterance.punctuation import preset_label, with_bare_copy
 from rapport.coding.utterance.stacking import Head, fit_head
 from rapport.domain import Code, TurnCodes, codes_language
 from rapport.errors import RapportInputError
@@ -139,8 +139,8 @@ class UtteranceCoder(BaseEstimator):  # type: ignore[misc]
     @property
     def model_id(self) -> str:
         # getattr: estimators pickled before ``bare_copy`` existed have no such attribute
-        suffix = "-bare" if getattr(self, "bare_copy", False) else ""
-        return f"utterance-{self.preset}{suffix}@{MODEL_VERSION}"
+        bare = bool(getattr(self, "bare_copy", False))
+        return f"utterance-{preset_label(self.preset, bare=bare)}@{MODEL_VERSION}"
 
     def code_session(self, session: Session) -> list[TurnCodes]:
         """One TurnCodes per turn; non-English sessions get empty codes (not trained)."""

@@ -18,6 +18,7 @@ import numpy as np
 
 from rapport import __version__
 from rapport.coding.utterance.families import LABEL_SET
+from rapport.coding.utterance.punctuation import preset_label
 from rapport.errors import RapportInputError
 
 if TYPE_CHECKING:
@@ -132,4 +133,4 @@ def load_compiled_file(path: Path) -> CompiledCoder:
 def shipped_path(preset: str, *, bare: bool = False) -> Path:
     """Where the shipped coder of ``preset`` lives (``bare``: its punctuation-free
     companion; only its card and compiled file exist)."""
-    return MODELS_DIR / f"utterance-{preset}{'-bare' if bare else ''}.joblib"
+    return MODELS_DIR / f"utterance-{preset_label(preset, bare=bare)}.joblib"

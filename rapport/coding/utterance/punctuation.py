@@ -32,14 +32,21 @@ MIN_WORDS = 4
 MIN_MARKED_SHARE = 0.2
 #: A turn that was only punctuation becomes this (an empty turn has no features).
 EMPTY = "mm"
+#: What a companion adds to its preset's name (``fast-bare``: files, cards, model ids).
+COMPANION_SUFFIX = "-bare"
 #: How a companion's model id ends (``utterance-fast-bare@1.0``).
-COMPANION_MARK = "-bare@"
+COMPANION_MARK = f"{COMPANION_SUFFIX}@"
 #: What the report says when a companion coded the session.
 UNPUNCTUATED_NOTE = (
     "This transcript has no punctuation (as some speech recognisers write it), so its "
     "therapist-behaviour and client-talk codes come from the punctuation-free model: "
     "they are a little less sure than on a punctuated transcript (therapist behaviour "
     "macro-F1 0.71-0.73 against 0.75-0.77 on AnnoMI; docs/models.md).")
+
+
+def preset_label(preset: str, *, bare: bool) -> str:
+    """``preset``'s name, or its companion's (``fast`` -> ``fast-bare``) when ``bare``."""
+    return preset + COMPANION_SUFFIX if bare else preset
 
 
 def coded_without_punctuation(models: Sequence[str]) -> bool:

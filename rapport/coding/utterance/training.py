@@ -17,6 +17,7 @@ from rapport.coding.utterance.data import DATA_DIR, LABEL_COLUMNS, data_sha256, 
 from rapport.coding.utterance.families import PRESETS
 from rapport.coding.utterance.model import UtteranceCoder
 from rapport.coding.utterance.persist import MODELS_DIR, save_coder
+from rapport.coding.utterance.punctuation import preset_label
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -49,7 +50,7 @@ def train(preset: str, *, data_dir: Path = DATA_DIR, out_dir: Path = MODELS_DIR,
         cv = json.loads(cv_file.read_text())
         if cv.get("data_sha256") == digest:
             metrics["cross_validation"] = cv.get("families", {})
-    path = out_dir / f"utterance-{preset}{'-bare' if bare else ''}.joblib"
+    path = out_dir / f"utterance-{preset_label(preset, bare=bare)}.joblib"
     save_coder(coder, path, data_sha256=digest, metrics=metrics, companion=bare)
     return path.with_suffix(".npz") if bare else path
 
@@ -79,6 +80,6 @@ def train_cli(preset: str, out_dir: Path | None = None) -> str:
         # each session preset is rebuilt with its punctuation-free companion
         for bare in (False, True) if name in PRESETS else (False,):
             path = train(name, out_dir=out_dir or MODELS_DIR, bare=bare)
-            label = f"utterance-{name}{'-bare' if bare else ''}"
+            label = f"utterance-{preset_label(name, bare=bare)}"
             lines.append(f"{label}: {path} ({path.stat().st_size / 1e6:.1f} MB)")
     return "\n".join(lines)
