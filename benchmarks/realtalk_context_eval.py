@@ -13,7 +13,9 @@ each code's Platt calibration, its F1-best threshold, and its feedback threshold
 
 Prints, per code: support, average precision (threshold-free), F1 at the threshold, ECE,
 and the feedback bar's held-out precision; then macro-F1 over the codes with ≥ 10
-positives and the rupture-episode figures at each coder's feedback thresholds. When the
+positives and the rupture-episode figures at each coder's feedback thresholds; then the
+relationship coder under the encoder's threshold rule, and the mean of the two coders'
+held-out probabilities (calibrated and thresholded the same way). When the
 run has ``frozen.npz`` (``--final``), also the final model on the frozen evaluation split,
 calibrated and thresholded on the development out-of-fold rows, beside the shipped
 relationship model of the preset. Writes ``comparison-<variant>-<preset>.json`` into the
@@ -226,7 +228,12 @@ def print_episodes(by_coder: dict[str, dict[str, float]]) -> None:
 
 
 def frozen_split(args: argparse.Namespace, rows: list[dict[str, Any]], fold: np.ndarray,
-                 raw: np.ndarray, ev: list[Any]) -> dict[str, Any]:
+                 raw: np.ndarray, ev: list[Any], dev_calibrated: np.ndarray,
+                 dev_relationship: np.ndarray) -> dict[str, Any]:
+    """The final encoder and the shipped relationship model on the frozen split; the
+    relationship model also under the encoder's rule, and the mean of the two, both fitted
+    on the development out-of-fold rows (``dev_calibrated``: the encoder's, calibrated;
+    ``dev_relationship``: the nested relationship coder's)."""
     from rapport.coding.relationship.persist import load_model, model_name
 
     ev_rows = dialogue_rows(ev)
@@ -246,9 +253,17 @@ def frozen_split(args: argparse.Namespace, rows: list[dict[str, Any]], fold: np.
     print(table(enc, rel, rel_ap, args.preset))
     rel_episodes = episode_metrics(shipped)
     print_episodes({"encoder": enc_episodes, args.preset: rel_episodes})
+    shipped_rows = per_row(shipped, ev, ev_rows)
+    same_rule, _, _ = frozen_codes(rows, fold, dev_relationship, ev_rows, shipped_rows)
+    both, _, _ = frozen_codes(rows, fold, (dev_calibrated + dev_relationship) / 2, ev_rows,
+                              (calibrated + shipped_rows) / 2)
+    print(f"\n`{args.preset}` under the encoder's threshold rule: macro-F1 "
+          f"{macro_f1(same_rule):.3f}; mean of the two: macro-F1 {macro_f1(both):.3f}")
     return {"encoder": {"codes": enc, "macro_f1": macro_f1(enc), "episodes": enc_episodes},
             "relationship": {"codes": rel, "average_precision": rel_ap,
-                             "macro_f1": macro_f1(rel), "episodes": rel_episodes}}
+                             "macro_f1": macro_f1(rel), "episodes": rel_episodes},
+            "relationship_same_rule": {"codes": same_rule, "macro_f1": macro_f1(same_rule)},
+            "mean_of_both": {"codes": both, "macro_f1": macro_f1(both)}}
 
 
 def main() -> None:
@@ -277,9 +292,15 @@ def main() -> None:
           f"{args.variant} vs relationship `{args.preset}` (nested)\n")
     print(table(enc, rel, rel_ap, args.preset))
     print_episodes({"encoder": enc_episodes, args.preset: rel_episodes})
+    # the relationship coder under the encoder's rule (Platt, F1-best threshold, both
+    # fitted on the other folds), so the F1 columns differ by model, not by rule
+    rel_rows = per_row(nested, dev, rows)
+    same_rule, _, _ = encoder_codes(rows, fold, rel_rows)
+    print(f"\n`{args.preset}` under the encoder's threshold rule: macro-F1 "
+          f"{macro_f1(same_rule):.3f}")
     # both coders' held-out probabilities averaged, then calibrated and thresholded as
     # the encoder's are (every choice for a fold on the other folds)
-    mean = (calibrated + per_row(nested, dev, rows)) / 2
+    mean = (calibrated + rel_rows) / 2
     both, both_cal, both_fb = encoder_codes(rows, fold, mean)
     both_episodes = episode_metrics(as_scored(dev, rows, fold, both_cal, both_fb))
     print(f"\nmean of the two: macro-F1 {macro_f1(both):.3f}; AP " + ", ".join(
@@ -287,13 +308,15 @@ def main() -> None:
         if both[c]["support"] >= FEEDBACK_MIN_SUPPORT))
     print_episodes({"mean of the two": both_episodes})
     result = {"variant": args.variant, "preset": args.preset, "rows": len(rows),
+              "relationship_same_rule": {"codes": same_rule,
+                                         "macro_f1": macro_f1(same_rule)},
               "mean_of_both": {"codes": both, "macro_f1": macro_f1(both),
                                "episodes": both_episodes},
               "encoder": {"codes": enc, "macro_f1": macro_f1(enc), "episodes": enc_episodes},
               "relationship": {"codes": rel, "average_precision": rel_ap,
                                "macro_f1": macro_f1(rel), "episodes": rel_episodes}}
     if (args.run / "frozen.npz").exists():
-        result["frozen"] = frozen_split(args, rows, fold, raw, ev)
+        result["frozen"] = frozen_split(args, rows, fold, raw, ev, calibrated, rel_rows)
     path = args.run / f"comparison-{args.variant}-{args.preset}.json"
     path.write_text(json.dumps(result, indent=1, sort_keys=True) + "\n")
     print(f"\n{path}")
