@@ -11,7 +11,8 @@ the whole window's tokens mean-pooled), reading the same window
 start of the reply; 128 tokens). Its 15 outputs are the codebook's codes
 (``data/realtalk/codebook.md``), each a sigmoid trained with binary cross-entropy on the
 turns of its role (the other role's codes are masked out), positives weighted by
-``negatives / positives`` clipped to [1, 30].
+``negatives / positives`` clipped to [1, 30]. Two epochs by default: what one CPU sitting
+allows (five folds in about 65 minutes and the final model in 16 on 2 cores).
 
 The folds are the relationship coder's own outer folds on the development transcripts
 (:meth:`RelationshipModel.folds_of`, by video), so the two coders' held-out figures are
@@ -21,7 +22,7 @@ fp32 and int8 (ONNX, dynamic int8 weights) probabilities to ``fold<k>.npz``; a r
 finished folds made with the same settings on the same split.
 
     make install-train
-    .venv/bin/python training/finetune_realtalk.py --out training/runs/realtalk-context
+    .venv/bin/python training/finetune_realtalk.py --out training/runs/realtalk-context --final
     .venv/bin/python benchmarks/realtalk_context_eval.py
 """
 
@@ -43,8 +44,8 @@ from finetune_utterance import (
     TOKENIZER,
     WEIGHTS_SHA256,
     export_int8,
-    length_batches,
-    tensors,
+    net_outputs,
+    onnx_outputs,
     train,
 )
 
@@ -119,27 +120,11 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
 
 
 def predict(net: Any, rows: list[dict[str, Any]], device: str) -> np.ndarray:
-    import torch
-
-    out = np.zeros((len(rows), N_CODES), dtype=np.float32)
-    with torch.no_grad():
-        for part in length_batches(rows, 64, 0):
-            out[part] = net(*tensors([rows[i] for i in part], device)).float().cpu().numpy()
-    return sigmoid(out)
+    return sigmoid(net_outputs(net, rows, device, N_CODES))
 
 
 def predict_onnx(path: Path, rows: list[dict[str, Any]], threads: int) -> np.ndarray:
-    import onnxruntime as ort
-
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = threads
-    session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-    out = np.zeros((len(rows), N_CODES), dtype=np.float32)
-    for part in length_batches(rows, 64, 0):
-        ids, mask, turn = tensors([rows[i] for i in part], "cpu")
-        out[part] = session.run(None, {"input_ids": ids.numpy(), "attention_mask": mask.numpy(),
-                                       "turn_mask": turn.numpy()})[0]
-    return sigmoid(out)
+    return sigmoid(onnx_outputs(path, rows, N_CODES, threads))
 
 
 def fold_of_rows(rows: list[dict[str, Any]], folds: int) -> np.ndarray:
@@ -223,7 +208,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--lr", type=float, default=5e-5)
     parser.add_argument("--seed", type=int, default=22)

@@ -256,15 +256,20 @@ def by_family(probs: np.ndarray) -> dict[str, np.ndarray]:
     return {name: probs[:, cols] for name, cols in HEADS.items()}
 
 
-def predict(net: Any, rows: list[dict[str, Any]], device: str) -> np.ndarray:
+def net_outputs(net: Any, rows: list[dict[str, Any]], device: str, n_out: int = N_OUT
+                ) -> np.ndarray:
+    """The network's raw outputs for ``rows``, in row order."""
     import torch
 
-    out = np.zeros((len(rows), N_OUT), dtype=np.float32)
+    out = np.zeros((len(rows), n_out), dtype=np.float32)
     with torch.no_grad():
         for part in length_batches(rows, 64, 0):
-            logits = net(*tensors([rows[i] for i in part], device)).float().cpu().numpy()
-            out[part] = logits
-    return softmax_heads(out)
+            out[part] = net(*tensors([rows[i] for i in part], device)).float().cpu().numpy()
+    return out
+
+
+def predict(net: Any, rows: list[dict[str, Any]], device: str) -> np.ndarray:
+    return softmax_heads(net_outputs(net, rows, device))
 
 
 def export_int8(net: Any, sample: dict[str, Any], target: Path) -> None:
@@ -285,19 +290,25 @@ def export_int8(net: Any, sample: dict[str, Any], target: Path) -> None:
     fp32.unlink()
 
 
-def predict_onnx(path: Path, rows: list[dict[str, Any]]) -> np.ndarray:
+def onnx_outputs(path: Path, rows: list[dict[str, Any]], n_out: int = N_OUT,
+                 threads: int = 2) -> np.ndarray:
+    """An exported network's raw outputs for ``rows`` on ONNX Runtime, in row order."""
     import onnxruntime as ort
 
     options = ort.SessionOptions()
-    options.intra_op_num_threads = 2
+    options.intra_op_num_threads = threads
     session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-    out = np.zeros((len(rows), N_OUT), dtype=np.float32)
+    out = np.zeros((len(rows), n_out), dtype=np.float32)
     for part in length_batches(rows, 64, 0):
         ids, mask, turn = tensors([rows[i] for i in part], "cpu")
         out[part] = session.run(None, {"input_ids": ids.numpy(),
                                        "attention_mask": mask.numpy(),
                                        "turn_mask": turn.numpy()})[0]
-    return softmax_heads(out)
+    return out
+
+
+def predict_onnx(path: Path, rows: list[dict[str, Any]]) -> np.ndarray:
+    return softmax_heads(onnx_outputs(path, rows))
 
 
 # -- metrics ----------------------------------------------------------------------------
