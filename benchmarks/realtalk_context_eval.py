@@ -84,6 +84,27 @@ def f1_best(y: np.ndarray, p: np.ndarray) -> float:
     return float(_GRID[int(np.argmax(scores))])
 
 
+def cross_calibrated(p: np.ndarray, y: np.ndarray, fo: np.ndarray) -> np.ndarray:
+    """Each fold's rows calibrated on the other folds' rows only."""
+    out = np.zeros(len(y))
+    for f in np.unique(fo):
+        out[fo == f] = platt(p[fo != f], y[fo != f], p[fo == f])
+    return out
+
+
+def code_figures(y: np.ndarray, ranking: np.ndarray, cal: np.ndarray, hit: np.ndarray,
+                 fb_hit: np.ndarray) -> dict[str, float]:
+    """One code's P/R/F1 at its threshold, AP of ``ranking``, ECE of ``cal`` and the
+    feedback bar's turns, precision and recall."""
+    m = prf(y, hit)
+    m["average_precision"] = float(average_precision_score(y, ranking)) if y.any() else 0.0
+    m["ece"] = expected_calibration_error(cal.tolist(), y.tolist())
+    at = prf(y, fb_hit)
+    m.update(feedback_turns=float(fb_hit.sum()), feedback_precision=at["precision"],
+             feedback_recall=at["recall"])
+    return m
+
+
 def load_oof(run: Path, folds: int, n: int, variant: str) -> np.ndarray:
     out = np.full((n, len(ALL_CODES)), np.nan)
     for k in range(folds):
@@ -111,25 +132,16 @@ def encoder_codes(rows: list[dict[str, Any]], fold: np.ndarray, raw: np.ndarray
         cal, hit, fb_hit = np.zeros(len(y)), np.zeros(len(y), bool), np.zeros(len(y), bool)
         for f in np.unique(fo):
             fit, test = fo != f, fo == f
-            cal_fit = np.zeros(int(fit.sum()))
             # the feedback rule reads calibrated out-of-fold probabilities of the fitting
             # rows: calibrate each fitting fold from the remaining ones (nested)
-            for g in np.unique(fo[fit]):
-                inner = fo[fit] == g
-                cal_fit[inner] = platt(p[fit][~inner], y[fit][~inner], p[fit][inner])
+            cal_fit = cross_calibrated(p[fit], y[fit], fo[fit])
             cal[test] = platt(p[fit], y[fit], p[test])
             hit[test] = cal[test] >= f1_best(y[fit], cal_fit)
             bar = feedback_threshold(y[fit], cal_fit, fo[fit])
             feedback[int(f)][code] = bar
             fb_hit[test] = bar is not None and cal[test] >= bar
         calibrated[on, c] = cal
-        m = prf(y, hit)
-        m["average_precision"] = float(average_precision_score(y, p)) if y.any() else 0.0
-        m["ece"] = expected_calibration_error(cal.tolist(), y.tolist())
-        at = prf(y, fb_hit)
-        m.update(feedback_turns=float(fb_hit.sum()), feedback_precision=at["precision"],
-                 feedback_recall=at["recall"])
-        out[code] = m
+        out[code] = code_figures(y, p, cal, hit, fb_hit)
     return out, calibrated, feedback
 
 
@@ -160,22 +172,14 @@ def frozen_codes(rows: list[dict[str, Any]], fold: np.ndarray, raw: np.ndarray,
     for c, code in enumerate(ALL_CODES):
         on, ev_on = mask[:, c], ev_mask[:, c]
         y, p, fo = labels[on, c], raw[on, c], fold[on]
-        cal_dev = np.zeros(len(y))
-        for f in np.unique(fo):
-            cal_dev[fo == f] = platt(p[fo != f], y[fo != f], p[fo == f])
+        cal_dev = cross_calibrated(p, y, fo)
         ey = ev_labels[ev_on, c]
         cal = platt(p, y, ev_raw[ev_on, c])
         calibrated[ev_on, c] = cal
-        m = prf(ey, cal >= f1_best(y, cal_dev))
-        m["average_precision"] = float(average_precision_score(ey, cal)) if ey.any() else 0.0
-        m["ece"] = expected_calibration_error(cal.tolist(), ey.tolist())
         bar = feedback_threshold(y, cal_dev, fo)
         feedback[code] = bar
         fb_hit = cal >= bar if bar is not None else np.zeros(len(ey), bool)
-        at = prf(ey, fb_hit)
-        m.update(feedback_turns=float(fb_hit.sum()), feedback_precision=at["precision"],
-                 feedback_recall=at["recall"])
-        out[code] = m
+        out[code] = code_figures(ey, cal, cal, cal >= f1_best(y, cal_dev), fb_hit)
     return out, calibrated, feedback
 
 
