@@ -10,8 +10,10 @@ Deterministic (seeded): run it again and the same transcripts come out. Grouping
 The plan lists the calibration transcripts (used to settle the codebook, then excluded from
 the gold), the double-coded transcripts (all low-quality ones plus a seeded sample of
 high-quality ones), the single-coded rest, and the development/evaluation split of the
-double-coded ones. A transcript for a coder is one line per turn: ``index<TAB>T|C<TAB>text``
-(no AnnoMI labels, no model output).
+double-coded ones. A plan's ``second_pass`` list (single-coded transcripts given pass B
+and adjudication later, 2026-12-07) is kept when the plan is written again. A transcript
+for a coder is one line per turn: ``index<TAB>T|C<TAB>text`` (no AnnoMI labels, no model
+output).
 """
 
 from __future__ import annotations
@@ -96,6 +98,10 @@ def main() -> None:
     args = parser.parse_args()
     frame = pd.read_csv(ANNOMI)
     plan = make_plan(frame)
+    if args.plan.exists():  # what was coded after the plan was made stays recorded
+        later = json.loads(args.plan.read_text("utf-8")).get("second_pass")
+        if later is not None:
+            plan["second_pass"] = later
     args.plan.write_text(json.dumps(plan, indent=1) + "\n", encoding="utf-8")
     if args.transcripts:
         every = plan["calibration"] + plan["double_coded"] + plan["single_coded"]  # type: ignore[operator]

@@ -32,7 +32,10 @@ def test_codebook_and_evaluation_split_are_frozen() -> None:
 
 def test_every_planned_transcript_is_coded_as_planned() -> None:
     plan = json.loads((RT / "plan.json").read_text("utf-8"))
-    for tid in plan["double_coded"]:
+    # planned double, or single-coded first and given pass B and adjudication later
+    later = set(plan["second_pass"])
+    assert later <= set(plan["single_coded"])
+    for tid in [*plan["double_coded"], *later]:
         for p in ("A", "B"):
             assert (RT / "passes" / p / f"annomi-{tid}.jsonl").exists(), (p, tid)
     for tid in plan["single_coded"]:
