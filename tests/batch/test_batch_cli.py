@@ -38,13 +38,13 @@ def test_local_cluster_tables_match_rapport_code_and_analyze(cli: Cli, corpus: P
     for key, value in metrics.items():
         assert row[key] == pytest.approx(value, nan_ok=True) if value is not None \
             else pd.isna(row[key])
-    assert row["models"] == ("utterance-fast@1.0 relationship-fast@2.0 risk@1.0 "
-                             "empathy-fast@1.0")
+    assert row["models"] == ("utterance-fast@1.0 relationship-fast@2.1 risk@1.0 "
+                             "empathy-fast@1.1")
     assert row["input"] == str(corpus / "rupture_repair.txt")
 
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["complete"] is True
-    assert manifest["models"] == ["empathy-fast@1.0", "relationship-fast@2.0", "risk@1.0",
+    assert manifest["models"] == ["empathy-fast@1.1", "relationship-fast@2.1", "risk@1.0",
                                   "utterance-fast@1.0"]
     assert [p["name"] for p in manifest["partitions"]] == [
         "part-00000", "part-00001", "part-00002"]

@@ -51,7 +51,7 @@ def test_codes_in_the_table_and_evidence_in_the_analysis(tmp_path: Path) -> None
     disclosure = turns[5]["codes"]["emotional_disclosure"]
     assert disclosure["value"] is True
     assert any("ashamed" in e for e in disclosure["evidence"])
-    assert disclosure["source"] == "relationship-fast@2.0"  # the default preset
+    assert disclosure["source"] == "relationship-fast@2.1"  # the default preset
     autonomy = turns[2]["codes"]["emphasize_autonomy"]
     assert any("up to you" in e for e in autonomy["evidence"])
 

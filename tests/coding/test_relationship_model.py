@@ -133,7 +133,7 @@ def test_save_and_load_round_trip(small_model: RelationshipModel, data: list[Dia
     (tmp_path / "relationship.json").write_text(json.dumps(meta), encoding="utf-8")
     assert load_model(tmp_path).final == "refit"
     assert load_model(name="relationship-fast").final == "refit"
-    assert load_model().final == "fold_average"  # accurate, relationship@2.1
+    assert load_model().final == "fold_average"  # accurate, relationship@2.2
     text, previous = "I dunno.", "How did that feel?"
     assert loaded.evidence(text, previous, "client", "withdrawal") == \
         small_model.evidence(text, previous, "client", "withdrawal")

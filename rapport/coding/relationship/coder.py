@@ -18,7 +18,8 @@ import numpy as np
 from rapport.coding.relationship.codes import ALL_CODES, CODES_BY_ROLE, families
 from rapport.coding.relationship.dialogue import from_session
 from rapport.coding.relationship.model import CODE_INDEX, RelationshipModel, WordRow
-from rapport.coding.relationship.persist import load_model, model_id, model_name
+from rapport.coding.relationship.persist import load_model, model_name
+from rapport.coding.relationship.persist import model_id as preset_model_id
 from rapport.domain import Code, CodeFamily, Role, Session, TurnCodes, codes_language
 from rapport.errors import RapportInputError
 
@@ -35,13 +36,16 @@ class RelationshipCoder:
     evidence. Turns of other speakers, and sessions not in English, get none.
     """
 
-    def __init__(self, model: RelationshipModel, *, preset: str = "fast") -> None:
+    def __init__(self, model: RelationshipModel, *, preset: str = "fast",
+                 model_id: str | None = None) -> None:
         self.model = model
         self.preset = preset
         self.families: tuple[CodeFamily, ...] = families()
         # each code's operating threshold, columns as the model's (ALL_CODES)
         self._cuts = np.array([model.threshold(code) for code in ALL_CODES])
-        self._model_id = model_id(preset)
+        # a model kept elsewhere than the shipped file (the practice judge's pinned copy)
+        # names its own version
+        self._model_id = model_id or preset_model_id(preset)
 
     @property
     def model_id(self) -> str:

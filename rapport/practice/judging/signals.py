@@ -46,20 +46,32 @@ class Signals:
     embedding: np.ndarray  # the reply's own MiniLM vector (the learned detectors read it)
 
 
+MODELS = Path(__file__).parent / "models"
+#: The relationship model the judge's learned parts and verdict layer were fitted on, kept
+#: beside them: the shipped ``fast`` model is retrained when the real-talk gold grows, and
+#: the judge must read the probabilities it was fitted on (refitting it would mean scoring
+#: its frozen evaluation set a fourth time; docs/practice-judge.md, "Limits").
+JUDGE_RELATIONSHIP = ("relationship-fast", "relationship-fast@2.0")
+
+
 @lru_cache(maxsize=1)
 def _models() -> tuple[Any, Any, Any]:
     """The live utterance coder, the relationship coder and the embedder (loaded once)."""
     with _lock:
-        from rapport.coding.relationship.coder import load_coder as load_relationship
+        from rapport.coding.relationship import RelationshipCoder
+        from rapport.coding.relationship.persist import load_model
         from rapport.coding.utterance import load_coder as load_utterance
         from rapport.coding.utterance.embed import get_embedder
 
         embedder = get_embedder()
         _remember_drill_texts(embedder)
-        return load_utterance("live"), load_relationship("fast"), embedder
+        name, model_id = JUDGE_RELATIONSHIP
+        relationship = RelationshipCoder(load_model(MODELS, name), preset="fast",
+                                         model_id=model_id)
+        return load_utterance("live"), relationship, embedder
 
 
-DRILL_EMBEDDINGS = Path(__file__).parent / "models" / "drill-embeddings.npz"
+DRILL_EMBEDDINGS = MODELS / "drill-embeddings.npz"
 
 
 def drill_texts(drills: Sequence[Drill]) -> list[str]:
