@@ -58,10 +58,10 @@ def test_analyze_reports_the_codes_and_the_session_figure(tmp_path: Path) -> Non
     doc_path = tmp_path / "report.json"
     Cli(checked=True)("analyze", transcript, "--json", doc_path, "--quiet")
     doc = json.loads(doc_path.read_text(encoding="utf-8"))
-    assert "empathy-fast@1.0" in doc["models"]  # the default preset's model
+    assert "empathy-fast@1.1" in doc["models"]  # the default preset's model
     turns = doc["turns"]
     assert set(turns[2]["codes"]) >= {"empathy_er", "empathy_ip", "empathy_ex", "empathy"}
-    assert turns[2]["codes"]["empathy"]["source"] == "empathy-fast@1.0"
+    assert turns[2]["codes"]["empathy"]["source"] == "empathy-fast@1.1"
     assert not any(name.startswith("empathy") for name in turns[1]["codes"])
     metric = next(m for m in doc["sections"]["profile"]["metrics"] if m["key"] == "empathy")
     values = [float(turns[i]["codes"]["empathy"]["value"]) for i in (0, 2, 4)]

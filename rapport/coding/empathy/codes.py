@@ -24,7 +24,8 @@ MECHANISM_NAMES = {"er": "emotional reactions", "ip": "interpretations",
 #: Ratings per mechanism: 0 none, 1 weak, 2 strong.
 LEVELS = 3
 TOTAL = "empathy"
-MODEL_VERSION = "1.0"
+#: 1.1: retrained on the gold whose every development transcript is double-coded (2026-12-07)
+MODEL_VERSION = "1.1"
 #: The ``accurate`` model's id; the ``fast`` one's codes say ``empathy-fast@...``
 #: (:func:`rapport.coding.empathy.persist.model_id`).
 MODEL_ID = f"empathy@{MODEL_VERSION}"

@@ -75,8 +75,8 @@ def split(sessions: Mapping[str, RatedSession]
           ) -> tuple[list[RatedSession], list[RatedSession]]:
     """(training, frozen evaluation) transcripts, each in a fixed order.
 
-    Training is every transcript outside ``plan.json``'s ``split.evaluation``: the 42
-    double-coded development transcripts and the 44 single-coded ones.
+    Training is every transcript outside ``plan.json``'s ``split.evaluation``: the 86
+    development transcripts (double-coded, 44 of them since their second round).
     """
     held = evaluation_sessions()
     train = [sessions[k] for k in sorted(sessions) if k not in held]

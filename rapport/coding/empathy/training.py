@@ -4,7 +4,8 @@
     python -m rapport.coding.empathy.training [--gold FILE] [--out DIR] [--c C ...]
 
 The model learns from every transcript outside the frozen evaluation split of
-``plan.json`` (42 double-coded development transcripts and 44 single-coded ones), whole
+``plan.json`` (86 development transcripts, all double-coded since 2026-12-07; a
+single-coded transcript, if a gold has one, is learnt from its one pass), whole
 transcripts at a time. The regularisation ``c`` is picked by out-of-fold Spearman of the
 turns' summed empathy against the gold, over 5 folds grouped by source video; the chosen
 ``c``'s out-of-fold figures are kept in the model file. Deterministic: the same data give
