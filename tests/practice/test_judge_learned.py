@@ -29,7 +29,7 @@ from rapport.practice.judging.learned import (
 )
 from rapport.practice.judging.model import shipped_model
 from rapport.practice.judging.phrases import rule_hits
-from rapport.practice.judging.signals import read_signals
+from rapport.practice.judging.signals import JUDGE_RELATIONSHIP, MODELS, read_signals
 
 DRILLS = {d.id: d for d in load_drills()}
 
@@ -54,6 +54,26 @@ def test_shipped_detectors_have_the_documented_shape() -> None:
 def test_verdict_layer_was_fitted_on_this_learned_file() -> None:
     digest = hashlib.sha256(LEARNED_PATH.read_bytes()).hexdigest()
     assert shipped_model().card["cv"]["learned_sha256"] == digest
+
+
+def test_the_judge_reads_the_relationship_model_it_was_fitted_on() -> None:
+    # the shipped relationship coder is retrained when the real-talk gold grows; the judge
+    # keeps the model its learned parts and verdict layer were fitted on, so a retraining
+    # does not move its verdicts
+    from rapport.coding.relationship import load_coder
+    from rapport.coding.relationship.persist import MODEL_DIR, load_model
+    from rapport.practice.judging.signals import _models
+
+    name, model_id = JUDGE_RELATIONSHIP
+    relationship = _models()[1]
+    assert relationship.model_id == model_id != load_coder("fast").model_id
+    kept = json.loads((MODELS / f"{name}.json").read_text())
+    shipped = json.loads((MODEL_DIR / f"{name}.json").read_text())
+    assert kept["training_data"] != shipped["training_data"]  # trained on an older gold
+    pinned, current = load_model(MODELS, name), load_model(MODEL_DIR, name)
+    for role, heads in relationship.model.heads_.items():
+        assert np.array_equal(heads.stage1, pinned.heads_[role].stage1)
+        assert not np.array_equal(heads.stage2, current.heads_[role].stage2)
 
 
 def test_a_file_made_for_other_inputs_is_refused(tmp_path: Path) -> None:
