@@ -64,3 +64,51 @@ def test_splits_by_video_and_codes_by_role() -> None:
         assert all(not lab or m for lab, m in zip(row["labels"], row["mask"], strict=True))
         assert len(row["labels"]) == len(CODES)
         assert (row["empathy"] is None) == row["text"].startswith("Client:")
+
+
+def _build_script():  # type: ignore[no-untyped-def]
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "realtalk_build", ROOT / "benchmarks" / "realtalk_build.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_development_transcript_is_double_coded_and_adjudicated() -> None:
+    # no figure rests on one coding pass: each transcript outside the frozen split has both
+    # passes, and every turn where they differ has the adjudicator's decision
+    build = _build_script()
+    plan = json.loads((RT / "plan.json").read_text("utf-8"))
+    adjudicated = load_gold(passes=("adjudicated",))
+    for tid in sorted(build.double_coded(plan)):
+        session = f"annomi-{tid}"
+        assert session in adjudicated
+        a, b = build.read_pass("A", session), build.read_pass("B", session)
+        path = RT / "adjudication" / f"{session}.decisions.jsonl"
+        decided = {json.loads(line)["turn"] for line in path.read_text().splitlines()} \
+            if path.exists() else set()
+        assert {d["turn"] for d in build.disagreements(a, b)} == decided, session
+    assert set(load_gold()) == set(adjudicated)
+
+
+def test_the_sheets_list_only_the_turns_where_the_passes_differ(tmp_path: Path) -> None:
+    build = _build_script()
+    def turn(i: int, codes: list[str], pick: dict[str, str] | None = None
+             ) -> dict[str, object]:
+        return {"session": "annomi-0", "turn": i, "speaker": "T", "codes": codes,
+                "empathy": None, "pick": pick}
+    end = {"session": "annomi-0", "turn": None, "globals": {}}
+    a = [turn(0, ["affirm"]), turn(1, ["persuade", "affirm"]),
+         turn(2, [], {"direction": "keep", "reason": "x"}), end]
+    b = [turn(0, ["affirm"]), turn(1, ["affirm", "persuade"]),
+         turn(2, ["repair"], {"direction": "improve", "reason": "y"}), end]
+    rows = build.disagreements(a, b)
+    assert [r["turn"] for r in rows] == [2]  # order of codes does not matter
+    assert rows[0]["A"] == [] and rows[0]["B"] == ["repair"]
+    assert rows[0]["picks"]["B"]["direction"] == "improve"
+    # the committed gold needs no more adjudication: no sheet is written
+    build.write_sheets(json.loads((RT / "plan.json").read_text("utf-8")), tmp_path)
+    assert list(tmp_path.iterdir()) == []
