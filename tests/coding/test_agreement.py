@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from rapport.coding.agreement import (
+    calibration_noise_floor,
     cohen_kappa,
     confusion_matrix,
     expected_calibration_error,
@@ -102,3 +103,22 @@ def test_confusion_matrix_counts_every_pair(pairs: list[tuple[str, str]]) -> Non
 def test_ece_in_unit_interval(rows: list[tuple[float, bool]]) -> None:
     ece = expected_calibration_error([c for c, _ in rows], [h for _, h in rows])
     assert 0.0 <= ece <= 1.0
+
+
+def test_calibration_noise_floor_is_zero_for_certain_rows_and_shrinks_with_rows() -> None:
+    # a coder sure of every row, and right as often as it is sure, never misses
+    assert calibration_noise_floor([1.0] * 50) == (0.0, 0.0)
+    assert calibration_noise_floor([]) == (0.0, 0.0)
+    # confidences spread as a real coder's: the floor falls about as 1/sqrt(n)
+    few = calibration_noise_floor([0.55, 0.65, 0.75, 0.85, 0.95] * 20, draws=500)
+    many = calibration_noise_floor([0.55, 0.65, 0.75, 0.85, 0.95] * 2000, draws=200)
+    assert 0.02 < few[0] < 0.08 and few[0] <= few[1]
+    assert many[0] < few[0] / 5
+    assert calibration_noise_floor([0.7] * 30, seed=3) == calibration_noise_floor([0.7] * 30,
+                                                                                  seed=3)
+
+
+@given(st.lists(st.floats(0.0, 1.0), min_size=1, max_size=60))
+def test_calibration_noise_floor_is_a_proper_ece(confidence: list[float]) -> None:
+    mean, high = calibration_noise_floor(confidence, draws=50)
+    assert 0.0 <= mean <= 1.0 and 0.0 <= high <= 1.0
