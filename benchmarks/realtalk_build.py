@@ -98,8 +98,11 @@ def disagreements(a: list[dict[str, object]], b: list[dict[str, object]]
 
 
 def write_sheets(plan: dict[str, list[int]], out: Path) -> None:
-    """The adjudicator's sheets for double-coded transcripts not yet adjudicated."""
+    """The adjudicator's sheets for double-coded transcripts not yet adjudicated: each
+    transcript as the coders read it (``realtalk_select.write_transcripts``) and its
+    disagreements."""
     import pandas as pd
+    from realtalk_select import write_transcripts
 
     frame = pd.read_csv(ROOT / plan["source"])  # type: ignore[call-overload]
     out.mkdir(parents=True, exist_ok=True)
@@ -111,11 +114,7 @@ def write_sheets(plan: dict[str, list[int]], out: Path) -> None:
         rows = disagreements(a, b)
         if not rows or (RT / "adjudication" / f"{session}.decisions.jsonl").exists():
             continue
-        turns = frame[frame.transcript_id == tid].sort_values("utterance_id")
-        (out / f"{session}.txt").write_text("".join(
-            f"{r.utterance_id}\t{'T' if r.interlocutor == 'therapist' else 'C'}\t"
-            f"{' '.join(str(r.utterance_text).split())}\n" for r in turns.itertuples()),
-            encoding="utf-8")
+        write_transcripts(frame, [tid], out)
         (out / f"{session}.disagreements.jsonl").write_text(
             "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
         print(f"{session}: {len(rows)} turns to adjudicate")

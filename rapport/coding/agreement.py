@@ -148,8 +148,8 @@ def macro_f1(truth: Sequence[Hashable], predicted: Sequence[Hashable],
     return float(np.mean([s.f1 for s in scores])) if scores else 0.0
 
 
-def expected_calibration_error(confidence: Sequence[float], correct: Sequence[bool],
-                               bins: int = 10) -> float:
+def expected_calibration_error(confidence: Sequence[float] | np.ndarray,
+                               correct: Sequence[bool] | np.ndarray, bins: int = 10) -> float:
     """ECE: mean |accuracy - confidence| over equal-width confidence bins, weighted by size."""
     conf = np.asarray(confidence, dtype=float)
     hit = np.asarray(correct, dtype=float)
@@ -177,14 +177,6 @@ def calibration_noise_floor(confidence: Sequence[float], *, bins: int = 10,
     if conf.size == 0:
         return 0.0, 0.0
     rng = np.random.default_rng(seed)
-    which = np.minimum((conf * bins).astype(int), bins - 1)
-    members = [which == b for b in range(bins)]
-    sizes = np.array([m.sum() for m in members], dtype=float)
-    mean_conf = np.array([conf[m].mean() if m.any() else 0.0 for m in members])
-    values = np.empty(draws)
-    for d in range(draws):
-        hit = rng.random(conf.size) < conf
-        gaps = [abs(hit[m].mean() - c) * n for m, c, n in zip(members, mean_conf, sizes,
-                                                               strict=True) if n]
-        values[d] = sum(gaps) / conf.size
+    values = np.array([expected_calibration_error(conf, rng.random(conf.size) < conf, bins)
+                       for _ in range(draws)])
     return float(values.mean()), float(np.quantile(values, 0.95))
