@@ -1,8 +1,8 @@
 """How much of an utterance family's ECE is sampling noise? Issue 21's ECE goal (<= 0.05)
 on families with a few hundred rows.
 
-    .venv/bin/python benchmarks/utterance_ece_noise.py --preset fast              # ~2 min
-    .venv/bin/python benchmarks/utterance_ece_noise.py --preset accurate          # ~12 min
+    .venv/bin/python benchmarks/utterance_ece_noise.py --preset fast              # ~40 s
+    .venv/bin/python benchmarks/utterance_ece_noise.py --preset accurate          # ~6 min
     .venv/bin/python benchmarks/utterance_ece_noise.py --preset fast --main-model
 
 The punctuation-free companion of ``--preset`` (or, with ``--main-model``, the main model)
