@@ -125,7 +125,8 @@ _RISK_WORDS = {"risk_suicidal_ideation": "suicidal thoughts",
                "risk_abuse": "abuse or a safeguarding concern"}
 _REPLY_WORDS = {"asked_directly": "the therapist asked about it directly",
                 "explored": "the therapist explored it without asking directly",
-                "moved_on": "the therapist moved on", "none": "the session ended there"}
+                "moved_on": "the therapist moved on",
+                "none": "no therapist reply before the client spoke again or the session ended"}
 
 
 def transcript_flags(tx: Tx, code: str) -> list[ClientFlag]:

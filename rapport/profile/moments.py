@@ -221,15 +221,16 @@ def risk_turns(v: SessionView) -> list[int]:
 
 
 def _risk_not_followed_up(v: SessionView) -> list[RevisitMoment]:
-    """Risk talk the therapist's next turn neither asked about nor stayed with."""
-    from rapport.risk.response import asks_directly
+    """Risk talk the therapist's reply moved on from: the reply as the report's risk section
+    reads it (:func:`rapport.risk.reply.reply_to`), so the two never disagree."""
+    from rapport.risk.reply import reply_to
 
     out = []
     for c in risk_turns(v):
-        nxt = v.next_of_role(c, Role.THERAPIST, 1)
-        if not nxt or asks_directly(nxt[0].text) or b.is_reflection(v, nxt[0].index):
+        reply = reply_to(v.coded.session, c)
+        if reply.kind != "moved_on" or reply.turn_index is None:
             continue
-        t = nxt[0].index
+        t = reply.turn_index
         out.append(RevisitMoment(
             kind="risk_not_followed_up", direction="improve", turn_index=t,
             title="Risk language that was not followed up",

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from rapport.domain import Role
 from rapport.report.section import AnalysisContext, ReportSection
 from rapport.risk.codes import RISK_CODES, RISK_LABELS
 from rapport.risk.model import HISTORY_THRESHOLD
@@ -26,7 +25,7 @@ ResponseKind = Literal["asked_directly", "explored", "moved_on", "none"]
 RESPONSE_WORDS = {"asked_directly": "asked directly about it",
                   "explored": "explored it (did not ask directly)",
                   "moved_on": "moved on without following it up",
-                  "none": "no reply (the session ended)"}
+                  "none": "did not reply before the client spoke again or the session ended"}
 STATE_WORDS = {"urgent": "current or recent: follow up",
                "history": "past attempt, self-harm or abuse mentioned"}
 NOT_CHECKED = ("not checked for risk: this analysis was made before Rapport checked "
@@ -124,22 +123,11 @@ class RiskSection(ReportSection[RiskResult]):
 
     @staticmethod
     def _response(ctx: AnalysisContext, index: int) -> RiskResponse:
-        from rapport.risk.coder import load_coder
-        from rapport.risk.response import asks_directly
+        from rapport.risk.reply import reply_to
 
-        session = ctx.session
-        reply = next((t for t in session.turns[index + 1:] if t.role == Role.THERAPIST
-                      and not t.backchannel), None)
-        client_between = reply is not None and any(
-            t.role == Role.CLIENT and not t.backchannel
-            for t in session.turns[index + 1:reply.index])
-        if reply is None or client_between:
-            return RiskResponse(kind="none")
-        if asks_directly(reply.text):
-            return RiskResponse(kind="asked_directly", turn_index=reply.index, confidence=None)
-        ((kind, p),) = load_coder().model.reply_kind([reply.text])
-        return RiskResponse(kind=kind, turn_index=reply.index,  # type: ignore[arg-type]
-                            confidence=round(p, 3))
+        reply = reply_to(ctx.session, index)
+        return RiskResponse(kind=reply.kind, turn_index=reply.turn_index,
+                            confidence=reply.confidence)
 
     def not_stored(self) -> RiskResult:
         return RiskResult(checked=False, note=NOT_CHECKED)

@@ -36,6 +36,10 @@ def test_analyze_puts_risk_first_and_reads_the_replies(tmp_path: Path) -> None:
     assert doc["turns"][7]["codes"]["client_talk"]["value"] != "change"
     kinds = {m["kind"] for m in doc["sections"]["profile"]["moments"]}
     assert "risk_not_followed_up" in kinds
+    # the listening figure does not say "no disclosures" under two urgent flags
+    (follow,) = [m for m in doc["sections"]["profile"]["metrics"]
+                 if m["key"] == "follow_up_rate"]
+    assert follow["available"] or "see the risk section" in follow["reason"]
     page = html.read_text("utf-8")
     assert page.index('id="risk"') < page.index('id="section-turn_taking"')
 
@@ -65,3 +69,52 @@ def test_not_checked_is_never_no_risk(tmp_path: Path) -> None:
     stored = load_stored(json.dumps(old))
     (risk,) = [c for c in stored.computed if c.name == "risk"]
     assert risk.result.checked is False and "not checked for risk" in (risk.result.note or "")
+
+
+def _risk_session(reply: str, *, other_client_first: bool = False) -> str:
+    lines = ["Therapist: How has the week been?",
+             "Client: Honestly, everyone would be better off without me."]
+    if other_client_first:
+        lines.append("Partner: We had a row about the car on Sunday.")
+    lines += [f"Therapist: {reply}", "Client: I don't know.",
+              "Therapist: Okay. Let's see where we are next week."]
+    return "\n".join(lines) + "\n"
+
+
+def test_the_moments_and_the_risk_section_read_the_reply_alike(tmp_path: Path) -> None:
+    # the "not followed up" moment used to read the reply by its own rule: an everyday
+    # question with "plan" in it counted as asking directly, and a turn the section said had
+    # no reply (another client spoke first) still got the moment
+    replies = ["Would you like to make a plan for the drinking this week?",
+               "When you say that, are you having thoughts of ending your life?",
+               "It sounds like things feel really heavy right now.",
+               "Right. Shall we look at your sleep diary?"]
+    cases = [(r, False) for r in replies] + [(replies[0], True)]
+    seen = set()
+    for i, (reply, other_first) in enumerate(cases):
+        path = tmp_path / f"s{i}.txt"
+        path.write_text(_risk_session(reply, other_client_first=other_first), "utf-8")
+        out = tmp_path / f"s{i}.json"
+        args = ["analyze", path, "--json", out, "--quiet"]
+        if other_first:
+            args += ["--therapist", "Therapist", "--client-speaker", "Client",
+                     "--client-speaker", "Partner"]
+        result = Cli()(*args)
+        assert result.exit_code == 0, result.output
+        doc = json.loads(out.read_text("utf-8"))
+        (flag,) = [t for t in doc["risk"]["turns"] if t["turn_index"] == 1]
+        kind = flag["response"]["kind"]
+        seen.add(kind)
+        moments = [m for m in doc["sections"]["profile"]["moments"]
+                   if m["kind"] == "risk_not_followed_up"]
+        assert bool(moments) == (kind == "moved_on"), (reply, kind, moments)
+        if moments:
+            assert moments[0]["turn_index"] == flag["response"]["turn_index"]
+        if other_first:
+            assert kind == "none"
+        if reply == replies[1]:
+            assert kind == "asked_directly"
+        if reply == replies[0] and not other_first:
+            # the rule no longer decides; the reply model does, with its probability
+            assert flag["response"]["confidence"] is not None
+    assert "moved_on" in seen  # the test saw the moment, not only its absence

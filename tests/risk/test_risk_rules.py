@@ -67,3 +67,26 @@ def test_direct_questions_about_safety() -> None:
     assert asks_directly("When you say that, are you having thoughts of ending your life?")
     assert asks_directly("Are you safe at home right now?")
     assert not asks_directly("Seven cans is a lot. Have you tried alcohol-free nights?")
+
+
+@pytest.mark.parametrize("reply", [
+    "Do you have a plan to end your life?", "Do you have a plan?", "Is your mum safe right now?",
+    "Do you think she's safe there?", "Are you planning to take those pills?",
+    "Do you still have access to her tablets?", "Is there anyone in your life who hurts you?",
+    "Do you wish you were dead?", "Are you safe?", "Are you safe to go home tonight?"])
+def test_a_direct_question_in_other_words(reply: str) -> None:
+    assert asks_directly(reply)
+
+
+@pytest.mark.parametrize("reply", [
+    # everyday questions that share a word with a risk topic (the bundled examples' false
+    # "asked directly", which hid the follow-up prompt)
+    "Would you like to make a plan for the drinking this week?",
+    "Can I ask what 'like this' means to you?", "Did you wake up early?",
+    "How long have you been at home?", "Do you know what that means for your job?",
+    "Did your dog die?", "Is it safe to drive after that?", "Are you taking your tablets?",
+    "You're safe now, that's what matters.",
+    # the asking words and the topic in different sentences
+    "How was the weekend? I hope the kids were safe at home with the sitter."])
+def test_an_everyday_question_is_not_a_direct_question_about_risk(reply: str) -> None:
+    assert not asks_directly(reply)
