@@ -41,7 +41,8 @@ def index_row(analysis: Analysis, href: str) -> IndexRow:
         risk_text = "not checked"
     return IndexRow(session=doc.session.id, href=href, turns=len(doc.turns),
                     risk_turns=len(risk_turns), risk_text=risk_text,
-                    ruptures=len(profile.ruptures) if profile is not None else 0,
+                    ruptures=(len(profile.ruptures) if profile is not None
+                              and profile.ruptures_measured else None),
                     figures=tuple(figures))
 
 

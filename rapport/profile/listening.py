@@ -12,9 +12,10 @@ from rapport.profile import behaviours as b
 from rapport.profile.models import MIN_BAND_N, Band, ProfileEvidence, ReferenceRange
 from rapport.profile.models import ProfileMetric as Metric
 from rapport.profile.view import SessionView
+from rapport.risk.codes import RISK_CODES
 
 MAX_EVIDENCE = 8
-MITI42 = "MITI 4.2 (Moyers et al. 2016)"
+MITI42 = "MITI 4.2.1 (Moyers, Manuel & Ernst 2014)"  # the MITI summary cites the same
 REF_R_Q = ReferenceRange(fair=1.0, good=2.0, source=f"{MITI42}: R:Q 1:1 fair, 2:1 good")
 REF_COMPLEX = ReferenceRange(fair=0.4, good=0.5, source=f"{MITI42}: %CR 40% fair, 50% good")
 REF_OPEN = ReferenceRange(fair=0.5, good=0.7,
@@ -116,8 +117,14 @@ def follow_up(v: SessionView) -> Metric:
     reason = "" if v.has("emotional_disclosure") else \
         "disclosures approximated from feeling words (no emotional_disclosure codes)"
     if not disclosures:
+        # risk language is followed up in the risk section and its moments, not here (its
+        # flags are prompts with a higher false-alarm rate); say so rather than "none found"
+        # under a list of urgent flags
+        risk = "; risk language is not counted here: see the risk section" if any(
+            v.flag(t.index, code) for t in v.of_role(Role.CLIENT) for code in RISK_CODES) else ""
         return Metric(key=key, label=label, element=element, unit="rate", available=False,
-                      reason="no client disclosures found" + (f"; {reason}" if reason else ""))
+                      reason="no emotional disclosures found" + (f"; {reason}" if reason else "")
+                      + risk)
     value = len(answered) / len(disclosures)
     return Metric(key=key, label=label, element=element, unit="rate", value=value,
                   n=len(disclosures), reason=reason, evidence=evidence_of(v, answered),

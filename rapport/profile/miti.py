@@ -125,6 +125,8 @@ def miti_summary(v: SessionView, *, estimate: bool = True) -> MitiSummary | None
         adherent=sum(adherent.values()) if has_relationship else None,
         non_adherent=sum(non_adherent.values()) if has_relationship else None,
         detail={**adherent, **non_adherent} if has_relationship else {},
-        globals=estimates, technical=technical, technical_band=_band(technical, "technical"),
-        relational=relational, relational_band=_band(relational, "relational"),
+        # an estimate from a handful of turns gets no band either ("too few to judge")
+        globals=estimates, technical=technical,
+        technical_band=_band(technical, "technical", len(therapist)),
+        relational=relational, relational_band=_band(relational, "relational", len(therapist)),
         estimate_note=note, source=SOURCE)

@@ -178,6 +178,11 @@ class ProfileResult(_Model):
     families_available: list[str] = Field(description="Code families/codes present.")
     metrics: list[ProfileMetric]
     ruptures: list[SessionRupture] = Field(default_factory=list)
+    ruptures_measured: bool = Field(default=True, description=(
+        "False when no rupture marker of this session could count (no marker codes, or "
+        "only a coder's markers that are not reliable enough for feedback): then an empty "
+        "``ruptures`` means not measured, not none found. Profiles stored before the field "
+        "existed read True."))
     moments: list[RevisitMoment] = Field(default_factory=list)
     miti: MitiSummary | None = Field(default=None, description=(
         "MITI 4.2.1 summary; None for sessions without therapist turns or stored before "
@@ -195,9 +200,12 @@ class ProfileResult(_Model):
         """Every figure as ``profile.<key>`` (what ``rapport analyze --json`` reports under
         ``metrics`` and research exports copy)."""
         out: dict[str, float | None] = {f"profile.{m.key}": m.value for m in self.metrics}
-        out["profile.ruptures"] = float(len(self.ruptures))
-        out["profile.ruptures_repaired"] = float(
-            sum(r.status == "repaired" for r in self.ruptures))
+        # not measured is null, never a zero a study would average in
+        out["profile.ruptures"] = (float(len(self.ruptures)) if self.ruptures_measured
+                                   else None)
+        out["profile.ruptures_repaired"] = (float(
+            sum(r.status == "repaired" for r in self.ruptures)) if self.ruptures_measured
+            else None)
         if self.miti is not None:
             mi = self.miti
             out["profile.miti_adherent"] = None if mi.adherent is None else float(mi.adherent)

@@ -23,7 +23,7 @@ from rapport.profile.miti import miti_summary
 from rapport.profile.models import ProfileResult
 from rapport.profile.moments import moments_to_revisit
 from rapport.profile.reliability import with_code_precision
-from rapport.profile.ruptures import detect_ruptures
+from rapport.profile.ruptures import detect_ruptures, ruptures_measured
 from rapport.profile.view import SessionView
 
 #: The codes the profile reads; a session coded with none of them still gets a profile.
@@ -73,4 +73,5 @@ def build_profile(coded: CodedSession) -> ProfileResult:
     return ProfileResult(
         session_id=coded.session.id, turns=len(coded.session.turns),
         families_available=sorted(view.available), metrics=metrics, ruptures=ruptures,
-        moments=moments_to_revisit(view, ruptures), miti=miti_summary(view), notes=notes)
+        ruptures_measured=ruptures_measured(view), moments=moments_to_revisit(view, ruptures),
+        miti=miti_summary(view), notes=notes)

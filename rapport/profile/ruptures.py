@@ -79,6 +79,23 @@ def _responses(v: SessionView, end: int) -> list[RuptureResponse]:
     return out
 
 
+def ruptures_measured(v: SessionView) -> bool:
+    """Whether this session's rupture markers could make an episode at all: some client
+    marker code comes from a source whose markers may drive feedback (a person, or a coder
+    whose withdrawal or confrontation passed its feedback checks). Otherwise "no episodes"
+    says nothing about the session, and the report must say "not measured"."""
+    from rapport.coding.relationship.feedback import (
+        MODEL_IDS,
+        feedback_thresholds,
+        is_relationship_source,
+    )
+
+    sources = {c.source for tc in v.coded.codes for c in tc.codes if c.name in MARKERS}
+    return any(not is_relationship_source(s) or (
+        s in MODEL_IDS and any(feedback_thresholds(s).get(m) is not None for m in MARKERS))
+        for s in sources)
+
+
 def detect_ruptures(v: SessionView) -> list[SessionRupture]:
     """Every rupture episode of the session, in order, with its repair outcome."""
     roles = [t.role.value if not t.backchannel else "backchannel" for t in v.turns]

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from rapport.profile.models import MitiSummary, ProfileMetric, ProfileResult, RevisitMoment
 from rapport.profile.profile import build_profile
 from rapport.report.section import AnalysisContext, ReportSection
+from rapport.wording import plural
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -110,8 +111,8 @@ def miti_lines(mi: MitiSummary) -> list[str]:
     rq = "n/a" if mi.reflection_to_question is None else f"{mi.reflection_to_question:.1f}:1"
     cr = ("n/a" if mi.complex_reflection_share is None
           else f"{mi.complex_reflection_share:.0%}")
-    lines = [(f"Reflection-to-question {rq} ({mi.reflections} reflections, {mi.questions} "
-             f"questions){_band_suffix(mi.reflection_to_question_band)}"),
+    lines = [(f"Reflection-to-question {rq} ({plural(mi.reflections, 'reflection')}, "
+              f"{plural(mi.questions, 'question')}){_band_suffix(mi.reflection_to_question_band)}"),
              (f"Complex reflections {cr} ({mi.complex_reflections} of {mi.reflections})"
              f"{_band_suffix(mi.complex_reflection_share_band)}")]
     if mi.adherent is not None and mi.non_adherent is not None:
@@ -166,7 +167,11 @@ class ProfileSection(ReportSection[ProfileResult]):
                 note = f"{note} ({m.reason})" if note else m.reason
             table.add_row(m.label, format_value(m), str(m.n), format_reference(m), note)
         console.print(table)
-        console.print(f"[bold]Ruptures[/] ({len(result.ruptures)})")
+        if result.ruptures_measured:
+            console.print(f"[bold]Ruptures[/] ({len(result.ruptures)})")
+        else:
+            why = next((n for n in result.notes if "rupture" in n), "no rupture marker codes")
+            console.print(f"[bold]Ruptures[/]: not measured ({why})")
         for r in result.ruptures:
             at = f" at turn {r.repair_turn}" if r.repair_turn is not None else ""
             why = r.strategy or ", ".join(r.how)

@@ -26,6 +26,29 @@ LABEL_WORDS: dict[str, dict[str, str]] = {
     "client_talk": {"change": "change talk", "sustain": "sustain talk",
                     "neutral": "neutral talk"},
 }
+
+#: Scores shown with their scale (EPITOME: each mechanism 0-2, their sum 0-6).
+SCORES = {"empathy": ("empathy", 6), "empathy_er": ("emotional reactions (empathy)", 2),
+          "empathy_ip": ("interpretations (empathy)", 2),
+          "empathy_ex": ("explorations (empathy)", 2)}
+
+
+def code_words(name: str, value: object) -> str:
+    """A code in the words a therapist reads, the same in every part of a report:
+    ``("therapist_behaviour", "input")`` -> ``"information or advice"``;
+    ``("persuade", True)`` -> ``"advice or persuasion without permission"``;
+    ``("empathy_er", 0)`` -> ``"emotional reactions (empathy) 0 of 2"``."""
+    from rapport.coding.relationship.codes import CODE_LABELS
+    from rapport.risk.codes import RISK_LABELS
+
+    if name in SCORES:
+        label, top = SCORES[name]
+        return f"{label} {value} of {top}"
+    if value is True:
+        return CODE_LABELS.get(name) or RISK_LABELS.get(name) or name.replace("_", " ")
+    return LABEL_WORDS.get(name, {}).get(str(value)) or \
+        f"{name.replace('_', ' ')}: {value}"
+
 #: A sub-family replaces its parent's words ("complex reflection", not "reflection" too).
 SUB_FAMILIES = {"question_type": "question", "reflection_type": "reflection",
                 "input_type": "input"}
@@ -124,9 +147,6 @@ class SessionView:
         and plain advice is shown as the relationship coder's advice code rather than an
         ``input_type`` guess (``negotiation``) that contradicts it.
         """
-        from rapport.coding.relationship.codes import CODE_LABELS
-        from rapport.risk.codes import RISK_LABELS
-
         tc = self._codes.get(index)
         if tc is None:
             return []
@@ -136,15 +156,8 @@ class SessionView:
         for sub, parent in SUB_FAMILIES.items():
             if sub in shown and self.is_(index, "therapist_behaviour", parent):
                 shown.pop("therapist_behaviour", None)
-        out = []
-        for c in shown.values():
-            if c.value is True:
-                what = CODE_LABELS.get(c.name) or RISK_LABELS.get(c.name) or \
-                    c.name.replace("_", " ")
-            else:
-                what = LABEL_WORDS.get(c.name, {}).get(str(c.value), f"{c.name} {c.value}")
-            out.append(f"turn {index}: {what} ({c.confidence:.0%} sure)")
-        return out
+        return [f"turn {index}: {code_words(c.name, c.value)} ({c.confidence:.0%} sure)"
+                for c in shown.values()]
 
     def of_role(self, role: Role, *, floor_only: bool = True) -> list[Turn]:
         """Turns of one role; back-channels dropped unless ``floor_only`` is False."""

@@ -23,7 +23,8 @@ class IndexRow:
     risk_turns: int = 0
     #: the risk turns by state, in words ("2 urgent, 1 history"); empty when none
     risk_text: str = ""
-    ruptures: int = 0
+    #: None when the session's ruptures were not measured (shown as "not measured")
+    ruptures: int | None = 0
     figures: tuple[tuple[str, str], ...] = ()
     notes: tuple[str, ...] = field(default=())
 

@@ -62,6 +62,25 @@ def test_the_example_reads_right_with_no_relationship_feedback(tmp_path: Path) -
     assert said in notes
     assert "rupture episodes are not shown" in notes
     assert profile["ruptures"] == []
+    # not measured, never "no ruptures": no zero in the figures a study would average
+    assert profile["ruptures_measured"] is False
+    assert doc_metrics(tmp_path)["profile.ruptures"] is None
     # the moments that only relationship codes at their feedback bar can make
     made_by_codes = {"persuade", "missed_feeling", "repaired_rupture", "unrepaired_rupture"}
     assert not made_by_codes & {m["kind"] for m in profile["moments"]}
+
+
+def doc_metrics(tmp_path: Path) -> dict:  # type: ignore[type-arg]
+    return _analyse(tmp_path, "rupture_repair.txt")["metrics"]  # type: ignore[no-any-return]
+
+
+def test_the_terminal_and_html_say_not_measured(tmp_path: Path) -> None:
+    html = tmp_path / "r.html"
+    result = CliRunner().invoke(build_app(), ["analyze", str(EXAMPLES / "rupture_repair.txt"),
+                                              "--html", str(html)])
+    assert result.exit_code == 0, result.output
+    assert "Ruptures: not measured" in " ".join(result.output.split())
+    assert "Ruptures (0)" not in result.output
+    page = html.read_text(encoding="utf-8")
+    assert "Rupture episodes were not measured for this session" in page
+    assert "No rupture episodes were found" not in page

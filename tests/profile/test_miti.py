@@ -62,6 +62,17 @@ def test_globals_are_estimates_with_their_agreement() -> None:
         k: model["agreement"][k]["spearman"] for k in model["globals"]}
     assert "not a coder's rating" in mi.estimate_note
     assert mi.technical is not None and mi.relational is not None
+    assert mi.technical_band != "too_few" and mi.relational_band != "too_few"
+
+
+def test_estimates_from_a_handful_of_turns_get_no_band() -> None:
+    # a two-line session used to be called "below fair" on both summary scores
+    for turns in (1, 9):
+        mi = miti_summary(_session([COLLAB] * turns))
+        assert mi is not None and mi.technical is not None and mi.relational is not None
+        assert (mi.technical_band, mi.relational_band) == ("too_few", "too_few")
+    mi = miti_summary(_session([COLLAB] * 10))
+    assert mi is not None and "too_few" not in (mi.technical_band, mi.relational_band)
 
 
 def test_telling_scores_below_collaborating_and_reflecting() -> None:
@@ -97,3 +108,11 @@ def test_profiles_stored_before_the_summary_and_directions_still_read() -> None:
     assert old.miti is None
     assert [m.direction for m in old.moments] == [m.direction for m in profile.moments]
     assert {m.direction for m in old.moments} == {"improve"}
+
+
+def test_the_summary_line_counts_in_the_singular_for_one() -> None:
+    from rapport.profile.section import miti_lines
+
+    mi = miti_summary(_session([R_SIMPLE, Q_OPEN, Q_CLOSED]))
+    assert mi is not None
+    assert miti_lines(mi)[0].startswith("Reflection-to-question 0.5:1 (1 reflection, 2 questions)")

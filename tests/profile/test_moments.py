@@ -143,3 +143,18 @@ def test_a_reflection_of_feeling_names_feelings_each_once_never_the_verb() -> No
                  if m.kind == "empathic_reflection"]
     note = praise.excerpt[-1].note
     assert note == "reflection of feeling: down, worried"
+
+
+def test_coded_lines_read_empathy_scores_as_the_transcript_does() -> None:
+    # the moments' "Coded:" lines used to print raw names ("empathy_er 0")
+    from rapport.pipeline.words import code_words
+    from rapport.profile.view import SessionView
+
+    rows = [("client", "I feel so angry at him.", {"emotional_disclosure": True}),
+            ("therapist", "How many hours do you sleep?",
+             {**Q_OPEN, "empathy_er": "0", "empathy": "1"})]
+    lines = SessionView(coded(rows)).coded_summary(1)
+    assert "turn 1: emotional reactions (empathy) 0 of 2 (90% sure)" in lines
+    assert "turn 1: empathy 1 of 6 (90% sure)" in lines
+    assert not any("empathy_er" in line for line in lines)
+    assert code_words("empathy_er", "0") == "emotional reactions (empathy) 0 of 2"

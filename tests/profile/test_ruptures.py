@@ -103,3 +103,13 @@ def test_repair_wording_names_its_strategy() -> None:
     assert strategy_of("That sounds like what happens with your sister too.") == \
         "link to patterns"
     assert strategy_of("You're worn out by all this.") == "accepting reflection"
+
+
+def test_planted_markers_are_measured_and_a_session_without_markers_is_not() -> None:
+    # markers from a person (or any source that may drive feedback) make the count real
+    assert build_profile(repaired()).ruptures_measured is True
+    plain = build_profile(coded([("therapist", "How are you?", Q_OPEN),
+                                 ("client", "Fine.", NEUTRAL)]))
+    assert plain.ruptures_measured is False and plain.ruptures == []
+    assert plain.flat_metrics()["profile.ruptures"] is None
+    assert build_profile(repaired()).flat_metrics()["profile.ruptures"] == 1.0
