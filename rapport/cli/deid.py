@@ -65,8 +65,10 @@ def deid(
     for _, report in done:
         for kind, n in report.counts.items():
             totals[kind] = totals.get(kind, 0) + n
-    summary = ", ".join(f"{n} {kind.lower()}" for kind, n in sorted(totals.items())) or "nothing"
-    typer.echo(f"{plural(len(done), 'session')} de-identified ({summary} replaced) -> {out}", err=True)
+    # entity labels as the tags in the text read them ([PERSON_1]): "PERSON 2", not "2 person"
+    summary = ", ".join(f"{kind} {n}" for kind, n in sorted(totals.items())) or "nothing"
+    typer.echo(f"{plural(len(done), 'session')} de-identified (replaced: {summary}) -> {out}",
+               err=True)
 
 
 def register(app: typer.Typer) -> None:

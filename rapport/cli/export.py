@@ -103,8 +103,9 @@ def _deidentify(corpus: CodedCorpus, *, keep: bool, salt: str | None) -> CodedCo
              "identified data")
         return corpus
     done, counts = deidentify_corpus(corpus, salt=salt)
-    summary = ", ".join(f"{n} {kind.lower()}" for kind, n in sorted(counts.items()))
-    typer.echo(f"de-identified {len(done.coded)} session(s) ({summary or 'nothing'} replaced)",
+    summary = ", ".join(f"{kind} {n}" for kind, n in sorted(counts.items()))
+    typer.echo(f"de-identified {plural(len(done.coded), 'session')} (replaced: "
+               f"{summary or 'nothing'})",
                err=True)
     return done
 
@@ -178,8 +179,8 @@ def convokit(
     summary = write_convokit(done, _table(done), profiles, out, corpus_meta={
         "rapport_version": __version__, "deidentified": not keep_identifiers,
         "coders": list(corpus.models)})
-    typer.echo(f"{summary.utterances} utterances, {summary.speakers} speakers, "
-               f"{summary.conversations} conversations -> {out}", err=True)
+    typer.echo(f"{plural(summary.utterances, 'utterance')}, {plural(summary.speakers, 'speaker')}, "
+               f"{plural(summary.conversations, 'conversation')} -> {out}", err=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -156,6 +156,7 @@ ocd er icu va cps dmv gp nhs mrn ssn id usa
 facebook instagram insta twitter tiktok snapchat snap reddit youtube google whatsapp zoom
 teams discord netflix amazon uber lyft linkedin tinder bumble hinge spotify iphone android
 monday tuesday wednesday thursday friday saturday sunday christmas easter thanksgiving
+mondays tuesdays wednesdays thursdays fridays saturdays sundays weekends weekdays
 halloween hanukkah ramadan eid diwali passover valentine's
 english spanish french german chinese mandarin arabic hindi urdu japanese korean russian
 italian portuguese polish vietnamese tagalog african american asian latino latina latinx

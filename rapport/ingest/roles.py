@@ -103,6 +103,12 @@ def resolve_roles(labels: Sequence[str], stated: dict[str, Role], roles: RoleMap
         else:
             resolved[label] = role
     listing = ", ".join(repr(label) for label in labels)
+    # before asking who is who: naming the one speaker's role would only lead to this error
+    if len(labels) == 1:
+        raise RapportInputError(
+            f"only one speaker ({labels[0]!r}) in the session", where=where,
+            fix="a session needs a therapist and a client; check the speaker labels",
+            code="single_speaker")
     if unknown:
         have = set(resolved.values())
         if Role.THERAPIST in have:
@@ -125,11 +131,6 @@ def resolve_roles(labels: Sequence[str], stated: dict[str, Role], roles: RoleMap
             fix=f"say who is who, e.g. {suggestion.strip()} (use --other for anyone "
             "else; for a folder of files, --roles FILE names each file's speakers; "
             "Rapport never guesses roles from names)", code="unknown_speaker")
-    if len(labels) == 1:
-        raise RapportInputError(
-            f"only one speaker ({labels[0]!r}) in the session", where=where,
-            fix="a session needs a therapist and a client; check the speaker labels",
-            code="single_speaker")
     for needed, flag in ((Role.THERAPIST, "--therapist"), (Role.CLIENT, "--client-speaker")):
         if needed not in resolved.values():
             raise RapportInputError(

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import get_args
 
 from rapport.domain import CodeFamily, SessionCoder
 from rapport.errors import RapportInputError
+from rapport.settings import Preset
 
 
 def _utterance(preset: str) -> SessionCoder:
@@ -112,7 +114,15 @@ def select(names: Sequence[str] | None = None) -> tuple[CoderSpec, ...]:
 
 def load_coders(preset: str = "fast", names: Sequence[str] | None = None
                 ) -> list[SessionCoder]:
-    """Load (once per process) the selected coders for ``preset``."""
+    """Load (once per process) the selected coders for ``preset``.
+
+    The preset is checked here, once, against the presets every analysis coder has, so a
+    wrong one gets the same answer whichever coder would have met it first (the utterance
+    coder also has ``live``, for typed practice replies only)."""
+    if preset not in get_args(Preset):
+        raise RapportInputError(f"unknown preset {preset!r}", where="--preset",
+                                fix="use one of: " + ", ".join(get_args(Preset)),
+                                code="bad_preset")
     out = []
     for spec in select(names):
         key = (spec.name, preset)

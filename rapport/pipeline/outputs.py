@@ -30,5 +30,11 @@ def output_targets(out: Path, ids: Sequence[str], suffix: str) -> dict[str, Path
     if out.exists() and not out.is_dir():
         raise RapportInputError(f"{len(ids)} sessions to write but {out} is a file",
                                 where=str(out), fix="give a folder for several sessions")
+    if out.suffix.lower() == suffix.lower() and not out.is_dir():
+        # "--json one.json" for a corpus used to make a folder called one.json
+        raise RapportInputError(f"{len(ids)} sessions to write but {out.name} names one "
+                                f"{suffix} file", where=str(out),
+                                fix=f"give a folder for several sessions, e.g. "
+                                f"{out.with_suffix('')}/")
     safe = {i: "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in i) for i in ids}
     return {i: out / f"{safe[i]}{suffix}" for i in ids}

@@ -173,3 +173,30 @@ def test_counts_read_in_the_singular_for_one(cli, transcript: Path, tmp_path: Pa
     cli("analyze", transcript, "--html", html, "--quiet")
     assert "2 speakers" in html.read_text(encoding="utf-8")
     assert "1 sessions" not in result.output
+
+
+@pytest.mark.parametrize("preset", ["turbo", "live"])
+def test_an_unknown_preset_gets_one_answer_before_any_coder_loads(cli, transcript: Path,
+                                                                  tmp_path: Path,
+                                                                  preset: str) -> None:
+    # `live` is the utterance coder's preset for typed practice replies, not an analysis
+    # preset: it used to be listed as valid by one coder and refused by the next
+    out = tmp_path / "codes.csv"
+    for args in (("analyze",), ("code", "--out", out)):
+        result = cli(*args, transcript, "--preset", preset)
+        assert result.exit_code == 2
+        assert not out.exists()
+        assert f"unknown preset {preset!r}" in result.output
+        assert "use one of: fast, accurate" in result.output
+        assert "live" not in result.output.replace(f"{preset!r}", "")
+
+
+def test_several_sessions_and_a_file_name_is_an_error(cli, transcript: Path,
+                                                      tmp_path: Path) -> None:
+    second = tmp_path / "week4.txt"
+    second.write_text(transcript.read_text(encoding="utf-8"), encoding="utf-8")
+    for flag, name in (("--json", "one.json"), ("--html", "one.html")):
+        result = cli("analyze", transcript, second, flag, tmp_path / name, "-q")
+        assert result.exit_code == 2
+        assert f"2 sessions to write but {name} names one" in result.output
+        assert not (tmp_path / name).exists()

@@ -88,6 +88,9 @@ NEGATIVES = [
     "I live in Florida and my family is from Nigeria.",
     "In 2019 everything changed.",
     "I saw him on Tuesday, and yesterday too.",
+    # plural weekdays were read as a name by the NER ("on [PERSON_1]")
+    "I used to play football on Thursdays and I just stopped going.",
+    "Mondays and Fridays are the worst days for me.",
     "I was diagnosed with Parkinson's disease.",
     "I read Freud in college.",
     "I take Zoloft every morning.",

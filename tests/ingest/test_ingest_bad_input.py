@@ -28,6 +28,9 @@ CASES = [
     ("utf-32", codecs.BOM_UTF32_LE + GOOD.encode("utf-32-le"), "s.txt", "bad_encoding",
      "s.txt"),
     ("single speaker", b"T: Hello?\nT: Anyone?\n", "s.txt", "single_speaker", "s.txt"),
+    # a name label alone: said at once, not after the user has named its role
+    ("single named speaker", b"Dr. Lee: Hello?\nDr. Lee: Anyone?\n", "s.txt",
+     "single_speaker", "s.txt"),
     ("no therapist", b"C: Hello?\nClient 2: Hi.\n", "s.txt", "missing_role", "s.txt"),
     ("no labels", b"How are you?\nFine, thanks.\n", "s.txt", "no_labels", "s.txt"),
     ("label without text", b"T: Hello.\nC:\nT: Still there?\nC: Yes.\n", "s.txt",
