@@ -50,6 +50,7 @@ def reliability(
     from rapport.errors import RapportInputError
     from rapport.pipeline import write_atomically
     from rapport.research.codings import align, code_columns, read_table
+    from rapport.research.reliability import label_mismatch
     from rapport.research.reliability import reliability as compute
     from rapport.research.reliability_text import render_text
 
@@ -87,6 +88,15 @@ def reliability(
                                 code="missing_columns")
     report = compute(aligned, codes=codes, scores=scores, reference="a" if side == "a"
                      else "b", a_name=str(a), b_name=str(b))
+    for agreement in report.codes:
+        # labels each side uses and the other never does: likely two names for one label
+        # (AnnoMI's "therapist_input" against Rapport's "input"), which would read as plain
+        # disagreement
+        only_a, only_b = label_mismatch(agreement, report.reference)
+        if only_a and only_b:
+            warn(f"{agreement.code}: labels only in A ({', '.join(only_a)}) and only in B "
+                 f"({', '.join(only_b)}); if they name the same thing, rename one side's "
+                 "labels before comparing, or they count as disagreement")
     document = report.model_dump_json(indent=2) + "\n"
     if out is not None:
         write_atomically(out, document)

@@ -112,6 +112,19 @@ def code_agreement(code: str, a: Sequence[str | None], b: Sequence[str | None],
         confusion=confusion_matrix(truth, other, labels).tolist())
 
 
+def label_mismatch(agreement: CodeAgreement, reference: Side) -> tuple[list[str], list[str]]:
+    """Labels only coding A uses and labels only coding B uses (from the confusion matrix,
+    whose rows are the reference's labels; both in label order)."""
+    labels = [lab.label for lab in agreement.labels]
+    rows = [sum(r) > 0 for r in agreement.confusion]
+    cols = [sum(c) > 0 for c in zip(*agreement.confusion, strict=True)] \
+        if agreement.confusion else []
+    in_ref = {lab for lab, used in zip(labels, rows, strict=True) if used}
+    in_other = {lab for lab, used in zip(labels, cols, strict=True) if used}
+    a, b = (in_ref, in_other) if reference == "a" else (in_other, in_ref)
+    return sorted(a - b), sorted(b - a)
+
+
 def session_score_agreement(score: str, per_session: pd.DataFrame) -> SessionScoreAgreement:
     """ICCs from a frame with one row per session and columns ``a`` and ``b``."""
     both = per_session.dropna()

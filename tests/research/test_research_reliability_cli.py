@@ -226,3 +226,24 @@ def test_a_folder_of_parquet_parts_is_one_coding(cli, tmp_path: Path) -> None:
     result = cli("reliability", empty, b)
     assert result.exit_code == 2
     assert "folder holds no .parquet parts" in result.stderr
+
+
+def test_two_names_for_one_label_are_pointed_out(cli, tmp_path: Path) -> None:
+    # AnnoMI says "therapist_input" where Rapport says "input": compared as they are, the
+    # two would only disagree; the user is told which labels each side alone uses
+    a = write(coding(["question", "therapist_input", "reflection"]).rename(
+        columns={"question_type": "therapist_behaviour",
+                 "question_type_confidence": "therapist_behaviour_confidence"}),
+        tmp_path / "a.csv")
+    b = write(coding(["question", "input", "reflection"]).rename(
+        columns={"question_type": "therapist_behaviour",
+                 "question_type_confidence": "therapist_behaviour_confidence"}),
+        tmp_path / "b.csv")
+    result = cli("reliability", a, b)
+    assert result.exit_code == 0, result.output
+    assert ("therapist_behaviour: labels only in A (therapist_input) and only in B (input)"
+            in " ".join(result.output.split()))
+    # a label one coder never used is ordinary, not a warning
+    same = cli("reliability", write(coding(HUMAN_A), tmp_path / "c.csv"),
+               write(coding(["open"] * 4), tmp_path / "d.csv"))
+    assert "labels only in" not in same.output
