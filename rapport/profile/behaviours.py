@@ -16,6 +16,7 @@ from rapport.profile.lexicon import (
     feeling_words,
 )
 from rapport.profile.view import SessionView
+from rapport.risk.codes import RISK_CODES
 
 #: A client turn needs at least this many words for lexicon-based disclosure.
 DISCLOSURE_MIN_WORDS = 5
@@ -117,3 +118,9 @@ def disclosure(v: SessionView, i: int) -> list[str]:
         named = feeling_labels(words)
         return [f"feelings named: {', '.join(named)}" if named else "speaks of feelings"]
     return []
+
+
+def risk_turns(v: SessionView) -> list[int]:
+    """Client turns the risk coder flagged (any risk code applies)."""
+    return [t.index for t in v.of_role(Role.CLIENT)
+            if any(v.flag(t.index, code) for code in RISK_CODES)]

@@ -12,7 +12,6 @@ from rapport.profile import behaviours as b
 from rapport.profile.models import MIN_BAND_N, Band, ProfileEvidence, ReferenceRange
 from rapport.profile.models import ProfileMetric as Metric
 from rapport.profile.view import SessionView
-from rapport.risk.codes import RISK_CODES
 
 MAX_EVIDENCE = 8
 MITI42 = "MITI 4.2.1 (Moyers, Manuel & Ernst 2014)"  # the MITI summary cites the same
@@ -120,8 +119,8 @@ def follow_up(v: SessionView) -> Metric:
         # risk language is followed up in the risk section and its moments, not here (its
         # flags are prompts with a higher false-alarm rate); say so rather than "none found"
         # under a list of urgent flags
-        risk = "; risk language is not counted here: see the risk section" if any(
-            v.flag(t.index, code) for t in v.of_role(Role.CLIENT) for code in RISK_CODES) else ""
+        risk = ("; risk language is not counted here: see the risk section"
+                if b.risk_turns(v) else "")
         return Metric(key=key, label=label, element=element, unit="rate", available=False,
                       reason="no emotional disclosures found" + (f"; {reason}" if reason else "")
                       + risk)

@@ -24,7 +24,6 @@ from rapport.profile.lexicon import (
 from rapport.profile.models import KEEP_KINDS, RevisitMoment, SessionRupture
 from rapport.profile.ruptures import PRESSED_ON
 from rapport.profile.view import SessionView
-from rapport.risk.codes import RISK_CODES
 
 MAX_MOMENTS = 5
 MAX_PER_KIND = 2
@@ -214,19 +213,13 @@ def _unasked_advice(v: SessionView) -> list[RevisitMoment]:
 STRENGTHS = KEEP_KINDS
 
 
-def risk_turns(v: SessionView) -> list[int]:
-    """Client turns the risk coder flagged (any risk code applies)."""
-    return [t.index for t in v.of_role(Role.CLIENT)
-            if any(v.flag(t.index, code) for code in RISK_CODES)]
-
-
 def _risk_not_followed_up(v: SessionView) -> list[RevisitMoment]:
     """Risk talk the therapist's reply moved on from: the reply as the report's risk section
     reads it (:func:`rapport.risk.reply.reply_to`), so the two never disagree."""
     from rapport.risk.reply import reply_to
 
     out = []
-    for c in risk_turns(v):
+    for c in b.risk_turns(v):
         reply = reply_to(v.coded.session, c)
         if reply.kind != "moved_on" or reply.turn_index is None:
             continue
@@ -266,7 +259,7 @@ def moments_to_revisit(v: SessionView, ruptures: list[SessionRupture], *,
     ``gate=False`` keeps kinds that fell below :data:`MOMENT_BAR` on real sessions (the
     benchmark that measures them uses it).
     """
-    near_risk = {i for c in risk_turns(v) for i in (c - 1, c, c + 1)}
+    near_risk = {i for c in b.risk_turns(v) for i in (c - 1, c, c + 1)}
     candidates = [m for m in (_rupture_moments(v, ruptures) + _missed_feelings(v)
                               + _empathic_reflections(v) + _persuade(v)
                               + _unasked_advice(v))

@@ -20,6 +20,11 @@ from __future__ import annotations
 import re
 
 from rapport.coding.relationship.episodes import REPAIR_THERAPIST_TURNS, find_episodes
+from rapport.coding.relationship.feedback import (
+    MODEL_IDS,
+    feedback_thresholds,
+    is_relationship_source,
+)
 from rapport.domain import Role
 from rapport.profile import behaviours as b
 from rapport.profile.models import RuptureResponse, RuptureType, SessionRupture
@@ -84,12 +89,6 @@ def ruptures_measured(v: SessionView) -> bool:
     marker code comes from a source whose markers may drive feedback (a person, or a coder
     whose withdrawal or confrontation passed its feedback checks). Otherwise "no episodes"
     says nothing about the session, and the report must say "not measured"."""
-    from rapport.coding.relationship.feedback import (
-        MODEL_IDS,
-        feedback_thresholds,
-        is_relationship_source,
-    )
-
     sources = {c.source for tc in v.coded.codes for c in tc.codes if c.name in MARKERS}
     return any(not is_relationship_source(s) or (
         s in MODEL_IDS and any(feedback_thresholds(s).get(m) is not None for m in MARKERS))

@@ -12,6 +12,7 @@ asks_directly`); otherwise the reply model chooses ``asked_directly``, ``explore
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from rapport.domain import Role, Session
@@ -37,8 +38,15 @@ def reply_to(session: Session, index: int) -> Reply:
         return Reply(kind="none")
     if asks_directly(reply.text):
         return Reply(kind="asked_directly", turn_index=reply.index)
+    kind, p = _model_reading(reply.text)
+    return Reply(kind=kind, turn_index=reply.index, confidence=round(p, 3))
+
+
+@lru_cache(maxsize=256)
+def _model_reading(text: str) -> tuple[ReplyKind, float]:
+    # cached: the risk section and the "not followed up" moment read the same reply, and
+    # the model embeds it with the MiniLM encoder each time
     from rapport.risk.coder import load_coder
 
-    ((kind, p),) = load_coder().model.reply_kind([reply.text])
-    return Reply(kind=kind, turn_index=reply.index,  # type: ignore[arg-type]
-                 confidence=round(p, 3))
+    ((kind, p),) = load_coder().model.reply_kind([text])
+    return kind, p  # type: ignore[return-value]

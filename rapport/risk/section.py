@@ -15,12 +15,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from rapport.report.section import AnalysisContext, ReportSection
 from rapport.risk.codes import RISK_CODES, RISK_LABELS
 from rapport.risk.model import HISTORY_THRESHOLD
+from rapport.risk.reply import ReplyKind
 
 if TYPE_CHECKING:
     from rich.console import Console
 
 State = Literal["urgent", "history"]
-ResponseKind = Literal["asked_directly", "explored", "moved_on", "none"]
 
 RESPONSE_WORDS = {"asked_directly": "asked directly about it",
                   "explored": "explored it (did not ask directly)",
@@ -49,7 +49,7 @@ class RiskEvidence(_Out):
 
 
 class RiskResponse(_Out):
-    kind: ResponseKind
+    kind: ReplyKind
     turn_index: int | None = Field(default=None, description="The therapist's reply turn.")
     confidence: float | None = Field(default=None, ge=0, le=1)
 
