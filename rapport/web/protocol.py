@@ -4,7 +4,9 @@ uvicorn's keep-alive timer is cancelled by every byte that arrives, so a client 
 one byte every few seconds could keep a connection half-open for ever. Here each request
 gets ``header_seconds`` from the moment the server starts waiting for it (the connection
 opening, or the previous answer completing) until its headers are complete; after that a
-partial request is answered 408 and the connection closed. The body's deadline is kept by
+partial request is answered 408 and the connection closed, and an idle kept-alive
+connection is simply closed (uvicorn's own keep-alive is set past this deadline:
+:func:`rapport.web.serve.connection_options`). The body's deadline is kept by
 :class:`rapport.web.receiving.ReceiveBody`.
 """
 

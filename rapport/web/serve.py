@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import ipaddress
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,9 +97,23 @@ def server_config(app: Any, settings: Settings, plan: ServePlan | None = None, *
                    "ssl_keyfile": str(plan.key) if plan.key else None,
                    "proxy_headers": plan.behind_proxy,
                    "forwarded_allow_ips": "127.0.0.1,::1" if plan.behind_proxy else None}
-    return uvicorn.Config(app, log_level=log_level, access_log=False, lifespan="off",
-                          server_header=False, date_header=False,
-                          http=with_header_deadline(settings.web_header_seconds), **options)
+    return uvicorn.Config(app, log_level=log_level,
+                          http=with_header_deadline(settings.web_header_seconds),
+                          **connection_options(settings), **options)
+
+
+def connection_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn's options shared by ``rapport serve`` (every worker) and the tests' server.
+
+    Idle connections close at the header deadline alone (the protocol's timer), never at
+    uvicorn's own 5 s keep-alive: that equals httpx's default pool expiry, so a client
+    reusing a connection just before 5 s met the server closing it and had its request
+    reset (the ReadErrors of the web load benchmark; reproduced under CPU load by
+    benchmarks/web_keepalive.py). The header deadline (10 s by default) is past it, and
+    no access log: URLs can carry feedback tokens."""
+    return {"timeout_keep_alive": math.ceil(settings.web_header_seconds) + 1,
+            "access_log": False, "lifespan": "off", "server_header": False,
+            "date_header": False}
 
 
 #: How ``rapport serve`` tells its worker processes that cookies go without the Secure flag
@@ -153,4 +168,4 @@ def run(plan: ServePlan, *, workers: int = 1, log_level: str = "warning") -> Non
                 proxy_headers=plan.behind_proxy,
                 forwarded_allow_ips="127.0.0.1,::1" if plan.behind_proxy else None,
                 http="rapport.web.protocol:ServedProtocol", log_level=log_level,
-                access_log=False, lifespan="off", server_header=False, date_header=False)
+                **connection_options(settings))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import socket
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from live_server import LiveServer, populated_server
@@ -165,3 +166,50 @@ def test_the_server_still_serves_after_the_attacks(server: LiveServer) -> None:
     with connect(server) as sock:
         sock.sendall(head("GET", "/login", connection="close"))
         assert status_of(sock) == 200
+
+
+# --- idle kept-alive connections close at the header deadline, not at uvicorn's 5 s ----
+
+def read_answer(sock: socket.socket) -> int:
+    """Read one whole answer (headers and its Content-Length body) and return its status,
+    leaving the connection ready for the next request; 0 if the server closed it."""
+    data = b""
+    try:
+        while b"\r\n\r\n" not in data:
+            chunk = sock.recv(4096)
+            if not chunk:
+                return 0
+            data += chunk
+    except ConnectionResetError:
+        return 0
+    head_part, _, body = data.partition(b"\r\n\r\n")
+    length = next(int(line.split(b":", 1)[1]) for line in head_part.split(b"\r\n")
+                  if line.lower().startswith(b"content-length:"))
+    while len(body) < length:
+        body += sock.recv(4096)
+    return int(head_part.split(b" ", 2)[1])
+
+
+def test_an_idle_connection_is_closed_at_the_header_deadline(server: LiveServer) -> None:
+    with connect(server) as sock:
+        sock.sendall(head("GET", "/login"))
+        assert read_answer(sock) == 200
+        started = time.monotonic()
+        assert sock.recv(4096) == b""  # closed by the server, without an answer
+        assert time.monotonic() - started < 1 + 5  # this server's 1 s deadline
+
+
+def test_an_idle_connection_outlives_httpx_default_pool_expiry(tmp_path: Path) -> None:
+    # uvicorn's own keep-alive (5 s) used to close idle connections exactly when httpx's
+    # pool (5 s) still reused them, and a request sent at that moment was reset. Now the
+    # header deadline (9 s here) is the only idle limit: a connection idle 6.5 s still
+    # carries a request.
+    with populated_server(tmp_path, web_header_seconds=9) as live, connect(live) as sock:
+        sock.sendall(head("GET", "/login"))
+        assert read_answer(sock) == 200
+        time.sleep(6.5)
+        try:
+            sock.sendall(head("GET", "/login"))
+        except (BrokenPipeError, ConnectionResetError):
+            pytest.fail("the idle connection was closed before the header deadline")
+        assert read_answer(sock) == 200
