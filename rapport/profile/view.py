@@ -12,6 +12,7 @@ from functools import cached_property
 
 from rapport.coding.relationship.feedback import usable_for_feedback
 from rapport.domain import CodedSession, Role, Turn, TurnCodes
+from rapport.profile.lexicon import advice_wording, asks_permission
 from rapport.profile.models import ProfileEvidence
 
 EXCERPT_CHARS = 140
@@ -55,6 +56,8 @@ SUB_FAMILIES = {"question_type": "question", "reflection_type": "reflection",
 #: Relationship codes that say what a piece of input is better than ``input_type`` does
 #: (measured on real talk); with one of them the input sub-code is not shown.
 ADVICE_CODES = ("persuade", "persuade_with_permission")
+#: ``input_type`` labels that agree with advice wording (the others read against it).
+ADVICE_INPUT = frozenset(("advice", "options"))
 
 
 def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
@@ -145,19 +148,28 @@ class SessionView:
 
         A sub-code is read in the context of its parent: it replaces the parent's words,
         and plain advice is shown as the relationship coder's advice code rather than an
-        ``input_type`` guess (``negotiation``) that contradicts it.
+        ``input_type`` guess (``negotiation``) that contradicts it. A turn worded as advice
+        without asking first ("What you need to do is…", the "suggestion offered without
+        asking first" moment) likewise shows its parent code ("information or advice")
+        rather than a guess of ``information`` or ``negotiation`` that reads against it.
         """
         tc = self._codes.get(index)
         if tc is None:
             return []
         shown = {c.name: c for c in tc.codes if c.value is not False}
-        if any(self.flag(index, a) for a in ADVICE_CODES):
+        if any(self.flag(index, a) for a in ADVICE_CODES) or (
+                "input_type" in shown and shown["input_type"].value not in ADVICE_INPUT
+                and self._worded_as_unasked_advice(index)):
             shown.pop("input_type", None)
         for sub, parent in SUB_FAMILIES.items():
             if sub in shown and self.is_(index, "therapist_behaviour", parent):
                 shown.pop("therapist_behaviour", None)
         return [f"turn {index}: {code_words(c.name, c.value)} ({c.confidence:.0%} sure)"
                 for c in shown.values()]
+
+    def _worded_as_unasked_advice(self, index: int) -> bool:
+        text = self.turns[index].text
+        return advice_wording(text) is not None and asks_permission(text) is None
 
     def of_role(self, role: Role, *, floor_only: bool = True) -> list[Turn]:
         """Turns of one role; back-channels dropped unless ``floor_only`` is False."""

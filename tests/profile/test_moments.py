@@ -158,3 +158,24 @@ def test_coded_lines_read_empathy_scores_as_the_transcript_does() -> None:
     assert "turn 1: empathy 1 of 6 (90% sure)" in lines
     assert not any("empathy_er" in line for line in lines)
     assert code_words("empathy_er", "0") == "emotional reactions (empathy) 0 of 2"
+
+
+def test_a_suggestion_moment_does_not_show_an_input_guess_that_reads_against_it() -> None:
+    # rupture_repair.txt turn 2 ("What you need to do is set a clear boundary…") was shown
+    # under "A suggestion offered without asking first" as "giving information (79% sure)"
+    told = "Okay. What you need to do is set a clear boundary with her."
+    rows = [("client", "My mother keeps bringing it up at dinner.", NEUTRAL),
+            ("therapist", told, {"therapist_behaviour": "input", "input_type": "information"}),
+            ("client", "Maybe.", NEUTRAL),
+            ("therapist", "Here is what the research says about sleep and mood.",
+             {"therapist_behaviour": "input", "input_type": "information"}),
+            ("therapist", "You should try the options we listed.",
+             {"therapist_behaviour": "input", "input_type": "options"})]
+    v = SessionView(coded(rows))
+    (m,) = [m for m in moments_to_revisit(v, detect_ruptures(v), gate=False)
+            if m.kind == "unasked_advice" and m.turn_index == 1]
+    assert "turn 1: information or advice (90% sure)" in m.coded
+    assert not any("giving information" in line for line in m.coded)
+    # information worded as information keeps its sub-code; advice wording keeps one that agrees
+    assert "turn 3: giving information (90% sure)" in v.coded_summary(3)
+    assert "turn 4: offering options (90% sure)" in v.coded_summary(4)
