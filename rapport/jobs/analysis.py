@@ -11,7 +11,7 @@ from typing import Any
 from rapport.errors import RapportInputError
 from rapport.jobs.runner import JobContext
 from rapport.settings import Settings
-from rapport.store.analyses import store_analysis
+from rapport.store.analyses import session_analyses, store_analysis
 from rapport.store.clients import find_client
 from rapport.store.consents import ConsentKind, require_consent
 from rapport.store.jobs import read_payload
@@ -47,20 +47,26 @@ def analysis_handler(settings: Settings) -> Any:
 
         with context.store.transaction(context.owner, interface="system") as tx:
             data, params = read_payload(tx, context.job.id)
+            code, number = str(params["code"]), int(params["session"])
+            day = str(params.get("session_date") or "")  # older jobs have none
+            session_date = (dt.date.fromisoformat(day) if day
+                            else session_analyses(tx, code, number, job_kind=KIND).date)
         context.progress(10)
         result = read_upload(data, params, settings)
         (session,) = result.sessions
+        if session.date is None and session_date is not None:
+            # the report and the stored document carry the session's date, as the record
+            # does, when the file itself has none (a dated file keeps its own)
+            session = session.model_copy(update={"date": session_date})
         context.progress(30)
         analysis = analyze(session, AnalyzeOptions.from_settings(settings),
                            warnings=result.warnings_for(session.id))
         document = analysis.to_json()
         context.progress(90)
-        code, number = str(params["code"]), int(params["session"])
         with context.store.transaction(context.owner, interface="system") as tx:
             # consent may have been withdrawn while the analysis ran: checked again
             require_consent(tx, find_client(tx, code, write=True), ConsentKind.ANALYSIS,
                             doing="storing an analysis")
-            day = str(params.get("session_date") or "")  # older jobs have none
             analysis_id = store_analysis(tx, code, number, document, session_date=(
                 dt.date.fromisoformat(day) if day else None))
             context.complete(tx, {"analysis_id": analysis_id, "turns": len(session.turns),

@@ -48,6 +48,28 @@ def test_the_session_date_is_stored_with_a_new_session(
     assert _sessions(world)[40] == (dt.date(2026, 11, 2), 1)
 
 
+def _document_dates(world: World, number: int, code: str = "C-001") -> list[str | None]:
+    """The session date inside each stored analysis document of session ``number``."""
+    import json
+
+    from rapport.store.analyses import read_analysis
+
+    with world.store.transaction("tom", interface="system") as tx:
+        return [json.loads(read_analysis(tx, a.id))["session"]["date"]
+                for a in list_analyses(tx, code) if a.session_number == number]
+
+
+def test_the_stored_report_carries_the_session_date(
+        signed_in: dict[str, TestClient], world: World) -> None:
+    # the record was dated but the stored document said "date": null (a new-user review)
+    tom = signed_in["tom"]
+    assert _post(tom, client="C-001", session="47", session_date="2026-11-03").status_code == 303
+    assert _document_dates(world, 47) == ["2026-11-03"]
+    # a second upload without a date takes the record's date too
+    assert _post(tom, client="C-001", session="47", keep_both="yes").status_code == 303
+    assert _document_dates(world, 47) == ["2026-11-03", "2026-11-03"]
+
+
 def test_an_undated_session_takes_the_date_a_dated_one_is_not_changed(
         signed_in: dict[str, TestClient], world: World) -> None:
     tom = signed_in["tom"]
