@@ -151,6 +151,17 @@ def session_scores(aligned: Aligned, spec: str, where: str) -> pd.DataFrame:
         raise RapportInputError(f"--session-score {spec!r}: no column {column!r} in "
                                 + " and ".join(missing), where=where,
                                 fix="name a column both files have", code="missing_columns")
+    if label:
+        found = {v for side in (SIDE_A, SIDE_B) for v in _labels(frame[column + side])
+                 if v is not None}
+        if label not in found:
+            # every session would score 0 on both sides: an agreement of "n/a" that reads
+            # like a finding, when the label is most likely misspelt
+            raise RapportInputError(
+                f"--session-score {spec!r}: the label {label!r} never occurs in column "
+                f"{column!r} of either file", where=where,
+                fix="use one of the labels found: " + ", ".join(sorted(map(str, found))),
+                code="unknown_label")
     per_side = {}
     for name, side in (("a", SIDE_A), ("b", SIDE_B)):
         cells = frame[column + side]

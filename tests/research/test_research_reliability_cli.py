@@ -178,6 +178,9 @@ def test_bad_tables_are_refused(cli, tmp_path: Path, frame: pd.DataFrame,
     (["--out", "r.csv"], "end --out with .json"),
     (["--session-score", "question_type"], "not a number"),
     (["--session-score", "wai"], "no column 'wai'"),
+    # a misspelt label scored 0 everywhere and printed "n/a" as if it were a finding
+    (["--session-score", "question_type=bogus"],
+     "the label 'bogus' never occurs in column 'question_type' of either file"),
 ])
 def test_bad_options_are_refused(cli, tmp_path: Path, args: list[str], message: str) -> None:
     a = write(coding(HUMAN_A), tmp_path / "a.csv")
