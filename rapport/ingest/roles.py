@@ -66,6 +66,26 @@ def _flag_roles(roles: RoleMap, where: str) -> dict[str, Role]:
     return mapped
 
 
+#: The command line's option for each role (a web form words it its own way).
+FLAG_OF = {Role.THERAPIST: "--therapist", Role.CLIENT: "--client-speaker",
+           Role.OTHER: "--other"}
+
+
+class UnclearRolesError(RapportInputError):
+    """Speakers whose roles could not be told, with what would settle it as data, so that
+    each interface can say it in its own words (the CLI's options, a form's fields):
+    ``proposal`` maps each unknown label to a suggested role (``from_talk`` when it comes
+    from who asks the questions), or ``missing`` names the role no speaker has."""
+
+    def __init__(self, what: str, *, where: str, fix: str, code: str,
+                 proposal: dict[str, Role] | None = None, from_talk: bool = False,
+                 missing: Role | None = None) -> None:
+        self.proposal = dict(proposal or {})
+        self.from_talk = from_talk
+        self.missing = missing
+        super().__init__(what, where=where, fix=fix, code=code)
+
+
 def _quote(label: str) -> str:
     return f'"{label}"' if re.search(r"[^\w.-]", label) else label
 
@@ -111,31 +131,32 @@ def resolve_roles(labels: Sequence[str], stated: dict[str, Role], roles: RoleMap
             code="single_speaker")
     if unknown:
         have = set(resolved.values())
-        if Role.THERAPIST in have:
-            suggestion = " ".join(f"--client-speaker {_quote(u)}" for u in unknown)
-        elif Role.CLIENT in have or len(unknown) == 1:
-            suggestion = " ".join(f"--therapist {_quote(u)}" for u in unknown[:1])
-            suggestion += "".join(f" --client-speaker {_quote(u)}" for u in unknown[1:])
-        else:
-            suggestion = f"--therapist {_quote(unknown[0])} " + " ".join(
-                f"--client-speaker {_quote(u)}" for u in unknown[1:])
-        if suggested and all(u in suggested for u in unknown):
-            option = {Role.THERAPIST: "--therapist", Role.CLIENT: "--client-speaker",
-                      Role.OTHER: "--other"}
-            suggestion = " ".join(f"{option[suggested[u]]} {_quote(u)}" for u in unknown)
+        from_talk = bool(suggested) and all(u in (suggested or {}) for u in unknown)
+        proposal: dict[str, Role]
+        if from_talk and suggested:
+            proposal = {u: suggested[u] for u in unknown}
+        elif Role.THERAPIST in have:
+            proposal = dict.fromkeys(unknown, Role.CLIENT)
+        else:  # the first unknown speaker as the therapist, the others as clients
+            proposal = {u: Role.THERAPIST if i == 0 else Role.CLIENT
+                        for i, u in enumerate(unknown)}
+        suggestion = " ".join(f"{FLAG_OF[role]} {_quote(u)}" for u, role in proposal.items())
+        if from_talk:
             suggestion += (" (suggested from who asks the questions: check it against the "
                            "recording before using it)")
-        raise RapportInputError(
+        raise UnclearRolesError(
             f"cannot tell the role of speaker(s) {', '.join(map(repr, unknown))} "
             f"(speakers found: {listing})", where=where,
             fix=f"say who is who, e.g. {suggestion.strip()} (use --other for anyone "
             "else; for a folder of files, --roles FILE names each file's speakers; "
-            "Rapport never guesses roles from names)", code="unknown_speaker")
-    for needed, flag in ((Role.THERAPIST, "--therapist"), (Role.CLIENT, "--client-speaker")):
+            "Rapport never guesses roles from names)", code="unknown_speaker",
+            proposal=proposal, from_talk=from_talk)
+    for needed in (Role.THERAPIST, Role.CLIENT):
         if needed not in resolved.values():
-            raise RapportInputError(
+            raise UnclearRolesError(
                 f"no {needed.value} among the speakers ({listing})", where=where,
-                fix=f"name the {needed.value} with {flag} NAME", code="missing_role")
+                fix=f"name the {needed.value} with {FLAG_OF[needed]} NAME",
+                code="missing_role", missing=needed)
     return resolved
 
 

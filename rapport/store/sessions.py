@@ -135,9 +135,12 @@ def find_session(tx: Tx, client: Client, number: int) -> TherapySession:
     row = tx.db.scalar(sa.select(TherapySession).where(
         TherapySession.client_id == client.id, TherapySession.number == number))
     if row is None:
+        # words for every interface (the web and the API raise this too, not only --session)
         raise RapportInputError(f"client {client.code} has no session {number}",
-                                where="--session", fix=f"see `rapport sessions list "
-                                f"{client.code}`", code="not_found")
+                                where="session", fix="check the session number: the "
+                                f"client's page or `rapport sessions list {client.code}` "
+                                "lists them (a session you just uploaded exists once its "
+                                "analysis job is done)", code="not_found")
     return row
 
 

@@ -20,7 +20,9 @@ from collections.abc import Callable
 
 from fastapi import Request
 
+from rapport.domain import Role
 from rapport.errors import RapportInputError
+from rapport.ingest.roles import UnclearRolesError
 from rapport.jobs.analysis import KIND, read_upload
 from rapport.store.analyses import session_analyses
 from rapport.store.clients import find_client
@@ -79,9 +81,12 @@ def queue_upload(request: Request, identity: Identity, code: str, session_number
                  data: bytes, *, filename: str, fmt: str | None = None,
                  therapist: tuple[str, ...] = (), client: tuple[str, ...] = (),
                  session_date: dt.date | None = None, keep_both: bool | None = None,
-                 new_client: Callable[[Tx], None] | None = None) -> int:
+                 new_client: Callable[[Tx], None] | None = None,
+                 role_fields: dict[Role, str] | None = None) -> int:
     """Check, read and queue one session's transcript for ``code``; the job's id.
-    ``new_client`` (the upload page) creates the client in the queuing transaction.
+    ``new_client`` (the upload page) creates the client in the queuing transaction;
+    ``role_fields`` names the caller's fields for the speakers' roles, so that a file whose
+    roles cannot be told is answered in them rather than in the command line's options.
 
     ``keep_both``: False refuses a session that already has an analysis
     (``analysis_exists``), True adds a version; None does not ask, for a caller whose flow
@@ -97,7 +102,10 @@ def queue_upload(request: Request, identity: Identity, code: str, session_number
                             doing="storing an analysis")
             check_joining(tx, code, session_number, session_date,
                           keep_both=keep_both is not False)
-    read_upload(data, params, settings)  # input errors now, with no transaction open
+    try:
+        read_upload(data, params, settings)  # input errors now, with no transaction open
+    except UnclearRolesError as exc:
+        raise (in_fields(exc, role_fields) if role_fields else exc) from None
     with store.transaction(identity.actor.username, interface=identity.interface) as tx:
         if new_client is not None:
             new_client(tx)
@@ -109,6 +117,26 @@ def queue_upload(request: Request, identity: Identity, code: str, session_number
                          payload=data)
     request.app.state.jobs.wake()
     return job_id
+
+
+def in_fields(exc: UnclearRolesError, fields: dict[Role, str]) -> RapportInputError:
+    """The roles error said with a form's or request's fields for the roles (``fields``:
+    role -> how to name the field, e.g. "Therapist speaker names")."""
+    if exc.missing is not None:
+        fix = f"name the {exc.missing.value} in {fields[exc.missing]}"
+    else:
+        named = [f"{fields[role]}: {label}" for role, label in
+                 ((r, ", ".join(u for u, ur in exc.proposal.items() if ur == r))
+                  for r in (Role.THERAPIST, Role.CLIENT)) if label]
+        others = [u for u, r in exc.proposal.items() if r not in fields]
+        fix = "say who is who, e.g. " + "; ".join(named)
+        if exc.from_talk:
+            fix += " (suggested from who asks the questions: check it against the recording)"
+        if others:
+            fix += (f"; {', '.join(others)} may be neither: that needs the command line's "
+                    "--other")
+        fix += " (Rapport never guesses roles from names)"
+    return RapportInputError(exc.what, where=exc.where, fix=fix, code=exc.code)
 
 
 def queue_recording(request: Request, identity: Identity, code: str, session_number: int,

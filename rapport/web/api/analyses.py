@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import File, Form, Request, UploadFile
 from pydantic import BaseModel, Field
 
+from rapport.domain import Role
 from rapport.store.analyses import AnalysisView, list_analyses, read_analysis
 from rapport.store.annotations import (
     Comment,
@@ -37,6 +38,10 @@ class NewCorrection(BaseModel):
 class NewComment(BaseModel):
     text: str = Field(min_length=1, max_length=10_000)
     turn_index: int | None = Field(default=None, ge=0, lt=1_000_000)
+
+
+#: This route's form fields for the speakers' roles, as a roles error names them.
+ROLE_FIELDS = {Role.THERAPIST: "the `therapist` field", Role.CLIENT: "the `client` field"}
 
 
 @router.get("/clients/{code}/analyses")
@@ -69,7 +74,7 @@ def analyse(request: Request, code: str, number: int, identity: CurrentIdentity,
                           filename=file.filename or "upload", fmt=format or None,
                           therapist=(therapist,) if therapist else (),
                           client=(client,) if client else (), session_date=day,
-                          keep_both=keep_both)
+                          keep_both=keep_both, role_fields=ROLE_FIELDS)
     with get_store(request).transaction(identity.actor.username,
                                         interface=identity.interface) as tx:
         return Ok(data=job_view(tx, job_id))

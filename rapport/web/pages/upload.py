@@ -20,6 +20,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
+from rapport.domain import Role
 from rapport.errors import RapportInputError
 from rapport.store.clients import add_client, list_clients
 from rapport.store.consents import ConsentKind, add_consent
@@ -38,6 +39,8 @@ from rapport.web.templating import render
 router = APIRouter(include_in_schema=False)
 
 THERAPISTS = require_roles(UserRole.THERAPIST)
+#: The form's fields for the speakers' roles, as a roles error names them.
+ROLE_FIELDS = {Role.THERAPIST: "Therapist speaker names", Role.CLIENT: "Client speaker names"}
 #: Answers that mean "you may not / it does not exist": the 404 page, not a form error.
 _NOT_FOUND = frozenset({"not_found", "forbidden"})
 
@@ -123,7 +126,8 @@ def upload(request: Request, identity: CurrentIdentity, *,
                               filename=file.filename or "upload", fmt=format or None,
                               therapist=_names(therapist), client=_names(client_speakers),
                               session_date=day, keep_both=keep_both == "yes",
-                              new_client=create_client if new_client.strip() else None)
+                              new_client=create_client if new_client.strip() else None,
+                              role_fields=ROLE_FIELDS)
     except RapportInputError as exc:
         if exc.code in _NOT_FOUND:
             raise
