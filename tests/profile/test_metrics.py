@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from profile_sessions import ADVICE, NEUTRAL, Q_CLOSED, Q_OPEN, R_COMPLEX, R_SIMPLE, coded
 
@@ -203,3 +205,29 @@ def test_codes_of_an_earlier_relationship_model_are_listed_but_never_feedback() 
     assert not any("earlier version of the coder" in n for n in notes)
     assert any(n.startswith("relationship codes used for feedback: disclosing a feeling")
                for n in notes)
+
+
+def test_autonomy_counts_only_what_is_sure_enough_for_feedback() -> None:
+    # A new-user review: a session of unasked advice read "Autonomy support 100%" from one
+    # 57% seek_collaboration (below its feedback bar) on the greeting.
+    from rapport.coding.relationship.feedback import MODEL_ID, usable_for_feedback
+    from rapport.domain import Code
+
+    told = {"therapist_behaviour": "input", "input_type": "information"}
+    rows = [("therapist", "Hi Sam, come on in and take a seat.", {"therapist_behaviour": "other"}),
+            ("client", "Thanks. It's been a rough week.", NEUTRAL),
+            ("therapist", "What you need to do is get to bed by ten every night.", told),
+            ("client", "I suppose.", NEUTRAL),
+            ("therapist", "And you should cut out the coffee after lunch.", told)]
+    session = coded(rows)
+    greeting = Code(name="seek_collaboration", value=True, confidence=0.57, source=MODEL_ID)
+    assert not usable_for_feedback(greeting)
+    codes = list(session.codes)
+    codes[0] = codes[0].model_copy(update={"codes": (*codes[0].codes, greeting)})
+    m = build_profile(dataclasses.replace(session, codes=tuple(codes))
+                      ).metric("autonomy_support")
+    assert m.detail == {"supportive": 0, "directive": 2}
+    assert m.value == 0.0
+    assert "below their feedback bar are not counted" in m.reason
+    assert [e.turn_index for e in m.evidence] == [2, 4]
+    assert m.evidence[0].note == "directive: advice without asking: “you need to”"
