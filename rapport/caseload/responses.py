@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from rapport.errors import RapportInputError
 from rapport.measures.catalog import definition_version, get_instrument
 from rapport.measures.schema import Instrument
-from rapport.measures.scoring import Score, score
+from rapport.measures.scoring import Score, require_answered, score
 from rapport.measures.stored import scoring_fingerprint
 from rapport.store.clients import add_client, find_client
 from rapport.store.responses import add_response, list_responses
@@ -20,8 +20,10 @@ def record_response(tx: Tx, code: str, instrument: Instrument, result: Score, *,
     """Store one scored administration for an existing session of ``code``; one per
     instrument and session. Raises before writing anything when either check fails; of
     two simultaneous writers the database's unique index lets one win, and the other is
-    told the same (duplicate, 409)."""
+    told the same (duplicate, 409). An administration with no item answered is refused
+    (``no_answers``)."""
     find_session(tx, find_client(tx, code, write=True), session)
+    require_answered(instrument, result)
     if session_has(tx, code, instrument, session):
         raise _duplicate(instrument, session)
     try:
@@ -35,8 +37,10 @@ def record_or_keep_unfiled(tx: Tx, code: str, instrument: Instrument, result: Sc
                            session: int) -> bool:
     """Store a client's answers for ``session``, or, when the session already has this
     questionnaire (stored before, or at the same moment), keep them without a session
-    number: a client's answers are never lost. Returns whether they were filed."""
+    number: a client's answers are never lost. Returns whether they were filed. An
+    administration with no item answered is refused (``no_answers``)."""
     find_session(tx, find_client(tx, code, write=True), session)
+    require_answered(instrument, result)
     if not session_has(tx, code, instrument, session):
         try:
             with tx.db.begin_nested():

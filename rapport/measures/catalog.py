@@ -106,3 +106,23 @@ def get_instrument(name: str) -> Instrument:
     raise RapportInputError(f"unknown instrument {name!r}", where="instrument",
                             fix=f"use one of: {known} (rapport measures list)",
                             code="unknown_instrument")
+
+
+def shared_items(first: Instrument, second: Instrument) -> list[str]:
+    """Item ids of ``first`` that ``second`` asks too: the same LOINC question code, or the
+    same wording. The PHQ-2 is PHQ-9 items 1-2 and the GAD-2 GAD-7 items 1-2, so one form
+    holding both would ask those questions twice.
+
+    >>> shared_items(get_instrument("phq2"), get_instrument("phq9"))
+    ['phq2_1', 'phq2_2']
+    >>> shared_items(get_instrument("phq9"), get_instrument("gad7"))
+    []
+    """
+    codes = {item.loinc for item in second.items if item.loinc}
+    texts = {_words(item.text) for item in second.items if item.text}
+    return [item.id for item in first.items
+            if (item.loinc and item.loinc in codes) or (item.text and _words(item.text) in texts)]
+
+
+def _words(text: str) -> str:
+    return " ".join(text.lower().split())

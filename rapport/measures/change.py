@@ -9,6 +9,13 @@ where the instrument has one (PHQ-9: 6, GAD-7: 4). Categories:
 * unchanged: no reliable change;
 * deteriorated: reliable worsening.
 
+The category is the published total-based method and nothing else. Where the later
+administration carries an urgent item flag (PHQ-9 item 9 above zero, or left blank),
+:func:`with_safety_caveat` adds ``safety_caveat`` beside it, and :func:`change_words` (what
+every view prints) then says the change holds *on the total* only and names the flag,
+never "recovered": a total that crossed the cut-off says nothing about an endorsed
+suicide item.
+
 Differences are computed exactly (:mod:`rapport.measures.exact`), so a change of exactly
 the threshold is reliable. Where an instrument also has a convention for a *clinically
 meaningful* change (WHO-5: 10 percentage points), ``meaningful`` says whether it was
@@ -21,13 +28,14 @@ reached, beside the reliable change and never instead of it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from rapport.measures.exact import exact
 from rapport.measures.schema import Instrument, ReliableChange
-from rapport.measures.scoring import in_clinical_range
+from rapport.measures.scoring import SafetyFlag, in_clinical_range
 
 Category = Literal["recovered", "improved", "unchanged", "deteriorated"]
 
@@ -49,6 +57,13 @@ class Change(BaseModel):
     #: ``True``/``False`` where the instrument has a meaningful-change convention.
     meaningful: bool | None = None
     meaningful_points: float | None = None
+    #: Set when the later administration carries an urgent item flag, e.g. "PHQ-9 item 9
+    #: endorsed (2): follow up". ``category`` keeps its total-based meaning; views show
+    #: this caveat beside it and never call such a change "recovered".
+    safety_caveat: str | None = Field(default=None, description=(
+        "Set when the later administration carries an urgent item flag, e.g. 'PHQ-9 item 9 "
+        "endorsed (2): follow up'. The category stays total-based; never show it as "
+        "'recovered' without this caveat."))
 
 
 class Criteria(BaseModel):
@@ -110,3 +125,48 @@ def classify_change(instrument: Instrument, before: float, after: float, *,
     return Change(before=before, after=after, difference=difference, improvement=improvement,
                   rci=difference / rc.s_diff, min_raw_change=rc.min_raw_change,
                   reliable=reliable, category=category, **extra)
+
+
+#: How a category reads when the administration carries an urgent item flag: a statement
+#: about the total only (never "recovered").
+_ON_THE_TOTAL: dict[str, str] = {
+    "recovered": "improved on the total, across the cut-off",
+    "improved": "improved on the total",
+    "unchanged": "no reliable change on the total",
+    "deteriorated": "deteriorated on the total",
+}
+
+
+def safety_caveat(instrument: Instrument, flags: Iterable[SafetyFlag]) -> str | None:
+    """The caveat for a change whose later administration carries these urgent item
+    flags, naming each item by number (None without flags), e.g. ``PHQ-9 item 9 endorsed
+    (2): follow up``."""
+    named = [f"{instrument.short_name} item {flag.item_number} "
+             + (f"endorsed ({flag.value:g})" if flag.reason == "answered" and flag.value
+                is not None else "not answered")
+             for flag in flags]
+    return "; ".join(named) + ": follow up" if named else None
+
+
+def with_safety_caveat(instrument: Instrument, change: Change,
+                       flags: Iterable[SafetyFlag]) -> Change:
+    """``change`` with :func:`safety_caveat` of ``flags`` (unchanged without flags)."""
+    caveat = safety_caveat(instrument, flags)
+    return change if caveat is None else change.model_copy(update={"safety_caveat": caveat})
+
+
+def change_words(change: Change, *, no_category: str | None = None) -> str | None:
+    """The category as every view prints it: the category itself, or, with a safety
+    caveat, the total-based reading and the caveat (``improved on the total, across the
+    cut-off — PHQ-9 item 9 endorsed (2): follow up``). ``no_category``: the words for an
+    instrument without a reliable-change threshold.
+
+    >>> from rapport.measures.catalog import get_instrument
+    >>> change_words(classify_change(get_instrument("phq9"), 18, 8))
+    'recovered'
+    """
+    words = change.category or no_category
+    if change.safety_caveat is None:
+        return words
+    on_total = _ON_THE_TOTAL.get(change.category or "", words or "change on the total")
+    return f"{on_total} — {change.safety_caveat}"

@@ -21,7 +21,7 @@ from rapport.measures.alerts import (
     not_on_track_alerts,
     safety_alerts,
 )
-from rapport.measures.change import Change, classify_change
+from rapport.measures.change import Change, classify_change, with_safety_caveat
 from rapport.measures.expected import ExpectedChangeModel
 from rapport.measures.schema import Instrument
 
@@ -68,16 +68,25 @@ def progress(instrument: Instrument, administrations: Sequence[Administration], 
                                 code="duplicate_session")
     scored = [a for a in ordered if a.score.total is not None]
     intake = scored[0].score.total if scored else None
+    # A change to an administration that carries an urgent item flag keeps its total-based
+    # category and gets a caveat naming the flag (never shown as "recovered" alone).
     points = [ProgressPoint(
         session=a.session, date=a.date, total=a.score.total, band=a.score.band,
         in_clinical_range=a.score.in_clinical_range,
         change=(None if intake is None or a.score.total is None or a is scored[0]
-                else classify_change(instrument, intake, a.score.total)))
+                else with_safety_caveat(instrument,
+                                        classify_change(instrument, intake, a.score.total),
+                                        a.score.safety_flags)))
         for a in ordered]
-    # The overall change runs to the last administration that has a total.
-    overall = (classify_change(instrument, intake, scored[-1].score.total)
-               if intake is not None and len(scored) > 1
-               and scored[-1].score.total is not None else None)
+    # The overall change runs to the last administration that has a total; its caveat also
+    # names the flags of any later administration without a total (item 9 left blank).
+    overall = None
+    last = scored[-1].score.total if len(scored) > 1 else None
+    if intake is not None and last is not None:
+        flags = [f for a in ordered if a.session >= scored[-1].session
+                 for f in a.score.safety_flags]
+        overall = with_safety_caveat(instrument, classify_change(instrument, intake, last),
+                                     flags)
     alerts = safety_alerts(ordered)
     if instrument.kind == "alliance":
         alerts += alliance_alerts(instrument, ordered, alliance)

@@ -7,10 +7,11 @@ prints client text: only instrument names, numbers, bands and rule names.
 from __future__ import annotations
 
 from rapport.measures.attendance import Attendance
+from rapport.measures.change import change_words
 from rapport.measures.consistency import MetricConsistency
 from rapport.measures.progress import ProgressReport, chart
 from rapport.measures.schema import Instrument
-from rapport.measures.scoring import Score, cut_off_title, cut_off_words
+from rapport.measures.scoring import Score, band_or_side, cut_off_title, cut_off_words
 
 _MARK = {"urgent": "!!", "warning": "! ", "info": "  "}
 
@@ -118,19 +119,19 @@ def render_progress(instrument: Instrument, report: ProgressReport, *,
     # The band or side of the cut-off comes last and whole: WHO-5 bands are long.
     lines = [title, f"{'session':>7}  {'date':<10}  {'total':>6}  {'change':<20}  band / range"]
     for point in report.points:
-        where = point.band or ("" if point.in_clinical_range is None
-                               else cut_off_words(instrument, point.in_clinical_range))
+        where = band_or_side(instrument, point.band, point.in_clinical_range) or ""
         change = ""
         if point.change is not None:
             change = f"{point.change.difference:+g}"
-            if point.change.category:
-                change += f" ({point.change.category})"
+            words = change_words(point.change)
+            if words:
+                change += f" ({words})"
         date = point.date.isoformat() if point.date else "-"
         lines.append(f"{point.session:>7}  {date:<10}  {_num(point.total):>6}  "
                      f"{change:<20}  {where}".rstrip())
     if report.overall is not None:
         overall = report.overall
-        verdict = overall.category or "no reliable-change threshold"
+        verdict = change_words(overall, no_category="no reliable-change threshold")
         lines.append(f"Since the first score: {overall.before:g} -> {overall.after:g} "
                      f"({overall.difference:+g}): {verdict}")
         if overall.meaningful is not None and instrument.meaningful_change:

@@ -171,6 +171,16 @@ def cut_off_words(instrument: Instrument, in_range: bool) -> str:
     return "clinical range" if in_range else "non-clinical range"
 
 
+def band_or_side(instrument: Instrument, band: str | None, in_range: bool | None
+                 ) -> str | None:
+    """What a "band" column shows for a total: its band, or, for an instrument without
+    bands, its side of the cut-off in the instrument's own words (PHQ-2 ``positive
+    screen``, SRS ``below the alert threshold``); None with neither."""
+    if band:
+        return band
+    return None if in_range is None else cut_off_words(instrument, in_range)
+
+
 def cut_off_title(instrument: Instrument) -> str:
     """What the instrument's cut-off is called (see :func:`cut_off_words`)."""
     return {"screener": "screening cut-off", "alliance": "alert threshold"}.get(
@@ -232,6 +242,16 @@ def score(instrument: Instrument, answers: Answers, *, where: str = "answers") -
         scaled_total=(None if total is None or instrument.scaled is None
                       else float(total * exact(instrument.scaled.factor))),
         safety_flags=safety_flags(instrument, checked), note=note)
+
+
+def require_answered(instrument: Instrument, result: Score, *, where: str = "answers"
+                     ) -> None:
+    """Refuse to store an administration with no item answered: it is a questionnaire
+    not given, not a score, and once stored it would block the session's real one."""
+    if all(value is None for value in result.answers.values()):
+        raise RapportInputError(
+            f"no item of the {instrument.short_name} is answered", where=where,
+            fix="answer at least one item (nothing was stored)", code="no_answers")
 
 
 def _float(value: Fraction | None) -> float | None:

@@ -2,7 +2,8 @@
 
 Every chart carries a ``<title>`` and ``<desc>`` (named by ``aria-labelledby``) that say
 what it shows in words; the page puts the same numbers in a data table next to it. The
-score line is solid with round points, the clinical cut-off is dashed, the band of no
+score line is solid with round points, the cut-off is dashed (named as the instrument's
+kind has it: clinical cut-off, screening cut-off, alert threshold), the band of no
 reliable change is hatched, and rupture / repair markers are triangles pointing down / up
 with a letter, so nothing depends on telling colours apart.
 """
@@ -44,8 +45,10 @@ class Chart:
     #: the client rates both questionnaires, so the lines take measure colours (never a
     #: speaker role's colour: rapport.report.colours)
     colour: str = MEASURE_COLOURS["outcome"]
-    #: what the dashed line is called (the client's own view says "the line", not "cut-off")
-    cut_off_name: str = "clinical cut-off"
+    #: what the dashed line is called: the instrument's own kind of cut-off
+    #: (``rapport.measures.scoring.cut_off_title``: a screener's is a screening cut-off, an
+    #: alliance measure's an alert threshold); the client's own view says "the line"
+    cut_off_name: str = "cut-off"
     cut_off_short: str = "cut-off"
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from typing import Annotated
+
+from pydantic import BaseModel, Field, Strict
 
 from rapport.caseload import ClientAlert, caseload, client_progress, record_response
 from rapport.measures.attendance import Attendance
@@ -27,10 +29,15 @@ class InstrumentInfo(BaseModel):
     licence: str
 
 
+#: An answer is a JSON number or null (unanswered). Strict: ``true``/``false`` and numeric
+#: strings are refused (422) rather than read as 1, 0 or a number.
+Answer = Annotated[float, Strict()] | None
+
+
 class NewResponse(BaseModel):
     instrument: str = Field(max_length=64)
     session: int = Field(ge=1, le=100_000)
-    answers: dict[str, float | None] = Field(max_length=200)
+    answers: dict[str, Answer] = Field(max_length=200)
 
 
 class AlertOut(BaseModel):

@@ -75,7 +75,11 @@ def _summary(instrument: Instrument, report: ProgressReport) -> str:
     text = (f"Your first score was {first.total:g} and your latest is {latest.total:g} "
             f"({better} is better here).")
     change = report.overall
-    if change is not None and change.reliable:
+    if change is not None and change.safety_caveat is not None:
+        # The latest answers carry an urgent item (PHQ-9 item 9): no reading of the total
+        # for the client; the therapist talks it through (flags are never shown here).
+        text += " I would like us to talk through your latest answers together."
+    elif change is not None and change.reliable:
         text += (" That change is bigger than the everyday ups and downs of this "
                  "questionnaire.")
     return text

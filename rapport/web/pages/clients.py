@@ -16,7 +16,9 @@ from rapport.caseload import client_progress
 from rapport.errors import RapportInputError
 from rapport.measures.attendance import Attendance
 from rapport.measures.catalog import get_instrument
+from rapport.measures.change import Change, change_words
 from rapport.measures.progress import ProgressReport
+from rapport.measures.scoring import band_or_side, cut_off_title
 from rapport.report.colours import MEASURE_COLOURS
 from rapport.store.clients import show_client
 from rapport.store.consents import list_consents
@@ -54,6 +56,7 @@ class ChartView:
     cut_off: str | None
     reliable_change: str | None
     validated: bool
+    cut_off_title: str = "cut-off"
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,8 @@ class MetricRow:
     mean: str
     reference: str | None
     latest_band: str | None
+    #: The sessions whose analysis did not measure it, and why (``not measured in ...``).
+    not_measured: str | None = None
 
 
 def markers_of(report: ProgressReport) -> list[Marker]:
@@ -79,6 +84,15 @@ def markers_of(report: ProgressReport) -> list[Marker]:
     return sorted(set(found), key=lambda m: (m.session, m.kind))
 
 
+def change_cell(change: Change | None) -> str | None:
+    """The change since the first score with its category, as ``rapport progress`` prints
+    it (``-6 (improved)``); with a safety caveat, the total-based words and the flag."""
+    if change is None:
+        return None
+    words = change_words(change)
+    return f"{change.difference:+g}" + (f" ({words})" if words else "")
+
+
 def chart_view(report: ProgressReport) -> ChartView:
     instrument = get_instrument(report.instrument)
     points = [(p.session, p.total) for p in report.points if p.total is not None]
@@ -90,20 +104,25 @@ def chart_view(report: ProgressReport) -> ChartView:
         band = (max(low, first - rc.min_raw_change), min(high, first + rc.min_raw_change))
     markers = markers_of(report)
     title = f"{instrument.short_name} ({instrument.kind}) across sessions"
+    # The dashed line is named as the instrument's kind has it: a screener's screening
+    # cut-off and an alliance measure's alert threshold are not a clinical cut-off.
+    cut_name = cut_off_title(instrument)
     chart = Chart(chart_id=f"chart-{instrument.id}", title=title, points=points,
                   y_range=instrument.total_range,
                   cut_off=instrument.cut_off.value if instrument.cut_off else None,
                   band=band, markers=markers,
-                  colour=MEASURE_COLOURS[instrument.kind])
+                  colour=MEASURE_COLOURS[instrument.kind],
+                  cut_off_name=cut_name, cut_off_short=cut_name)
     at = {s: ", ".join(_MARKER_TEXT[m.kind] for m in markers if m.session == s)
           for s in {m.session for m in markers}}
     rows = [ChartRow(session=p.session, date=p.date,
-                     total="—" if p.total is None else f"{p.total:g}", band=p.band,
-                     change=p.change.category if p.change else None,
-                     markers=at.get(p.session, "")) for p in report.points]
+                     total="—" if p.total is None else f"{p.total:g}",
+                     band=band_or_side(instrument, p.band, p.in_clinical_range),
+                     change=change_cell(p.change), markers=at.get(p.session, ""))
+            for p in report.points]
     return ChartView(
         chart_id=chart.chart_id, title=title, kind=instrument.kind, svg=line_chart(chart),
-        rows=rows,
+        rows=rows, cut_off_title=cut_name,
         cut_off=(f"{instrument.cut_off.value:g} ({instrument.cut_off.meaning})"
                  if instrument.cut_off else None),
         reliable_change=(f"{rc.min_raw_change:g} points" if rc else None),
@@ -146,19 +165,29 @@ def attendance_rows(sessions: list[SessionView], summary: Attendance,
     return rows
 
 
-def metric_rows(by_session: dict[int, dict[str, float | None]]) -> list[MetricRow]:
+def metric_rows(by_session: dict[int, dict[str, float | None]],
+                bases: dict[int, pm.Basis]) -> list[MetricRow]:
+    """One row per profile metric; a figure a session's analysis did not measure reads
+    "not measured" (not in the trend or the mean), and the latest figure is banded on the
+    units it rests on (``bases``: each session's :func:`~pm.basis_of`)."""
     sessions = sorted(by_session)
     names = sorted({n for m in by_session.values() for n in m if pm.is_profile(n)})
     rows = []
     for name in names:
-        series = [by_session[s].get(name) for s in sessions]
+        basis = {s: bases.get(s, pm.UNKNOWN) for s in sessions}
+        series = [basis[s].measured(name, by_session[s].get(name)) for s in sessions]
         known = [v for v in series if v is not None]
-        last = next((v for v in reversed(series) if v is not None), None)
+        last = next(((s, v) for s, v in zip(reversed(sessions), reversed(series), strict=True)
+                     if v is not None), None)
         rows.append(MetricRow(
-            name=name, label=pm.label(name), values=[pm.fmt(name, v) for v in series],
+            name=name, label=pm.label(name),
+            values=[basis[s].text(name, by_session[s].get(name)) for s in sessions],
             spark=sparkline(series, label=pm.label(name) + " by session"),
             mean=pm.fmt(name, sum(known) / len(known) if known else None),
-            reference=pm.reference_text(name), latest_band=pm.reference_band(name, last)))
+            reference=pm.reference_text(name),
+            latest_band=None if last is None else pm.reference_band(
+                name, last[1], n=basis[last[0]].n.get(name)),
+            not_measured=pm.not_measured_note(name, list(basis.items()))))
     return rows
 
 
@@ -181,7 +210,9 @@ def client_page_response(request: Request, tx: Tx, code: str, *,
         state.reports, key=lambda r: (get_instrument(r.instrument).kind != "outcome",
                                       r.instrument))]
     # The latest analysis of each session (a re-analysis replaces the earlier one).
-    by_session = {a.session_number: a.metrics for a in state.analyses}
+    latest = {a.session_number: a for a in state.analyses}
+    by_session = {number: a.metrics for number, a in latest.items()}
+    bases = {number: pm.stored_basis(tx, a) for number, a in latest.items()}
     role = tx.me().role
     return render(request, "client.html", {
         "client": detail, "charts": charts, "code": code,
@@ -192,5 +223,5 @@ def client_page_response(request: Request, tx: Tx, code: str, *,
         "attendance_rows": attendance_rows(
             state.sessions, state.attendance, dt.datetime.now(dt.UTC).astimezone().date()),
         "stored": {s.number: stored_words(s) for s in state.sessions},
-        "metric_sessions": sorted(by_session), "metrics": metric_rows(by_session),
+        "metric_sessions": sorted(by_session), "metrics": metric_rows(by_session, bases),
         "warnings": state.warnings}, status=status)

@@ -22,12 +22,12 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from rapport.caseload import submit_form
+from rapport.caseload.feedback import new_form
 from rapport.errors import RapportInputError
 from rapport.measures.schema import Instrument
 from rapport.store.feedback import (
     CreatedForm,
     OpenForm,
-    create_form,
     form_instruments,
     forms_of_session,
     open_form,
@@ -136,7 +136,9 @@ def _form_page(request: Request, form: OpenForm, action: str, *, status: int = 2
 def _session_page(request: Request, tx: RecordTx, code: str, number: int, *,
                   error: str | None = None, status: int = 200) -> Response:
     from rapport.caseload import client_flags
+    from rapport.web.pages.sessions import require_session
 
+    require_session(tx, code, number)  # 404 like every page of a session that is not there
     forms = forms_of_session(tx, code, number)
     flags, _ = client_flags(tx, code)
     return render(request, "feedback_new.html", {
@@ -162,8 +164,8 @@ def create_feedback_form(request: Request, identity: CurrentIdentity, tx: Record
                                 code="bad_input")
     minutes = get_settings_of(request).feedback_form_minutes
     try:
-        created = create_form(tx, code, number, instruments, minutes=minutes,
-                              kiosk=delivery == "kiosk")
+        created = new_form(tx, code, number, instruments, minutes=minutes,
+                           kiosk=delivery == "kiosk")
     except RapportInputError as exc:
         if exc.code not in ("bad_input", "duplicate"):
             raise  # not found / not yours: the one 404 answer

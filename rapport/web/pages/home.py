@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from rapport.caseload import CaseloadRow, ClientAlert, caseload
+from rapport.measures.change import Change, change_words
 from rapport.measures.progress import ProgressReport
 from rapport.store.permissions import UserRole
 from rapport.web.identity import CurrentIdentity, RecordTx
@@ -19,6 +20,18 @@ router = APIRouter(include_in_schema=False)
 #: Change category -> (arrow, words); the words carry the meaning, the arrow only helps.
 TREND = {"recovered": ("↑", "recovered"), "improved": ("↑", "improved"),
          "unchanged": ("→", "no reliable change"), "deteriorated": ("↓", "deteriorated")}
+
+
+def trend_of(overall: Change | None) -> tuple[str, str, str] | None:
+    """(arrow, words, style) of the change since the first score. A change whose latest
+    administration carries an urgent item flag reads as a change on the total with the
+    flag named (never "recovered"), and is not styled as good news."""
+    if overall is None or overall.category is None:
+        return None
+    arrow, words = TREND[overall.category]
+    if overall.safety_caveat is None:
+        return arrow, words, words.replace(" ", "-")
+    return arrow, change_words(overall) or words, "caveat"
 ALERT_LABEL = {"urgent": "Urgent", "warning": "Warning", "info": "Note"}
 
 
@@ -51,7 +64,7 @@ class DashboardRow:
     last_session: dt.date | None
     outcome: Latest | None
     alliance: Latest | None
-    trend: tuple[str, str] | None
+    trend: tuple[str, str, str] | None  # arrow, words, style (see trend_of)
     alerts: list[AlertLine]
     open_flags: int = 0
 
@@ -87,7 +100,7 @@ def dashboard_row(row: CaseloadRow) -> DashboardRow:
         code=row.code, therapist=row.therapist, sessions=row.sessions, closed=row.closed,
         last_session=row.last_session, outcome=latest(row.outcome),
         alliance=latest(row.alliance),
-        trend=TREND.get(overall.category or "") if overall else None,
+        trend=trend_of(overall),
         alerts=[alert_line(a) for a in row.alerts], open_flags=len(row.open_flags))
 
 

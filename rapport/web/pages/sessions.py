@@ -26,6 +26,7 @@ from rapport.store.annotations import (
     list_corrections,
 )
 from rapport.store.clients import find_client
+from rapport.store.overview import ClientOverview
 from rapport.store.permissions import UserRole
 from rapport.store.recordings import list_recordings
 from rapport.store.responses import ResponseView
@@ -81,9 +82,13 @@ def _latest_by_code(corrections: list[Correction]) -> dict[int, dict[str, Correc
     return dict(out)
 
 
-def _scores_of_session(responses: list[ResponseView], number: int) -> list[dict[str, Any]]:
+def _scores_of_session(responses: list[ResponseView], number: int,
+                       changes: dict[str, str | None] | None = None) -> list[dict[str, Any]]:
+    """This session's questionnaires: total, band (or side of the cut-off, as ``rapport
+    progress`` shows it), unanswered items and the change since the first score
+    (``changes``: instrument id -> its words, from the client's progress)."""
     from rapport.measures.catalog import get_instrument
-    from rapport.measures.scoring import band_of
+    from rapport.measures.scoring import band_of, band_or_side, in_clinical_range
     from rapport.measures.stored import stored_score
 
     rows = []
@@ -94,17 +99,32 @@ def _scores_of_session(responses: list[ResponseView], number: int) -> list[dict[
         try:
             instrument = get_instrument(r.instrument_id)
             kept = stored_score(instrument, r)  # the band stored with it, while current
-            name, band = instrument.short_name, (
-                kept.band if kept is not None else
-                band_of(instrument, total) if isinstance(total, int | float) else None)
+            value = total if isinstance(total, int | float) else None
+            band = (kept.band if kept is not None else
+                    band_of(instrument, value) if value is not None else None)
+            side = (kept.in_clinical_range if kept is not None else
+                    in_clinical_range(instrument, value) if value is not None else None)
+            name, band = instrument.short_name, band_or_side(instrument, band, side)
             items = len(instrument.items)
         except RapportInputError:  # an instrument no longer bundled
             name, band, items = r.instrument_id, None, len(r.answers)
         # Unanswered = items without a value, whether stored as null or left out.
         answered = sum(v is not None for v in r.answers.values())
         rows.append({"instrument": name, "total": total, "band": band,
-                     "missing": items - answered})
+                     "missing": items - answered,
+                     "change": (changes or {}).get(r.instrument_id)})
     return rows
+
+
+def _changes_at(seen: ClientOverview, number: int) -> dict[str, str | None]:
+    """Instrument id -> the change since the first score at session ``number``, in the
+    words of the client page (with a safety caveat where the administration has one)."""
+    from rapport.caseload.progress import progress_of
+    from rapport.web.pages.clients import change_cell
+
+    return {report.instrument: change_cell(point.change)
+            for report in progress_of(seen).reports for point in report.points
+            if point.session == number}
 
 
 @router.get(SESSION_PATH)
@@ -138,7 +158,8 @@ def session_page(request: Request, code: str, number: int, identity: CurrentIden
     values: dict[str, Any] = {
         "code": code, "number": number, "view": view, "report": None, "purged": False,
         "can_write": can_write, "can_comment": can_comment, "show": show[:100],
-        "scored": scored[:64], "scores": _scores_of_session(responses, number),
+        "scored": scored[:64],
+        "scores": _scores_of_session(responses, number, _changes_at(seen, number)),
         # every open flag of the client first; this session's flags (any state) with
         # its scores
         "open_flags": [f for f in flags if f.is_open],

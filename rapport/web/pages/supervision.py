@@ -17,6 +17,7 @@ from fastapi.responses import Response
 from markupsafe import Markup
 
 from rapport.caseload import ClientFlag, client_flags
+from rapport.profile.models import MIN_BAND_N
 from rapport.store.analyses import list_analyses
 from rapport.store.clients import list_clients
 from rapport.store.permissions import UserRole
@@ -38,10 +39,15 @@ class SessionLine:
     number: int
     date: dt.date | None
     metrics: dict[str, float | None]
+    basis: pm.Basis = pm.UNKNOWN
 
     @property
     def order(self) -> tuple[dt.date, str, int]:
         return (self.date or dt.date.min, self.code, self.number)
+
+    def value(self, name: str) -> float | None:
+        """The figure, or None when the session's analysis did not measure it."""
+        return self.basis.measured(name, self.metrics.get(name))
 
 
 @dataclass(frozen=True)
@@ -73,13 +79,26 @@ class SuperviseeView:
 def session_lines(tx: Tx, code: str) -> list[SessionLine]:
     """The analysed sessions of a client (the latest analysis of each)."""
     dates = {s.number: s.date for s in list_sessions(tx, code)}
-    latest = {a.session_number: a.metrics for a in list_analyses(tx, code)}
-    return [SessionLine(code, n, dates.get(n), latest[n]) for n in sorted(latest)]
+    latest = {a.session_number: a for a in list_analyses(tx, code)}
+    return [SessionLine(code, n, dates.get(n), latest[n].metrics,
+                        pm.stored_basis(tx, latest[n])) for n in sorted(latest)]
 
 
-def place(name: str, value: float | None, spread: pm.Distribution | None) -> str | None:
-    return (pm.reference_band(name, value) if name in pm.REFERENCES
+def place(name: str, value: float | None, spread: pm.Distribution | None, *,
+          n: int | None) -> str | None:
+    """The band against the literature (on the ``n`` units behind the figure: "too few
+    to judge" under the report's minimum), else the place in the clinic spread."""
+    return (pm.reference_band(name, value, n=n) if name in pm.REFERENCES
             else spread.place(value) if spread else None)
+
+
+def cell(name: str, line: SessionLine, spread: pm.Distribution | None) -> Cell:
+    """One session's figure with its place; "not measured" with why where its analysis
+    did not measure it."""
+    if name in line.basis.not_measured:
+        return Cell(pm.NOT_MEASURED, line.basis.not_measured[name])
+    value = line.metrics.get(name)
+    return Cell(pm.fmt(name, value), place(name, value, spread, n=line.basis.n.get(name)))
 
 
 def reference_of(name: str, spread: pm.Distribution | None) -> tuple[str, bool]:
@@ -117,21 +136,23 @@ def build(tx: Tx, me: str, role: UserRole) -> tuple[list[SuperviseeView], list[s
         view.sessions.extend(session_lines(tx, summary.code))
     everything = [s for v in views.values() for s in v.sessions]
     names = [n for n in pm.KEY_METRICS if any(n in s.metrics for s in everything)]
-    spreads = {n: pm.distribution([s.metrics.get(n) for s in everything]) for n in names}
+    spreads = {n: pm.distribution([s.value(n) for s in everything]) for n in names}
     for view in views.values():
         view.sessions.sort(key=lambda s: s.order)
-        view.cells = [[Cell(pm.fmt(n, s.metrics.get(n)), place(n, s.metrics.get(n), spreads[n]))
-                       for n in names] for s in view.sessions]
+        view.cells = [[cell(n, s, spreads[n]) for n in names] for s in view.sessions]
         for n in names:
-            series = [s.metrics.get(n) for s in view.sessions]
+            series = [s.value(n) for s in view.sessions]
             known = [v for v in series if v is not None]
-            last = known[-1] if known else None
+            last = next((s for s in reversed(view.sessions) if s.value(n) is not None), None)
+            unmeasured = [s for s in view.sessions if n in s.basis.not_measured]
             reference, literature = reference_of(n, spreads[n])
             view.summary.append(MetricSummary(
                 label=pm.label(n), reference=reference, literature=literature,
                 spark=sparkline(series, label=f"{pm.label(n)}, {view.username}'s sessions "
                                 "in date order"),
-                latest=Cell(pm.fmt(n, last), place(n, last, spreads[n])),
+                latest=(cell(n, last, spreads[n]) if last is not None
+                        else cell(n, unmeasured[-1], spreads[n]) if unmeasured
+                        else Cell(pm.fmt(n, None), None)),
                 mean=pm.fmt(n, sum(known) / len(known) if known else None)))
     return list(views.values()), [pm.label(n) for n in names]
 
@@ -141,4 +162,5 @@ def supervision(request: Request, identity: CurrentIdentity, tx: RecordTx) -> Re
     views, labels = build(tx, identity.actor.username, identity.actor.role)
     flags = open_flags_of(tx, [code for view in views for code in view.clients])
     return render(request, "supervision.html", {"views": views, "labels": labels,
-                                                "open_flags": flags})
+                                                "open_flags": flags,
+                                                "min_band_n": MIN_BAND_N})
