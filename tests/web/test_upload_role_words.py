@@ -21,8 +21,8 @@ def test_the_upload_page_names_its_own_fields(signed_in: dict[str, TestClient],
     tom = signed_in["tom"]
     before = _sessions(world, "C-001")
     for name, fix in (
-            ("poor_listening.vtt", "Therapist speaker names: Dr. Lee; "
-                                   "Client speaker names: Jordan"),
+            ("poor_listening.vtt", ("Therapist speaker names: Dr. Lee; "
+                                    "Client speaker names: Jordan")),
             ("good_listening.srt", "Client speaker names: Maya")):
         answer = tom.post("/upload", data={"csrf_token": csrf_of(tom), "client": "C-001",
                                            "session": "61"},
