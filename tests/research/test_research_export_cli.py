@@ -143,14 +143,18 @@ def test_export_from_a_code_table_matches_the_transcript_route(cli, transcript: 
         assert result.exit_code == 0, result.output
     a, b = load_corpus(from_codes), load_corpus(from_text)
     [conv_a], [conv_b] = list(a.iter_conversations()), list(b.iter_conversations())
-    # a code table does not say which coder wrote it, so its rupture markers count as a
-    # person's would (measured), where the shipped coder's own markers are "not measured"
+    # a code table does not say which coder wrote it, so its relationship codes count as a
+    # person's would (measured), where the shipped coder's own codes below their feedback
+    # bar do not: no rupture count, and autonomy support from the words alone (the
+    # example's one supportive code, below the bar, has nothing to weigh against)
     counts = {"profile_ruptures", "profile_ruptures_repaired"}
     profile = {k: v for k, v in conv_b.meta.items() if k.startswith("profile_")
-               and k not in counts}
+               and k not in counts | {"profile_autonomy_support"}}
     assert {k: conv_a.meta[k] for k in profile} == pytest.approx(profile)
     assert all(conv_b.meta[k] is None for k in counts)
     assert all(conv_a.meta[k] == 0.0 for k in counts)
+    assert (conv_a.meta["profile_autonomy_support"], conv_b.meta["profile_autonomy_support"]) \
+        == (1.0, None)
     utts_a = conv_a.get_chronological_utterance_list()
     utts_b = conv_b.get_chronological_utterance_list()
     assert [u.text for u in utts_a] == [u.text for u in utts_b]

@@ -45,9 +45,9 @@ def test_supervisor_sees_supervisee_against_reference_ranges(
     assert 'aria-label="Reflection-to-question ratio, tom&#39;s sessions in date order: 1.8, 0.5"' \
         in ratio
     follow = summary_row(html, "Autonomy support vs directiveness")
-    # No literature range: the clinic's own spread over the two sessions (100% in the
-    # example, 20% here; inclusive quartiles 40% and 80%, median 60%), said in words.
-    assert "clinic middle half 40%–80% (median 60%, 2 sessions)" in follow
+    # No literature range: the clinic's own spread over the two sessions (50% in the
+    # example, 20% here; inclusive quartiles 27.5% and 42.5%, median 35%), said in words.
+    assert "clinic middle half 28%–42% (median 35%, 2 sessions)" in follow
     assert "not a norm" in html
     sessions = re.findall(r'href="/clients/C-001/sessions/(\d+)"', html)
     assert sessions == ["1", "2"]
