@@ -43,7 +43,12 @@ ACTIONS: dict[str, str] = {
     "referred": "referred, or crisis service contacted",
     "contact_attempted": "tried to contact the client",
     "other": "something else (see the note)",
+    "not_risk": "reviewed: not risk language (a false alarm of the transcript coder)",
 }
+#: Actions only a flag of a given source kind may take: a transcript's risk language can be
+#: a false alarm of the coder (docs/risk.md lists some), a questionnaire answer is the
+#: client's own and is never "not risk".
+ONLY_FOR_KIND = {"not_risk": "transcript"}
 
 FlagState = Literal["open", "acknowledged"]
 
@@ -68,6 +73,13 @@ class ClientFlag:
     @property
     def is_open(self) -> bool:
         return not self.acknowledgements
+
+    @property
+    def actions(self) -> dict[str, str]:
+        """The actions this flag may be acknowledged with (:data:`ACTIONS`, less those
+        for another source kind)."""
+        return {a: w for a, w in ACTIONS.items()
+                if ONLY_FOR_KIND.get(a, self.ref.kind) == self.ref.kind}
 
     @property
     def latest(self) -> AcknowledgementView | None:
@@ -189,10 +201,16 @@ def acknowledge(tx: Tx, code: str, flag: str | FlagRef, *, action: str,
         raise RapportInputError(f"unknown action {action[:40]!r}", where="action",
                                 fix="use one of: " + ", ".join(ACTIONS), code="bad_input")
     flags, _ = client_flags(tx, code)
-    if not any(f.ref == ref for f in flags):
+    found = next((f for f in flags if f.ref == ref), None)
+    if found is None:
         raise RapportInputError(f"client {code} has no safety flag {ref}", where="flag",
                                 fix=f"list the client's flags: rapport flags list {code}",
                                 code="not_found")
+    if action not in found.actions:
+        raise RapportInputError(
+            f"{action!r} is only for risk language found in a transcript; a questionnaire "
+            "answer is the client's own", where="action",
+            fix="use one of: " + ", ".join(found.actions), code="bad_input")
     return add_acknowledgement(tx, code, ref, action=action, note=note)
 
 

@@ -36,7 +36,8 @@ Example:
 ACK_HELP = """Acknowledge a safety flag: what was done (--action) and a note. The flag stays,
 marked acknowledged; later acknowledgements add to its history.
 
-Actions: discussed, assessed, safety_plan, referred, contact_attempted, other.
+Actions: discussed, assessed, safety_plan, referred, contact_attempted, other; for risk
+language found in a transcript also not_risk (reviewed: a false alarm of the coder).
 
 Example:
 
@@ -85,7 +86,8 @@ def acknowledge_command(
         help="The flag's id as listed, e.g. questionnaire:1:phq9_9.")],
     action: Annotated[str, typer.Option(
         "--action", help="What was done: discussed, assessed, safety_plan, referred, "
-        "contact_attempted, other.")],
+        "contact_attempted, other; not_risk (a transcript's false alarm) for transcript "
+        "flags only.")],
     note: Annotated[str, typer.Option("--note", help="What was done, in your words.")],
     as_user: AsUserOpt = None,
 ) -> None:

@@ -71,3 +71,35 @@ def test_another_clients_analysis_cannot_be_acknowledged(
         add_client(tx, "C-002")
     with store.transaction(people.therapist) as tx, pytest.raises(RapportInputError):
         acknowledge(tx, "C-002", f"transcript:{analysis_id}:7", action="other", note="x")
+
+
+def test_a_false_alarm_of_the_coder_can_be_said_so_a_questionnaire_answer_cannot(
+        store: Store, people: People, risky_document: str) -> None:
+    # A new-user review: the bundled examples' false risk flags could only be acknowledged
+    # as "risk discussed with the client" or "other".
+    from rapport.caseload import acknowledge, client_flags, record_response
+    from rapport.errors import RapportInputError
+    from rapport.measures import get_instrument, score
+
+    analysis_id = _store(store, people, risky_document)
+    phq9 = get_instrument("phq9")
+    with store.transaction(people.therapist) as tx:
+        answers = dict.fromkeys(phq9.item_ids, 0.0) | {"phq9_9": 1.0}
+        response_id = record_response(tx, "C-001", phq9, score(phq9, answers), session=2)
+    with store.transaction(people.therapist) as tx:
+        flags, _ = client_flags(tx, "C-001")
+    by_ref = {str(f.ref): f for f in flags}
+    answer, turn = f"questionnaire:{response_id}:phq9_9", f"transcript:{analysis_id}:3"
+    assert "not_risk" in by_ref[turn].actions and "not_risk" not in by_ref[answer].actions
+    with store.transaction(people.therapist) as tx, \
+            pytest.raises(RapportInputError, match="only for risk language found in a"):
+        acknowledge(tx, "C-001", answer, action="not_risk", note="mis-click")
+    with store.transaction(people.therapist) as tx:
+        acknowledge(tx, "C-001", turn, action="not_risk",
+                    note="a chore argument, not risk; read the whole turn")
+    with store.transaction(people.therapist) as tx:
+        flags, _ = client_flags(tx, "C-001")
+    by_ref = {str(f.ref): f for f in flags}
+    assert by_ref[turn].state == "acknowledged"
+    assert by_ref[turn].latest is not None and by_ref[turn].latest.action == "not_risk"
+    assert by_ref[answer].is_open  # the refused acknowledgement left nothing behind

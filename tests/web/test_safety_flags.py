@@ -213,5 +213,11 @@ def test_a_bad_acknowledgement_is_answered_on_the_page(
     other = api["tom"].post("/api/v1/clients/C-900/safety-flags/acknowledgements",
                             json={"flag": flag, "action": "assessed", "note": "x"})
     assert other.status_code == 404  # tess's client: not tom's to see
+    # "not risk" is for a transcript coder's false alarm, never for a client's own answer
+    assert 'value="not_risk"' not in tom.get(f"/clients/{code}").text
+    client_own = api["tom"].post(f"/api/v1/clients/{code}/safety-flags/acknowledgements",
+                                 json={"flag": flag, "action": "not_risk", "note": "x"})
+    assert client_own.status_code == 400
+    assert "only for risk language found in a transcript" in client_own.json()["error"]
     state = api["tom"].get(f"/api/v1/clients/{code}/safety-flags").json()["data"][0]
     assert state["state"] == "open" and state["acknowledgements"] == []

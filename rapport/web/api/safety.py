@@ -68,7 +68,8 @@ def safety_flags(code: str, tx: RecordTx) -> Ok[list[FlagOut]]:
 def new_acknowledgement(code: str, body: NewAcknowledgement,
                         tx: RecordTx) -> Ok[AcknowledgementOut]:
     """Acknowledge a flag (the treating therapist or their supervisor): what was done
-    (``action``: discussed, assessed, safety_plan, referred, contact_attempted, other)
+    (``action``: discussed, assessed, safety_plan, referred, contact_attempted, other;
+    for risk language found in a transcript also not_risk, a false alarm of the coder)
     and a note. The flag stays; its state becomes ``acknowledged``."""
     return Ok(data=ack_out(acknowledge(tx, code, body.flag, action=body.action,
                                        note=body.note)))
