@@ -7,36 +7,27 @@ feedback page of a missing session is 404."""
 
 from __future__ import annotations
 
-import itertools
 import re
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from web_world import DAY, World, csrf_of, new_client
+from web_world import World, csrf_of, new_client, new_client_of_tom
 
 from rapport.measures.catalog import get_instrument
-from rapport.store.clients import add_client
 from rapport.store.feedback import forms_of_session
 from rapport.store.logins import create_api_token
 from rapport.store.responses import list_responses
-from rapport.store.sessions import SessionRecord, add_session
 
 PHQ9 = get_instrument("phq9")
 GAD7 = get_instrument("gad7")
 CAVEAT = "PHQ-9 item 9 endorsed (2): follow up"
 ON_TOTAL = f"improved on the total, across the cut-off — {CAVEAT}"
 CELEBRATION = "That change is bigger than the everyday ups and downs"
-_codes = itertools.count(1)
 
 
 def client_of_tom(world: World, sessions: int = 5) -> str:
-    code = f"M-{next(_codes):03d}"
-    with world.store.transaction("tom", interface="system") as tx:
-        add_client(tx, code)
-        for number in range(1, sessions + 1):
-            add_session(tx, code, SessionRecord(number=number, date=DAY))
-    return code
+    return new_client_of_tom(world, sessions, prefix="M")
 
 
 @pytest.fixture(scope="module")

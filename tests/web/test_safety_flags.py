@@ -6,32 +6,19 @@ with a note, audited, keeping the flag and its history."""
 
 from __future__ import annotations
 
-import itertools
 import re
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from web_world import DAY, World, csrf_of, new_client
+from web_world import World, csrf_of, new_client, new_client_of_tom
 
 from rapport.measures.catalog import get_instrument
-from rapport.store.clients import add_client
 from rapport.store.logins import create_api_token
-from rapport.store.sessions import SessionRecord, add_session
 
 PHQ9 = get_instrument("phq9")
 ITEM9 = "item 9 (thoughts that you would be better off dead, or of hurting yourself)"
 UNANSWERED = f"PHQ-9 {ITEM9} not answered — ask directly"
-_codes = itertools.count(1)
-
-
-def new_client_of_tom(world: World, sessions: int = 3) -> str:
-    code = f"S-{next(_codes):03d}"
-    with world.store.transaction("tom", interface="system") as tx:
-        add_client(tx, code)
-        for number in range(1, sessions + 1):
-            add_session(tx, code, SessionRecord(number=number, date=DAY))
-    return code
 
 
 @pytest.fixture(scope="module")

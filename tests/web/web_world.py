@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import itertools
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -98,6 +99,20 @@ def world_at(url: str, folder: Path) -> Iterator[World]:
         yield world
     finally:
         store.dispose()
+
+
+_client_numbers = itertools.count(1)
+
+
+def new_client_of_tom(world: World, sessions: int = 3, prefix: str = "S") -> str:
+    """A fresh client of tom's (``S-001``, ``S-002``... unique in the run) with
+    ``sessions`` dated sessions, for a test that must not meet another test's data."""
+    code = f"{prefix}-{next(_client_numbers):03d}"
+    with world.store.transaction("tom", interface="system") as tx:
+        add_client(tx, code)
+        for number in range(1, sessions + 1):
+            add_session(tx, code, SessionRecord(number=number, date=DAY))
+    return code
 
 
 def new_client(app: FastAPI) -> TestClient:
