@@ -20,6 +20,7 @@ router = APIRouter(include_in_schema=False)
 #: Change category -> (arrow, words); the words carry the meaning, the arrow only helps.
 TREND = {"recovered": ("↑", "recovered"), "improved": ("↑", "improved"),
          "unchanged": ("→", "no reliable change"), "deteriorated": ("↓", "deteriorated")}
+ALERT_LABEL = {"urgent": "Urgent", "warning": "Warning", "info": "Note"}
 
 
 def trend_of(overall: Change | None) -> tuple[str, str, str] | None:
@@ -32,7 +33,6 @@ def trend_of(overall: Change | None) -> tuple[str, str, str] | None:
     if overall.safety_caveat is None:
         return arrow, words, words.replace(" ", "-")
     return arrow, change_words(overall) or words, "caveat"
-ALERT_LABEL = {"urgent": "Urgent", "warning": "Warning", "info": "Note"}
 
 
 @dataclass(frozen=True)
