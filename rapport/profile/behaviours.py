@@ -40,9 +40,12 @@ def validation(v: SessionView, i: int) -> list[str]:
     return [n for n in ("affirm", "normalize") if v.flag(i, n)]
 
 
-def backing_off(v: SessionView, i: int) -> list[str]:
-    """Autonomy-supportive moves: emphasising choice, collaboration, asking permission."""
-    found = [n for n in ("emphasize_autonomy", "seek_collaboration") if v.flag(i, n)]
+def backing_off(v: SessionView, i: int, *, sure: bool = False) -> list[str]:
+    """Autonomy-supportive moves: emphasising choice, collaboration, asking permission.
+    ``sure``: only codes at or above their feedback bar count (the autonomy figure);
+    without it any code that applies does (repair moves)."""
+    applies = v.feedback if sure else v.flag
+    found = [n for n in ("emphasize_autonomy", "seek_collaboration") if applies(i, n)]
     phrase = asks_permission(v.turns[i].text)
     if phrase:
         found.append(f"asks permission: “{phrase}”")

@@ -17,7 +17,6 @@ from rapport.domain import Role
 from rapport.profile import behaviours as b
 from rapport.profile.lexicon import (
     advice_wording,
-    asks_permission,
     feeling_labels,
     feeling_words,
 )
@@ -194,9 +193,8 @@ def _unasked_advice(v: SessionView) -> list[RevisitMoment]:
     about a third of the time."""
     out = []
     for t in v.of_role(Role.THERAPIST):
-        phrase = advice_wording(t.text)
-        if (phrase is None or not v.is_(t.index, "therapist_behaviour", "input")
-                or asks_permission(t.text) or v.feedback(t.index, "persuade")):
+        phrase = v.unasked_advice(t.index)
+        if phrase is None or v.feedback(t.index, "persuade"):
             continue
         out.append(RevisitMoment(
             kind="unasked_advice", direction="improve", turn_index=t.index,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rapport.domain import Role
 from rapport.profile import behaviours as b
-from rapport.profile.lexicon import advice_wording, asks_permission, boundary_topic
+from rapport.profile.lexicon import asks_permission, boundary_topic
 from rapport.profile.listening import evidence_of, missing, therapist_turns
 from rapport.profile.models import ProfileMetric as Metric
 from rapport.profile.turn_taking import turn_taking
@@ -16,15 +16,18 @@ DIRECTIVE_CODES = ("persuade", "confront")
 
 def autonomy_support(v: SessionView) -> Metric:
     """Supportive / (supportive + directive) therapist moves, counting only what is sure
-    enough to give feedback on (see :func:`_supportive` and :func:`_directive`)."""
+    enough to give feedback on (:func:`~rapport.profile.behaviours.backing_off` with
+    ``sure``, and :func:`_directive`)."""
     key, label, element = "autonomy_support", "Autonomy support vs directiveness", "autonomy"
     if not v.any_of(*AUTONOMY_CODES, *DIRECTIVE_CODES, "input_type"):
         return missing(key, label, element, "share", "no autonomy or directive codes "
                        "(emphasize_autonomy, seek_collaboration, persuade, "
                        "confront) and no input_type codes")
     therapist = therapist_turns(v)
-    support = [(i, ", ".join(_supportive(v, i))) for i in therapist if _supportive(v, i)]
-    direct = [(i, ", ".join(_directive(v, i))) for i in therapist if _directive(v, i)]
+    # a code below its feedback bar never counts: a 57% seek_collaboration on "Hi, come
+    # on in" made a session of unasked advice read as 100% autonomy-supportive
+    support = [(i, ", ".join(m)) for i in therapist if (m := b.backing_off(v, i, sure=True))]
+    direct = [(i, ", ".join(m)) for i in therapist if (m := _directive(v, i))]
     n = len(support) + len(direct)
     detail = {"supportive": len(support), "directive": len(direct)}
     below_bar = any(v.flag(i, c) and not v.feedback(i, c) for i in therapist
@@ -45,26 +48,15 @@ def autonomy_support(v: SessionView) -> Metric:
                                                     for i, w in direct])))
 
 
-def _supportive(v: SessionView, i: int) -> list[str]:
-    """Choice and collaboration codes sure enough for feedback, or asking permission.
-    A code below its feedback bar never counts: a 57% ``seek_collaboration`` on "Hi, come
-    on in" made a session of unasked advice read as 100% autonomy-supportive."""
-    found = [n for n in AUTONOMY_CODES if v.feedback(i, n)]
-    if phrase := asks_permission(v.turns[i].text):
-        found.append(f"asks permission: “{phrase}”")
-    return found
-
-
 def _directive(v: SessionView, i: int) -> list[str]:
     """``persuade`` / ``confront`` sure enough for feedback; otherwise, with no permission
     asked, a turn the utterance coder calls input worded as advice (the rule of the
     "suggestion offered without asking first" moment, right 15 of 21 times on real talk),
     or, with no ``persuade`` codes at all, ``input_type=advice``."""
     found = [n for n in DIRECTIVE_CODES if v.feedback(i, n)]
-    text = v.turns[i].text
-    if found or asks_permission(text):
+    if found or asks_permission(v.turns[i].text):
         return found
-    if v.is_(i, "therapist_behaviour", "input") and (phrase := advice_wording(text)):
+    if phrase := v.unasked_advice(i):
         return [f"advice without asking: “{phrase}”"]
     if not v.has("persuade") and v.is_(i, "input_type", "advice"):
         return ["advice (no permission asked)"]

@@ -172,9 +172,9 @@ def metric_rows(by_session: dict[int, dict[str, float | None]],
     units it rests on (``bases``: each session's :func:`~pm.basis_of`)."""
     sessions = sorted(by_session)
     names = sorted({n for m in by_session.values() for n in m if pm.is_profile(n)})
+    basis = {s: bases.get(s, pm.UNKNOWN) for s in sessions}
     rows = []
     for name in names:
-        basis = {s: bases.get(s, pm.UNKNOWN) for s in sessions}
         series = [basis[s].measured(name, by_session[s].get(name)) for s in sessions]
         known = [v for v in series if v is not None]
         last = next(((s, v) for s, v in zip(reversed(sessions), reversed(series), strict=True)
