@@ -15,7 +15,11 @@ from rapport.caseload.progress import (
     caseload,
     client_progress,
 )
-from rapport.caseload.responses import record_response, seed_demo_measures
+from rapport.caseload.responses import (
+    mark_response_entered_in_error,
+    record_response,
+    seed_demo_measures,
+)
 from rapport.caseload.safety import ACTIONS, ClientFlag, acknowledge, client_flags
 
 __all__ = [
@@ -29,6 +33,7 @@ __all__ = [
     "caseload",
     "client_flags",
     "client_progress",
+    "mark_response_entered_in_error",
     "record_response",
     "seed_demo_measures",
     "submit_form",

@@ -91,7 +91,7 @@ def client_progress(tx: Tx, code: str, *, only: str | None = None) -> ClientProg
 def overview_flags(seen: ClientOverview) -> tuple[list[ClientFlag], list[str]]:
     """Every safety flag of the client with its acknowledgements, open ones first, and
     warnings, from what :func:`client_overviews` read."""
-    flags, warnings = questionnaire_flags(seen.responses)
+    flags, warnings = questionnaire_flags([*seen.responses, *seen.entered_in_error])
     return with_acknowledgements(
         [*flags, *document_flags((d.analysis_id, d.session_number, d.created_at, d.document)
                                  for d in seen.urgent_documents)],

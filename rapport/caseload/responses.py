@@ -1,4 +1,5 @@
-"""Storing scored questionnaires for a session, and the measures demo clients."""
+"""Storing scored questionnaires for a session, marking one entered in error, and the
+measures demo clients."""
 
 from __future__ import annotations
 
@@ -10,7 +11,12 @@ from rapport.measures.schema import Instrument
 from rapport.measures.scoring import Score, require_answered, score
 from rapport.measures.stored import scoring_fingerprint
 from rapport.store.clients import add_client, find_client
-from rapport.store.responses import add_response, list_responses
+from rapport.store.responses import (
+    ResponseView,
+    add_response,
+    list_responses,
+    mark_entered_in_error,
+)
 from rapport.store.sessions import Attendance, SessionRecord, add_session, find_session
 from rapport.store.tx import Tx
 
@@ -50,6 +56,29 @@ def record_or_keep_unfiled(tx: Tx, code: str, instrument: Instrument, result: Sc
             pass  # stored by someone else a moment ago: keep these unfiled
     _store(tx, code, instrument, result, session=None)
     return False
+
+
+def mark_response_entered_in_error(tx: Tx, code: str, response_id: int, *,
+                                   reason: str) -> ResponseView:
+    """Mark a response stored by mistake (wrong client, session or answers) entered in
+    error: it then counts in no score, chart, alert or band, stays in the history with
+    who marked it, when and why, and the session may record the right one. A response
+    with an open safety flag is refused until the flag is acknowledged: marking must
+    never be the way a risk answer leaves the therapist's sight."""
+    from rapport.caseload.safety import client_flags
+
+    find_client(tx, code, write=True)  # only the treating therapist, before anything else
+    flags, _ = client_flags(tx, code)
+    still_open = [f for f in flags if f.is_open and f.ref.kind == "questionnaire"
+                  and f.ref.source_id == response_id]
+    if still_open:
+        raise RapportInputError(
+            f"response {response_id} has an open safety flag ({still_open[0].message})",
+            where="response", fix=f"acknowledge flag {still_open[0].ref} first, saying "
+            "what was done (for a mistaken entry: 'other', with a note such as 'entered for "
+            "the wrong client'), on the client page's safety flags or with rapport flags "
+            "acknowledge; then mark it", code="open_flag")
+    return mark_entered_in_error(tx, code, response_id, reason=reason)
 
 
 def session_has(tx: Tx, code: str, instrument: Instrument, session: int) -> bool:

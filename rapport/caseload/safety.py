@@ -26,7 +26,7 @@ from rapport.measures.catalog import get_instrument
 from rapport.measures.scoring import SafetyFlag
 from rapport.measures.stored import current_flags
 from rapport.store.analyses import list_analyses, read_analysis
-from rapport.store.responses import ResponseView, list_responses
+from rapport.store.responses import ResponseView, list_entered_in_error, list_responses
 from rapport.store.safety import (
     AcknowledgementView,
     FlagRef,
@@ -121,10 +121,16 @@ def questionnaire_flags(responses: Iterable[ResponseView]
             warnings.append(f"response {response.id}: cannot be checked for safety flags "
                             f"(instrument {response.instrument_id!r} not readable)")
             continue
+        mark = response.entered_in_error
+        # A response marked entered in error keeps its flags (acknowledged before it could
+        # be marked), saying so: a safety flag never leaves the record's history.
+        marked = ("" if mark is None else
+                  f" (the response was marked entered in error by {mark.by} on "
+                  f"{mark.at:%Y-%m-%d})")
         flags += [ClientFlag(ref=FlagRef("questionnaire", response.id, flag.item),
                              instrument=instrument.id, short_name=instrument.short_name,
                              session=response.session_number, rule=_rule(flag),
-                             message=flag.message, raised_at=response.recorded_at)
+                             message=flag.message + marked, raised_at=response.recorded_at)
                   for flag in found]
     return flags, warnings
 
@@ -184,9 +190,11 @@ def with_acknowledgements(flags: Sequence[ClientFlag],
 def client_flags(tx: Tx, code: str, *, responses: Sequence[ResponseView] | None = None
                  ) -> tuple[list[ClientFlag], list[str]]:
     """Every safety flag of ``code`` with its acknowledgements, open ones first (audited
-    reads); pass ``responses`` when they were read already in this transaction."""
-    found, warnings = questionnaire_flags(responses if responses is not None
-                                          else list_responses(tx, code))
+    reads), those of responses marked entered in error included; pass ``responses`` (the
+    ones that count) when they were read already in this transaction."""
+    found, warnings = questionnaire_flags([
+        *(responses if responses is not None else list_responses(tx, code)),
+        *list_entered_in_error(tx, code)])
     found += transcript_flags(tx, code)
     return with_acknowledgements(found, list_acknowledgements(tx, code)), warnings
 

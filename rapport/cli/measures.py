@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from rapport.cli import responses
+
 if TYPE_CHECKING:
     from rapport.caseload.safety import ClientFlag
     from rapport.measures.alerts import Administration
@@ -371,6 +373,7 @@ def register(app: typer.Typer) -> None:
     group.command("show", help=SHOW_HELP)(show)
     group.command("score", help=SCORE_HELP)(score_command)
     group.command("record", help=RECORD_HELP)(record_command)
+    responses.register(group)
     group.command("fhir", help=FHIR_HELP)(fhir_command)
     group.command("demo", help=DEMO_HELP)(demo_command)
     app.add_typer(group, name="measures")

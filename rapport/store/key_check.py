@@ -35,9 +35,17 @@ def stored_key_ids(db: orm.Session) -> Counter[str]:
     """How many stored values each key id encrypted (reads every encrypted column)."""
     counts: Counter[str] = Counter()
     # a record one migration behind (only ``db upgrade`` opens one) lacks newer tables
-    present = set(sa.inspect(db.connection()).get_table_names())
+    # and columns
+    inspector = sa.inspect(db.connection())
+    present = set(inspector.get_table_names())
+    columns: dict[str, set[str]] = {}
     for model, attr, _ in ENCRYPTED_COLUMNS:
-        if model.__tablename__ not in present:
+        table = model.__tablename__
+        if table not in present:
+            continue
+        if table not in columns:
+            columns[table] = {c["name"] for c in inspector.get_columns(table)}
+        if attr not in columns[table]:
             continue
         column = getattr(model, attr)
         for blob in db.scalars(sa.select(column).where(column.is_not(None))):

@@ -149,11 +149,15 @@ class AnalysisMetric(Base):
 
 class QuestionnaireResponse(Base):
     """One scored questionnaire. At most one of each instrument per client and session
-    (the index); any number without a session number."""
+    that is not marked entered in error (the index); any number without a session number.
+    A response is never deleted by hand: one stored by mistake is marked entered in error
+    (who, when, why), leaves every score and chart, and stays in the record's history."""
 
     __tablename__ = "questionnaire_responses"
     __table_args__ = (sa.Index("uq_questionnaire_responses_session_instrument",
-                               "client_id", "session_number", "instrument_id", unique=True),)
+                               "client_id", "session_number", "instrument_id", unique=True,
+                               sqlite_where=sa.text("error_marked_at IS NULL"),
+                               postgresql_where=sa.text("error_marked_at IS NULL")),)
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(_part_of("clients"), index=True)
     session_number: Mapped[int | None]
@@ -169,6 +173,10 @@ class QuestionnaireResponse(Base):
     band: Mapped[str | None] = mapped_column(sa.String(200))
     in_clinical_range: Mapped[bool | None]
     scored_with: Mapped[str | None] = mapped_column(sa.String(32))
+    # Entered in error: when, by whom, and why (the reason may name people: encrypted).
+    error_marked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    error_marked_by: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    error_reason_enc: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
 
 
 class CodeCorrection(Base):
@@ -475,6 +483,7 @@ ENCRYPTED_COLUMNS: tuple[tuple[type[Base], str, str], ...] = (
     (TherapySession, "notes_enc", "sessions.notes"),
     (StoredAnalysis, "document_enc", "analyses.document"),
     (QuestionnaireResponse, "answers_enc", "questionnaire_responses.answers"),
+    (QuestionnaireResponse, "error_reason_enc", "questionnaire_responses.error_reason"),
     (SupervisorComment, "text_enc", "supervisor_comments.text"),
     (SafetyAcknowledgement, "note_enc", "safety_acknowledgements.note"),
     (Job, "payload_enc", "jobs.payload"), (Job, "outcome_enc", "jobs.outcome"),

@@ -62,6 +62,8 @@ class ClientOverview:
     closed_at: dt.datetime | None
     sessions: list[SessionView] = field(default_factory=list)
     responses: list[ResponseView] = field(default_factory=list)
+    #: responses marked entered in error: in no score, kept for the history and flags
+    entered_in_error: list[ResponseView] = field(default_factory=list)
     analyses: list[AnalysisView] = field(default_factory=list)
     acknowledgements: list[AcknowledgementView] = field(default_factory=list)
     urgent_documents: list[UrgentDocument] = field(default_factory=list)
@@ -123,7 +125,10 @@ def _responses(tx: Tx, ids: list[int], by_id: dict[int, ClientOverview]) -> None
             .join(User, User.id == QuestionnaireResponse.recorded_by)
             .where(QuestionnaireResponse.client_id.in_(ids))
             .order_by(QuestionnaireResponse.recorded_at, QuestionnaireResponse.id)):
-        by_id[row.client_id].responses.append(response_view(tx, row, username))
+        seen = by_id[row.client_id]
+        view = response_view(tx, row, username)
+        (seen.responses if view.entered_in_error is None else
+         seen.entered_in_error).append(view)
 
 
 def _analyses(tx: Tx, ids: list[int], by_id: dict[int, ClientOverview]) -> None:

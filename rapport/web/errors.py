@@ -26,7 +26,7 @@ STATUS_OF_CODE = {
     "not_found": 404, "forbidden": 404, "unknown_user": 404,
     "no_user": 401, "unauthenticated": 401,
     "csrf": 403, "locked": 429, "throttled": 429,
-    "duplicate": 409, "conflict": 409, "not_empty": 409,
+    "duplicate": 409, "conflict": 409, "open_flag": 409, "not_empty": 409,
     "analysis_exists": 409, "date_mismatch": 409,
     "too_large": 413, "invalid_request": 422,
 }

@@ -158,6 +158,43 @@ def test_0005_stores_the_scores_of_responses_recorded_before_it(db_url: str) -> 
         store.dispose()
 
 
+def test_0010_keeps_every_response_counting_and_the_index_unique(db_url: str) -> None:
+    # Responses recorded before 0010 count as before; the one-per-session index still
+    # refuses a second one that counts, and lets a marked one sit beside its replacement.
+    import sqlalchemy as sa
+
+    from rapport.errors import RapportInputError
+    from rapport.store.clients import add_client
+    from rapport.store.permissions import UserRole
+    from rapport.store.responses import list_responses, mark_entered_in_error
+    from rapport.store.users import add_user
+
+    store = Store(db_url, key=base64.b64encode(os.urandom(32)).decode())
+    try:
+        store.upgrade("0009")
+        with store.transaction(None, check_schema=False) as tx:
+            add_user(tx, "ada", UserRole.ADMIN)
+        with store.transaction("ada", check_schema=False) as tx:
+            add_user(tx, "tom", UserRole.THERAPIST)
+        with store.transaction("tom", check_schema=False) as tx:
+            add_client(tx, "C-001")
+            first = old_response(tx, "C-001", "phq9", {"1": 1.0}, {"total": 1.0}, 1)
+        store.upgrade()
+        with store.transaction("tom") as tx:
+            (kept,) = list_responses(tx, "C-001")
+        assert (kept.id, kept.entered_in_error) == (first, None)
+        with pytest.raises(RapportInputError) as refused, store.transaction("tom") as tx:
+            old_response(tx, "C-001", "phq9", {"1": 2.0}, {"total": 2.0}, 1)
+        assert refused.value.code == "conflict"  # the unique index, not a check before it
+        with store.transaction("tom") as tx:
+            mark_entered_in_error(tx, "C-001", first, reason="wrong answers")
+            second = old_response(tx, "C-001", "phq9", {"1": 2.0}, {"total": 2.0}, 1)
+            assert [r.id for r in list_responses(tx, "C-001")] == [second]
+            assert tx.db.scalar(sa.text("SELECT count(*) FROM questionnaire_responses")) == 2
+    finally:
+        store.dispose()
+
+
 def old_response(tx: Tx, code: str, instrument: str, answers: dict[str, float],
                  scores: dict[str, float], session: int | None, *, version: str = "1"
                  ) -> int:

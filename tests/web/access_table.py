@@ -74,6 +74,8 @@ ACCESS: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/instruments"): SIGNED_IN,
     ("GET", "/api/v1/clients/{code}/responses"): CLIENT_READ,
     ("POST", "/api/v1/clients/{code}/responses"): CLIENT_WRITE,
+    ("POST", "/api/v1/clients/{code}/responses/{response_id}/entered-in-error"):
+        CLIENT_WRITE,
     ("GET", "/api/v1/clients/{code}/progress"): CLIENT_READ,
     ("GET", "/api/v1/alerts"): SIGNED_IN,
     # -- API: safety flags (rapport/web/api/safety.py)
@@ -136,6 +138,8 @@ ACCESS: dict[tuple[str, str], str] = {
         CLIENT_WRITE,
     ("GET", "/clients/{code}/sessions/{number}/questionnaire"): CLIENT_WRITE,
     ("POST", "/clients/{code}/sessions/{number}/questionnaire"): CLIENT_WRITE,
+    ("POST", "/clients/{code}/sessions/{number}/responses/{response_id}/entered-in-error"):
+        CLIENT_WRITE,
     # safety flags (rapport/web/pages/safety.py): therapist and supervisor acknowledge
     ("POST", "/clients/{code}/safety-flags/acknowledge"): CLIENT_COMMENT,
     # coding workbench (rapport/web/pages/coding.py, rapport/web/api/coding.py); a project

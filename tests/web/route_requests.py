@@ -129,6 +129,30 @@ def _recording_id(call: Call) -> str:
                                   media_type="audio/x-wav", suffix=".wav"))
 
 
+def _fresh_response(call: Call) -> int:
+    """A GAD-7 with no risk item in a fresh session of C-001 (sets {number} to it)."""
+    from rapport.caseload import record_response
+    from rapport.measures.scoring import score
+
+    gad7 = get_instrument("gad7")
+    number = _new_session(call)
+    call.overrides["number"] = str(number)
+    with call.world.store.transaction("tom", interface="system") as tx:
+        return record_response(tx, "C-001", gad7, score(gad7, dict.fromkeys(gad7.item_ids,
+                                                                            0.0)),
+                               session=number)
+
+
+def _response_id(call: Call) -> str:
+    call.overrides["response_id"] = str(_fresh_response(call))
+    return call.overrides["response_id"]
+
+
+def _entered_in_error(call: Call) -> dict[str, Any]:
+    _response_id(call)  # sets {number} and {response_id} before the path is filled
+    return {"reason": f"matrix {call.unique}"}
+
+
 def _throwaway_user(call: Call) -> str:
     with call.world.store.transaction("ada", interface="system") as tx:
         add_user(tx, f"tu{call.unique}", UserRole.THERAPIST)
@@ -216,6 +240,7 @@ FILLERS: dict[str, Callable[[Call], str]] = {
     "recording_job": _recording_job,
     "recording_id": _recording_id,
     "username": _throwaway_user,
+    "response_id": _response_id,
     "project_id": _project_id,
     "unit_id": _unit_id,
 }
@@ -369,6 +394,10 @@ BODIES: dict[tuple[str, str], Callable[[Call], dict[str, Any]]] = {
     ("POST", "/clients/{code}/sessions/{number}/recordings/{recording_id}/delete"):
         lambda call: {"data": {}},
     ("POST", "/clients/{code}/sessions/{number}/questionnaire"): _questionnaire,
+    ("POST", "/clients/{code}/sessions/{number}/responses/{response_id}/entered-in-error"):
+        lambda call: {"data": _entered_in_error(call)},
+    ("POST", "/api/v1/clients/{code}/responses/{response_id}/entered-in-error"):
+        lambda call: {"json": _entered_in_error(call)},
     ("POST", "/api/v1/clients/{code}/safety-flags/acknowledgements"): lambda call: {
         "json": _acknowledgement(call)},
     ("POST", "/clients/{code}/safety-flags/acknowledge"): lambda call: {

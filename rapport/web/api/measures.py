@@ -6,12 +6,23 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, Strict
 
-from rapport.caseload import ClientAlert, caseload, client_progress, record_response
+from rapport.caseload import (
+    ClientAlert,
+    caseload,
+    client_progress,
+    mark_response_entered_in_error,
+    record_response,
+)
 from rapport.measures.attendance import Attendance
 from rapport.measures.catalog import get_instrument, list_instruments
 from rapport.measures.progress import ProgressReport
 from rapport.measures.scoring import Score, score
-from rapport.store.responses import ResponseView, list_responses
+from rapport.store.responses import (
+    MAX_REASON,
+    ResponseView,
+    list_entered_in_error,
+    list_responses,
+)
 from rapport.web.api.common import Ok, api_router
 from rapport.web.api.safety import FlagOut, flag_out
 from rapport.web.identity import RecordTx, SignedIn
@@ -74,9 +85,31 @@ def instruments() -> Ok[list[InstrumentInfo]]:
                                    licence=i.licence.kind) for i in list_instruments()])
 
 
+class EnteredInError(BaseModel):
+    reason: str = Field(min_length=1, max_length=MAX_REASON)
+
+
 @router.get("/clients/{code}/responses")
-def responses(code: str, tx: RecordTx) -> Ok[list[ResponseView]]:
-    return Ok(data=list_responses(tx, code))
+def responses(code: str, tx: RecordTx, include_entered_in_error: bool = False
+              ) -> Ok[list[ResponseView]]:
+    """The client's responses that count, oldest first; ``include_entered_in_error``
+    adds, after them, those marked entered in error (each with its ``entered_in_error``:
+    who, when, why)."""
+    found = list_responses(tx, code)
+    if include_entered_in_error:
+        found += list_entered_in_error(tx, code)
+    return Ok(data=found)
+
+
+@router.post("/clients/{code}/responses/{response_id}/entered-in-error")
+def entered_in_error(code: str, response_id: int, body: EnteredInError,
+                     tx: RecordTx) -> Ok[ResponseView]:
+    """Mark a response stored by mistake entered in error (the treating therapist only):
+    it counts in no score from then on, is never deleted, and its session may record the
+    right one. 409 ``open_flag`` while a safety flag of it is open (acknowledge it
+    first); 409 ``conflict`` when it is marked already."""
+    return Ok(data=mark_response_entered_in_error(tx, code, response_id,
+                                                  reason=body.reason))
 
 
 @router.post("/clients/{code}/responses", status_code=201)

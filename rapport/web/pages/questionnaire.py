@@ -1,10 +1,14 @@
-"""Questionnaire entry by the treating therapist, for one session of a client.
+"""Questionnaire entry by the treating therapist, for one session of a client, and
+marking one of the session's stored questionnaires entered in error.
 
 One accessible field per item with the instrument's answer options (item text only where
 the instrument's licence lets Rapport bundle it; licensed ones show item numbers and
 options, for use beside the licensed paper form). Scored by ``rapport.measures.scoring``
 and stored by ``rapport.caseload.record_response``, which refuses a second administration
-of the same instrument for the session before writing anything.
+of the same instrument for the session before writing anything. A questionnaire stored
+by mistake is marked entered in error (``rapport.caseload.mark_response_entered_in_error``:
+a reason, never deleted, refused while a safety flag of it is open); the session can then
+record the right one.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from __future__ import annotations
 import math
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from rapport.errors import RapportInputError
@@ -20,7 +24,7 @@ from rapport.measures.schema import Instrument
 from rapport.store.clients import find_client
 from rapport.store.tx import Tx
 from rapport.web.errors import STATUS_OF_CODE
-from rapport.web.identity import RecordTx
+from rapport.web.identity import CurrentIdentity, RecordTx
 from rapport.web.pages.sessions import SESSION_PATH, require_session, session_url
 from rapport.web.templating import render
 
@@ -114,4 +118,30 @@ def questionnaire_submit(request: Request, code: str, number: int, tx: RecordTx,
         return _form(request, tx, code, number, instrument, error=exc, given=form,
                      status=STATUS_OF_CODE.get(exc.code, 400))
     return RedirectResponse(f"{session_url(code, number)}?scored={instrument.id}#scores",
+                            status_code=303)
+
+
+@router.post(SESSION_PATH + "/responses/{response_id}/entered-in-error")
+def mark_entered_in_error(request: Request, code: str, number: int, response_id: int,
+                          identity: CurrentIdentity, tx: RecordTx,
+                          reason: Annotated[str, Form(max_length=2000)] = "") -> Response:
+    from rapport.caseload import mark_response_entered_in_error
+    from rapport.store.responses import list_responses
+    from rapport.web.pages.sessions import session_response
+
+    _check_target(tx, code, number)
+    if not any(r.id == response_id and r.session_number == number
+               for r in list_responses(tx, code)):
+        raise RapportInputError(f"session {number} has no questionnaire {response_id} "
+                                "that counts", where="response",
+                                fix="reload the session page", code="not_found")
+    try:
+        mark_response_entered_in_error(tx, code, response_id, reason=reason)
+    except RapportInputError as exc:
+        if exc.code in _NOT_FOUND:
+            raise
+        # Nothing was written: the session page again, the reason at its questionnaires.
+        return session_response(request, code, number, identity, tx, score_error=exc,
+                                status=STATUS_OF_CODE.get(exc.code, 400))
+    return RedirectResponse(f"{session_url(code, number)}?marked={response_id}#scores",
                             status_code=303)

@@ -110,9 +110,27 @@ def _scores_of_session(responses: list[ResponseView], number: int,
             name, band, items = r.instrument_id, None, len(r.answers)
         # Unanswered = items without a value, whether stored as null or left out.
         answered = sum(v is not None for v in r.answers.values())
-        rows.append({"instrument": name, "total": total, "band": band,
+        rows.append({"id": r.id, "instrument": name, "total": total, "band": band,
                      "missing": items - answered,
                      "change": (changes or {}).get(r.instrument_id)})
+    return rows
+
+
+def _marked_of_session(marked: list[ResponseView], number: int) -> list[dict[str, Any]]:
+    """This session's questionnaires marked entered in error, with the mark."""
+    from rapport.measures.catalog import get_instrument
+
+    rows = []
+    for r in marked:
+        if r.session_number != number or r.entered_in_error is None:
+            continue
+        try:
+            name = get_instrument(r.instrument_id).short_name
+        except RapportInputError:  # an instrument no longer bundled
+            name = r.instrument_id
+        rows.append({"instrument": name, "total": r.scores.get("total"),
+                     "recorded": f"{r.recorded_by}, {r.recorded_at:%Y-%m-%d %H:%M}",
+                     "mark": r.entered_in_error})
     return rows
 
 
@@ -129,10 +147,21 @@ def _changes_at(seen: ClientOverview, number: int) -> dict[str, str | None]:
 
 @router.get(SESSION_PATH)
 def session_page(request: Request, code: str, number: int, identity: CurrentIdentity,
-                 tx: RecordTx, show: str = "", scored: str = "",
+                 tx: RecordTx, *, show: str = "", scored: str = "", marked: str = "",
                  analysis: int | None = None) -> Response:
     """The session's newest analysis, or the earlier version ``analysis`` (when a
     transcript was uploaded again and both versions were kept)."""
+    return session_response(request, code, number, identity, tx, show=show, scored=scored,
+                            marked=marked, analysis=analysis)
+
+
+def session_response(request: Request, code: str, number: int, identity: CurrentIdentity,
+                     tx: Tx, *, show: str = "", scored: str = "", marked: str = "",
+                     analysis: int | None = None,
+                     score_error: RapportInputError | None = None,
+                     status: int = 200) -> Response:
+    """The session page; ``score_error`` is shown at the questionnaires (a refused
+    correction of one), with ``status``."""
     from rapport.caseload.progress import overview_flags
     from rapport.store.overview import client_overviews
     from rapport.web.stored_report import correction_choices, load_stored_report, report_css
@@ -158,8 +187,9 @@ def session_page(request: Request, code: str, number: int, identity: CurrentIden
     values: dict[str, Any] = {
         "code": code, "number": number, "view": view, "report": None, "purged": False,
         "can_write": can_write, "can_comment": can_comment, "show": show[:100],
-        "scored": scored[:64],
+        "scored": scored[:64], "marked": marked[:20], "score_error": score_error,
         "scores": _scores_of_session(responses, number, _changes_at(seen, number)),
+        "entered_in_error": _marked_of_session(seen.entered_in_error, number),
         # every open flag of the client first; this session's flags (any state) with
         # its scores
         "open_flags": [f for f in flags if f.is_open],
@@ -169,9 +199,9 @@ def session_page(request: Request, code: str, number: int, identity: CurrentIden
         # kept recordings: the treating therapist's only (a supervisor never gets the voice)
         "recordings": list_recordings(tx, code, number) if can_write else []}
     if view is None:
-        return render(request, "session.html", values)
+        return render(request, "session.html", values, status=status)
     if view.purged:
-        return render(request, "session.html", values | {"purged": True})
+        return render(request, "session.html", values | {"purged": True}, status=status)
     report = load_stored_report(read_analysis(tx, view.id))
     corrections = list_corrections(tx, view.id)
     comments = list_comments(tx, view.id)
@@ -194,7 +224,7 @@ def session_page(request: Request, code: str, number: int, identity: CurrentIden
     return render(request, "session.html", values | {
         "shown": shown, "report": report, "doc": report.document, "parts": report.parts,
         "tokens": tokens,        "review_names": review_names, "human": human, "comments": by_turn,
-        "corrections_count": len(corrections), "choices": choices})
+        "corrections_count": len(corrections), "choices": choices}, status=status)
 
 
 @router.post(SESSION_PATH + "/corrections")
