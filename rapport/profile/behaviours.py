@@ -35,9 +35,11 @@ def feeling_reflection(v: SessionView, i: int) -> list[str]:
     return feeling_words(v.turns[i].text) if is_reflection(v, i) else []
 
 
-def validation(v: SessionView, i: int) -> list[str]:
-    """Affirming or normalising codes of a therapist turn."""
-    return [n for n in ("affirm", "normalize") if v.flag(i, n)]
+def validation(v: SessionView, i: int, *, sure: bool = False) -> list[str]:
+    """Affirming or normalising codes of a therapist turn; ``sure``: only those at or
+    above their feedback bar (the validation figure)."""
+    applies = v.feedback if sure else v.flag
+    return [n for n in ("affirm", "normalize") if applies(i, n)]
 
 
 def backing_off(v: SessionView, i: int, *, sure: bool = False) -> list[str]:
@@ -68,7 +70,7 @@ def directive(v: SessionView, i: int) -> list[str]:
 def transparency(v: SessionView, i: int) -> list[str]:
     """Asking permission, explaining process or rationale, metacommunication."""
     found = []
-    if v.flag(i, "metacommunication"):
+    if v.feedback(i, "metacommunication"):  # below its feedback bar it never counts
         found.append("metacommunication")
     text = v.turns[i].text
     if phrase := asks_permission(text):

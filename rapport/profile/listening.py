@@ -187,6 +187,8 @@ def empathy(v: SessionView) -> Metric:
 
 
 def validation_rate(v: SessionView) -> Metric:
+    """Therapist turns that affirm or normalise, counting only codes sure enough for
+    feedback; not measured when the session's coder can give feedback on neither."""
     key, label, element = "validation_rate", "Validation and affirmation", "empathy"
     names = v.any_of("affirm", "normalize")
     therapist = therapist_turns(v)
@@ -194,9 +196,17 @@ def validation_rate(v: SessionView) -> Metric:
         return missing(key, label, element, "rate", "no affirmation or normalize codes")
     if not therapist:
         return missing(key, label, element, "rate", "no therapist turns")
-    hits = [(i, ", ".join(b.validation(v, i))) for i in therapist if b.validation(v, i)]
+    # A relationship code with no feedback bar measures nothing, present or absent: the
+    # session page lists such codes "as codes only", and so must this figure.
+    names = [n for n in names if v.measurable(n)]
+    if not names:
+        return missing(key, label, element, "rate", "not measured: the relationship "
+                       "coder's affirm and normalize codes are below their feedback bar "
+                       "(listed as codes only)")
+    hits = [(i, ", ".join(m)) for i in therapist if (m := b.validation(v, i, sure=True))]
     return Metric(key=key, label=label, element=element, unit="rate",
                   value=len(hits) / len(therapist), n=len(therapist),
-                  reason="" if len(names) == 2 else f"only {names[0]} codes available",
+                  reason="" if len(names) == 2 else f"only {names[0]} codes are sure enough "
+                  "to count",
                   evidence=evidence_of(v, hits),
-                  detail={n: sum(v.flag(i, n) for i in therapist) for n in names})
+                  detail={n: sum(v.feedback(i, n) for i in therapist) for n in names})

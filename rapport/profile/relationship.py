@@ -12,6 +12,7 @@ from rapport.profile.view import SessionView
 
 AUTONOMY_CODES = ("emphasize_autonomy", "seek_collaboration")
 DIRECTIVE_CODES = ("persuade", "confront")
+BOUNDARY_CODES = ("boundary_issue", "boundary_statement", "self_disclosure")
 
 
 def autonomy_support(v: SessionView) -> Metric:
@@ -72,9 +73,17 @@ def transparency(v: SessionView) -> Metric:
     hits = [(i, "; ".join(b.transparency(v, i))) for i in therapist if b.transparency(v, i)]
     return Metric(key=key, label=label, element=element, unit="rate",
                   value=len(hits) / len(therapist), n=len(therapist), evidence=evidence_of(v, hits),
-                  reason="" if v.has("metacommunication") else
-                  "phrases only (no metacommunication codes)",
+                  reason=_codes_reason(v, ("metacommunication",), "metacommunication"),
                   detail={"turns": len(hits)})
+
+
+def _codes_reason(v: SessionView, names: tuple[str, ...], what: str) -> str:
+    """Why a figure of phrases and codes rests on phrases only, or "" when it does not."""
+    if not v.any_of(*names):
+        return f"phrases only (no {what} codes)"
+    if not any(v.measurable(n) for n in v.any_of(*names)):
+        return f"phrases only ({what} codes below their feedback bar are not counted)"
+    return ""
 
 
 def change_talk(v: SessionView) -> Metric:
@@ -122,22 +131,22 @@ def boundary_moments(v: SessionView) -> Metric:
     hits: list[tuple[int, str]] = []
     for t in v.turns:
         notes = []
-        if v.flag(t.index, "boundary_issue"):
+        # codes below their feedback bar never count (they are listed as codes only)
+        if v.feedback(t.index, "boundary_issue"):
             notes.append("boundary_issue coded")
-        if v.flag(t.index, "boundary_statement"):
+        if v.feedback(t.index, "boundary_statement"):
             notes.append("therapist boundary statement: naming a boundary warmly is good "
                          "practice")
-        if v.flag(t.index, "self_disclosure"):
+        if v.feedback(t.index, "self_disclosure"):
             notes.append("therapist self-disclosure: check it serves the client, keep it "
                          "brief and return the focus")
         if topic := boundary_topic(t.text):
             notes.append(f"{topic[0]} (“{topic[1]}”): {topic[2]}")
         if notes:
             hits.append((t.index, "; ".join(notes)))
-    codes = v.any_of("boundary_issue", "boundary_statement", "self_disclosure")
     return Metric(key=key, label=label, element=element, unit="count",
                   value=float(len(hits)), n=len(v.turns), evidence=evidence_of(v, hits),
-                  reason="" if codes else "phrases only (no boundary codes)",
+                  reason=_codes_reason(v, BOUNDARY_CODES, "boundary"),
                   detail={"moments": len(hits)})
 
 

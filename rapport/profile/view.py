@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from rapport.coding.relationship.feedback import usable_for_feedback
+from rapport.coding.relationship.feedback import measurable, usable_for_feedback
 from rapport.domain import CodedSession, Role, Turn, TurnCodes
 from rapport.profile.lexicon import advice_wording, asks_permission
 from rapport.profile.models import ProfileEvidence
@@ -93,6 +93,12 @@ class SessionView:
     def sources(self) -> frozenset[str]:
         """Where the session's codes come from (model ids, ``human:<user>``...)."""
         return frozenset(c.source for tc in self.coded.codes for c in tc.codes)
+
+    def measurable(self, name: str) -> bool:
+        """False for a relationship code that no relationship coder of this session can
+        give feedback on (:func:`~rapport.coding.relationship.feedback.measurable`): a
+        figure built on it alone is not measured, whether the code appears or not."""
+        return measurable(name, {*self.coded.models, *self.sources})
 
     def coded_by(self, source: str) -> bool:
         """True when any code of the session comes from ``source`` (a coder's model id)."""

@@ -231,3 +231,44 @@ def test_autonomy_counts_only_what_is_sure_enough_for_feedback() -> None:
     assert "below their feedback bar are not counted" in m.reason
     assert [e.turn_index for e in m.evidence] == [2, 4]
     assert m.evidence[0].note == "directive: advice without asking: “you need to”"
+
+
+def test_validation_transparency_and_boundaries_count_only_codes_sure_enough() -> None:
+    # The bundled examples read "Validation 0%" and flagged a therapist self-disclosure
+    # from codes the shipped relationship coder cannot give feedback on (no feedback bar):
+    # such a code measures nothing, present or absent.
+    from rapport.coding.relationship.feedback import MODEL_ID, feedback_thresholds
+    from rapport.domain import Code
+
+    below = [c for c in ("affirm", "normalize", "metacommunication", "self_disclosure")
+             if feedback_thresholds(MODEL_ID).get(c) is None]
+    assert len(below) == 4  # the shipped default coder's bars, which this test relies on
+    rows = [("therapist", "Thanks for coming in, it took courage.", {"therapist_behaviour": "other"}),
+            ("client", "It did.", NEUTRAL),
+            ("therapist", "Can I say how this feels in the room between us?",
+             {"therapist_behaviour": "other"}),
+            ("client", "Okay.", NEUTRAL),
+            ("therapist", "I went through a divorce myself.", {"therapist_behaviour": "other"})]
+    session = coded(rows)
+    planted = {0: ("affirm", "normalize"), 2: ("metacommunication",), 4: ("self_disclosure",)}
+    codes = list(session.codes)
+    for turn, names in planted.items():
+        extra = tuple(Code(name=n, value=True, confidence=0.99, source=MODEL_ID) for n in names)
+        codes[turn] = codes[turn].model_copy(update={"codes": (*codes[turn].codes, *extra)})
+    profile = build_profile(dataclasses.replace(session, codes=tuple(codes),
+                                                models=(MODEL_ID,)))
+    validation = profile.metric("validation_rate")
+    assert (validation.available, validation.value) == (False, None)
+    assert "below their feedback bar" in validation.reason
+    transparency = profile.metric("transparency_rate")
+    assert transparency.value == 0.0 and transparency.evidence == []
+    assert "metacommunication codes below their feedback bar" in transparency.reason
+    boundaries = profile.metric("boundary_moments")
+    assert boundaries.value == 0 and "boundary codes below" in boundaries.reason
+    # the same codes from a person (or any coder without a bar) still count
+    human = build_profile(coded([(role, text, {**planted_codes, **{
+        n: True for n in planted.get(i, ())}}) for i, (role, text, planted_codes)
+        in enumerate(rows)]))
+    assert human.metric("validation_rate").value == pytest.approx(1 / 3)
+    assert human.metric("transparency_rate").value == pytest.approx(1 / 3)
+    assert human.metric("boundary_moments").value == 1

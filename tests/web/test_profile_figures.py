@@ -232,6 +232,23 @@ def test_client_page_says_not_measured(signed_in: dict[str, TestClient]) -> None
     assert profile_row(real, "Autonomy support vs directiveness")[0] == "50%"
 
 
+def test_old_validation_figures_of_a_coder_without_a_bar_read_not_measured(
+        signed_in: dict[str, TestClient]) -> None:
+    # Analyses stored before validation counted only codes sure enough for feedback read
+    # "Validation 0%" from a coder that can give feedback on neither affirm nor normalize.
+    doc = json.loads(greeting_document())
+    doc["metrics"]["profile.validation_rate"] = 0.0
+    assert MODEL_ID in doc["models"]
+    basis = pm.basis_of(json.dumps(doc))
+    assert "below their feedback bar" in basis.not_measured["profile.validation_rate"]
+    assert basis.text("profile.validation_rate", 0.0) == "not measured"
+    html = signed_in["tom"].get("/clients/C-AUT").text
+    assert profile_row(html, "Validation and affirmation")[0] == "not measured"
+    # a document of no relationship coder (a person's codes) keeps its figure
+    doc["models"] = [m for m in doc["models"] if not m.startswith("relationship")]
+    assert "profile.validation_rate" not in pm.basis_of(json.dumps(doc)).not_measured
+
+
 def test_supervision_says_not_measured(signed_in: dict[str, TestClient]) -> None:
     html = signed_in["sam"].get("/supervision").text
     section = html.split('id="sv-tom"', 1)[1]

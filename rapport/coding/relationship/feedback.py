@@ -51,6 +51,20 @@ def _held_out(preset: str) -> dict[str, HeldOut] | None:
     return read_gate(MODEL_NAMES[preset])
 
 
+def measurable(name: str, models: Iterable[str]) -> bool:
+    """False when ``name`` is a relationship code and no relationship model among
+    ``models`` (the session's coders) has a feedback threshold for it: then neither its
+    presence nor its absence measures anything, and a figure built on it is "not
+    measured". Codes of no relationship model (a person's, a test's) are measurable."""
+    if name not in ALL_CODES:
+        return True
+    relationship = [m for m in models if is_relationship_source(m)]
+    if not relationship:
+        return True
+    return any(m in MODEL_IDS and feedback_thresholds(m).get(name) is not None
+               for m in relationship)
+
+
 def rule_thresholds(source: str = MODEL_ID) -> dict[str, float | None]:
     """``code -> threshold`` the rule chose on the shipped model that writes ``source``
     (None: none), before the held-out check; what feedback uses is

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 
 from rapport.coding.relationship.codes import CODE_LABELS
+from rapport.coding.relationship.feedback import measurable
 from rapport.domain import CodedSession
 from rapport.profile import behaviours
 from rapport.profile.listening import REF_COMPLEX, REF_OPEN, REF_R_Q, band, therapist_turns
@@ -252,6 +253,13 @@ def basis_of(document_json: str) -> Basis:
     if not profile.ruptures_measured:
         why = _ruptures_why(profile)
         not_measured = {PREFIX + "ruptures": why, PREFIX + "ruptures_repaired": why}
+    # Stored before validation counted only codes sure enough for feedback: a coder that
+    # can give feedback on neither affirm nor normalize measured nothing (it read 0%).
+    models = raw.get("models") or []
+    if not any(measurable(c, models) for c in ("affirm", "normalize")):
+        not_measured[PREFIX + "validation_rate"] = (
+            "the relationship coder's affirm and normalize codes are below their feedback "
+            "bar, listed as codes only")
     autonomy = next((m for m in profile.metrics if m.key == "autonomy_support"), None)
     if autonomy is not None and autonomy.value is not None and _only_codes(autonomy):
         try:
