@@ -30,7 +30,7 @@ A response with an open safety flag is refused until the flag is acknowledged
 Example:
 
   rapport measures responses C-017 --as tom
-  rapport measures entered-in-error C-017 12 --reason "entered for the wrong client" --as tom
+  rapport measures entered-in-error C-017 1 --reason "entered for the wrong client" --as tom
 """
 
 CodeArg = Annotated[str, typer.Argument(help="The client's pseudonymous code.")]
