@@ -12,6 +12,11 @@ of turn) and silent pauses of at least ``min_pause_s``.
 
 With one channel, stretches where both people talk are cut out (f0 is undefined there).
 With two channels, each speaker is measured on the channel where they are loudest.
+
+Only what the audio holds is measured: turns that start after the audio ends are left out
+(and counted), a turn that runs past the end is measured up to it, and a turn with nothing
+above the loudness threshold (never below ``SILENCE_DB``) is *silent*: it gets no figures
+and does not count towards its speaker's. Every such case comes with a warning.
 """
 
 from __future__ import annotations
@@ -34,6 +39,12 @@ FIRST_PASS_HZ = (60.0, 700.0)
 FALLBACK_HZ = (75.0, 600.0)
 #: Voiced first-pass frames (20 ms each, so 2 s) before a speaker gets their own range.
 MIN_VOICED_FRAMES = 100
+#: Praat intensity (dB re 2e-5, samples in Pa) below which nothing counts as sound: about
+#: 66 dB below a full-scale sine (91 dB), under any usable speech recording. Praat's own
+#: floor for digital silence is -300 dB, which must never reach a figure.
+SILENCE_DB = 25.0
+#: Shortest piece of a turn worth measuring (seconds), as for overlaps.
+MIN_SPAN_S = 0.05
 
 
 @dataclass(frozen=True)
@@ -62,6 +73,8 @@ class TurnProsody(BaseModel):
     speech_rate: float | None = Field(description="Syllables per second of the turn.")
     pauses: int
     pause_s: float
+    silent: bool = Field(default=False, description="Nothing above the loudness threshold "
+                         "in the turn: no figures, left out of the speaker's.")
 
 
 class SpeakerProsody(BaseModel):
@@ -70,7 +83,10 @@ class SpeakerProsody(BaseModel):
     pitch_floor_hz: float
     pitch_ceiling_hz: float
     channel: int | None
-    turns: int
+    turns: int = Field(description="Turns measured: inside the audio and not silent.")
+    turns_beyond_audio: int = Field(default=0, description="Turns that start after the "
+                                    "audio ends: left out.")
+    turns_silent: int = Field(default=0, description="Turns with no sound: left out.")
     f0_median_hz: float | None
     f0_sd_st: float | None
     intensity_db: float | None
@@ -85,7 +101,8 @@ class ProsodyResult(BaseModel):
     channels: int
     mode: str = Field(description="'mono' (overlaps removed) or 'per-channel'.")
     speakers: list[SpeakerProsody]
-    turns: list[TurnProsody]
+    turns: list[TurnProsody] = Field(description="Turns inside the audio, in time order.")
+    warnings: list[str] = Field(default_factory=list)
 
 
 def load_audio(path: Path) -> tuple[np.ndarray, int]:
@@ -118,7 +135,7 @@ def segments_from_session(session: Session) -> list[Segment]:
     """One segment per timed turn (therapist, client or other)."""
     return [Segment(t.speaker, t.role, float(t.start), float(t.end), t.index)
             for t in session.turns
-            if t.start is not None and t.end is not None and t.end - t.start >= 0.05]
+            if t.start is not None and t.end is not None and t.end - t.start >= MIN_SPAN_S]
 
 
 def _exclusive(seg: Segment, segments: list[Segment]) -> list[tuple[float, float]]:
@@ -137,7 +154,12 @@ def _exclusive(seg: Segment, segments: list[Segment]) -> list[tuple[float, float
             if other.end < b:
                 nxt.append((other.end, b))
         parts = nxt
-    return [(a, b) for a, b in parts if b - a >= 0.05]
+    return [(a, b) for a, b in parts if b - a >= MIN_SPAN_S]
+
+
+def _clip(spans: list[tuple[float, float]], end: float) -> list[tuple[float, float]]:
+    """``spans`` cut at ``end`` (the audio's end); pieces under 50 ms dropped."""
+    return [(a, min(b, end)) for a, b in spans if min(b, end) - a >= MIN_SPAN_S]
 
 
 def _pick_channels(audio: np.ndarray, sr: int,
@@ -230,21 +252,32 @@ def prosody(audio: np.ndarray, sr: int, segments: list[Segment], *, min_pause_s:
                                 fix="give a transcript with start and end times per turn "
                                 "(e.g. WebVTT, SRT or Whisper JSON)")
     speakers = {s.speaker: s.role for s in segments}
-    parts = {s: [p for seg in segments if seg.speaker == s for p in _exclusive(seg, segments)]
-             for s in speakers}
+    duration = len(audio) / sr
+    # turns after the audio's end have no sound to measure: left out, counted, warned about
+    late = [s for s in segments if s.start >= duration - MIN_SPAN_S]
+    warnings = _late_warnings(late, segments, duration)
+    segments = [s for s in segments if s.start < duration - MIN_SPAN_S]
+    parts = {s: _clip([p for seg in segments if seg.speaker == s
+                       for p in _exclusive(seg, segments)], duration) for s in speakers}
     channel_of = _pick_channels(audio, sr, parts)
     if channel_of is not None:  # separate microphones: overlaps need not be removed
-        parts = {s: [(seg.start, seg.end) for seg in segments if seg.speaker == s]
-                 for s in speakers}
+        parts = {s: _clip([(seg.start, seg.end) for seg in segments if seg.speaker == s],
+                          duration) for s in speakers}
     signals = ({c: audio[:, c] for c in set(channel_of.values())} if channel_of
                else {0: audio.mean(axis=1)})
     sounds = {c: parselmouth.Sound(sig, sampling_frequency=sr) for c, sig in signals.items()}
-    loudness = {}
+    loudness, silent_channels = {}, set()
     for c, snd in sounds.items():
         inten = snd.to_intensity(minimum_pitch=50.0)
         db = inten.values[0]
-        thr = max(float(np.quantile(db, 0.99)) - 25.0, float(db.min()))
-        loudness[c] = (np.asarray(inten.xs()), db, thr)
+        top = float(np.quantile(db, 0.99))
+        loudness[c] = (np.asarray(inten.xs()), db, max(top - 25.0, SILENCE_DB))
+        if top < SILENCE_DB:
+            silent_channels.add(c)
+            who = [s for s in speakers if channel_of and channel_of[s] == c]
+            where = f" on {who[0]}'s channel" if who else ""
+            warnings.append(f"the audio is silent{where} (loudest 1 % below {SILENCE_DB:.0f} "
+                            "dB): no voice figures; is this the right recording?")
     speaker_rows, turn_rows = [], []
     # the first pass only needs quartiles: one per channel, every 20 ms is plenty
     first_pass = {c: _pitch(snd, *FIRST_PASS_HZ, step=0.02) for c, snd in sounds.items()}
@@ -263,14 +296,39 @@ def prosody(audio: np.ndarray, sr: int, segments: list[Segment], *, min_pause_s:
         for seg in (s for s in segments if s.speaker == speaker):
             spans = (_exclusive(seg, segments) if channel_of is None
                      else [(seg.start, seg.end)])
-            rows.append(_turn_row(seg, spans, tracks, min_pause_s))
+            rows.append(_turn_row(seg, _clip(spans, duration), tracks, min_pause_s))
         turn_rows.extend(rows)
-        speaker_rows.append(_speaker_row(speaker, role, floor, ceiling,
-                                         channel_of[speaker] if channel_of else None, rows))
+        row = _speaker_row(speaker, role, floor, ceiling,
+                           channel_of[speaker] if channel_of else None, rows)
+        row.turns_beyond_audio = sum(s.speaker == speaker for s in late)
+        speaker_rows.append(row)
+        if row.turns_silent and c not in silent_channels:
+            many = row.turns_silent > 1
+            warnings.append(f"{row.turns_silent} {speaker} turn{'s are' if many else ' is'} "
+                            "silent in the audio (nothing above the loudness threshold) and "
+                            "left out of the voice figures; do the transcript's times fit?")
     turn_rows.sort(key=lambda r: r.start)
-    return ProsodyResult(sample_rate=sr, duration_s=len(audio) / sr, channels=audio.shape[1],
+    return ProsodyResult(sample_rate=sr, duration_s=duration, channels=audio.shape[1],
                          mode="per-channel" if channel_of else "mono",
-                         speakers=speaker_rows, turns=turn_rows)
+                         speakers=speaker_rows, turns=turn_rows, warnings=warnings)
+
+
+def _late_warnings(late: list[Segment], segments: list[Segment], duration: float
+                   ) -> list[str]:
+    """Say which turns the audio does not (fully) cover."""
+    out = []
+    if late:
+        out.append(f"{len(late)} of {len(segments)} turns start after the audio ends "
+                   f"({duration:.1f} s) and are left out of the voice figures; is this the "
+                   "right recording?")
+    # transcripts round their times: only a turn well past the end is worth a word
+    partial = [s for s in segments if s.start < duration - MIN_SPAN_S and s.end > duration + 0.5]
+    if partial:
+        many = len(partial) > 1
+        out.append(f"{len(partial)} turn{'s run' if many else ' runs'} past the end of the "
+                   f"audio ({duration:.1f} s) and {'are' if many else 'is'} measured up to "
+                   "there")
+    return out
 
 
 @dataclass
@@ -288,16 +346,24 @@ class _Tracks:
 def _turn_row(seg: Segment, spans: list[tuple[float, float]], tr: _Tracks,
               min_pause_s: float) -> TurnProsody:
     xs, f0, ixs, idb, nuclei, loud = tr.xs, tr.f0, tr.ixs, tr.idb, tr.nuclei, tr.loud
+    analysed = sum(b - a for a, b in spans)
+    if spans and not _values_in(loud[0], loud[1] > loud[2], spans).any():
+        # nothing sounds here: a level or a rate of 0 would be made up
+        return TurnProsody(
+            turn_index=seg.turn_index, speaker=seg.speaker, role=seg.role, start=seg.start,
+            end=seg.end, analysed_s=analysed, f0_median_hz=None, f0_median_st=None,
+            intensity_db=None, syllables=0, articulation_rate=None, speech_rate=None,
+            pauses=0, pause_s=0.0, silent=True)
     f0s = _values_in(xs, f0, spans)
     f0s = f0s[~np.isnan(f0s)]
     dbs = _values_in(ixs, idb, spans)
+    dbs = dbs[dbs > 0]  # Praat gives -300 dB for digital silence: not a level
     syll = int(sum(np.sum((nuclei >= a) & (nuclei < b)) for a, b in spans))
     phonation, pauses = 0.0, []
     for a, b in spans:
         first, last, p = _silences(*loud, a, b, min_pause_s)
         phonation += max(0.0, last - first - sum(p))
         pauses += p
-    analysed = sum(b - a for a, b in spans)
     med = float(np.median(f0s)) if len(f0s) >= 5 else None
     return TurnProsody(
         turn_index=seg.turn_index, speaker=seg.speaker, role=seg.role, start=seg.start,
@@ -315,13 +381,14 @@ def _mean(values: list[float | None]) -> float | None:
 
 
 def _speaker_row(speaker: str, role: Role, floor: float, ceiling: float, channel: int | None,
-                 rows: list[TurnProsody]) -> SpeakerProsody:
+                 all_rows: list[TurnProsody]) -> SpeakerProsody:
+    rows = [r for r in all_rows if not r.silent]
     st = [r.f0_median_st for r in rows if r.f0_median_st is not None]
     hz = [r.f0_median_hz for r in rows if r.f0_median_hz is not None]
     minutes = sum(r.analysed_s for r in rows) / 60
     return SpeakerProsody(
         speaker=speaker, role=role, pitch_floor_hz=floor, pitch_ceiling_hz=ceiling,
-        channel=channel, turns=len(rows),
+        channel=channel, turns=len(rows), turns_silent=len(all_rows) - len(rows),
         f0_median_hz=float(np.median(hz)) if hz else None,
         f0_sd_st=float(np.std(st, ddof=1)) if len(st) > 1 else None,
         intensity_db=_mean([r.intensity_db for r in rows]),

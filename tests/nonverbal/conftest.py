@@ -31,13 +31,14 @@ def dialogue() -> tuple[np.ndarray, list[PlantedTurn]]:
 @pytest.fixture(scope="session")
 def media_dir(tmp_path_factory: pytest.TempPathFactory,
               dialogue: tuple[np.ndarray, list[PlantedTurn]]) -> Path:
-    """A matching stereo WAV, mono WAV and MJPG video (160x90, 10 fps) of one session."""
+    """A matching stereo WAV, mono WAV and MJPG video (160x90, 10 fps) of one session,
+    all of the same duration."""
     import soundfile as sf
 
     out = tmp_path_factory.mktemp("media")
     audio, _ = dialogue
     sf.write(out / "stereo.wav", audio.astype(np.float32), SR)
     sf.write(out / "mono.wav", audio.mean(axis=1).astype(np.float32), SR)
-    spec = BlobVideoSpec(seconds=120, fps=10, seed=5)
+    spec = BlobVideoSpec(seconds=len(audio) / SR, fps=10, seed=5)  # as long as the audio
     write_video(out / "video.avi", coupled_blob_frames(spec), spec.fps, "MJPG")
     return out
