@@ -243,12 +243,12 @@ def test_validation_transparency_and_boundaries_count_only_codes_sure_enough() -
     below = [c for c in ("affirm", "normalize", "metacommunication", "self_disclosure")
              if feedback_thresholds(MODEL_ID).get(c) is None]
     assert len(below) == 4  # the shipped default coder's bars, which this test relies on
-    rows = [("therapist", "Thanks for coming in, it took courage.", {"therapist_behaviour": "other"}),
+    other = {"therapist_behaviour": "other"}
+    rows = [("therapist", "Thanks for coming in, it took courage.", other),
             ("client", "It did.", NEUTRAL),
-            ("therapist", "Can I say how this feels in the room between us?",
-             {"therapist_behaviour": "other"}),
+            ("therapist", "Can I say how this feels in the room between us?", other),
             ("client", "Okay.", NEUTRAL),
-            ("therapist", "I went through a divorce myself.", {"therapist_behaviour": "other"})]
+            ("therapist", "I went through a divorce myself.", other)]
     session = coded(rows)
     planted = {0: ("affirm", "normalize"), 2: ("metacommunication",), 4: ("self_disclosure",)}
     codes = list(session.codes)
@@ -266,9 +266,9 @@ def test_validation_transparency_and_boundaries_count_only_codes_sure_enough() -
     boundaries = profile.metric("boundary_moments")
     assert boundaries.value == 0 and "boundary codes below" in boundaries.reason
     # the same codes from a person (or any coder without a bar) still count
-    human = build_profile(coded([(role, text, {**planted_codes, **{
-        n: True for n in planted.get(i, ())}}) for i, (role, text, planted_codes)
-        in enumerate(rows)]))
+    human = build_profile(coded([(role, text, {**planted_codes,
+                                               **dict.fromkeys(planted.get(i, ()), True)})
+                                 for i, (role, text, planted_codes) in enumerate(rows)]))
     assert human.metric("validation_rate").value == pytest.approx(1 / 3)
     assert human.metric("transparency_rate").value == pytest.approx(1 / 3)
     assert human.metric("boundary_moments").value == 1

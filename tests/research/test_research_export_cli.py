@@ -145,11 +145,14 @@ def test_export_from_a_code_table_matches_the_transcript_route(cli, transcript: 
     [conv_a], [conv_b] = list(a.iter_conversations()), list(b.iter_conversations())
     # a code table does not say which coder wrote it, so its relationship codes count as a
     # person's would (measured), where the shipped coder's own codes below their feedback
-    # bar do not: no rupture count, and autonomy support from the words alone (the
-    # example's one supportive code, below the bar, has nothing to weigh against)
+    # bar do not: no rupture count, autonomy support from the words alone (the
+    # example's one supportive code, below the bar, has nothing to weigh against), and no
+    # validation figure (the coder can give feedback on neither affirm nor normalize)
     counts = {"profile_ruptures", "profile_ruptures_repaired"}
     profile = {k: v for k, v in conv_b.meta.items() if k.startswith("profile_")
-               and k not in counts | {"profile_autonomy_support"}}
+               and k not in counts | {"profile_autonomy_support", "profile_validation_rate"}}
+    assert conv_b.meta["profile_validation_rate"] is None
+    assert conv_a.meta["profile_validation_rate"] is not None
     assert {k: conv_a.meta[k] for k in profile} == pytest.approx(profile)
     assert all(conv_b.meta[k] is None for k in counts)
     assert all(conv_a.meta[k] == 0.0 for k in counts)
