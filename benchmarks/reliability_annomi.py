@@ -97,8 +97,16 @@ def _json_run(*args: str | Path) -> dict[str, dict[str, float | None]]:
 
 
 def _mean(values: list[float | None]) -> str:
+    """The mean over the runs where the statistic is defined, saying how many it skipped
+    (kappa/alpha are undefined, None, where both codings used one label throughout)."""
     kept = [v for v in values if v is not None]
-    return f"{sum(kept) / len(kept):.3f}" if kept else "n/a"
+    mean = f"{sum(kept) / len(kept):.3f}" if kept else "n/a"
+    skipped = len(values) - len(kept)
+    return f"{mean} ({skipped} of {len(values)} n/a)" if skipped else mean
+
+
+def _num(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
 
 
 def human_and_model_pairs(work: Path) -> None:
@@ -142,8 +150,9 @@ def print_tables(result: dict[str, object]) -> None:
           "accuracy | macro-F1 |")
     print("|---|---|---|---|---|---|---|")
     for c in codes:
-        print(f"| `{c['code']}` | {c['n']} | {c['one_sided']} | {c['cohen_kappa']:.3f} | "
-              f"{c['krippendorff_alpha']:.3f} | {c['accuracy']:.3f} | {c['macro_f1']:.3f} |")
+        print(f"| `{c['code']}` | {c['n']} | {c['one_sided']} | {_num(c['cohen_kappa'])} | "
+              f"{_num(c['krippendorff_alpha'])} | {_num(c['accuracy'])} | "
+              f"{_num(c['macro_f1'])} |")
     print()
     print("| code | label | precision | recall | F1 | support (human) |")
     print("|---|---|---|---|---|---|")

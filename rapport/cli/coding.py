@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -10,6 +11,8 @@ import typer
 from rapport.cli.db import AsOpt, record_tx
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from rapport.workbench.transcripts import SpeakerNames, TranscriptFile
 
 HELP = """Coding projects: stored sessions or uploaded transcripts coded by hand, blind and
@@ -36,6 +39,9 @@ TherapistOpt = Annotated[list[str] | None, typer.Option(
 ClientOpt = Annotated[list[str] | None, typer.Option(
     "--client-speaker", help="--transcript files: a speaker label that is a client "
     "(repeatable).")]
+OtherOpt = Annotated[list[str] | None, typer.Option(
+    "--other", help="--transcript files: a speaker label that is neither therapist nor "
+    "client, e.g. an interpreter (repeatable); their turns are shown, not coded.")]
 
 
 def _files(paths: list[Path] | None) -> list[TranscriptFile]:
@@ -51,10 +57,42 @@ def _files(paths: list[Path] | None) -> list[TranscriptFile]:
     return out
 
 
-def _speakers(therapist: list[str] | None, client: list[str] | None) -> SpeakerNames:
+def _speakers(therapist: list[str] | None, client: list[str] | None,
+              other: list[str] | None) -> SpeakerNames:
     from rapport.workbench.transcripts import SpeakerNames
 
-    return SpeakerNames(therapist=tuple(therapist or ()), client=tuple(client or ()))
+    return SpeakerNames(therapist=tuple(therapist or ()), client=tuple(client or ()),
+                        other=tuple(other or ()))
+
+
+def _quoted(label: str) -> str:
+    import re
+
+    return f'"{label}"' if re.search(r"[^\w.-]", label) else label
+
+
+@contextmanager
+def _roles_in_our_words() -> Iterator[None]:
+    """Say an unclear-roles error with this command's options: its hint is worded for
+    `rapport analyze` (--roles FILE for a folder), which `coding create|add` do not have;
+    here one set of role options applies to every --transcript file."""
+    from rapport.errors import RapportInputError
+    from rapport.ingest.roles import FLAG_OF, UnclearRolesError
+
+    try:
+        yield
+    except UnclearRolesError as exc:
+        if exc.missing is not None or not exc.proposal:
+            raise  # "name the client with --client-speaker NAME": our options already
+        suggestion = " ".join(f"{FLAG_OF[role]} {_quoted(label)}"
+                              for label, role in exc.proposal.items())
+        neither = " ".join(f"--other {_quoted(label)}" for label in exc.proposal)
+        raise RapportInputError(
+            exc.what, where=exc.where, code=exc.code,
+            fix=f"say who is who, e.g. {suggestion}, or {neither} for a speaker who is "
+            "neither therapist nor client (an interpreter, an observer); --therapist, "
+            "--client-speaker and --other apply to every --transcript file (Rapport never "
+            "guesses roles from names)") from None
 
 
 @coding_app.command("create")
@@ -67,6 +105,7 @@ def create(
     transcript: TranscriptOpt = None,
     therapist: TherapistOpt = None,
     client_speaker: ClientOpt = None,
+    other: OtherOpt = None,
     adjudicator: Annotated[list[str] | None, typer.Option(
         "--adjudicator", help="Another adjudicator (you are one; repeatable).")] = None,
     codebook: Annotated[Path | None, typer.Option(
@@ -101,13 +140,13 @@ def create(
                                     code="not_found")
         yaml_text = codebook.read_text("utf-8")
     book = load_codebook(choice, yaml_text)
-    with record_tx(as_user) as tx:
+    with _roles_in_our_words(), record_tx(as_user) as tx:
         project = create_project(tx, ProjectRequest(
             name=name, codebook=book,
             sessions=parse_session_refs(",".join(session or []), required=not transcript),
             coders=coder, adjudicators=adjudicator or [],
             mode="assisted" if assisted else "blind", transcripts=_files(transcript),
-            speakers=_speakers(therapist, client_speaker)))
+            speakers=_speakers(therapist, client_speaker, other)))
     typer.echo(f"coding project {project} made ({book.name}); coders: {', '.join(coder)}")
 
 
@@ -213,6 +252,7 @@ def add(
     transcript: TranscriptOpt = None,
     therapist: TherapistOpt = None,
     client_speaker: ClientOpt = None,
+    other: OtherOpt = None,
     as_user: AsOpt = None,
 ) -> None:
     """Add coders, adjudicators, sessions or transcript files to a project (its maker or
@@ -231,11 +271,11 @@ def add(
         raise RapportInputError("nothing to add", where="rapport coding add",
                                 fix="pass --coder, --adjudicator, --session or --transcript",
                                 code="bad_project")
-    with record_tx(as_user) as tx:
+    with _roles_in_our_words(), record_tx(as_user) as tx:
         if coder or adjudicator:
             add_members(tx, project, coder or [], adjudicator or [])
         units = (add_sessions(tx, project, refs, _files(transcript),
-                              _speakers(therapist, client_speaker))
+                              _speakers(therapist, client_speaker, other))
                  if refs or transcript else [])
     typer.echo(f"project {project}: added {len(coder or []) + len(adjudicator or [])} "
                f"member(s), {len(units)} session(s)")

@@ -11,6 +11,8 @@ from rapport.coding.agreement import (
     confusion_matrix,
     krippendorff_alpha,
     per_label_scores,
+    undefined_agreement,
 )
 
-__all__ = ["cohen_kappa", "confusion_matrix", "krippendorff_alpha", "per_label_scores"]
+__all__ = ["cohen_kappa", "confusion_matrix", "krippendorff_alpha", "per_label_scores",
+           "undefined_agreement"]

@@ -4,10 +4,21 @@ One module that every tool comparing codings reuses (model evaluation, superviso
 corrections, reliability checks of a research corpus). Labels are any hashable values;
 ``None`` marks a missing code.
 
+Kappa and alpha are undefined, and returned as NaN, where there is no variation to
+correct for chance with: both coders used one and the same label throughout (expected
+disagreement 0; Cohen 1960, Krippendorff 2011), or no unit was coded by both. That is not
+perfect agreement: a code neither coder ever gave would otherwise read as 1.000.
+:func:`undefined_agreement` says why; callers show "n/a" with it, and aggregates skip
+NaN (``numpy.nanmean``) and say how many they skipped.
+
 >>> cohen_kappa(["a", "a", "b", "b"], ["a", "b", "b", "b"])
 0.5
 >>> round(krippendorff_alpha([["a", "a", "b"], ["a", "a", "b"]]), 3)
 1.0
+>>> cohen_kappa(["0", "0"], ["0", "0"])
+nan
+>>> undefined_agreement(["0", "0"], ["0", "0"])
+'only one value used by both coders ("0")'
 """
 
 from __future__ import annotations
@@ -26,33 +37,52 @@ def _pairs(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[tuple[Hashable,
     return [(x, y) for x, y in zip(a, b, strict=True) if x is not None and y is not None]
 
 
+#: What kappa and alpha are where they are undefined (see :func:`undefined_agreement`).
+UNDEFINED = float("nan")
+
+
+def undefined_agreement(a: Sequence[Hashable], b: Sequence[Hashable]) -> str | None:
+    """Why Cohen's kappa and Krippendorff's alpha of two codings are undefined, or
+    ``None`` where they are defined. Both are undefined exactly when no unit is coded by
+    both or both coders used one and the same label on every unit they both coded."""
+    pairs = _pairs(a, b)
+    if not pairs:
+        return "no unit coded by both coders"
+    values = {v for pair in pairs for v in pair}
+    if len(values) == 1:
+        return f'only one value used by both coders ("{next(iter(values))}")'
+    return None
+
+
 def cohen_kappa(a: Sequence[Hashable], b: Sequence[Hashable]) -> float:
     """Cohen's kappa of two codings of the same units (pairs with a ``None`` are dropped).
 
-    Returns 1.0 when both coders used one and the same label throughout (perfect
-    agreement with no chance variation) and 0.0 for no units.
+    NaN where it is undefined (:func:`undefined_agreement`): no unit coded by both, or
+    both coders used one and the same label throughout (chance agreement is then 1).
     """
     pairs = _pairs(a, b)
     n = len(pairs)
     if n == 0:
-        return 0.0
+        return UNDEFINED
     observed = sum(x == y for x, y in pairs) / n
     ca = Counter(x for x, _ in pairs)
     cb = Counter(y for _, y in pairs)
-    expected = sum(ca[k] * cb.get(k, 0) for k in ca) / (n * n)
-    if expected >= 1.0:
-        return 1.0 if observed >= 1.0 else 0.0
+    chance = sum(ca[k] * cb.get(k, 0) for k in ca)  # an integer: exact test for n * n
+    if chance >= n * n:
+        return UNDEFINED
+    expected = chance / (n * n)
     return float((observed - expected) / (1 - expected))
 
 
 def krippendorff_alpha(codings: Sequence[Sequence[Hashable]]) -> float:
     """Krippendorff's alpha (nominal) for coders x units; ``None`` is a missing value.
 
-    Units coded by fewer than two coders are ignored, as the coefficient defines.
-    Returns 1.0 when every pairable value is the same label.
+    Units coded by fewer than two coders are ignored, as the coefficient defines. NaN
+    where it is undefined: no pairable value, or every pairable value is the same label
+    (no variation, expected disagreement 0; Krippendorff 2011).
     """
     if not codings:
-        return 0.0
+        return UNDEFINED
     n_units = len(codings[0])
     if any(len(c) != n_units for c in codings):
         msg = "every coder must code the same units (use None for missing)"
@@ -70,20 +100,21 @@ def krippendorff_alpha(codings: Sequence[Sequence[Hashable]]) -> float:
                 coincidence[(v1, v2)] += pairs / (m - 1)
     total = sum(coincidence.values())
     if total == 0:
-        return 0.0
+        return UNDEFINED
     marginal: defaultdict[Hashable, float] = defaultdict(float)
     for (v1, _), count in coincidence.items():
         marginal[v1] += count
     observed_disagreement = sum(c for (v1, v2), c in coincidence.items() if v1 != v2)
     expected_disagreement = sum(marginal[v1] * marginal[v2] for v1 in marginal
                                 for v2 in marginal if v1 != v2) / (total - 1)
-    if expected_disagreement == 0:
-        return 1.0
+    if len(marginal) < 2:  # one value only: expected disagreement 0
+        return UNDEFINED
     return float(1 - observed_disagreement / expected_disagreement)
 
 
 def fleiss_kappa(codings: Sequence[Sequence[Hashable]]) -> float:
-    """Fleiss' kappa over units coded by the same number (at least two) of coders."""
+    """Fleiss' kappa over units coded by the same number (at least two) of coders; NaN
+    where undefined (no unit coded twice, or one label throughout)."""
     n_units = len(codings[0]) if codings else 0
     rows = []
     for u in range(n_units):
@@ -91,15 +122,15 @@ def fleiss_kappa(codings: Sequence[Sequence[Hashable]]) -> float:
         if len(values) >= 2:
             rows.append(Counter(values))
     if not rows:
-        return 0.0
+        return UNDEFINED
     labels = sorted({k for r in rows for k in r}, key=str)
+    if len(labels) < 2:  # chance agreement 1: no variation to correct for
+        return UNDEFINED
     table = np.array([[r.get(k, 0) for k in labels] for r in rows], dtype=float)
     raters = table.sum(axis=1)
     p_i = ((table * (table - 1)).sum(axis=1) / (raters * (raters - 1))).mean()
     p_j = table.sum(axis=0) / table.sum()
     p_e = float((p_j ** 2).sum())
-    if p_e >= 1.0:
-        return 1.0
     return float((p_i - p_e) / (1 - p_e))
 
 

@@ -6,6 +6,9 @@ Per code column both codings hold: Cohen's kappa and Krippendorff's alpha (nomin
 coded on one side only (the code does not apply in the other coder's view, e.g.
 ``question_type`` where one coder saw no question) is left out of every statistic and
 counted in ``one_sided``: alpha treats it as a missing value, as Krippendorff defines.
+Kappa and alpha are ``None`` where they are undefined (both codings used one label
+throughout, or no unit was coded by both), with the reason in ``undefined``; accuracy
+stays as it is (1.0 for one shared label).
 
 Session-level scores get ICC(2,1) and ICC(3,1) (``rapport.research.icc``): a numeric
 column (mean per session) or ``COLUMN=LABEL`` (the share of a session's coded units
@@ -24,6 +27,7 @@ from rapport.coding import (
     confusion_matrix,
     krippendorff_alpha,
     per_label_scores,
+    undefined_agreement,
 )
 from rapport.errors import RapportInputError
 from rapport.research.codings import SIDE_A, SIDE_B, Aligned, label_of
@@ -56,8 +60,11 @@ class CodeAgreement(_Model):
     code: str
     n: int  # units coded on both sides
     one_sided: int  # units coded on one side only (left out)
-    cohen_kappa: float | None
+    cohen_kappa: float | None  # None where undefined: see ``undefined``
     krippendorff_alpha: float | None
+    #: Why kappa and alpha are undefined (None where they are defined), e.g. 'only one
+    #: value used by both coders ("0")': no variation, so no chance correction.
+    undefined: str | None = None
     accuracy: float | None
     macro_f1: float | None
     labels: list[LabelAgreement]
@@ -101,10 +108,12 @@ def code_agreement(code: str, a: Sequence[str | None], b: Sequence[str | None],
     labels = sorted(set(xa) | set(xb))
     scores = per_label_scores(truth, other, labels)
     n = len(pairs)
+    undefined = undefined_agreement(xa, xb)
     return CodeAgreement(
         code=code, n=n, one_sided=one_sided,
-        cohen_kappa=cohen_kappa(xa, xb) if n else None,
-        krippendorff_alpha=krippendorff_alpha([xa, xb]) if n else None,
+        cohen_kappa=None if undefined else cohen_kappa(xa, xb),
+        krippendorff_alpha=None if undefined else krippendorff_alpha([xa, xb]),
+        undefined=undefined,
         accuracy=sum(x == y for x, y in pairs) / n if n else None,
         macro_f1=sum(s.f1 for s in scores) / len(scores) if scores else None,
         labels=[LabelAgreement(label=str(s.label), precision=s.precision, recall=s.recall,

@@ -49,6 +49,8 @@ def render_text(report: ReliabilityReport) -> str:
                 for c in report.codes]
         lines += _table(["code", "N", "one side", "kappa", "alpha", "accuracy", "macro-F1"],
                         rows)
+        lines += [f"{c.code}: kappa and alpha n/a: {c.undefined}"
+                  for c in report.codes if c.undefined]
         lines.append("")
         for code in report.codes:
             lines += _code_detail(code, ref, other)

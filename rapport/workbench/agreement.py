@@ -8,6 +8,10 @@ finished) is missing. The numbers come from ``rapport.research.reliability.code_
 ``rapport reliability``, so the page equals ``rapport reliability`` on the exported CSVs.
 Prevalence is the share of ``"1"`` on each side. Codes made in different modes (blind and
 model-assisted) are flagged, never silently pooled.
+
+A code neither coding gave (after Finish every uncoded turn counts as ``"0"``), or that
+both gave on every turn, has one value throughout: kappa and alpha are undefined there
+(None, shown as n/a with the reason), never 1.000.
 """
 
 from __future__ import annotations
@@ -91,10 +95,26 @@ def disagreements(codes: Mapping[str, Mapping[int, Sequence[str] | None]], n_tur
     return out
 
 
+def undefined_reason(pair: CodePair) -> str | None:
+    """Why kappa and alpha of a code are undefined (None where they are defined), in the
+    project's terms: a code neither coding gave (or both gave on every turn) has one value
+    throughout, and so no chance-corrected agreement; its percent agreement still stands."""
+    agreement = pair.agreement
+    if agreement.undefined is None:
+        return None
+    if agreement.n == 0:
+        return "no turn coded by both"
+    given = "neither coding gave this code" if pair.prevalence_a == 0 else \
+        "both codings gave this code on every turn"
+    return f"only one value used by both coders: {given}"
+
+
 def summary_rows(pair: PairAgreement) -> list[dict[str, Any]]:
-    """One row per code for pages and JSON: n, kappa, alpha, prevalence, confusion."""
+    """One row per code for pages and JSON: n, kappa, alpha (None where undefined, with
+    the reason in ``undefined``), prevalence, confusion."""
     return [{"code": p.code, "n": p.agreement.n, "kappa": p.agreement.cohen_kappa,
-             "alpha": p.agreement.krippendorff_alpha, "accuracy": p.agreement.accuracy,
+             "alpha": p.agreement.krippendorff_alpha, "undefined": undefined_reason(p),
+             "accuracy": p.agreement.accuracy,
              "prevalence_a": p.prevalence_a, "prevalence_b": p.prevalence_b,
              "labels": [x.label for x in p.agreement.labels],
              "confusion": p.agreement.confusion} for p in pair.codes]

@@ -131,6 +131,12 @@ def create_project(tx: Tx, request: ProjectRequest) -> int:
     if not request.coders:
         raise RapportInputError("a project needs at least one coder", where="coders",
                                 fix="name one or more users", code="bad_project")
+    twice = sorted({c for c in request.coders if request.coders.count(c) > 1})
+    if twice:  # "tom, tom" would be one coder: double coding that never gives agreement
+        raise RapportInputError(
+            f"{', '.join(twice)} is named twice as a coder", where="coders",
+            fix="name each coder once; double coding needs two different coders",
+            code="bad_project")
     if not request.sessions and not request.transcripts:
         raise RapportInputError("a project needs sessions", where="sessions",
                                 fix="name stored sessions (CODE:NUMBER) or upload "

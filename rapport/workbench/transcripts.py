@@ -38,6 +38,7 @@ class SpeakerNames:
 
     therapist: tuple[str, ...] = ()
     client: tuple[str, ...] = ()
+    other: tuple[str, ...] = ()  # neither (an interpreter, an observer): coded with nothing
 
 
 def read_transcripts(files: list[TranscriptFile], *, speakers: SpeakerNames | None = None,
@@ -46,7 +47,8 @@ def read_transcripts(files: list[TranscriptFile], *, speakers: SpeakerNames | No
     from rapport.ingest import RoleMap, parse_bytes
 
     speakers = speakers or SpeakerNames()
-    roles = RoleMap(therapist=speakers.therapist, client=speakers.client)
+    roles = RoleMap(therapist=speakers.therapist, client=speakers.client,
+                    other=speakers.other)
 
     settings = settings or get_settings()
     sessions: list[Session] = []

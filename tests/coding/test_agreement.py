@@ -17,6 +17,7 @@ from rapport.coding.agreement import (
     krippendorff_alpha,
     macro_f1,
     per_label_scores,
+    undefined_agreement,
 )
 
 labels = st.sampled_from(["a", "b", "c"])
@@ -73,6 +74,9 @@ def test_ece_by_hand() -> None:
 @given(codings)
 def test_kappa_of_identical_codings_is_one(pairs: list[tuple[str, str]]) -> None:
     a = [x for x, _ in pairs]
+    if len(set(a)) == 1:  # no variation: undefined, not perfect (Cohen 1960)
+        assert math.isnan(cohen_kappa(a, a)) and math.isnan(krippendorff_alpha([a, a]))
+        return
     assert cohen_kappa(a, a) == pytest.approx(1.0)
     assert krippendorff_alpha([a, a]) == pytest.approx(1.0)
 
@@ -82,12 +86,46 @@ def test_kappa_symmetric_and_in_range(pairs: list[tuple[str, str]]) -> None:
     a = [x for x, _ in pairs]
     b = [y for _, y in pairs]
     k = cohen_kappa(a, b)
+    alpha = krippendorff_alpha([a, b])
+    if undefined_agreement(a, b) is not None:
+        assert math.isnan(k) and math.isnan(alpha)
+        return
     assert k == pytest.approx(cohen_kappa(b, a))
     assert -1.0 - 1e-9 <= k <= 1.0 + 1e-9
-    alpha = krippendorff_alpha([a, b])
     assert math.isfinite(alpha)
     assert alpha <= 1.0 + 1e-9
     assert krippendorff_alpha([a, b]) == pytest.approx(krippendorff_alpha([b, a]))
+
+
+@given(st.lists(st.tuples(st.none() | labels, st.none() | labels), max_size=40))
+def test_kappa_and_alpha_undefined_iff_both_use_one_identical_label(
+        pairs: list[tuple[str | None, str | None]]) -> None:
+    a = [x for x, _ in pairs]
+    b = [y for _, y in pairs]
+    both = [(x, y) for x, y in pairs if x is not None and y is not None]
+    single = {v for p in both for v in p}
+    undefined = not both or len(single) == 1
+    assert math.isnan(cohen_kappa(a, b)) == undefined
+    assert math.isnan(krippendorff_alpha([a, b])) == undefined
+    assert (undefined_agreement(a, b) is not None) == undefined
+    if not undefined:
+        assert -1.0 - 1e-9 <= cohen_kappa(a, b) <= 1.0 + 1e-9
+        assert -1.0 - 1e-9 <= krippendorff_alpha([a, b]) <= 1.0 + 1e-9
+
+
+def test_one_label_used_throughout_is_undefined_not_perfect() -> None:
+    # a code neither coder gave: every unit "0" on both sides
+    zeros = ["0"] * 16
+    assert math.isnan(cohen_kappa(zeros, zeros))
+    assert math.isnan(krippendorff_alpha([zeros, zeros]))
+    assert math.isnan(fleiss_kappa([zeros, zeros, zeros]))
+    assert undefined_agreement(zeros, zeros) == 'only one value used by both coders ("0")'
+    assert undefined_agreement([], []) == "no unit coded by both coders"
+    assert math.isnan(cohen_kappa([], []))
+    assert math.isnan(krippendorff_alpha([[None, "a"], ["b", None]]))
+    # each coder used one label but not the same one: defined, and no better than chance
+    assert cohen_kappa(["0"] * 4, ["1"] * 4) == 0.0
+    assert undefined_agreement(["0"] * 4, ["1"] * 4) is None
 
 
 @given(codings)

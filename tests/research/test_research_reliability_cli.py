@@ -88,6 +88,25 @@ def test_units_coded_on_one_side_are_counted_not_compared(cli, tmp_path: Path) -
     assert code["cohen_kappa"] == 1.0
 
 
+def test_one_label_used_throughout_gives_undefined_kappa_and_alpha(cli, tmp_path: Path
+                                                                  ) -> None:
+    # Both coders said "closed" to every unit: perfect percent agreement, but kappa and
+    # alpha are undefined (no variation, expected disagreement 0), never 1.000.
+    a = write(coding(["closed"] * 4), tmp_path / "a.csv")
+    b = write(coding(["closed"] * 4), tmp_path / "b.csv")
+    out = tmp_path / "reliability.json"
+    (code,) = json.loads(cli("reliability", a, b, "--json", "--out", out).stdout)["codes"]
+    assert (code["n"], code["accuracy"], code["confusion"]) == (4, 1.0, [[4]])
+    assert code["cohen_kappa"] is None and code["krippendorff_alpha"] is None
+    assert code["undefined"] == 'only one value used by both coders ("closed")'
+    assert json.loads(out.read_text())["codes"][0]["cohen_kappa"] is None
+    text = cli("reliability", a, b).stdout
+    row = next(line for line in text.splitlines() if line.startswith("question_type "))
+    assert row.split()[3:6] == ["n/a", "n/a", "1.000"]  # kappa, alpha, accuracy
+    assert ('question_type: kappa and alpha n/a: only one value used by both coders '
+            '("closed")') in text
+
+
 def test_session_scores_get_icc(cli, tmp_path: Path) -> None:
     # per-session means A = 1, 2, 3 and B = 2, 3, 4: a constant offset, so ICC(3,1) = 1
     # and ICC(2,1) = BMS / (BMS + k (JMS - EMS) / n) = 2 / (2 + 2 * 1.5 / 3) = 2/3.

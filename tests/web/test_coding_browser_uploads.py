@@ -90,16 +90,21 @@ def test_uploads_to_coding_to_agreement_and_a_reopen(browser: Any, server: LiveS
     _finish(sam, project_url)
 
     admin.goto(project_url + "/agreement")
-    row = admin.locator("table.agreement").first.locator("tr[data-code=change]")
-    page_kappa = float(row.locator("td.kappa").inner_text())
+    table = admin.locator("table.agreement").first
     for coder in ("sam", "tom"):
         answer = admin.request.get(project_url + f"/export?format=csv&coding={coder}")
         assert answer.ok, answer.text()
         (tmp_path / f"{coder}.csv").write_text(answer.text(), "utf-8")
     result = Cli(checked=True)("reliability", tmp_path / "sam.csv", tmp_path / "tom.csv",
-                               "--json", "--code", "change")
-    (code,) = json.loads(result.stdout)["codes"]
-    assert page_kappa == pytest.approx(code["cohen_kappa"], abs=5e-4)
+                               "--json", "--code", "change", "--code", "question_open")
+    codes = {c["code"]: c for c in json.loads(result.stdout)["codes"]}
+    # neither gave "change" on the turns both coded (tom on even, sam on every fourth
+    # index; client turns are odd): undefined on the page and in the CLI alike, not 1.000
+    change = table.locator("tr[data-code=change] td.kappa").inner_text()
+    assert change.startswith("n/a") and "neither coding gave this code" in change
+    assert codes["change"]["cohen_kappa"] is None
+    page_kappa = float(table.locator("tr[data-code=question_open] td.kappa").inner_text())
+    assert page_kappa == pytest.approx(codes["question_open"]["cohen_kappa"], abs=5e-4)
 
     # the admin reopens sam's session; the history says so, sam may code again
     admin.goto(project_url)

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from web_world import World, csrf_of
 
-from rapport.store.models import CodingLabel
+from rapport.store.models import CodingLabel, CodingProject
 
 
 def _make(client: TestClient, mode: str) -> tuple[int, int]:
@@ -25,6 +25,11 @@ def _make(client: TestClient, mode: str) -> tuple[int, int]:
 def _labels(world: World) -> int:
     with world.store.transaction(None) as tx:
         return int(tx.db.scalar(sa.select(sa.func.count()).select_from(CodingLabel)) or 0)
+
+
+def _projects(world: World) -> int:
+    with world.store.transaction(None) as tx:
+        return int(tx.db.scalar(sa.select(sa.func.count()).select_from(CodingProject)) or 0)
 
 
 def test_blind_hides_the_model_and_assisted_shows_it(world: World,
@@ -97,3 +102,54 @@ def test_the_api_exports_for_adjudicators_only(signed_in: dict[str, TestClient])
     bad = tom.get(url, params={"format": "csv", "coding": "nobody"})
     assert bad.status_code == 400 and bad.json()["code"] == "bad_coding"
     assert sam.get(url).status_code == 404  # a coder, not an adjudicator
+
+
+def test_agreement_of_codes_nobody_used_is_na_with_the_reason(
+        signed_in: dict[str, TestClient]) -> None:
+    # tom and sam code the therapist turns only, then finish: every client code is "0"
+    # throughout on both sides, so its kappa and alpha are undefined, never 1.000.
+    tom, sam = signed_in["tom"], signed_in["sam"]
+    project, unit = _make(tom, "blind")
+    turns = tom.get(f"/api/v1/coding/projects/{project}/units/{unit}").json()["data"]["turns"]
+    therapist = [t["index"] for t in turns if t["role"] == "therapist"]
+    for who in (tom, sam):
+        for i in therapist:
+            labels = ["affirm"] if i == therapist[0] else []
+            answer = who.post(f"/api/v1/coding/projects/{project}/units/{unit}/codes",
+                              headers={"X-CSRF-Token": csrf_of(who)},
+                              json={"turn_index": i, "labels": labels})
+            assert answer.status_code == 200, answer.text
+        finished = who.post(f"/coding/{project}/units/{unit}/finish",
+                            headers={"X-CSRF-Token": csrf_of(who)}, follow_redirects=False)
+        assert finished.status_code == 303, finished.text
+    (pair,) = [p for p in tom.get(f"/api/v1/coding/projects/{project}/agreement")
+               .json()["data"] if {p["a"], p["b"]} == {"sam", "tom"}]
+    codes = {c["code"]: c for c in pair["codes"]}
+    for name in ("withdrawal", "confrontation", "self_disclosure"):
+        assert codes[name]["n"] > 0 and codes[name]["accuracy"] == 1.0
+        assert codes[name]["kappa"] is None and codes[name]["alpha"] is None, name
+        assert codes[name]["undefined"] == ("only one value used by both coders: "
+                                            "neither coding gave this code")
+    assert codes["affirm"]["kappa"] == 1.0 and codes["affirm"]["undefined"] is None
+    page = tom.get(f"/coding/{project}/agreement").text
+    row = page.split('data-code="withdrawal"')[1].split("</tr>")[0]
+    assert 'class="kappa">n/a' in row and 'class="alpha">n/a' in row
+    assert "neither coding gave this code" in row
+    assert "1.000" not in row
+
+
+def test_a_coder_named_twice_is_refused_by_api_and_page(
+        world: World, signed_in: dict[str, TestClient]) -> None:
+    tom = signed_in["tom"]
+    before = _projects(world)
+    answer = tom.post("/api/v1/coding/projects", headers={"X-CSRF-Token": csrf_of(tom)},
+                      json={"name": "bad5", "sessions": [["C-001", 1]],
+                            "coders": ["tom", "sam", "tom"], "mode": "blind"})
+    assert answer.status_code == 400, answer.text
+    assert answer.json()["code"] == "bad_project"
+    assert "tom is named twice as a coder" in answer.text
+    page = tom.post("/coding", data={"csrf_token": csrf_of(tom), "name": "bad5",
+                                     "sessions": "C-001:1", "coders": "tom, tom"},
+                    follow_redirects=False)
+    assert page.status_code == 400 and "tom is named twice as a coder" in page.text
+    assert _projects(world) == before

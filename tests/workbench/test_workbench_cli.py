@@ -111,3 +111,11 @@ def test_bad_input_is_one_error_and_nothing_stored(record: Record, tmp_path: Pat
                      "tess", code=2)
         assert "no coding project" in answer.output
     assert not (tmp_path / "x.jsonl").exists()
+
+
+def test_a_coder_named_twice_is_refused_and_nothing_stored(record: Record) -> None:
+    answer = Cli()("coding", "create", "bad5", "--session", "C-001:1", "--coder", "tom",
+                   "--coder", "tom", "--as", "tom", code=2)
+    assert "tom is named twice as a coder" in answer.output
+    assert "coders" in answer.output and "fix: name each coder once" in answer.output
+    assert _projects(record) == 0

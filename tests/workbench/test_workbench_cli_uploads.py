@@ -116,3 +116,29 @@ def test_only_the_maker_or_an_admin_changes_a_project(record: Record) -> None:
                  "tom", code=2)
     assert "has not finished" in answer.output
     assert _count(record, CodingProject) == 1
+
+
+def test_a_third_speaker_is_named_with_other(record: Record, tmp_path: Path) -> None:
+    # Jo (therapist), Maya (client) and an interpreter, Lin: the hint names only options
+    # `coding create` has, and --other settles it.
+    three = tmp_path / "maya3.txt"
+    three.write_text("Jo: How has the week been?\nMaya: Hard. I felt alone.\n"
+                     "Lin: She says it was hard and lonely.\nJo: Alone, even at home?\n",
+                     "utf-8")
+    cli = Cli()
+    answer = cli("coding", "create", "up3", "--transcript", three, "--therapist", "Jo",
+                 "--client-speaker", "Maya", "--coder", "tom", "--as", "ada", code=2)
+    assert "'Lin'" in answer.output and "--other Lin" in answer.output
+    assert "--roles" not in answer.output and "folder" not in answer.output
+    assert _count(record, CodingProject) == 0
+    made = cli("coding", "create", "up3", "--transcript", three, "--therapist", "Jo",
+               "--client-speaker", "Maya", "--other", "Lin", "--coder", "tom", "--as",
+               "ada", code=0)
+    project = int(made.stdout.split()[2])
+    with record.store.transaction("ada") as tx:
+        (unit,) = show_project(tx, project).units
+        roles = [t["role"] for t in unit_turns(tx, project, unit.id)]
+    assert roles == ["therapist", "client", "other", "therapist"]
+    added = cli("coding", "add", str(project), "--transcript", three, "--therapist", "Jo",
+                "--client-speaker", "Maya", "--other", "Lin", "--as", "ada", code=0)
+    assert "1 session(s)" in added.stdout

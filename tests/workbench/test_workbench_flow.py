@@ -13,6 +13,7 @@ from workbench_world import DAY, TURNS, Record
 from rapport.coding.relationship.realtalk import load_gold, rows_of
 from rapport.errors import RapportInputError
 from rapport.store.coding import all_codes, finish_unit, my_codes, show_project
+from rapport.workbench.agreement import summary_rows
 from rapport.workbench.codebook import relationship_codebook
 from rapport.workbench.eaf import check_eaf, unit_eaf
 from rapport.workbench.exports import code_table_csv, gold_jsonl
@@ -126,10 +127,62 @@ def test_blind_double_coding_to_gold_and_exports(record: Record, tmp_path: Path)
     assert {c["code"] for c in report["codes"]} == set(page)
     for code in report["codes"]:
         assert page[code["code"]].n == code["n"]
-        assert page[code["code"]].cohen_kappa == pytest.approx(code["cohen_kappa"])
-        assert page[code["code"]].krippendorff_alpha == pytest.approx(
-            code["krippendorff_alpha"])
+        for name in ("cohen_kappa", "krippendorff_alpha"):
+            mine = getattr(page[code["code"]], name)
+            assert (mine is None) == (code[name] is None), (code["code"], name)
+            if mine is not None:
+                assert mine == pytest.approx(code[name])
         assert page[code["code"]].confusion == code["confusion"]
+
+
+def test_codes_nobody_used_have_undefined_kappa_and_alpha(record: Record, tmp_path: Path
+                                                          ) -> None:
+    # tom and sam code the therapist turns only, then finish: the client turns count as
+    # "0" on both sides, so every client code (and every therapist code neither gave) has
+    # one value throughout: kappa and alpha are undefined there, never 1.000.
+    project = _make(record)
+    with record.store.transaction("tom") as tx:
+        (unit,) = show_project(tx, project).units
+    therapist = [i for i, t in enumerate(TURNS) if t[0] == "therapist"]
+    plans = {"tom": {0: ["seek_collaboration"], 2: ["affirm"], 4: ["normalize"]},
+             "sam": {0: ["seek_collaboration"], 2: ["affirm"], 4: []}}
+    for who, plan in plans.items():
+        with record.store.transaction(who) as tx:
+            for i in therapist:
+                code_turn(tx, project, unit.id, i, plan.get(i, []), None)
+            finish_unit(tx, project, unit.id)
+    with record.store.transaction("tom") as tx:
+        state = project_state(tx, project)
+    pair = state.pairs()[0]
+    by_code = {p.code: p.agreement for p in pair.codes}
+    rows = {r["code"]: r for r in summary_rows(pair)}
+    for code in ("withdrawal", "emotional_disclosure", "self_disclosure", "repair"):
+        assert by_code[code].n > 0 and by_code[code].accuracy == 1.0
+        assert by_code[code].cohen_kappa is None, code
+        assert by_code[code].krippendorff_alpha is None, code
+        assert rows[code]["kappa"] is None and rows[code]["alpha"] is None
+        assert rows[code]["undefined"] == ("only one value used by both coders: "
+                                           "neither coding gave this code")
+    assert by_code["affirm"].cohen_kappa == 1.0 and rows["affirm"]["undefined"] is None
+    assert by_code["normalize"].cohen_kappa == 0.0  # defined: tom used it, sam did not
+
+    # `rapport reliability` on the exports says the same: null in JSON, n/a in the table
+    from cli_runner import Cli
+
+    paths = {}
+    for coding in ("sam", "tom"):
+        paths[coding] = tmp_path / f"{coding}.csv"
+        paths[coding].write_text(code_table_csv(state, coding), "utf-8")
+    report = json.loads(Cli(checked=True)("reliability", paths["sam"], paths["tom"],
+                                          "--json").stdout)
+    codes = {c["code"]: c for c in report["codes"]}
+    assert codes["withdrawal"]["cohen_kappa"] is None
+    assert codes["withdrawal"]["krippendorff_alpha"] is None
+    assert codes["withdrawal"]["undefined"] == 'only one value used by both coders ("0")'
+    assert codes["affirm"]["cohen_kappa"] == 1.0
+    text = Cli(checked=True)("reliability", paths["sam"], paths["tom"]).stdout
+    row = next(line for line in text.splitlines() if line.startswith("withdrawal "))
+    assert row.split()[3:5] == ["n/a", "n/a"]
 
 
 def test_untimed_session_has_no_eaf(record: Record) -> None:

@@ -143,11 +143,15 @@ def human_agreement() -> dict[str, dict[str, float]]:
         pairwise = [cohen_kappa(a, b) for a, b in itertools.combinations(table, 2)
                     if sum(x is not None and y is not None for x, y in zip(a, b, strict=True))
                     >= 10]
+        # a pair that used one label throughout has no kappa (NaN): left out of the mean
+        # and counted, never taken as 1
+        defined = [k for k in pairwise if not np.isnan(k)]
         out[fam.name] = {"units": len(units), "coders": len(coders),
                          "fleiss_kappa": round(fleiss_kappa(table), 3),
                          "krippendorff_alpha": round(krippendorff_alpha(table), 3),
-                         "mean_pairwise_cohen_kappa": round(float(np.mean(pairwise)), 3)
-                         if pairwise else float("nan")}
+                         "mean_pairwise_cohen_kappa": round(float(np.mean(defined)), 3)
+                         if defined else float("nan"),
+                         "pairs_undefined": len(pairwise) - len(defined)}
     return out
 
 
