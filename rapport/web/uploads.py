@@ -16,7 +16,8 @@ another date is refused (``date_mismatch``) rather than re-dated by an upload.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from fastapi import Request
 
@@ -119,9 +120,11 @@ def queue_upload(request: Request, identity: Identity, code: str, session_number
     return job_id
 
 
-def in_fields(exc: UnclearRolesError, fields: dict[Role, str]) -> RapportInputError:
+def in_fields(exc: UnclearRolesError, fields: dict[Role, str],
+              other_field: str | None = None) -> RapportInputError:
     """The roles error said with a form's or request's fields for the roles (``fields``:
-    role -> how to name the field, e.g. "Therapist speaker names")."""
+    role -> how to name the field, e.g. "Therapist speaker names"; ``other_field``: the
+    field for speakers who are neither, where the form has one)."""
     if exc.missing is not None:
         fix = f"name the {exc.missing.value} in {fields[exc.missing]}"
     else:
@@ -132,7 +135,10 @@ def in_fields(exc: UnclearRolesError, fields: dict[Role, str]) -> RapportInputEr
         fix = "say who is who, e.g. " + "; ".join(named)
         if exc.from_talk:
             fix += " (suggested from who asks the questions: check it against the recording)"
-        if others:
+        if other_field:
+            fix += (f"; or {other_field}: {', '.join(exc.proposal)} for a speaker who is "
+                    "neither (an interpreter, an observer)")
+        elif others:
             fix += (f"; {', '.join(others)} may be neither: that needs the command line's "
                     "--other")
         fix += " (Rapport never guesses roles from names)"
@@ -176,3 +182,13 @@ def queue_recording(request: Request, identity: Identity, code: str, session_num
     request.app.state.jobs.wake()
     return job_id
 
+
+
+@contextmanager
+def roles_in_fields(fields: dict[Role, str], other_field: str | None = None
+                    ) -> Iterator[None]:
+    """Say an unclear-roles error raised inside with the caller's fields (:func:`in_fields`)."""
+    try:
+        yield
+    except UnclearRolesError as exc:
+        raise in_fields(exc, fields, other_field) from None

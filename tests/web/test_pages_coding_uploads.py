@@ -121,3 +121,45 @@ def test_the_page_refuses_a_change_with_one_error(world: World,
     assert refused.status_code == 400 and "not_deidentified" not in refused.text
     assert "copied as they are" in refused.text
     assert _count(world, CodingEvent) == events
+
+
+THREE = (b"Jo: How has the week been?\nMaya: Hard. I kept crying.\n"
+         b"Lin: She says the week was hard and she cried a lot.\n"
+         b"Jo: That sounds exhausting.\n")
+
+
+def test_a_third_speaker_is_named_in_the_page_and_api_fields(
+        world: World, signed_in: dict[str, TestClient]) -> None:
+    # The error named the command line's --other and --roles FILE, which neither the page
+    # nor the API has; both now take other speakers and say so in their own field names.
+    tom = signed_in["tom"]
+    three = [("transcripts", ("three.txt", THREE, "text/plain"))]
+    form = {"csrf_token": csrf_of(tom), "name": "interpreted", "coders": "sam",
+            "therapist": "Jo", "client_speakers": "Maya"}
+    before = _count(world, CodingProject)
+    unclear = tom.post("/coding", data=form, files=three)
+    assert unclear.status_code == 400
+    assert ("Client speaker labels: Lin; or Other speaker labels: Lin for a speaker who is "
+            "neither") in unclear.text
+    assert "--other" not in unclear.text and "--roles" not in unclear.text
+    assert _count(world, CodingProject) == before
+    made = tom.post("/coding", data=form | {"other_speakers": "Lin"}, files=three,
+                    follow_redirects=False)
+    assert made.status_code == 303, made.text
+
+    headers = {"X-CSRF-Token": csrf_of(tom)}
+    api = [("files", ("three.txt", THREE, "text/plain"))]
+    fields = {"name": "interpreted api", "coders": "sam", "therapist": "Jo", "client": "Maya"}
+    refused = tom.post("/api/v1/coding/projects/uploads", headers=headers, data=fields,
+                       files=api)
+    assert refused.status_code == 400, refused.text
+    assert "client: Lin; or other: Lin for a speaker who is neither" in refused.json()["error"]
+    assert "--other" not in refused.json()["error"]
+    taken = tom.post("/api/v1/coding/projects/uploads", headers=headers,
+                     data=fields | {"other": "Lin"}, files=api)
+    assert taken.status_code == 201, taken.text
+    sam, project = signed_in["sam"], taken.json()["data"]  # the coder reads the turns
+    unit = sam.get(f"/api/v1/coding/projects/{project}").json()["data"]["units"][0]
+    turns = sam.get(f"/api/v1/coding/projects/{project}/units/{unit['id']}"
+                    ).json()["data"]["turns"]
+    assert [t["role"] for t in turns] == ["therapist", "client", "other", "therapist"]

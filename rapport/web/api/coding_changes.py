@@ -11,6 +11,7 @@ from typing import Annotated
 from fastapi import File, Form, UploadFile
 from pydantic import BaseModel, Field
 
+from rapport.domain import Role
 from rapport.store.coding_changes import (
     Event,
     add_members,
@@ -20,6 +21,7 @@ from rapport.store.coding_changes import (
 )
 from rapport.web.api.common import Ok, api_router
 from rapport.web.identity import RecordTx
+from rapport.web.uploads import roles_in_fields
 from rapport.workbench.codebook import load_codebook
 from rapport.workbench.projects import (
     ProjectRequest,
@@ -53,8 +55,13 @@ def transcript_files(files: list[UploadFile]) -> list[TranscriptFile]:
             for f in files if f.filename]
 
 
-def speaker_names(therapist: str, client: str) -> SpeakerNames:
-    return SpeakerNames(therapist=tuple(_names(therapist)), client=tuple(_names(client)))
+def speaker_names(therapist: str, client: str, other: str = "") -> SpeakerNames:
+    return SpeakerNames(therapist=tuple(_names(therapist)), client=tuple(_names(client)),
+                        other=tuple(_names(other)))
+
+
+#: The upload fields that name speakers, as an unclear-roles error should say them.
+ROLE_FIELDS = {Role.THERAPIST: "therapist", Role.CLIENT: "client"}
 
 
 class Added(BaseModel):
@@ -77,16 +84,20 @@ def new_project_from_uploads(
         mode: Annotated[str, Form(max_length=16)] = "blind",
         codebook: Annotated[str, Form(max_length=40)] = "rapport-relationship",
         codebook_yaml: Annotated[str, Form(max_length=200_000)] = "",
-        therapist: Speakers = "", client: Speakers = "") -> Ok[int]:
+        therapist: Speakers = "", client: Speakers = "", other: Speakers = "") -> Ok[int]:
     """Make a project from uploaded transcripts (researchers, supervisors, therapists and
     admins), optionally with stored sessions; answers its id. The files are read before
     anything is stored: a bad one is one 400 naming it, and no project is made. Their
-    turns are stored encrypted and de-identified, and belong to the project."""
-    return Ok(data=create_project(tx, ProjectRequest(
-        name=name, codebook=load_codebook(codebook, codebook_yaml),
-        sessions=parse_session_refs(sessions, required=False), coders=_names(coders),
-        adjudicators=_names(adjudicators), mode=mode, transcripts=transcript_files(files),
-        speakers=speaker_names(therapist, client))))
+    turns are stored encrypted and de-identified, and belong to the project. ``other``:
+    speaker labels that are neither therapist nor client (an interpreter): shown, not
+    coded."""
+    with roles_in_fields(ROLE_FIELDS, "other"):
+        return Ok(data=create_project(tx, ProjectRequest(
+            name=name, codebook=load_codebook(codebook, codebook_yaml),
+            sessions=parse_session_refs(sessions, required=False), coders=_names(coders),
+            adjudicators=_names(adjudicators), mode=mode,
+            transcripts=transcript_files(files),
+            speakers=speaker_names(therapist, client, other))))
 
 
 @router.post("/coding/projects/{project_id}/members")
@@ -100,12 +111,14 @@ def new_members(project_id: int, body: NewMembers, tx: RecordTx) -> Ok[None]:
 def new_sessions(project_id: int, tx: RecordTx, *, sessions: Sessions = "",
                  files: Annotated[list[UploadFile] | None, File(
                      description="Transcript files to add.")] = None,
-                 therapist: Speakers = "", client: Speakers = "") -> Ok[Added]:
+                 therapist: Speakers = "", client: Speakers = "",
+                 other: Speakers = "") -> Ok[Added]:
     """Add stored sessions and/or uploaded transcripts (the maker or an admin); all or
     nothing."""
-    return Ok(data=Added(units=add_sessions(
-        tx, project_id, parse_session_refs(sessions, required=False),
-        transcript_files(files or []), speaker_names(therapist, client))))
+    with roles_in_fields(ROLE_FIELDS, "other"):
+        return Ok(data=Added(units=add_sessions(
+            tx, project_id, parse_session_refs(sessions, required=False),
+            transcript_files(files or []), speaker_names(therapist, client, other))))
 
 
 @router.post("/coding/projects/{project_id}/units/{unit_id}/reopen")

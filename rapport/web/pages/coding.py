@@ -11,6 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
+from rapport.domain import Role
 from rapport.errors import RapportInputError
 from rapport.store.coding import (
     ADJUDICATOR,
@@ -27,6 +28,7 @@ from rapport.web.api.coding_changes import speaker_names, transcript_files
 from rapport.web.errors import WebError
 from rapport.web.identity import CurrentIdentity, RecordTx, get_store
 from rapport.web.templating import render
+from rapport.web.uploads import roles_in_fields
 from rapport.workbench.agreement import summary_rows
 from rapport.workbench.codebook import BUILTINS, Codebook, load_codebook
 from rapport.workbench.exports import export_file
@@ -60,6 +62,10 @@ def _list_page(request: Request, identity: CurrentIdentity, *, error: str | None
         status=400 if error else 200)
 
 
+#: The form's speaker fields, as an unclear-roles error names them.
+ROLE_LABELS = {Role.THERAPIST: "Therapist speaker labels", Role.CLIENT: "Client speaker labels"}
+OTHER_LABEL = "Other speaker labels"
+
 @router.get("/coding")
 def projects(request: Request, identity: CurrentIdentity) -> Response:
     return _list_page(request, identity)
@@ -70,20 +76,23 @@ def new_project(request: Request, identity: CurrentIdentity, *, name: Text = "",
                 sessions: Text = "", coders: Text = "", adjudicators: Text = "",
                 mode: Text = "blind", codebook: Text = "", codebook_yaml: Text = "",
                 transcripts: Annotated[list[UploadFile] | None, File()] = None,
-                therapist: Text = "", client_speakers: Text = "") -> Response:
+                therapist: Text = "", client_speakers: Text = "",
+                other_speakers: Text = "") -> Response:
     values = {"name": name, "sessions": sessions, "coders": coders,
               "adjudicators": adjudicators, "mode": mode, "codebook": codebook,
               "codebook_yaml": codebook_yaml, "therapist": therapist,
-              "client_speakers": client_speakers}
+              "client_speakers": client_speakers, "other_speakers": other_speakers}
     try:
         files = transcript_files(transcripts or [])
         with get_store(request).transaction(identity.actor.username,
-                                            interface=identity.interface) as tx:
+                                            interface=identity.interface) as tx, \
+                roles_in_fields(ROLE_LABELS, OTHER_LABEL):
             project_id = create_project(tx, ProjectRequest(
                 name=name, codebook=load_codebook(codebook, codebook_yaml),
                 sessions=parse_session_refs(sessions, required=not files),
                 coders=_names(coders), adjudicators=_names(adjudicators), mode=mode,
-                transcripts=files, speakers=speaker_names(therapist, client_speakers)))
+                transcripts=files,
+                speakers=speaker_names(therapist, client_speakers, other_speakers)))
     except RapportInputError as exc:
         if exc.code in ("not_found", "forbidden", "unknown_user"):
             raise  # answered 404 like anything one may not see

@@ -14,7 +14,8 @@ from rapport.errors import RapportInputError
 from rapport.store.coding_changes import add_members, delete_project, reopen_unit
 from rapport.web.api.coding_changes import speaker_names, transcript_files
 from rapport.web.identity import CurrentIdentity, get_store
-from rapport.web.pages.coding import project_page
+from rapport.web.pages.coding import OTHER_LABEL, ROLE_LABELS, project_page
+from rapport.web.uploads import roles_in_fields
 from rapport.workbench.projects import add_sessions, parse_session_refs
 
 router = APIRouter(include_in_schema=False)
@@ -58,15 +59,17 @@ def members(request: Request, project_id: int, identity: CurrentIdentity, *,
 def sessions(request: Request, project_id: int, identity: CurrentIdentity, *,
              sessions: Text = "",
              transcripts: Annotated[list[UploadFile] | None, File()] = None,
-             therapist: Text = "", client_speakers: Text = "") -> Response:
+             therapist: Text = "", client_speakers: Text = "",
+             other_speakers: Text = "") -> Response:
     values = {"sessions": sessions, "therapist": therapist,
-              "client_speakers": client_speakers}
+              "client_speakers": client_speakers, "other_speakers": other_speakers}
     try:
         files = transcript_files(transcripts or [])
         with get_store(request).transaction(identity.actor.username,
-                                            interface=identity.interface) as tx:
+                                            interface=identity.interface) as tx, \
+                roles_in_fields(ROLE_LABELS, OTHER_LABEL):
             add_sessions(tx, project_id, parse_session_refs(sessions, required=False),
-                         files, speaker_names(therapist, client_speakers))
+                         files, speaker_names(therapist, client_speakers, other_speakers))
     except RapportInputError as exc:
         return _refused(request, identity, project_id, exc, values)
     return _back(project_id)
