@@ -67,3 +67,64 @@ def test_the_judge_needs_no_record() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, timeout=120)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_met_judgement_never_gets_a_fix_for_harm() -> None:
+    from rapport.practice.judgement import ReplyCode
+    from rapport.practice.judging.feedback import HARM_STEPS, KEEP_STEP, next_step
+
+    drill = DRILLS["suicide_risk-01"]
+    codes = (ReplyCode("asks_about_suicide", 0.9), ReplyCode("minimise_or_reassure", 0.9))
+    step = next_step(drill, "met", codes, "suicide_risk")
+    assert step == KEEP_STEP
+    assert step not in {s for _, s in HARM_STEPS}
+
+
+def test_an_unsure_met_reads_as_one_instruction() -> None:
+    from rapport.practice.judgement import ReplyCode
+    from rapport.practice.judging.feedback import make_feedback
+
+    drill = DRILLS["empathy-01"]
+    fb = make_feedback(drill, "met", (ReplyCode("complex_reflection", 0.8),), "empathy",
+                       unsure=True, confidence=0.6)
+    assert fb.next_step.startswith("Check against the target")
+    assert "keep this move" not in fb.next_step.lower()
+    assert fb.next_step.endswith(SKILL_STEPS["empathy"][1:])
+
+
+def test_promising_total_secrecy_is_told_about_the_limits_not_to_say_no() -> None:
+    from rapport.practice.judging.feedback import GIVES_IN_STEP
+
+    judgement = judge_reply(DRILLS["confidentiality-01"],
+                            "Everything you say here is completely secret, nobody will ever know.")
+    assert judgement.verdict == "not_met"
+    assert judgement.feedback.next_step != GIVES_IN_STEP
+    assert "limit" in judgement.feedback.next_step
+    assert "secrecy" in judgement.feedback.did
+
+
+@pytest.mark.parametrize("reply", ["I'm sure things will look better soon.",
+                                   "You have so much to live for.",
+                                   "I'm sure they love you."])
+def test_a_suicide_reply_without_the_question_is_told_to_ask_directly(reply: str) -> None:
+    judgement = judge_reply(DRILLS["suicide_risk-01"], reply)
+    assert judgement.verdict == "not_met"
+    assert judgement.feedback.next_step.endswith(SKILL_STEPS["suicide_risk"])
+
+
+def test_a_short_met_reply_is_not_told_to_use_fewer_words() -> None:
+    # "Are you thinking about ending your life?" (7 words) was met and told "next time try
+    # it in fewer words"; only a long reply is.
+    from rapport.practice import judge_reply
+    from rapport.practice.judging.feedback import KEEP_SHORTER_STEP, KEEP_STEP
+
+    drill = DRILLS["suicide_risk-01"]
+    short = judge_reply(drill, "Are you thinking about ending your life?")
+    assert short.verdict == "met" and short.feedback.next_step == KEEP_STEP
+    assert "fewer words" not in short.feedback.next_step
+    long = judge_reply(drill, "It sounds like you have been carrying the thought that the "
+                              "people around you would be better off without you, and that "
+                              "it has been weighing on you for a long time now, maybe more "
+                              "than anyone has noticed or asked about. Are you thinking "
+                              "about ending your life?")
+    assert long.verdict == "met" and long.feedback.next_step == KEEP_SHORTER_STEP

@@ -55,7 +55,7 @@ def find_codes(drill: Drill, reply: str, signals: Signals,
     if u["p_input"] * u["p_advice"] >= 0.5:
         add("advice_without_permission", u["p_input"] * u["p_advice"], "utterance coder: advice")
     _questions_and_reflections(reply, u, add)
-    asked = phrases.asks_suicide(reply)
+    asked = phrases.asks_suicide(reply, about_risk=drill.skill == "suicide_risk")
     if asked:
         add("asks_about_suicide", RULE_CONFIDENCE, asked)
     if "affirm" in found and phrases.is_bare_praise(reply):
@@ -78,7 +78,9 @@ def _questions_and_reflections(reply: str, u: dict[str, float], add: object) -> 
         add("open_question", RULE_CONFIDENCE, "?")
     if closed_q:
         add("closed_question", RULE_CONFIDENCE, "?")
-    statements = [s for s in phrases.sentences(phrases.normalise(reply)) if not s.endswith("?")]
+    # a label or a put-down ("you sound like a terrible mother") is confront, not a reflection
+    statements = [s for s in phrases.sentences(phrases.normalise(reply))
+                  if not s.endswith("?") and not phrases.confronts(s)]
     if not statements:
         return
     statement_text = " ".join(statements)
@@ -116,6 +118,10 @@ def _ignores_cue(drill: Drill, reply: str, signals: Signals, found: dict[str, Re
     words = len(reply.split())
     if drill.skill == "suicide_risk" and change and "asks_about_suicide" not in found:
         add("ignores_cue", RULE_CONFIDENCE, change)  # a crisis line on the way out is not staying
+        return
+    deferred = phrases.defers(reply) if drill.skill == "suicide_risk" else None
+    if deferred:  # asked, then put off: "let's pick that up next week" is not staying with it
+        add("ignores_cue", RULE_CONFIDENCE, deferred)
         return
     if engaged:
         echoes = {"complex_reflection", "simple_reflection", "validation", "affirm"} & engaged

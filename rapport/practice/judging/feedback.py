@@ -55,8 +55,31 @@ SKILL_STEPS: dict[str, str] = {
     "sustain_talk": "Reflect their reasons for not changing, without arguing.",
     "suicide_risk": "Ask directly, in words: \"Are you thinking about ending your life?\""}
 GIVES_IN_STEP = "Keep the frame: say no kindly and clearly, then talk about what the request means."
+#: The fix for each R1 harm other than ``confront`` (rules.harmful's reasons).
+R1_STEPS: dict[str, str] = {
+    "gives in": GIVES_IN_STEP,
+    "promises secrecy": "Don't promise total secrecy: say plainly what stays private and its "
+                        "limits (serious risk to them or others, a child's safety, a court), "
+                        "then invite them to go on.",
+    "threatens": "Leave out the threat (the police, sectioning): stay calm, ask what is "
+                 "happening for them, and plan their safety together."}
+#: What the reply did that no code names, in the words of ``did``.
+R1_WORDS: dict[str, str] = {"gives in": "It gave in to the request.",
+                            "promises secrecy": "It promised total secrecy.",
+                            "threatens": "It threatened the client (the police, sectioning)."}
+#: On a suicide drill once the question is asked: the fix for putting it off, and for
+#: answering it for the client.
+STAY_WITH_RISK_STEP = ("Once you have asked, stay with it now: ask about a plan and what would "
+                       "keep them safe; never put it off to another time or topic.")
+LET_THEM_ANSWER_STEP = ("After the question, let them answer: don't answer for them or "
+                        "reassure; whatever they say, stay with it and ask about safety.")
 ONE_WORD_STEP = "Answer in a full sentence that shows what you heard."
-KEEP_STEP = "Keep this move; next time try it in fewer words and then let the client answer."
+KEEP_STEP = "Keep this move, then stop and let the client answer."
+#: Past this many words a met reply is also told to say it shorter (a drill's exemplars
+#: run 10-30 words; a short reply was told "fewer words" too).
+LONG_REPLY_WORDS = 40
+KEEP_SHORTER_STEP = ("Keep this move; next time try it in fewer words and then let the "
+                     "client answer.")
 
 
 def describe_codes(codes: tuple[ReplyCode, ...]) -> str:
@@ -68,30 +91,52 @@ def describe_codes(codes: tuple[ReplyCode, ...]) -> str:
     return "You " + ", ".join(words[:-1]) + f" and {words[-1]}."
 
 
-def next_step(drill: Drill, verdict: str, codes: tuple[ReplyCode, ...], rule: str) -> str:
+def next_step(drill: Drill, verdict: str, codes: tuple[ReplyCode, ...], rule: str,
+              harm: str | None = None, *, words: int = 0) -> str:
+    """The one fix for the first harmful or missing thing; "keep this move" when met (a
+    harm caps the verdict below ``met``, so a met reply is never told to undo one)."""
     names = {c.code for c in codes}
     if rule == "R3" and verdict == "not_met":
         return ONE_WORD_STEP
-    if rule == "R1" and "confront" not in names:
-        return GIVES_IN_STEP
-    for code, step in HARM_STEPS:
-        if code in names and not (code == "advice_without_permission"
-                                  and drill.skill in ("transparency", "confidentiality")):
-            return step
-    if drill.skill == "suicide_risk" and not names & {"asks_about_suicide", "safety_planning"}:
-        return SKILL_STEPS["suicide_risk"]
     if verdict == "met":
-        return KEEP_STEP
-    return SKILL_STEPS[drill.skill]
+        return KEEP_SHORTER_STEP if words > LONG_REPLY_WORDS else KEEP_STEP
+    if harm in R1_STEPS:
+        return R1_STEPS[harm]
+    step = _suicide_step(names) if drill.skill == "suicide_risk" else None
+    for code, harm_step in HARM_STEPS:
+        if step is None and code in names and not (
+                code == "advice_without_permission"
+                and drill.skill in ("transparency", "confidentiality")):
+            step = harm_step
+    return step or SKILL_STEPS[drill.skill]
+
+
+def _suicide_step(names: set[str]) -> str | None:
+    """On a suicide drill the missing question comes before any other fix; once asked,
+    putting it off or answering for the client is the fix."""
+    if not names & {"asks_about_suicide", "safety_planning"}:
+        return SKILL_STEPS["suicide_risk"]
+    if "confront" in names:
+        return None
+    if "ignores_cue" in names:
+        return STAY_WITH_RISK_STEP
+    if "minimise_or_reassure" in names:
+        return LET_THEM_ANSWER_STEP
+    return None
 
 
 def make_feedback(drill: Drill, verdict: str, codes: tuple[ReplyCode, ...], rule: str, *,
-                  unsure: bool, confidence: float) -> Feedback:
+                  unsure: bool, confidence: float, harm: str | None = None,
+                  words: int = 0) -> Feedback:
     did = describe_codes(codes)
-    step = next_step(drill, verdict, codes, rule)
+    if harm in R1_WORDS:
+        did = R1_WORDS[harm] if not codes else f"{did} {R1_WORDS[harm]}"
+    step = next_step(drill, verdict, codes, rule, harm, words=words)
     if unsure:
         did = (f"{did} The judge is not sure how this reply meets the target "
                f"({confidence:.0%} sure of '{verdict.replace('_', ' ')}'), so it neither "
                "praises nor faults it: compare it with the exemplar yourself.")
+        if step in (KEEP_STEP, KEEP_SHORTER_STEP):  # check the skill, not "keep this move"
+            step = SKILL_STEPS[drill.skill]
         step = f"Check against the target; if it falls short: {step[0].lower()}{step[1:]}"
     return Feedback(did=did, needed=drill.target, exemplar=drill.exemplars[0], next_step=step)

@@ -41,13 +41,16 @@ class VerdictModel:
         return p / p.sum(axis=-1, keepdims=True)  # type: ignore[no-any-return]
 
 
-def fold_under_cap(p: np.ndarray, cap: str) -> np.ndarray:
-    """Move the probability of verdicts above ``cap`` onto ``cap`` (VERDICTS order)."""
+def fold_under_cap(p: np.ndarray, cap: str, floor: str = "not_met") -> np.ndarray:
+    """Move the probability of verdicts above ``cap`` onto ``cap``, and of verdicts below
+    ``floor`` onto ``floor`` (VERDICTS order)."""
     out = p.copy()
     for i, verdict in enumerate(VERDICTS):
-        if RANK[verdict] > RANK[cap]:
-            out[VERDICTS.index(cap)] += out[i]
-            out[i] = 0.0
+        for bound, beyond in ((cap, RANK[verdict] > RANK[cap]),
+                              (floor, RANK[verdict] < RANK[floor])):
+            if beyond:
+                out[VERDICTS.index(bound)] += out[i]
+                out[i] = 0.0
     return out
 
 

@@ -69,7 +69,7 @@ ADVICE = _rx(
     r"\byou can (?:try|ask|talk|speak|book|call|join|use|start|cut|swap|download)\b",
     # "Have you tried X?" suggests X; "What have you tried?" asks for the client's own ideas
     r"(?<!what )(?<!which )\bhave you (?:tried|considered|thought (?:about|of) (?!(?:"
-    + _SUICIDE_TOPIC + r")))",
+    + _SUICIDE_TOPIC + r"|how (?:you|you'd|you'll)\b|what you\b|when you\b|where you\b)))",
     r"(?<!what )(?<!which )\bhave you (?:updated|asked|spoken|talked|looked into|checked)\b",
     r"\bwhy (?:don't|not|dont) (?:you|try|just|ask|talk|give)\b", r"\bwhy not\b",
     r"\b(?:maybe|perhaps|just|so) try\b", r"\btry (?:to|and|\w+ing|not|some|a |the |it|doing|"
@@ -144,10 +144,17 @@ CONFRONT = _rx(
     r"\byou(?:'d| would) be surprised\b", r"\bred flag\b", r"\bcat got your tongue\b",
     r"\b(?:would|do you think) (?:they|the people|your \w+|anyone) (?:close to you )?(?:would )?agree\b",
     r"\bdo you ever worry (?:you're|that you|you might)\b", r"\bbut is it (?:really )?(?:the|just)\b",
-    r"\bthough[.!]?$", r"\bstill,? (?:do you|don't you|isn't|wouldn't)\b",
+    r"\bstill,? (?:do you|don't you|isn't|wouldn't)\b",
     r"\bi'm (?:a|the) professional\b", r"\bit's (?:a )?pity\b", r"\byou can't be (?:\w+ing)\b",
     r"\bjust give me\b", r"\bi think you(?:'re| are) (?:being|just)\b")
 
+#: Reassurance that answers for the client or waves the risk away (on suicide drills, not_met
+#: even after a direct question: it tells the client which answer is wanted).
+_DISMISSING = (
+    r"\bi'm sure you(?:'re| are)? (?:not|wouldn't|would never|don't)\b",
+    r"\b(?:so much|everything|a lot|plenty) to live for\b", r"\byou(?:'d| would) never\b",
+    r"\byou don't (?:really )?mean (?:that|it)\b", r"\bdon't (?:say|talk like) that\b",
+    r"\bof course (?:you're|you are) not\b")
 MINIMISE = _rx(
     r"\bi'm sure\b", r"\bat least\b", r"\bdon't (?:worry|stress|fret|be sad|feel bad)\b",
     r"\b(?:it|everything|things|you)(?:'ll| will) (?:be|turn out|get) (?:fine|ok|okay|alright|"
@@ -158,7 +165,8 @@ MINIMISE = _rx(
     r"\bbaby blues\b", r"\bno need to (?:worry|be)\b", r"\bcheer up\b", r"\blook on\b",
     r"\bgive it (?:a bit of |some )?time\b", r"\bit'll feel like home\b", r"\bplenty of\b",
     r"\bloads of time\b", r"\bthey (?:probably )?(?:love|care about) you\b", r"\bi promise\b",
-    r"\beveryone (?:feels|goes through|has)\b", r"\bit gets easier\b", r"\bworse things\b")
+    r"\beveryone (?:feels|goes through|has)\b", r"\bit gets easier\b", r"\bworse things\b",
+    *_DISMISSING)
 
 VALIDATION = _rx(
     r"\bmakes? (?:total |complete |perfect |a lot of |so much |real )?sense\b",
@@ -202,7 +210,8 @@ SEEK_PERMISSION = _rx(
     r"\bwhich (?:would|do) you\b")
 
 AUTONOMY = _rx(
-    r"\byour (?:choice|decision|call|life|body|pace|terms)\b", r"\bup to you\b",
+    r"(?<!end )(?<!ending )(?<!take )(?<!taking )(?<!with )\byour (?:choice|decision|call|life|body|pace|terms)\b",
+    r"\bup to you\b",
     r"\byou(?:'re| are) the (?:best judge|expert|one (?:who|that) (?:gets|decides|knows|"
     r"chooses))\b", r"\byou (?:decide|choose|get to (?:pick|choose|decide|say))\b",
     r"\bonly you\b", r"\bwhatever you (?:decide|choose)\b", r"\bin (?:charge|control)\b",
@@ -323,6 +332,59 @@ ASKS_SUICIDE = re.compile(r"\b(?:" + _SUICIDE_TOPIC + r"|a plan\b|the plan\b|"
                           r"a day or a time|when you (?:would|might|plan))",
                           re.IGNORECASE)
 
+#: Asking about the plan, the method or the means without naming suicide ("Have you thought
+#: about how you would do it?"): asking about suicide only where the moment is about it.
+ASKS_PLAN = _rx(
+    r"\bhow (?:you(?:'d| would| might| could| will)?|you're going to|you plan to) (?:do it|end it|"
+    r"go about it|take|kill|hurt|harm)\b", r"\b(?:a|any|the) (?:method|way to do it)\b",
+    r"\bwhen you (?:would|might|'d|plan to|will) do it\b", r"\bwhat you(?:'d| would) use\b",
+    r"\b(?:got|have|get) (?:hold of|access to) (?:anything|something|the means|pills|tablets)\b",
+    r"\b(?:a|any) plan\b", r"\bthought about (?:how|when|where)\b.*\b(?:do it|end|die)\b")
+#: Answering a risk question for the client ("I'm sure you're not"): it shuts the door.
+DISMISS_RISK = _rx(*_DISMISSING)
+#: Putting the risk off once it is raised (suicide drills: not_met, "let's pick that up next
+#: week"); "for now" and "next week" alone are not enough (a safety plan runs to next week).
+DEFER = _rx(
+    r"\b(?:pick|come back to|return to|talk about|talk more about|go into|get into|look at|discuss|"
+    r"leave|save|park|deal with|follow (?:that|this|it) up) (?:that|this|it|all that)(?: \w+){0,3} "
+    r"(?:next (?:week|time|session)|later|another (?:time|day)|some other time|on (?:monday|"
+    r"tuesday|wednesday|thursday|friday)|when we (?:next )?meet)\b",
+    r"\b(?:talk|talks|talked) about (?:\w+ )?(?:next (?:week|session|time)|later)\b",
+    r"\bout of time\b(?![^.?!]*\b(?:but|safe|plan|before you (?:go|leave))\b)",
+    r"\blet's not (?:talk|go|get|dwell|focus|think)\b", r"\b(?:tell me|let's talk|talk to me) about "
+    r"(?:work|school|your (?:week|job|weekend|day)|something else)\b", r"\bmoving on\b",
+    r"\b(?:change|changing) the subject\b", r"\banyway\b")
+#: Threatening a client who says they are at risk (suicide drills: R1, "panics or threatens").
+THREAT = _rx(
+    r"\b(?:i'll|i will|i'd|i would|i'm going to|i am going to|i'll have to|i have to) (?:have to )?"
+    r"(?:call|ring|phone|get|tell) the police\b", r"\bhave you (?:sectioned|locked up|arrested)\b",
+    r"\bsection you\b", r"\byou(?:'ll| will) (?:be|get) (?:sectioned|locked up|arrested)\b",
+    r"\block you up\b", r"\bif (?:so|you are|you do),? (?:i'll|i will|i have to)\b.*\b(?:police|"
+    r"section\w*|hospital|lock\w*)\b")
+#: Shaming and labelling the client (confront, R1); checked with the sentence's words before
+#: it, so the client's own self-criticism reflected back is not shaming (see :func:`shames`).
+SHAME = _rx(
+    r"\b(?:selfish|cowardly|coward|ungrateful|pathetic|attention.seeking|spoilt|lazy|"
+    r"irresponsible|weak.willed)\b",
+    r"\b(?:terrible|bad|awful|useless|rubbish|lousy|horrible|crap|poor) (?:mother|mum|mom|"
+    r"father|dad|parent|person|wife|husband|partner|friend|son|daughter|carer)\b",
+    r"\bnot (?:trying|doing|working) (?:\w+ )?(?:hard )?enough\b",
+    r"\b(?:is|'s|was|are|'re) (?:just |simply |still )?not (?:good )?enough\b",
+    r"\b(?:only have yourself|yourself) to blame\b", r"\byour (?:own )?fault\b",
+    r"\bshame on you\b", r"\bpull yourself together\b", r"\bman up\b",
+    r"\b(?:just|you need to|you've got to|you have to) get over it\b")
+#: Words before a shaming word that make it the client's own view, or deny it.
+_NOT_SHAMING = re.compile(
+    r"n't\b|\b(?:not|never|no|nothing|nobody|feel|feels|felt|feeling|worr\w*|afraid|scared|fear\w*|"
+    r"as if|as though|part of you|tell yourself|telling yourself|voice|wonder\w*|believe|"
+    r"call(?:ing)? yourself|says|said|told you|tells you|beat(?:ing)? yourself|think(?:ing)? "
+    r"(?:you're|you are|of yourself))\b")
+#: "...though" at the end: a correction ("That's not how it works though."), unless that
+#: last sentence is itself a suggestion (then it is advice, R2)...
+_TRAILING_THOUGH = re.compile(r"\bthough[.!]?$")
+#: ...nor when it invites more ("I'd love to hear what you hoped it would say, though.").
+_INVITES_MORE = re.compile(r"\bi(?:'d| would) (?:really )?(?:love|like) to (?:hear|know|understand)\b")
+
 TOPIC_CHANGE = _rx(
     r"^(?:ok(?:ay)?|right|so|anyway|alright|well|good|fine|sure)?[,.!]? ?let's (?:talk about|get "
     r"back|do|move|go back|look at|start|focus on (?:your|the)|crack on|stick to|keep going|"
@@ -429,7 +491,10 @@ def rule_hits(text: str) -> list[Hit]:
     """Every practice code the wording alone shows, with the words that showed it."""
     norm = normalise(text)
     hits = []
-    for code, pattern in (("persuade", PERSUADE), ("confront", CONFRONT),
+    confront = confronts(text)
+    if confront:
+        hits.append(Hit("confront", confront))
+    for code, pattern in (("persuade", PERSUADE),
                           ("minimise_or_reassure", MINIMISE), ("validation", VALIDATION),
                           ("normalize", NORMALIZE), ("seek_permission", SEEK_PERMISSION),
                           ("emphasize_autonomy", AUTONOMY), ("explain_process", EXPLAIN_PROCESS),
@@ -444,6 +509,59 @@ def rule_hits(text: str) -> list[Hit]:
     if advice:
         hits.append(Hit("advice_without_permission", advice))
     return hits
+
+
+def shames(text: str) -> str | None:
+    """Words that shame or label the client, unless the sentence frames them as the client's
+    own fear or denies them ("You feel like a terrible mother", "It's not selfish")."""
+    for sentence in sentences(normalise(text)):
+        for m in SHAME.finditer(sentence):
+            if not _NOT_SHAMING.search(sentence[:m.start()]):
+                return m.group(0)
+    return None
+
+
+def confronts(text: str) -> str | None:
+    """Words that correct, label, shame or doubt the client from above (``confront``)."""
+    norm = normalise(text)
+    found = _first(CONFRONT, norm) or shames(text)
+    if found:
+        return found
+    parts = sentences(norm)
+    if parts and _TRAILING_THOUGH.search(norm.rstrip()) and not (
+            _first(ADVICE, parts[-1]) or IMPERATIVE.match(parts[-1])
+            or _INVITES_MORE.search(parts[-1])):
+        return "though"
+    return None
+
+
+def threatens(text: str) -> str | None:
+    """A threat made to a client at risk (the police, sectioning)."""
+    return _first(THREAT, normalise(text))
+
+
+def dismisses_risk(text: str) -> str | None:
+    """Words that answer a risk question for the client or wave it away."""
+    return _first(DISMISS_RISK, normalise(text))
+
+
+def defers(text: str) -> str | None:
+    """Words that put the risk off to another time or topic."""
+    return _first(DEFER, normalise(text))
+
+
+def without_repeats(text: str) -> str:
+    """``text`` with each sentence said again (same words, any case or punctuation) left out:
+    the codebook does not reward length, so saying it twice is judged as saying it once."""
+    seen: set[str] = set()
+    kept: list[str] = []
+    for sentence in sentences(text):
+        key = " ".join(re.findall(r"[\w']+", normalise(sentence)))
+        if key and key in seen:
+            continue
+        seen.add(key)
+        kept.append(sentence)
+    return text if len(kept) == len(sentences(text)) else " ".join(kept)
 
 
 def feeling_words(text: str) -> str | None:
@@ -462,10 +580,12 @@ def topic_change(text: str) -> str | None:
     return _first(TOPIC_CHANGE, normalise(text).strip())
 
 
-def asks_suicide(text: str) -> str | None:
+def asks_suicide(text: str, *, about_risk: bool = False) -> str | None:
     """Words of a direct question about suicide, a plan or the means: in a question, or
     named in the reply and then asked about ("...start thinking about ending their life.
-    Is that where you are?")."""
+    Is that where you are?"). ``about_risk``: the moment is about suicide, so a question
+    about the plan or method without the word ("Have you thought about how you would do
+    it?") asks about it too."""
     parts = sentences(normalise(text))
     if parts and parts[-1].endswith("?"):
         named = [s for s in parts[:-1] if _first(ASKS_SUICIDE, s)]
@@ -474,7 +594,8 @@ def asks_suicide(text: str) -> str | None:
     for sentence in parts:
         if sentence.endswith("?") or re.match(r"^(?:i need to ask|i want to ask|can i ask|"
                                               r"i have to ask|i'm going to ask)", sentence):
-            found = _first(ASKS_SUICIDE, sentence)
+            found = _first(ASKS_SUICIDE, sentence) or (
+                _first(ASKS_PLAN, sentence) if about_risk else None)
             if found:
                 return found
     return None

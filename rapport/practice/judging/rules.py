@@ -77,6 +77,8 @@ class RuleReading:
     rule: str  # the deciding codebook rule, e.g. "R2" or "empathy"
     cap: str  # the best verdict the general rules allow
     cap_rule: str | None  # the general rule behind the cap, if any
+    harm: str | None = None  # the R1 reason (see :func:`harmful`), for the feedback
+    floor: str = "not_met"  # the least verdict the rules allow (see :func:`floor`)
 
 
 def _names(codes: tuple[ReplyCode, ...]) -> set[str]:
@@ -84,12 +86,15 @@ def _names(codes: tuple[ReplyCode, ...]) -> set[str]:
 
 
 def harmful(drill: Drill, reply: str, names: set[str]) -> str | None:
-    """The R1 reason, if any: confront, or giving in to a frame-crossing request."""
+    """The R1 reason, if any: confront, a threat to a client at risk, or giving in to a
+    frame-crossing request (on a confidentiality drill: promising total secrecy)."""
     if "confront" in names:
         return "confront"
+    if drill.skill == "suicide_risk" and phrases.threatens(reply):
+        return "threatens"
     if drill.skill in ("boundaries", "confidentiality") and _GIVES_IN.search(
             phrases.normalise(reply)):
-        return "gives in"
+        return "gives in" if drill.skill == "boundaries" else "promises secrecy"
     return None
 
 
@@ -102,6 +107,9 @@ def cap(drill: Drill, reply: str, codes: tuple[ReplyCode, ...]) -> tuple[str, st
         (harmful(drill, reply, names) is not None, "not_met", "R1"),
         ("ignores_cue" in names, "not_met", "suicide_risk" if skill == "suicide_risk" else "R5"),
         (skill == "affirmation" and phrases.is_bare_praise(reply), "not_met", "R3"),
+        # answering the question for the client ("I'm sure you're not") shuts it down
+        (skill == "suicide_risk" and phrases.dismisses_risk(reply) is not None, "not_met",
+         "suicide_risk"),
         (skill == "suicide_risk" and not {"asks_about_suicide", "safety_planning"} & names,
          "partly", "suicide_risk"),
         (skill in R2_SKILLS and "advice_without_permission" in names, "partly", "R2"))
@@ -253,7 +261,19 @@ def read(drill: Drill, reply: str, codes: tuple[ReplyCode, ...]) -> RuleReading:
     verdict, rule = _core(drill, reply, _names(codes))
     if RANK[verdict] > RANK[best]:
         verdict, rule = best, cap_rule or rule
-    return RuleReading(verdict, rule, best, cap_rule)
+    return RuleReading(verdict, rule, best, cap_rule,
+                       harmful(drill, reply, _names(codes)) if cap_rule == "R1" else None,
+                       floor(drill, codes, verdict, best))
+
+
+def floor(drill: Drill, codes: tuple[ReplyCode, ...], verdict: str, best: str) -> str:
+    """The least verdict the rules allow: on a suicide drill a direct question about suicide,
+    the plan or the means that nothing caps is ``met`` (the codebook's suicide_risk rule),
+    however the learned layer reads unusual wording ("...how you would do it?")."""
+    if drill.skill == "suicide_risk" and verdict == best == "met" and "asks_about_suicide" in \
+            _names(codes):
+        return "met"
+    return "not_met"
 
 
 def clip(verdict: str, best: str) -> str:

@@ -42,7 +42,7 @@ from rapport.practice.judging.learned import (
     with_skill,
 )
 from rapport.practice.judging.model import MODEL_PATH, fold_under_cap, save_model
-from rapport.practice.judging.phrases import rule_hits
+from rapport.practice.judging.phrases import rule_hits, without_repeats
 from rapport.practice.judging.signals import Signals, read_signals
 
 DEV = Path(__file__).resolve().parents[3] / "data" / "practice" / "dev"
@@ -68,6 +68,7 @@ class Rows:
     x: np.ndarray
     y: np.ndarray  # index into VERDICTS
     caps: list[str]
+    floors: list[str]
     weight: np.ndarray
     is_dev: np.ndarray
     codes: list[frozenset[str]]  # the judge's codes, with the out-of-fold advice detector
@@ -99,7 +100,7 @@ def _raw_rows(dev_dir: Path) -> list[_Raw]:
         for reply in load_replies(dev_dir / replies_name):
             if reply.id not in coded:
                 continue
-            drill, text = drills[reply.drill_id], reply.reply.strip()
+            drill, text = drills[reply.drill_id], without_repeats(reply.reply.strip())
             signals = read_signals(drill, text)
             x = input_vector(signals, frozenset(h.code for h in rule_hits(text)))
             out.append(_Raw(reply.id, drill, text, signals, x,
@@ -135,19 +136,19 @@ def fit_learned(raws: list[_Raw], advice_bar: float = ADVICE_BAR) -> Learned:
                    {"detector_c": DETECTOR_C, "direct_c": DIRECT_C, "rows": len(raws)})
 
 
-def _row(raw: _Raw, learned: Learned) -> tuple[np.ndarray, str, frozenset[str]]:
+def _row(raw: _Raw, learned: Learned) -> tuple[np.ndarray, str, frozenset[str], str]:
     codes = find_codes(raw.drill, raw.reply, raw.signals, learned)
     reading = rules.read(raw.drill, raw.reply, codes)
     x = feature_vector(raw.reply, reading, raw.signals, learned.code_probabilities(raw.x),
                        learned.verdict_probabilities(raw.x, raw.drill.skill))
-    return x, reading.cap, frozenset(c.code for c in codes)
+    return x, reading.cap, frozenset(c.code for c in codes), reading.floor
 
 
 def build_rows(dev_dir: Path = DEV, raws: list[_Raw] | None = None) -> Rows:
     """The verdict layer's rows, each with stage-1 models fitted without its drill."""
     raws = raws if raws is not None else _raw_rows(dev_dir)
     folds = np.array([fold_of(r.drill.id) for r in raws])
-    built: list[tuple[np.ndarray, str, frozenset[str]]] = [None] * len(raws)  # type: ignore[list-item]
+    built: list[tuple[np.ndarray, str, frozenset[str], str]] = [None] * len(raws)  # type: ignore[list-item]
     for f in range(FOLDS):
         learned = fit_learned([r for r, g in zip(raws, folds, strict=True) if g != f])
         for i in np.flatnonzero(folds == f):
@@ -156,6 +157,7 @@ def build_rows(dev_dir: Path = DEV, raws: list[_Raw] | None = None) -> Rows:
     return Rows(ids=[r.id for r in raws], drill_ids=[r.drill.id for r in raws],
                 skills=[r.drill.skill for r in raws], x=np.array([b[0] for b in built]),
                 y=np.array([r.y for r in raws]), caps=[b[1] for b in built],
+                floors=[b[3] for b in built],
                 weight=np.ones(n), is_dev=np.ones(n, dtype=bool),
                 codes=[b[2] for b in built], gold_codes=[r.gold_codes for r in raws])
 
@@ -197,7 +199,8 @@ def out_of_fold(rows: Rows, c: float) -> np.ndarray:
         test = folds == f
         params = _fit(rows.x[~test], rows.y[~test], rows.weight[~test], c)
         out[test] = _proba(rows.x[test], *params)
-    return np.array([fold_under_cap(p, cap) for p, cap in zip(out, rows.caps, strict=True)])
+    return np.array([fold_under_cap(p, cap, floor)
+                     for p, cap, floor in zip(out, rows.caps, rows.floors, strict=True)])
 
 
 def _score(rows: Rows, p: np.ndarray) -> tuple[float, float]:
