@@ -233,6 +233,25 @@ def _from_record(code: str, only: str | None, as_user: str | None
     return grouped, flags
 
 
+def _retracted(code: str, only: str | None, as_user: str | None,
+               grouped: dict[str, list[Administration]]) -> dict[str, set[int]]:
+    """Instrument id -> sessions whose administration was marked entered in error and
+    not replaced (a replacement takes the same FHIR ids)."""
+    from rapport.cli.db import record_tx
+    from rapport.store.responses import list_entered_in_error
+
+    with record_tx(as_user) as tx:
+        marked = list_entered_in_error(tx, code)
+    wanted = _wanted(only)
+    out: dict[str, set[int]] = {}
+    for r in marked:
+        kept = {a.session for a in grouped.get(r.instrument_id, [])}
+        if r.session_number is not None and r.session_number not in kept and (
+                wanted is None or r.instrument_id == wanted):
+            out.setdefault(r.instrument_id, set()).add(r.session_number)
+    return out
+
+
 def _wanted(only: str | None) -> str | None:
     from rapport.measures.catalog import get_instrument
 
@@ -334,8 +353,10 @@ def fhir_command(
     grouped, flags = _from_record(code, only, as_user)
     acknowledged = {(f.instrument, f.session, f.ref.part) for f in flags
                     if not f.is_open and f.ref.kind == "questionnaire" and f.session}
+    retracted = _retracted(code, only, as_user, grouped)
     data = client_bundle([(get_instrument(i), admins) for i, admins in grouped.items()],
-                         subject=f"Patient/{code}", acknowledged=acknowledged)
+                         subject=f"Patient/{code}", acknowledged=acknowledged,
+                         retracted=[(get_instrument(i), s) for i, s in retracted.items()])
     write_atomically(out, json.dumps(data, ensure_ascii=False, indent=1))
     left_out = [f for f in flags if f.is_open and f.instrument not in grouped]
     if left_out:

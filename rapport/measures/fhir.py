@@ -150,6 +150,32 @@ def _entries(instrument: Instrument, administrations: Sequence[Administration],
     return entries
 
 
+def _retractions(instrument: Instrument, sessions: Collection[int], subject: str | None
+                 ) -> list[dict[str, Any]]:
+    """For each session whose administration was marked entered in error (and not
+    replaced), its QuestionnaireResponse and Observation under the same ids as an earlier
+    export gave them, with status ``entered-in-error``: a receiver that took them retracts
+    them. Nothing of the mistaken answers is sent again."""
+    entries: list[dict[str, Any]] = []
+    for session in sorted(sessions):
+        qr_id = _uuid(instrument.id, subject, session, "qr")
+        obs_id = _uuid(instrument.id, subject, session, "obs")
+        response: dict[str, Any] = {
+            "resourceType": "QuestionnaireResponse", "id": qr_id, "status": "entered-in-error",
+            "questionnaire": f"{RAPPORT_FHIR_BASE}/Questionnaire/{instrument.id}"}
+        observation: dict[str, Any] = {
+            "resourceType": "Observation", "id": obs_id, "status": "entered-in-error",
+            "code": {"coding": [{"system": f"{RAPPORT_FHIR_BASE}/CodeSystem/instrument-scores",
+                                 "code": f"{instrument.id}-total"}],
+                     "text": f"{instrument.short_name} total score"}}
+        for resource in (response, observation):
+            if subject:
+                resource["subject"] = {"reference": subject}
+        entries += [{"fullUrl": f"urn:uuid:{qr_id}", "resource": response},
+                    {"fullUrl": f"urn:uuid:{obs_id}", "resource": observation}]
+    return entries
+
+
 def _validated(entries: list[dict[str, Any]]) -> dict[str, Any]:
     try:
         from fhir.resources.R4B.bundle import Bundle
@@ -182,10 +208,15 @@ def fhir_bundle(instrument: Instrument, administrations: Sequence[Administration
 
 
 def client_bundle(groups: Sequence[tuple[Instrument, Sequence[Administration]]], *,
-                  subject: str | None = None, acknowledged: Collection[FlagKey] = ()
+                  subject: str | None = None, acknowledged: Collection[FlagKey] = (),
+                  retracted: Sequence[tuple[Instrument, Collection[int]]] = ()
                   ) -> dict[str, Any]:
-    """One validated Bundle for several instruments of one client."""
+    """One validated Bundle for several instruments of one client; ``retracted``: per
+    instrument, sessions whose administration was marked entered in error and has no
+    replacement (exported as ``entered-in-error`` under their earlier ids)."""
     entries: list[dict[str, Any]] = []
     for instrument, administrations in groups:
         entries += _entries(instrument, administrations, subject, acknowledged)
+    for instrument, sessions in retracted:
+        entries += _retractions(instrument, sessions, subject)
     return _validated(entries)

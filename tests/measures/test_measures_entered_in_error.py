@@ -4,6 +4,9 @@ leaves `rapport progress`, and the session records the right answers."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from typer.testing import CliRunner
 
 from rapport.cli import build_app
@@ -77,3 +80,34 @@ def test_refusals_exit_non_zero_with_the_fix(clinic: Store) -> None:
     # the flag is still listed, acknowledged, and says what happened to its response
     flags = cli("flags", "list", "C-1", "--as", "tom").stdout
     assert "ACKNOWLEDGED" in flags and "marked entered in error by tom" in flags
+
+
+def test_the_fhir_export_retracts_a_marked_answer_under_its_earlier_ids(
+        clinic: Store, tmp_path: Path) -> None:
+    def export(name: str) -> dict[str, dict[str, object]]:
+        out = tmp_path / name
+        done = cli("measures", "fhir", "C-1", "--out", str(out), "--as", "tom")
+        assert done.exit_code == 0, done.output
+        return {e["resource"]["resourceType"]: e["resource"]
+                for e in json.loads(out.read_text())["entry"]}
+
+    assert cli("measures", "record", "C-1", "gad7", "--session", "1", "--answers",
+               "3,3,3,3,3,3,3", "--as", "tom").exit_code == 0
+    first = export("first.json")
+    assert first["QuestionnaireResponse"]["status"] == "completed"
+    wrong = _response_id(cli("measures", "responses", "C-1", "--as", "tom").stdout, "gad7")
+    assert cli("measures", "entered-in-error", "C-1", str(wrong), "--reason", "wrong form",
+               "--as", "tom").exit_code == 0
+    retracted = export("retracted.json")
+    for kind in ("QuestionnaireResponse", "Observation"):
+        assert retracted[kind]["id"] == first[kind]["id"]
+        assert retracted[kind]["status"] == "entered-in-error"
+    assert "item" not in retracted["QuestionnaireResponse"]  # the answers are not re-sent
+    assert "valueQuantity" not in retracted["Observation"]
+    # once the session has the right answers, they take the same ids, completed
+    assert cli("measures", "record", "C-1", "gad7", "--session", "1", "--answers",
+               "1,0,1,0,1,0,1", "--as", "tom").exit_code == 0
+    replaced = export("replaced.json")
+    assert replaced["QuestionnaireResponse"]["id"] == first["QuestionnaireResponse"]["id"]
+    assert replaced["QuestionnaireResponse"]["status"] == "completed"
+    assert replaced["Observation"]["valueQuantity"]["value"] == 4
