@@ -107,17 +107,19 @@ def pressing_on(v: SessionView, i: int) -> list[str]:
     return moves
 
 
-def disclosure(v: SessionView, i: int) -> list[str]:
+def disclosure(v: SessionView, i: int, *, sure: bool = False) -> list[str]:
     """Why a client turn counts as an emotional disclosure, else [].
 
     Uses the ``emotional_disclosure`` code when a coder provides it; otherwise a turn of
     at least :data:`DISCLOSURE_MIN_WORDS` words with a feeling word (approximation).
+    ``sure`` (the disclosure figure): the code counts only at or above its feedback bar.
     """
     turn = v.turns[i]
     if turn.role != Role.CLIENT or turn.backchannel:
         return []
     if v.has("emotional_disclosure"):
-        return ["emotional_disclosure"] if v.flag(i, "emotional_disclosure") else []
+        applies = v.feedback if sure else v.flag
+        return ["emotional_disclosure"] if applies(i, "emotional_disclosure") else []
     words = feeling_words(turn.text)
     if words and turn.words >= DISCLOSURE_MIN_WORDS:
         named = feeling_labels(words)

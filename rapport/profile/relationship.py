@@ -13,6 +13,9 @@ from rapport.profile.view import SessionView
 AUTONOMY_CODES = ("emphasize_autonomy", "seek_collaboration")
 DIRECTIVE_CODES = ("persuade", "confront")
 BOUNDARY_CODES = ("boundary_issue", "boundary_statement", "self_disclosure")
+#: How often the feeling-word approximation of a disclosure is right on the real-talk
+#: gold's client turns (``python benchmarks/disclosure_approximation.py``).
+APPROXIMATION_RIGHT = "right 150 of 330 times on real talk"
 
 
 def autonomy_support(v: SessionView) -> Metric:
@@ -111,7 +114,11 @@ def disclosure_over_session(v: SessionView) -> Metric:
     client = [t.index for t in v.of_role(Role.CLIENT)]
     if not client:
         return missing(key, label, element, "share", "no client turns")
-    hits = [i for i in client if b.disclosure(v, i)]
+    if v.has("emotional_disclosure") and not v.measurable("emotional_disclosure"):
+        return missing(key, label, element, "share", "not measured: the coder's "
+                       "emotional_disclosure codes are below their feedback bar, and feeling "
+                       f"words alone are no better ({APPROXIMATION_RIGHT})")
+    hits = [i for i in client if b.disclosure(v, i, sure=True)]
     n_turns = max(len(v.turns), 1)
     detail: dict[str, float] = {}
     for k, name in enumerate(("first_third", "middle_third", "last_third")):
@@ -121,8 +128,10 @@ def disclosure_over_session(v: SessionView) -> Metric:
     return Metric(key=key, label=label, element=element, unit="share",
                   value=len(hits) / len(client), n=len(client), detail=detail,
                   reason="" if v.has("emotional_disclosure") else
-                  "approximated from feeling words (no emotional_disclosure codes)",
-                  evidence=evidence_of(v, [(i, "; ".join(b.disclosure(v, i))) for i in hits]))
+                  f"approximated from feeling words ({APPROXIMATION_RIGHT}; no "
+                  "emotional_disclosure codes)",
+                  evidence=evidence_of(v, [(i, "; ".join(b.disclosure(v, i, sure=True)))
+                                           for i in hits]))
 
 
 def boundary_moments(v: SessionView) -> Metric:

@@ -272,3 +272,40 @@ def test_validation_transparency_and_boundaries_count_only_codes_sure_enough() -
     assert human.metric("validation_rate").value == pytest.approx(1 / 3)
     assert human.metric("transparency_rate").value == pytest.approx(1 / 3)
     assert human.metric("boundary_moments").value == 1
+
+
+def test_the_disclosure_figure_is_not_measured_on_codes_below_their_bar() -> None:
+    # The default coder has no feedback bar for emotional_disclosure; feeling words alone
+    # are no better on the real-talk gold (the figure quotes that measurement, recomputed
+    # here so it cannot go stale).
+    import importlib.util
+    from pathlib import Path
+
+    from rapport.coding.relationship.feedback import MODEL_ID, feedback_thresholds
+    from rapport.domain import Code
+    from rapport.profile.relationship import APPROXIMATION_RIGHT
+
+    bench = Path(__file__).resolve().parents[2] / "benchmarks" / "disclosure_approximation.py"
+    spec = importlib.util.spec_from_file_location("disclosure_approximation", bench)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    _, predicted, right, _ = module.counts()
+    assert APPROXIMATION_RIGHT == f"right {right} of {predicted} times on real talk"
+    assert right / predicted < 0.70  # below the feedback bar: no fallback for the codes
+
+    assert feedback_thresholds(MODEL_ID).get("emotional_disclosure") is None
+    rows = [("client", "I feel so ashamed about all of it, every single day.", NEUTRAL),
+            ("therapist", "Go on.", {"therapist_behaviour": "other"})]
+    session = coded(rows)
+    code = Code(name="emotional_disclosure", value=True, confidence=0.99, source=MODEL_ID)
+    codes = list(session.codes)
+    codes[0] = codes[0].model_copy(update={"codes": (*codes[0].codes, code)})
+    figure = build_profile(dataclasses.replace(session, codes=tuple(codes), models=(MODEL_ID,))
+                           ).metric("emotional_disclosure")
+    assert (figure.available, figure.value) == (False, None)
+    assert APPROXIMATION_RIGHT in figure.reason
+    # a person's code counts
+    human = build_profile(coded([(r, t, {**c, "emotional_disclosure": r == "client"})
+                                 for r, t, c in rows])).metric("emotional_disclosure")
+    assert human.value == 1.0

@@ -147,12 +147,13 @@ def test_export_from_a_code_table_matches_the_transcript_route(cli, transcript: 
     # person's would (measured), where the shipped coder's own codes below their feedback
     # bar do not: no rupture count, autonomy support from the words alone (the
     # example's one supportive code, below the bar, has nothing to weigh against), and no
-    # validation figure (the coder can give feedback on neither affirm nor normalize)
+    # validation or disclosure figure (the coder can give feedback on none of their codes)
     counts = {"profile_ruptures", "profile_ruptures_repaired"}
+    unmeasured = {"profile_validation_rate", "profile_emotional_disclosure"}
     profile = {k: v for k, v in conv_b.meta.items() if k.startswith("profile_")
-               and k not in counts | {"profile_autonomy_support", "profile_validation_rate"}}
-    assert conv_b.meta["profile_validation_rate"] is None
-    assert conv_a.meta["profile_validation_rate"] is not None
+               and k not in counts | unmeasured | {"profile_autonomy_support"}}
+    for key in unmeasured:
+        assert (conv_a.meta[key] is not None, conv_b.meta[key]) == (True, None), key
     assert {k: conv_a.meta[k] for k in profile} == pytest.approx(profile)
     assert all(conv_b.meta[k] is None for k in counts)
     assert all(conv_a.meta[k] == 0.0 for k in counts)

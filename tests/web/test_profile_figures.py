@@ -232,7 +232,7 @@ def test_client_page_says_not_measured(signed_in: dict[str, TestClient]) -> None
     assert profile_row(real, "Autonomy support vs directiveness")[0] == "50%"
 
 
-def test_old_validation_figures_of_a_coder_without_a_bar_read_not_measured(
+def test_old_validation_and_disclosure_of_a_coder_without_a_bar_read_not_measured(
         signed_in: dict[str, TestClient]) -> None:
     # Analyses stored before validation counted only codes sure enough for feedback read
     # "Validation 0%" from a coder that can give feedback on neither affirm nor normalize.
@@ -242,11 +242,14 @@ def test_old_validation_figures_of_a_coder_without_a_bar_read_not_measured(
     basis = pm.basis_of(json.dumps(doc))
     assert "below their feedback bar" in basis.not_measured["profile.validation_rate"]
     assert basis.text("profile.validation_rate", 0.0) == "not measured"
+    assert "below their feedback bar" in basis.not_measured["profile.emotional_disclosure"]
     html = signed_in["tom"].get("/clients/C-AUT").text
     assert profile_row(html, "Validation and affirmation")[0] == "not measured"
-    # a document of no relationship coder (a person's codes) keeps its figure
+    assert profile_row(html, "Client emotional disclosure")[0] == "not measured"
+    # a document of no relationship coder (a person's codes) keeps its figures
     doc["models"] = [m for m in doc["models"] if not m.startswith("relationship")]
-    assert "profile.validation_rate" not in pm.basis_of(json.dumps(doc)).not_measured
+    kept = pm.basis_of(json.dumps(doc)).not_measured
+    assert "profile.validation_rate" not in kept and "profile.emotional_disclosure" not in kept
 
 
 def test_supervision_says_not_measured(signed_in: dict[str, TestClient]) -> None:

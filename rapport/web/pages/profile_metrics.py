@@ -253,12 +253,16 @@ def basis_of(document_json: str) -> Basis:
     if not profile.ruptures_measured:
         why = _ruptures_why(profile)
         not_measured = {PREFIX + "ruptures": why, PREFIX + "ruptures_repaired": why}
-    # Stored before validation counted only codes sure enough for feedback: a coder that
-    # can give feedback on neither affirm nor normalize measured nothing (it read 0%).
+    # Stored before validation and disclosure counted only codes sure enough for feedback:
+    # a coder that can give feedback on none of their codes measured nothing (0%, 6%).
     models = raw.get("models") or []
     if not any(measurable(c, models) for c in ("affirm", "normalize")):
         not_measured[PREFIX + "validation_rate"] = (
             "the relationship coder's affirm and normalize codes are below their feedback "
+            "bar, listed as codes only")
+    if not measurable("emotional_disclosure", models):
+        not_measured[PREFIX + "emotional_disclosure"] = (
+            "the relationship coder's emotional_disclosure codes are below their feedback "
             "bar, listed as codes only")
     autonomy = next((m for m in profile.metrics if m.key == "autonomy_support"), None)
     if autonomy is not None and autonomy.value is not None and _only_codes(autonomy):
