@@ -101,14 +101,19 @@ def follow_up(v: SessionView) -> Metric:
     if not v.has("therapist_behaviour") and not v.any_of("affirm", "normalize"):
         return missing(key, label, element, "rate",
                        "no therapist_behaviour, affirmation or normalize codes")
+    if v.has("emotional_disclosure") and not v.measurable("emotional_disclosure"):
+        # what it follows up is not measured (the disclosure figure says why)
+        return missing(key, label, element, "rate", "not measured: the coder's "
+                       "emotional_disclosure codes are below their feedback bar")
     answered: list[tuple[int, str]] = []
     unanswered = 0
-    disclosures = [t.index for t in v.of_role(Role.CLIENT) if b.disclosure(v, t.index)]
+    disclosures = [t.index for t in v.of_role(Role.CLIENT)
+                   if b.disclosure(v, t.index, sure=True)]
     for i in disclosures:
         nxt = v.next_of_role(i, Role.THERAPIST, 1)
         moves = ([] if not nxt else
                  (["reflection"] if b.is_reflection(v, nxt[0].index) else [])
-                 + b.validation(v, nxt[0].index))
+                 + b.validation(v, nxt[0].index, sure=True))
         if moves:
             answered.append((nxt[0].index, f"answers turn {i} with {', '.join(moves)}"))
         else:

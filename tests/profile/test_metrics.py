@@ -291,7 +291,7 @@ def test_the_disclosure_figure_is_not_measured_on_codes_below_their_bar() -> Non
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     _, predicted, right, _ = module.counts()
-    assert APPROXIMATION_RIGHT == f"right {right} of {predicted} times on real talk"
+    assert f"right {right} of {predicted} times on real talk" == APPROXIMATION_RIGHT
     assert right / predicted < 0.70  # below the feedback bar: no fallback for the codes
 
     assert feedback_thresholds(MODEL_ID).get("emotional_disclosure") is None
@@ -305,6 +305,10 @@ def test_the_disclosure_figure_is_not_measured_on_codes_below_their_bar() -> Non
                            ).metric("emotional_disclosure")
     assert (figure.available, figure.value) == (False, None)
     assert APPROXIMATION_RIGHT in figure.reason
+    follow_up = build_profile(dataclasses.replace(session, codes=tuple(codes),
+                                                  models=(MODEL_ID,))).metric("follow_up_rate")
+    assert (follow_up.available, follow_up.value) == (False, None)
+    assert "below their feedback bar" in follow_up.reason
     # a person's code counts
     human = build_profile(coded([(r, t, {**c, "emotional_disclosure": r == "client"})
                                  for r, t, c in rows])).metric("emotional_disclosure")

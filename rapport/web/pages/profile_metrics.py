@@ -261,9 +261,10 @@ def basis_of(document_json: str) -> Basis:
             "the relationship coder's affirm and normalize codes are below their feedback "
             "bar, listed as codes only")
     if not measurable("emotional_disclosure", models):
-        not_measured[PREFIX + "emotional_disclosure"] = (
-            "the relationship coder's emotional_disclosure codes are below their feedback "
-            "bar, listed as codes only")
+        why = ("the relationship coder's emotional_disclosure codes are below their "
+               "feedback bar, listed as codes only")
+        not_measured[PREFIX + "emotional_disclosure"] = why
+        not_measured[PREFIX + "follow_up_rate"] = why
     autonomy = next((m for m in profile.metrics if m.key == "autonomy_support"), None)
     if autonomy is not None and autonomy.value is not None and _only_codes(autonomy):
         try:
