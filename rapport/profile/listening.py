@@ -101,10 +101,14 @@ def follow_up(v: SessionView) -> Metric:
     if not v.has("therapist_behaviour") and not v.any_of("affirm", "normalize"):
         return missing(key, label, element, "rate",
                        "no therapist_behaviour, affirmation or normalize codes")
+    # risk language is followed up in the risk section and its moments, not here (its
+    # flags are prompts with a higher false-alarm rate); say so rather than "none found"
+    # under a list of urgent flags
+    risk = "; risk language is not counted here: see the risk section" if b.risk_turns(v) else ""
     if v.has("emotional_disclosure") and not v.measurable("emotional_disclosure"):
         # what it follows up is not measured (the disclosure figure says why)
         return missing(key, label, element, "rate", "not measured: the coder's "
-                       "emotional_disclosure codes are below their feedback bar")
+                       "emotional_disclosure codes are below their feedback bar" + risk)
     answered: list[tuple[int, str]] = []
     unanswered = 0
     disclosures = [t.index for t in v.of_role(Role.CLIENT)
@@ -121,11 +125,6 @@ def follow_up(v: SessionView) -> Metric:
     reason = "" if v.has("emotional_disclosure") else \
         "disclosures approximated from feeling words (no emotional_disclosure codes)"
     if not disclosures:
-        # risk language is followed up in the risk section and its moments, not here (its
-        # flags are prompts with a higher false-alarm rate); say so rather than "none found"
-        # under a list of urgent flags
-        risk = ("; risk language is not counted here: see the risk section"
-                if b.risk_turns(v) else "")
         return Metric(key=key, label=label, element=element, unit="rate", available=False,
                       reason="no emotional disclosures found" + (f"; {reason}" if reason else "")
                       + risk)
