@@ -36,25 +36,36 @@ db_app = typer.Typer(help=HELP, no_args_is_help=True)
 
 
 @contextmanager
-def record_tx(as_user: str | None, *, bootstrap: bool = False) -> Iterator[Tx]:
-    """One transaction on the configured record, as ``--as`` or RAPPORT_USER."""
+def record_tx(as_user: str | None, *, bootstrap: bool = False,
+              older_schema_ok: bool = False) -> Iterator[Tx]:
+    """One transaction on the configured record, as ``--as`` or RAPPORT_USER
+    (``older_schema_ok``: also on a record `rapport db upgrade` has yet to bring up to
+    date, for what is done before upgrading: a backup)."""
     from rapport.settings import get_settings
     from rapport.store.database import Store
 
     settings = get_settings()
     store = Store.from_settings(settings)
     try:
-        username = as_user or settings.user
-        if username is None and not bootstrap:
-            from rapport.errors import RapportInputError
-
-            raise RapportInputError("no user is acting", where="RAPPORT_USER",
-                                    fix="set RAPPORT_USER=<username> or pass --as <username>",
-                                    code="no_user")
-        with store.transaction(username) as tx:
+        username = (as_user or settings.user) if bootstrap else acting_username(as_user)
+        store.require_current_schema(older_ok=older_schema_ok)
+        with store.transaction(username, check_schema=False) as tx:
             yield tx
     finally:
         store.dispose()
+
+
+def acting_username(as_user: str | None) -> str:
+    """``--as`` or RAPPORT_USER; an input error when neither is given."""
+    from rapport.errors import RapportInputError
+    from rapport.settings import get_settings
+
+    username = as_user or get_settings().user
+    if username is None:
+        raise RapportInputError("no user is acting", where="RAPPORT_USER",
+                                fix="set RAPPORT_USER=<username> or pass --as <username>",
+                                code="no_user")
+    return username
 
 
 def open_configured_store() -> Store:
@@ -100,17 +111,24 @@ def upgrade() -> None:
 def status() -> None:
     """Show where the record is and whether it needs `rapport db upgrade`.
 
+    Exits 0 when the record is up to date, 1 when it needs `rapport db upgrade` (no tables
+    yet, or an older revision), 2 when this version cannot use it (damaged, newer than
+    this version, or not reachable).
+
     Example:
 
       rapport db status
     """
     store = open_configured_store()
     try:
+        state = store.schema_state()  # damaged or newer: the one-line error, exit 2
         current, head = store.current_revision(), store.head_revision()
     finally:
         store.dispose()
-    state = "up to date" if current == head else "needs `rapport db upgrade`"
-    typer.echo(f"{store.describe()}\nrevision {current or '(none)'} of {head}: {state}")
+    said = "up to date" if state == "current" else "needs `rapport db upgrade`"
+    typer.echo(f"{store.describe()}\nrevision {current or '(none)'} of {head}: {said}")
+    if state != "current":
+        raise typer.Exit(1)
 
 
 @db_app.command("demo")

@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import sqlalchemy as sa
 from sqlalchemy import event, orm
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 
 from rapport.errors import RapportInputError
 from rapport.store.crypto import Cipher, load_key
@@ -37,6 +37,9 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 #: How long a SQLite writer waits for another before giving up, in milliseconds.
 BUSY_TIMEOUT_MS = 60_000
 
+
+#: Where a record's schema stands against this version of Rapport (a newer one is an error).
+SchemaState = Literal["current", "older", "empty"]
 
 #: Execution option of Store.reading()'s connections: begin deferred (SQLite).
 READ_FIRST = "rapport_read_first"
@@ -66,16 +69,26 @@ def owner_only(*paths: Path) -> None:
             continue
 
 
+def create_owner_only(path: Path) -> None:
+    """Create an empty file (and its folder) only its owner can read, if it is missing."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 def _sqlite_engine(url: sa.URL) -> sa.Engine:
     if url.database and url.database != ":memory:":
         path = Path(url.database)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if not path.exists():
-            # Owner-only from the start; SQLite gives the -wal/-shm files the same mode.
-            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         owner_only(path, path.with_name(path.name + "-wal"),
                    path.with_name(path.name + "-shm"))
         engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+
+        @event.listens_for(engine, "do_connect")
+        def _create(*_args: Any) -> None:
+            # On first connection, not when the store is opened: a command refused before
+            # it reads the record (a restore) leaves no empty file behind. Owner-only from
+            # the start; SQLite gives the -wal/-shm files the same mode.
+            create_owner_only(path)
     else:
         # An in-memory database exists once per connection: share one.
         engine = sa.create_engine(url, poolclass=sa.StaticPool,
@@ -109,6 +122,26 @@ def _script_directory() -> Any:
     from alembic.script import ScriptDirectory
 
     return ScriptDirectory(str(MIGRATIONS))
+
+
+@cache
+def known_revisions() -> frozenset[str]:
+    """Every schema revision this version of Rapport has a migration for."""
+    return frozenset(str(s.revision) for s in _script_directory().walk_revisions())
+
+
+def newer_revision(what: str, revision: str, where: str, fix: str) -> RapportInputError:
+    """``what`` (the record, the backup) is at a revision from a later version of Rapport."""
+    head = _script_directory().get_current_head()
+    return RapportInputError(f"{what} is at revision {revision}, newer than this version "
+                             f"of Rapport knows ({head})", where=where, fix=fix,
+                             code="schema_newer")
+
+
+def damaged_record(where: str, reason: str) -> RapportInputError:
+    return RapportInputError(f"the record is damaged ({reason})", where=where,
+                             fix="restore the newest backup: `rapport restore BACKUP --as "
+                             "ADMIN --yes` (the damaged file is kept aside)", code="damaged")
 
 
 class Store:
@@ -168,11 +201,24 @@ class Store:
         with self._connect() as conn:
             return MigrationContext.configure(conn).get_current_revision()
 
+    def schema_state(self) -> SchemaState:
+        """``current``, ``older`` (or ``empty``: no tables yet), both fixed by ``rapport db
+        upgrade``; a record from a later version of Rapport is an input error."""
+        current = self.current_revision()
+        if current is None:
+            return "empty"
+        if current not in known_revisions():
+            raise newer_revision("the record", current, self.describe(),
+                                 "install the newer version of Rapport, or restore a backup "
+                                 "made with this one (`rapport restore`)")
+        return "current" if current == self.head_revision() else "older"
+
     def upgrade(self, revision: str = "head") -> str:
         """Bring the schema to ``revision`` in one transaction; return the new revision."""
         from alembic import command
         from alembic.config import Config
 
+        self.schema_state()  # a newer record: the clear error, not alembic's
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
         with self._connect() as conn, conn.begin():
@@ -180,11 +226,14 @@ class Store:
             command.upgrade(config, revision)
         return str(self.current_revision())
 
-    def require_current_schema(self) -> None:
-        current = self.current_revision()
-        if current != self.head_revision():
-            state = "has no tables yet" if current is None else f"is at revision {current}"
-            raise RapportInputError(f"the record {state}", where=self.describe(),
+    def require_current_schema(self, *, older_ok: bool = False) -> None:
+        """Refuse a record not at this version's schema (``older_ok``: one that ``rapport
+        db upgrade`` would bring to it is accepted, for a backup before upgrading)."""
+        state = self.schema_state()
+        if state != "current" and not (older_ok and state == "older"):
+            said = ("has no tables yet" if state == "empty"
+                    else f"is at revision {self.current_revision()}")
+            raise RapportInputError(f"the record {said}", where=self.describe(),
                                     fix="run `rapport db upgrade` (back it up first if it "
                                     "holds data: `rapport backup`)", code="schema_outdated")
 
@@ -202,8 +251,16 @@ class Store:
                                     fix="check RAPPORT_DATABASE_URL / RAPPORT_HOME and that "
                                     "the database server is running",
                                     code="no_database") from None
+        except DatabaseError as exc:  # SQLite: not a database, or a malformed one
+            if self.backend != "sqlite":
+                raise
+            raise damaged_record(self.describe(), str(exc.orig)) from None
         try:
             yield conn
+        except DatabaseError as exc:
+            if type(exc) is not DatabaseError or self.backend != "sqlite":
+                raise
+            raise damaged_record(self.describe(), str(exc.orig)) from None
         finally:
             conn.close()
 

@@ -43,7 +43,7 @@ def test_backup_restore_roundtrip(store: Store, people: People, tmp_path: Path) 
     _client_with_analysis(store, people, "C-002")  # after the backup: must disappear
     with store.transaction(people.therapist) as tx:
         assert len(list_clients(tx)) == 2
-    assert restore(store, target) == store.head_revision()
+    assert restore(store, target).revision == store.head_revision()
     with store.transaction(people.therapist) as tx:
         assert [c.code for c in list_clients(tx)] == ["C-001"]
         assert show_client(tx, "C-001").identity == {"name": "Ada Quinlan"}

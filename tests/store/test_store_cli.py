@@ -121,7 +121,7 @@ def test_keys_backup_restore_and_retention(cli: Cli, tmp_path: Path,
 def test_db_upgrade_and_status(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RAPPORT_DATABASE_URL", f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
     run = Cli(checked=True)
-    assert "needs `rapport db upgrade`" in run("db", "status").output
+    assert "needs `rapport db upgrade`" in run("db", "status", code=1).output
     assert "no tables yet" in run("users", "add", "ada", "--admin", code=2).output
     assert "upgraded (empty) -> " in run("db", "upgrade").output
     assert "already at revision" in run("db", "upgrade").output
