@@ -79,7 +79,7 @@ def show(code: CodeArg, as_user: AsOpt = None) -> None:
     typer.echo(f"consents  {', '.join(c.current_consents) or '(none current)'}")
     typer.echo(f"status    {'closed ' + f'{c.closed_at:%Y-%m-%d}' if c.closed_at else 'open'}")
     if c.identity is None:
-        typer.echo("identity  (not shown to you)")
+        typer.echo("identity  " + ("(none stored)" if c.identity_shown else "(not shown to you)"))
     else:
         for key, value in c.identity.items():
             typer.echo(f"{key:<9} {value}")
@@ -93,6 +93,8 @@ def close(code: CodeArg,
           as_user: AsOpt = None) -> None:
     """Mark therapy as ended; the retention period counts from here.
 
+    Closing a closed client keeps the date it was closed (and says so).
+
     Example:
 
       rapport clients close C-017 --as tom
@@ -100,8 +102,14 @@ def close(code: CodeArg,
     from rapport.store.clients import close_client
 
     with record_tx(as_user) as tx:
-        close_client(tx, code, reopen=reopen)
-    typer.echo(f"client {code} {'reopened' if reopen else 'closed'}")
+        closure = close_client(tx, code, reopen=reopen)
+    if closure.changed:
+        typer.echo(f"client {code} {'reopened' if reopen else 'closed'}")
+    elif closure.closed_at is not None:  # exit 0: the same command may safely run again
+        typer.echo(f"client {code} was already closed on {closure.closed_at:%Y-%m-%d}; "
+                   "nothing changed (retention counts from that date)")
+    else:
+        typer.echo(f"client {code} is open; nothing changed")
 
 
 @clients_app.command("erase")

@@ -1,4 +1,4 @@
-"""``rapport retention``: purge closed clients' transcripts after the retention period."""
+"""``rapport retention``: purge closed clients' words after the retention period."""
 
 from __future__ import annotations
 
@@ -54,8 +54,8 @@ def show(as_user: AsOpt = None) -> None:
 @retention_app.command("apply")
 def apply(yes: Annotated[bool, typer.Option("--yes", help="Really purge (default: dry run).")] = False,
           as_user: AsOpt = None) -> None:
-    """Purge transcripts, analysis documents and kept recordings of clients closed longer
-    than the period.
+    """Purge the words of clients closed longer than the period: transcripts, analysis
+    documents, kept recordings, identifying fields, notes and comments. Numbers stay.
 
     Example:
 
@@ -69,7 +69,14 @@ def apply(yes: Annotated[bool, typer.Option("--yes", help="Really purge (default
     typer.echo(f"{verb}: {r.transcripts} transcripts, {r.analyses} analysis documents and "
                f"{r.recordings} kept recordings of {r.clients} clients closed before "
                f"{r.cutoff:%Y-%m-%d}")
-    if not r.applied and (r.transcripts or r.analyses or r.recordings):
+    typer.echo(f"  and {r.identities} identities (name, birth date, contact), "
+               f"{r.client_notes} client notes, {r.session_notes} session notes, "
+               f"{r.comments} supervisor comments, {r.acknowledgement_notes} safety "
+               f"acknowledgement notes, {r.error_reasons} entered-in-error reasons, "
+               f"{r.jobs} finished jobs")
+    typer.echo("  kept: client codes, session dates and attendance, consents, questionnaire "
+               "answers and scores, numeric metrics, what was done about safety flags")
+    if not r.applied and r.anything:
         typer.echo("dry run: nothing changed; add --yes to purge")
 
 

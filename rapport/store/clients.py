@@ -42,9 +42,12 @@ class ClientSummary:
 
 @dataclass(frozen=True)
 class ClientDetail(ClientSummary):
-    """One client as the viewer may see them: identity is None when not theirs to see."""
+    """One client as the viewer may see them: identity is None when not theirs to see
+    (``identity_shown`` False) or when none is stored (never given, or purged by the
+    retention policy)."""
 
     identity: dict[str, str] | None = None
+    identity_shown: bool = False
     notes: str | None = None
     current_consents: tuple[str, ...] = field(default=())
 
@@ -124,7 +127,8 @@ def show_client(tx: Tx, code: str) -> ClientDetail:
         TherapySession.client_id == client.id)) or 0
     identity: dict[str, str] | None = None
     notes: str | None = None
-    if can_see_identity(tx.db, tx.me(), client):
+    shown = can_see_identity(tx.db, tx.me(), client)
+    if shown:
         if client.identity_enc is not None:
             identity = json.loads(tx.decrypt(client.identity_enc, "clients.identity"))
         if client.notes_enc is not None:
@@ -133,7 +137,8 @@ def show_client(tx: Tx, code: str) -> ClientDetail:
              detail="with identity" if identity is not None else "")
     return ClientDetail(code=client.code, therapist=str(therapist),
                         created_at=client.created_at, closed_at=client.closed_at,
-                        sessions=int(sessions), identity=identity, notes=notes,
+                        sessions=int(sessions), identity=identity, identity_shown=shown,
+                        notes=notes,
                         current_consents=current_consent_kinds(tx, client))
 
 
@@ -143,11 +148,30 @@ def current_consent_kinds(tx: Tx, client: Client) -> tuple[str, ...]:
     return tuple(sorted(kinds))
 
 
-def close_client(tx: Tx, code: str, *, reopen: bool = False) -> None:
-    """Mark therapy as ended (retention counts from here), or reopen it."""
+@dataclass(frozen=True)
+class Closure:
+    """A client's state after :func:`close_client`: when closed (None: open), and whether
+    this call changed it."""
+
+    closed_at: dt.datetime | None
+    changed: bool
+
+
+def close_client(tx: Tx, code: str, *, reopen: bool = False) -> Closure:
+    """Mark therapy as ended (retention counts from here), or reopen it.
+
+    Closing a closed client keeps its date, and reopening an open one leaves it open:
+    neither changes anything (``changed`` is False), so a script may repeat the command
+    and the retention period never starts again.
+
+    Example: ``close_client(tx, "C-017").closed_at`` is when therapy ended.
+    """
     client = find_client(tx, code, write=True)
+    if (client.closed_at is None) == reopen:
+        return Closure(closed_at=client.closed_at, changed=False)
     client.closed_at = None if reopen else utcnow()
     tx.audit("reopen" if reopen else "close", "client", subject=client.uid)
+    return Closure(closed_at=client.closed_at, changed=True)
 
 
 def erase_client(tx: Tx, code: str) -> int:

@@ -62,7 +62,24 @@ def require_consent(tx: Tx, client: Client, kind: ConsentKind, *, doing: str) ->
             f"{kind.value}`", code="no_consent")
 
 
+def latest_today() -> dt.date:
+    """The latest calendar date anywhere on Earth now (UTC+14): a date after it is in the
+    future for everyone, wherever the clinic, the server or the browser is."""
+    return (dt.datetime.now(dt.UTC) + dt.timedelta(hours=14)).date()
+
+
+def _refuse_future(day: dt.date, *, what: str, where: str) -> None:
+    # A consent counts from the moment it is recorded; a date still to come would make it
+    # current before it was given (or withdrawn before it was).
+    if day > latest_today():
+        raise RapportInputError(f"{what} date {day.isoformat()} is in the future",
+                                where=where, fix="give the date it happened: today or "
+                                "earlier (leave it out for today)", code="bad_date")
+
+
 def add_consent(tx: Tx, code: str, kind: ConsentKind, *, given_on: dt.date) -> None:
+    """Record a consent given on ``given_on`` (today or earlier)."""
+    _refuse_future(given_on, what="consent", where="--on")
     client = find_client(tx, code, write=True)
     if has_consent(tx, client, kind):
         raise RapportInputError(f"client {code} already has a current {kind.value} consent",
@@ -78,6 +95,7 @@ def withdraw_consent(tx: Tx, code: str, kind: ConsentKind, *, on: dt.date) -> in
     Withdrawing the consent to recording also deletes the client's kept recordings (the
     voice is the most identifying thing the record can hold; transcripts and analyses
     stay, as for other consents). Returns how many recordings were deleted."""
+    _refuse_future(on, what="withdrawal", where="--on")
     client = find_client(tx, code, write=True)
     rows = list(tx.db.scalars(sa.select(Consent).where(
         Consent.client_id == client.id, Consent.kind == kind.value,
