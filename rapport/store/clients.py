@@ -62,6 +62,11 @@ def find_client(tx: Tx, code: str, *, write: bool = False) -> Client:
     scope = writable_clients(me) if write else readable_clients(me)
     client = tx.db.scalar(sa.select(Client).where(Client.code == code, scope))
     if client is None:
+        # One who may not see the client is told it does not exist; the audit log keeps
+        # that they tried (a code nobody has is no attempt on anyone's record).
+        uid = tx.db.scalar(sa.select(Client.uid).where(Client.code == code))
+        if uid is not None:
+            tx.refuse("client", subject=uid, detail="write" if write else "read")
         raise not_found("client", code)
     tx.cache[key] = client
     return client

@@ -55,7 +55,7 @@ def has_consent(tx: Tx, client: Client, kind: ConsentKind) -> bool:
 def require_consent(tx: Tx, client: Client, kind: ConsentKind, *, doing: str) -> None:
     """Refuse ``doing`` without a current consent of ``kind``."""
     if not has_consent(tx, client, kind):
-        tx.audit("refused", "consent", subject=client.uid, detail=f"{doing}: no {kind.value}")
+        tx.refuse("consent", subject=client.uid, detail=f"{doing}: no {kind.value}")
         raise RapportInputError(
             f"no current consent to {kind.value}", where=f"client {client.code}",
             fix=f"record the client's consent first: `rapport consents add {client.code} "

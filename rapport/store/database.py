@@ -13,6 +13,7 @@ True
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -27,11 +28,14 @@ from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 from rapport.errors import RapportInputError
 from rapport.store.crypto import Cipher, load_key
 from rapport.store.key_check import require_record_key
+from rapport.store.models import AuditEntry
 from rapport.store.permissions import Actor, resolve_actor
 from rapport.store.tx import Tx
 
 if TYPE_CHECKING:
     from rapport.settings import Settings
+
+log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 #: How long a SQLite writer waits for another before giving up, in milliseconds.
@@ -274,17 +278,34 @@ class Store:
         """
         if check_schema:
             self.require_current_schema()
+        opened: list[Tx] = []
         try:
             with self._sessions() as db, db.begin():
                 actor: Actor | None = resolve_actor(db, username) if username else None
-                yield Tx(db=db, actor=actor, interface=interface,
-                         cipher_loader=self._record_cipher(db))
-        except IntegrityError:
-            # Checks run before writes; reaching here means another writer got there first
-            # (e.g. the same new client code at the same moment). Nothing was written.
-            raise RapportInputError("the change conflicts with data written at the same "
-                                    "time by someone else", where=self.describe(),
-                                    fix="run the command again", code="conflict") from None
+                opened.append(Tx(db=db, actor=actor, interface=interface,
+                                 cipher_loader=self._record_cipher(db)))
+                yield opened[0]
+        except BaseException as exc:
+            if opened and opened[0].refusals:
+                self._keep_refusals(opened[0].refusals)
+            if isinstance(exc, IntegrityError):
+                # Checks run before writes; reaching here means another writer got there
+                # first (e.g. the same new client code at the same moment). Nothing was
+                # written.
+                raise RapportInputError("the change conflicts with data written at the "
+                                        "same time by someone else", where=self.describe(),
+                                        fix="run the command again", code="conflict") from None
+            raise
+
+    def _keep_refusals(self, rows: list[dict[str, Any]]) -> None:
+        """Write the refusals of a rolled-back transaction in one of their own; a failure
+        here must not hide the error that rolled it back."""
+        try:
+            with self._sessions() as db, db.begin():
+                db.add_all(AuditEntry(**row) for row in rows)
+        except Exception:  # best effort: the error that rolled it back is what is raised
+            log.warning("could not audit %d refusal(s) of a rolled-back transaction",
+                        len(rows))
 
     @contextmanager
     def reading(self, *, interface: str) -> Iterator[Tx]:

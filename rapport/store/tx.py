@@ -28,6 +28,8 @@ class Tx:
     #: Lookups already made in this transaction (e.g. clients by code and access), so a
     #: page that reads several things of one client checks its rights once.
     cache: dict[Any, Any] = field(default_factory=dict)
+    #: Refusals to audit even when the transaction rolls back (:meth:`refuse`).
+    refusals: list[dict[str, Any]] = field(default_factory=list)
 
     def me(self) -> Actor:
         """The acting user; commands that touch the record need one."""
@@ -46,6 +48,18 @@ class Tx:
     def audit(self, action: str, entity: str, *, subject: str | None = None,
               detail: str = "") -> None:
         """Append one audit row. ``detail`` must never hold client text (ids and counts)."""
+        self.db.add(AuditEntry(**self._row(action, entity, subject, detail)))
+
+    def refuse(self, entity: str, *, subject: str | None = None, detail: str = "") -> None:
+        """Audit a refused attempt (``refused``). A refusal is usually followed by an
+        error that rolls the transaction back; the store then writes these rows in a
+        transaction of their own, so who tried what is never lost with it."""
+        row = self._row("refused", entity, subject, detail)
+        self.refusals.append(row)
+        self.db.add(AuditEntry(**row))
+
+    def _row(self, action: str, entity: str, subject: str | None,
+             detail: str) -> dict[str, Any]:
         who = self.actor.username if self.actor else "(system)"
-        self.db.add(AuditEntry(actor=who, interface=self.interface, action=action,
-                               entity=entity, subject=subject, detail=detail[:200]))
+        return {"actor": who, "interface": self.interface, "action": action,
+                "entity": entity, "subject": subject, "detail": detail[:200]}
