@@ -2,6 +2,9 @@
 
 >>> # rapport users add ada --admin            (first admin, on an empty record)
 >>> # rapport users add tom --role therapist --as ada
+
+Every password set here, from the CLI, the API or a page, meets one rule
+(:func:`check_new_password`).
 """
 
 from __future__ import annotations
@@ -18,6 +21,9 @@ from rapport.store.permissions import Actor, UserRole, require_role
 from rapport.store.tx import Tx
 
 _USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,63}$")
+
+#: The shortest password anyone may set, on every path (CLI, API, pages).
+MIN_PASSWORD = 10
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,26 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
+def check_new_password(password: str) -> None:
+    """Refuse a password shorter than MIN_PASSWORD characters or made only of whitespace
+    (``weak_password``), whichever face sets it.
+
+    >>> check_new_password("correct horse battery")  # passes; " " * 12 would not
+    """
+    if len(password) < MIN_PASSWORD or not password.strip():
+        raise RapportInputError(f"the password needs at least {MIN_PASSWORD} characters, "
+                                "not only spaces", where="password",
+                                fix="choose a longer password (a few words work well)",
+                                code="weak_password")
+
+
+def _check_password(tx: Tx, password: str) -> None:
+    # Rapport's own setup (interface "system": the demo record, whose passwords are
+    # printed in the docs) is exempt; every person's path (cli, web, api) is not.
+    if tx.interface != "system":
+        check_new_password(password)
+
+
 def parse_role(text: str) -> UserRole:
     try:
         return UserRole(text)
@@ -64,7 +90,9 @@ def parse_role(text: str) -> UserRole:
 def add_user(tx: Tx, username: str, role: UserRole, *, display_name: str = "",
              password: str | None = None) -> UserView:
     """Create a user. With no admin in the record yet, only an admin may be created,
-    by anyone (that is how a fresh record gets its first admin); later, admins only."""
+    by anyone (that is how a fresh record gets its first admin); later, admins only.
+    Without a ``password`` the user cannot sign in to the web app; a password given
+    (even empty) must meet :func:`check_new_password`."""
     has_admin = tx.db.scalar(sa.select(sa.func.count()).select_from(User).where(
         User.role == UserRole.ADMIN.value)) or 0
     if has_admin:
@@ -80,8 +108,10 @@ def add_user(tx: Tx, username: str, role: UserRole, *, display_name: str = "",
     if tx.db.scalar(sa.select(User.id).where(User.username == username)) is not None:
         raise RapportInputError(f"user {username!r} already exists", where="username",
                                 fix="choose another username", code="duplicate")
+    if password is not None:
+        _check_password(tx, password)
     user = User(username=username, role=role.value, display_name=display_name,
-                password_hash=hash_password(password) if password else None)
+                password_hash=hash_password(password) if password is not None else None)
     tx.db.add(user)
     tx.db.flush()
     tx.audit("create", "user", detail=f"user={username} role={role.value}")
@@ -104,11 +134,13 @@ def set_password(tx: Tx, username: str, password: str, *,
                  keep_sign_in: int | None = None) -> None:
     """Admins set anyone's password; everyone may set their own. Every API token of the
     user is revoked and every browser sign-in ended, except ``keep_sign_in`` (the browser
-    that changed it): whoever knew the old password may have made them."""
+    that changed it): whoever knew the old password may have made them. The password
+    must meet :func:`check_new_password`."""
     me = tx.me()
     if me.username != username:
         require_role(me, UserRole.ADMIN, doing="setting another user's password")
     user = _get(tx, username)
+    _check_password(tx, password)
     user.password_hash = hash_password(password)
     tx.audit("update", "user", detail=f"password of {username}")
     _end_access(tx, user, keep_sign_in=keep_sign_in)
@@ -191,6 +223,21 @@ def link_supervision(tx: Tx, supervisor: str, supervisee: str, *,
         link.identity_granted = identity_granted
     tx.audit("update", "supervision", detail=f"{supervisor} supervises {supervisee} "
              f"identity={'yes' if identity_granted else 'no'}")
+
+
+def unlink_supervision(tx: Tx, supervisor: str, supervisee: str) -> None:
+    """End ``supervisor``'s supervision of ``supervisee`` (admins only): from the next
+    request on, the supervisor reads none of the supervisee's clients or practice."""
+    require_role(tx.me(), UserRole.ADMIN, doing="ending supervision")
+    sup, sue = _get(tx, supervisor), _get(tx, supervisee)
+    removed = tx.db.execute(sa.delete(Supervision).where(
+        Supervision.supervisor_id == sup.id, Supervision.supervisee_id == sue.id)
+        .execution_options(synchronize_session=False))
+    if not getattr(removed, "rowcount", 0):
+        raise RapportInputError(f"{supervisor} does not supervise {supervisee}",
+                                where="supervisee", fix="see the supervision links on the "
+                                "admin page", code="not_found")
+    tx.audit("delete", "supervision", detail=f"{supervisor} no longer supervises {supervisee}")
 
 
 def _get(tx: Tx, username: str) -> User:

@@ -6,6 +6,10 @@
   browser would not send them back over plain HTTP).
 - ``--behind-proxy`` trusts ``X-Forwarded-For``/``-Proto`` from the loopback proxy only
   (the proxy terminates TLS; see docs/deploy.md).
+- The certificate and key are loaded once before anything serves: a pair that cannot
+  serve (a key of another certificate, a file that is not PEM, a key behind a passphrase)
+  is one clear error and a non-zero exit, never worker processes that die on it and are
+  restarted for ever.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import ipaddress
 import math
 import os
+import ssl
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -65,6 +70,8 @@ class ServePlan:
             if path is not None and not path.is_file():
                 raise RapportInputError(f"no such file: {path}", where=flag,
                                         fix="give the PEM file's path", code="bad_tls")
+        if self.cert is not None and self.key is not None:
+            check_tls_pair(self.cert, self.key)
         if self.behind_proxy and not is_loopback(self.host):
             raise RapportInputError("--behind-proxy serves the local proxy only",
                                     where="--host", fix="bind 127.0.0.1 and let the proxy "
@@ -79,6 +86,62 @@ class ServePlan:
                 code="unsafe_bind")
         return [(f"serving WITHOUT TLS on {self.host}: anyone on this network can read "
                 "passwords and client data; use only on a network you trust completely")]
+
+
+class _PassphraseNeededError(Exception):
+    """The key is encrypted: raised from OpenSSL's passphrase callback (never prompt)."""
+
+
+def check_tls_pair(cert: Path, key: Path) -> None:
+    """Load ``cert`` and ``key`` the way the server will, or raise one clear error that
+    names the file at fault.
+
+    uvicorn loads them only in each worker process, so a bad pair used to kill every
+    worker at start-up, and the parent restarted them for ever without exiting.
+    """
+    for path, flag in ((cert, "--cert"), (key, "--key")):
+        try:
+            with path.open("rb") as file:
+                file.read(1)
+        except OSError as exc:
+            raise RapportInputError(f"cannot read {path}: {exc.strerror}", where=flag,
+                                    fix="let the user running rapport serve read it",
+                                    code="bad_tls") from None
+
+    def no_passphrase() -> bytes:
+        raise _PassphraseNeededError
+
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    try:
+        context.load_cert_chain(cert, key, password=no_passphrase)
+    except _PassphraseNeededError:
+        raise RapportInputError(
+            f"the key {key} is encrypted with a passphrase", where="--key",
+            fix="give the key without a passphrase, readable only by the server's user "
+            "(openssl pkey -in KEY -out KEY.pem; chmod 600 KEY.pem)", code="bad_tls") from None
+    except ssl.SSLError as exc:
+        if exc.reason == "KEY_VALUES_MISMATCH":
+            raise RapportInputError(
+                f"the key {key} does not match the certificate {cert}", where="--key",
+                fix="give the private key made with that certificate", code="bad_tls",
+            ) from None
+        if not _holds_a_certificate(cert):
+            raise RapportInputError(
+                f"{cert} is not a PEM certificate", where="--cert",
+                fix="give the certificate file (-----BEGIN CERTIFICATE-----)",
+                code="bad_tls") from None
+        raise RapportInputError(
+            f"{key} is not a PEM private key", where="--key",
+            fix="give the certificate's private key (-----BEGIN PRIVATE KEY-----); the "
+            "record's RAPPORT_KEY_FILE is not a TLS key", code="bad_tls") from None
+
+
+def _holds_a_certificate(path: Path) -> bool:
+    try:
+        ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT).load_verify_locations(cafile=path)
+    except ssl.SSLError:
+        return False
+    return True
 
 
 def server_config(app: Any, settings: Settings, plan: ServePlan | None = None, *,
@@ -148,11 +211,13 @@ def served_app() -> Any:
 
 def run(plan: ServePlan, *, workers: int = 1, log_level: str = "warning") -> None:
     """Serve until interrupted with ``workers`` processes (the configured record must be
-    at the current schema, and the key must be its key: checked here before any starts)."""
+    at the current schema, the key must be its key, and the TLS pair must load: checked
+    here before any starts)."""
     import uvicorn
 
     from rapport.store.database import Store
 
+    plan.check()
     settings = get_settings()
     store = Store.from_settings(settings)
     try:

@@ -97,6 +97,7 @@ ACCESS: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/users"): SIGNED_IN,  # admins see all; others themselves and partners
     ("POST", "/api/v1/users"): ADMIN,
     ("POST", "/api/v1/supervision"): ADMIN,
+    ("DELETE", "/api/v1/supervision/{supervisor}/{supervisee}"): ADMIN,  # a fresh link
     ("PUT", "/api/v1/users/{username}/active"): ADMIN,  # {username}: a throwaway user
     ("GET", "/api/v1/audit"): SIGNED_IN,  # scoped: admins all, others their own
     # -- pages issue: add rows below this line, one per route -------------------------
@@ -110,6 +111,8 @@ ACCESS: dict[tuple[str, str], str] = {
     ("POST", "/admin/supervision"): ADMIN,
     ("POST", "/admin/retention"): ADMIN,
     ("POST", "/admin/users/{username}/active"): ADMIN,
+    ("POST", "/admin/supervision/end"): ADMIN,  # a fresh link
+    ("POST", "/admin/password"): ADMIN,  # a throwaway user's
     # feedback forms (rapport/web/pages/feedback.py); {token}: a live form's token
     ("GET", "/clients/{code}/sessions/{number}/feedback"): CLIENT_WRITE,
     ("POST", "/clients/{code}/sessions/{number}/feedback"): CLIENT_WRITE,

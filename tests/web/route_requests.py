@@ -350,6 +350,21 @@ def _admin_link(call: Call) -> dict[str, Any]:
     return {"data": _supervision(call)["json"]}
 
 
+def _linked(call: Call) -> dict[str, str]:
+    """A fresh supervisor and supervisee, linked (for the routes that end a link)."""
+    from rapport.store.users import link_supervision
+
+    pair = _supervision(call)["json"]
+    with call.world.store.transaction("ada", interface="system") as tx:
+        link_supervision(tx, pair["supervisor"], pair["supervisee"])
+    return dict(pair)
+
+
+def _end_link_path(call: Call) -> dict[str, Any]:
+    call.overrides.update(_linked(call))
+    return {}
+
+
 BODIES: dict[tuple[str, str], Callable[[Call], dict[str, Any]]] = {
     ("POST", "/login"): _login,
     ("POST", "/logout"): lambda call: {},
@@ -374,6 +389,7 @@ BODIES: dict[tuple[str, str], Callable[[Call], dict[str, Any]]] = {
         "json": {"username": f"u{call.unique}", "role": "therapist",
                  "password": "a long enough password"}},
     ("POST", "/api/v1/supervision"): _supervision,
+    ("DELETE", "/api/v1/supervision/{supervisor}/{supervisee}"): _end_link_path,
     # session, upload and questionnaire pages
     ("POST", "/clients/{code}/sessions/{number}/corrections"): lambda call: {
         "data": {"analysis_id": str(call.world.analysis_id), "turn_index": "0",
@@ -410,6 +426,10 @@ BODIES: dict[tuple[str, str], Callable[[Call], dict[str, Any]]] = {
     ("POST", "/admin/supervision"): _admin_link,
     ("POST", "/admin/retention"): lambda call: {"data": {"days": "3650"}},
     ("POST", "/admin/users/{username}/active"): lambda call: {"data": {"active": "yes"}},
+    ("POST", "/admin/supervision/end"): lambda call: {"data": _linked(call)},
+    ("POST", "/admin/password"): lambda call: {"data": {
+        "username": _throwaway_user(call), "password": "a long enough password",
+        "repeat": "a long enough password"}},
     ("POST", "/clients/{code}/sessions/{number}/feedback"): _feedback_form,
     ("POST", "/f/{token}"): _feedback_answers,
     ("POST", "/kiosk"): lambda call: {"data": {}},  # no armed kiosk: locks again (303)

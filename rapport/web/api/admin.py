@@ -11,12 +11,14 @@ from pydantic import BaseModel, Field
 
 from rapport.store.audit import AuditView, query_audit
 from rapport.store.users import (
+    MIN_PASSWORD,
     UserView,
     add_user,
     link_supervision,
     list_users,
     parse_role,
     set_active,
+    unlink_supervision,
 )
 from rapport.web.api.common import Ok, api_router
 from rapport.web.identity import RecordTx
@@ -28,7 +30,7 @@ class NewUser(BaseModel):
     username: str = Field(min_length=2, max_length=64)
     role: str = Field(max_length=16)
     display_name: str = Field(default="", max_length=200)
-    password: str = Field(min_length=10, max_length=1000)
+    password: str = Field(min_length=MIN_PASSWORD, max_length=1000)  # and not only spaces
 
 
 class NewSupervision(BaseModel):
@@ -64,6 +66,13 @@ def activation(username: str, body: Activation, tx: RecordTx) -> Ok[None]:
 def supervision(body: NewSupervision, tx: RecordTx) -> Ok[None]:
     link_supervision(tx, body.supervisor, body.supervisee,
                      identity_granted=body.identity_granted)
+    return Ok(data=None)
+
+
+@router.delete("/supervision/{supervisor}/{supervisee}")
+def end_supervision(supervisor: str, supervisee: str, tx: RecordTx) -> Ok[None]:
+    """End a supervision (admins): the supervisor no longer reads the supervisee's clients."""
+    unlink_supervision(tx, supervisor, supervisee)
     return Ok(data=None)
 
 

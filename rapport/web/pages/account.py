@@ -29,7 +29,13 @@ from rapport.store.logins import (
     start_web_session,
 )
 from rapport.store.tx import Tx
-from rapport.store.users import check_login, hash_password, set_password, verify_password
+from rapport.store.users import (
+    check_login,
+    check_new_password,
+    hash_password,
+    set_password,
+    verify_password,
+)
 from rapport.web.errors import WebError
 from rapport.web.identity import (
     LOGIN_CSRF_COOKIE,
@@ -46,7 +52,15 @@ from rapport.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
-MIN_PASSWORD = 10
+
+def password_problem(password: str) -> str | None:
+    """The record's password rule (:func:`check_new_password`) as a sentence for a page,
+    or None when ``password`` meets it."""
+    try:
+        check_new_password(password)
+    except RapportInputError as exc:
+        return f"{exc.what[:1].upper()}{exc.what[1:]}."
+    return None
 
 
 def _safe_next(target: str | None) -> str:
@@ -185,8 +199,8 @@ def change_password(request: Request, identity: CurrentIdentity, tx: RecordTx,
         tx.audit("password-failed", "user", detail=f"user={identity.actor.username}")
         record_failure(tx.db, keys, max_failures=settings.login_max_failures,
                        window=dt.timedelta(minutes=settings.login_lockout_minutes))
-    elif len(new) < MIN_PASSWORD:
-        problem = f"The new password needs at least {MIN_PASSWORD} characters."
+    elif (weak := password_problem(new)) is not None:
+        problem = weak
     elif new != repeat:
         problem = "The two new passwords differ."
     if problem:

@@ -1,4 +1,4 @@
-"""Admin: users, supervision links and the retention period. No client content.
+"""Admin: users, passwords, supervision links and the retention period. No client content.
 
 Forms post, then redirect back (POST-redirect-GET). A rejected form is shown again with
 the reason and nothing stored: each write runs in its own transaction, which an input
@@ -16,9 +16,18 @@ from rapport.errors import RapportInputError
 from rapport.store.permissions import UserRole
 from rapport.store.retention import get_retention_days, set_retention_days
 from rapport.store.supervision_links import list_supervision_links
-from rapport.store.users import add_user, link_supervision, list_users, parse_role, set_active
+from rapport.store.users import (
+    MIN_PASSWORD,
+    add_user,
+    link_supervision,
+    list_users,
+    parse_role,
+    set_active,
+    set_password,
+    unlink_supervision,
+)
 from rapport.web.identity import CurrentIdentity, get_store, require_roles
-from rapport.web.pages.account import MIN_PASSWORD
+from rapport.web.pages.account import password_problem
 from rapport.web.templating import render
 
 router = APIRouter(include_in_schema=False,
@@ -26,6 +35,8 @@ router = APIRouter(include_in_schema=False,
 
 #: ``?done=`` -> the confirmation shown after a redirect (fixed texts; nothing reflected).
 DONE = {"user": "User added.", "supervision": "Supervision link saved.",
+        "unlink": "Supervision ended: the supervisor no longer sees that person's clients.",
+        "password": "Password set. That user's sign-ins and API tokens have ended.",
         "retention": "Retention period saved.", "active": "Sign-in rights changed."}
 Text = Annotated[str, Form(max_length=1000)]
 
@@ -38,7 +49,8 @@ def _page(request: Request, identity: CurrentIdentity, *, error: str | None = No
         context = {"users": list_users(tx), "links": list_supervision_links(tx),
                    "retention_days": get_retention_days(tx)}
     return render(request, "admin.html", context | {
-        "roles": [r.value for r in UserRole], "error": error, "form": form,
+        "roles": [r.value for r in UserRole], "min_password": MIN_PASSWORD,
+        "error": error, "form": form,
         "values": values or {}, "done": DONE.get(done or "")},
         status=400 if error else 200)
 
@@ -72,9 +84,8 @@ def new_user(request: Request, identity: CurrentIdentity, username: Text = "",
              repeat: Text = "") -> Response:
     values = {"username": username, "role": role, "display_name": display_name}
     username = username.strip().lower()
-    if len(password) < MIN_PASSWORD:
-        return _problem(request, identity, "user", f"The password needs at least "
-                        f"{MIN_PASSWORD} characters.", values)
+    if (weak := password_problem(password)) is not None:
+        return _problem(request, identity, "user", weak, values)
     if password != repeat:
         return _problem(request, identity, "user", "The two passwords differ.", values)
     return _attempt(request, identity, "user", values, lambda tx: add_user(
@@ -92,6 +103,32 @@ def new_link(request: Request, identity: CurrentIdentity, supervisor: Text = "",
                         "Choose both a supervisor and a supervisee.", values)
     return _attempt(request, identity, "supervision", values, lambda tx: link_supervision(
         tx, supervisor, supervisee, identity_granted=granted))
+
+
+@router.post("/admin/supervision/end")
+def end_link(request: Request, identity: CurrentIdentity, supervisor: Text = "",
+             supervisee: Text = "") -> Response:
+    """End a supervision: the supervisor loses sight of the supervisee's clients at once."""
+    return _attempt(request, identity, "unlink", {}, lambda tx: unlink_supervision(
+        tx, supervisor, supervisee))
+
+
+@router.post("/admin/password")
+def new_password(request: Request, identity: CurrentIdentity, username: Text = "",
+                 password: Text = "", repeat: Text = "") -> Response:
+    """Set another user's password (a forgotten one); their sign-ins and tokens end."""
+    values = {"username": username}
+    if not username:
+        return _problem(request, identity, "password", "Choose a user.", values)
+    if username == identity.actor.username:  # keep the current-password check for one's own
+        return _problem(request, identity, "password", "Change your own password on the "
+                        "Change password page.", values)
+    if (weak := password_problem(password)) is not None:
+        return _problem(request, identity, "password", weak, values)
+    if password != repeat:
+        return _problem(request, identity, "password", "The two passwords differ.", values)
+    return _attempt(request, identity, "password", values, lambda tx: set_password(
+        tx, username, password))
 
 
 @router.post("/admin/retention")
