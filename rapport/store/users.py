@@ -186,14 +186,28 @@ def _end_access(tx: Tx, user: User, *, keep_sign_in: int | None = None,
     tx.audit("revoke", "access", detail=detail)
 
 
+#: What the audit log says for a sign-in name that is nobody's.
+NO_SUCH_USER = "(no such user)"
+
+
+def login_name(tx: Tx, username: str) -> str:
+    """``username`` as the audit log may keep it: a user's name, or :data:`NO_SUCH_USER`.
+    What was typed into the name box is kept only when it names someone: a password
+    typed there by mistake must not stay in an append-only log for ever."""
+    known = tx.db.scalar(sa.select(User.id).where(User.username == username))
+    return username[:64] if known is not None else NO_SUCH_USER
+
+
 def check_login(tx: Tx, username: str, password: str) -> Actor | None:
     """The user if ``password`` is theirs and they are active, else None (for the web app).
 
-    Both outcomes are audited; a wrong name and a wrong password look the same.
+    Both outcomes are audited (the name only when it is a user's, :func:`login_name`); a
+    wrong name and a wrong password look the same to the person signing in.
     """
     user = tx.db.scalar(sa.select(User).where(User.username == username, User.active))
     ok = bool(user and user.password_hash and verify_password(user.password_hash, password))
-    tx.audit("login" if ok else "login-failed", "user", detail=f"user={username[:64]}")
+    tx.audit("login" if ok else "login-failed", "user",
+             detail=f"user={login_name(tx, username)}")
     if not ok or user is None:
         return None
     return Actor(id=user.id, username=user.username, role=UserRole(user.role))

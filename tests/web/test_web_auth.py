@@ -204,6 +204,19 @@ def test_lockout_per_user_even_with_the_right_password(app: FastAPI, world: Worl
     assert locked
 
 
+def test_a_name_that_is_nobody_s_is_not_kept_in_the_audit_log(app: FastAPI,
+                                                               world: World) -> None:
+    # Someone who types their password into the name box must not find it in the
+    # append-only audit log for ever: only a user's name is kept.
+    typed = "my-secret-Passw0rd"
+    assert try_login(client_at(app, "10.9.0.1"), typed, "whatever") == 401
+    with world.store.transaction(None, interface="system") as tx:
+        details = list(tx.db.scalars(sa.select(AuditEntry.detail).where(
+            AuditEntry.action.in_(("login-failed", "login-locked")))))
+    assert not any(typed.lower() in d for d in details)
+    assert "user=(no such user)" in details
+
+
 def test_lockout_per_address(app: FastAPI, world: World) -> None:
     add_person(world, "brute2")
     limit = world.settings.login_max_failures

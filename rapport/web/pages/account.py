@@ -33,6 +33,7 @@ from rapport.store.users import (
     check_login,
     check_new_password,
     hash_password,
+    login_name,
     set_password,
     verify_password,
 )
@@ -133,7 +134,7 @@ def login(request: Request, username: Annotated[str, Form(max_length=200)],
         hold_counters(tx.db, keys)  # one attempt per user and address at a time
         until = locked_until(tx.db, keys)
         if until is not None:
-            tx.audit("login-locked", "user", detail=f"user={username[:64]}")
+            tx.audit("login-locked", "user", detail=f"user={login_name(tx, username)}")
             minutes = max(1, int((until - dt.datetime.now(dt.UTC)).total_seconds() // 60) + 1)
             return _login_page(request, status=429, username=username, next_url=next,
                                error=f"Too many failed attempts. Try again in {minutes} "
