@@ -37,3 +37,19 @@ class People:
     other_therapist: str = "tess"
     supervisor: str = "sam"
     researcher: str = "rita"
+
+
+def rotated(store, key_file, folder, admin):  # type: ignore[no-untyped-def]
+    """Rotate ``store``'s key (read from ``key_file``) to a new one written in ``folder``,
+    as ``admin``, checking nothing is left under the old key; the store opened with the
+    new key (the caller disposes of it)."""
+    from rapport.store.crypto import Cipher, read_key_file, write_key_file
+    from rapport.store.database import Store
+    from rapport.store.keys import remaining_with_key, rotate_keys
+
+    old = Cipher(read_key_file(key_file))
+    new = Cipher(write_key_file(folder / "new.key"))
+    with store.transaction(admin) as tx:
+        rotate_keys(tx, old, new)
+        assert remaining_with_key(tx, old) == 0
+    return Store(store.url, key_file=folder / "new.key")

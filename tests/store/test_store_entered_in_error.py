@@ -128,17 +128,12 @@ def test_the_mark_is_audited_and_its_reason_encrypted(store: Store, people: Peop
 
 def test_key_rotation_re_encrypts_the_reason(store: Store, people: People, key_file: Path,
                                              tmp_path: Path) -> None:
-    from rapport.store.crypto import Cipher, read_key_file, write_key_file
-    from rapport.store.keys import remaining_with_key, rotate_keys
+    from record_fixtures import rotated as rotated_store
+
     from rapport.store.responses import list_entered_in_error
 
     _mark(store, people.therapist, _client_with(store, people, NO_RISK))
-    old = Cipher(read_key_file(key_file))
-    new = Cipher(write_key_file(tmp_path / "new.key"))
-    with store.transaction(people.admin) as tx:
-        rotate_keys(tx, old, new)
-        assert remaining_with_key(tx, old) == 0
-    rotated = Store(store.url, key_file=tmp_path / "new.key")
+    rotated = rotated_store(store, key_file, tmp_path, people.admin)
     try:
         with rotated.transaction(people.therapist) as tx:
             (kept,) = list_entered_in_error(tx, "C-001")

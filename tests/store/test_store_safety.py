@@ -143,19 +143,13 @@ def test_erasing_the_client_removes_its_acknowledgements(store: Store, people: P
 def test_the_note_is_encrypted_and_rotated_with_the_key(store: Store, people: People,
                                                         flagged: int, key_file: Path,
                                                         tmp_path: Path) -> None:
-    from rapport.store.crypto import Cipher, read_key_file, write_key_file
-    from rapport.store.keys import remaining_with_key, rotate_keys
+    from record_fixtures import rotated as rotated_store
 
     _ack(store, people.therapist, flagged)
     with store.engine.connect() as conn:
         blob = conn.exec_driver_sql("SELECT note_enc FROM safety_acknowledgements").scalar()
     assert b"Kirkcaldy" not in bytes(blob)
-    old = Cipher(read_key_file(key_file))
-    new = Cipher(write_key_file(tmp_path / "new.key"))
-    with store.transaction(people.admin) as tx:
-        rotate_keys(tx, old, new)
-        assert remaining_with_key(tx, old) == 0
-    rotated = Store(store.url, key_file=tmp_path / "new.key")
+    rotated = rotated_store(store, key_file, tmp_path, people.admin)
     try:
         from rapport.caseload import client_flags
 

@@ -74,21 +74,12 @@ def test_0004_keeps_older_duplicate_questionnaires_without_a_session(db_url: str
     # simultaneous submissions): the migration moves the older ones, never deletes.
     import sqlalchemy as sa
 
-    from rapport.store.clients import add_client
     from rapport.store.models import AuditEntry
-    from rapport.store.permissions import UserRole
     from rapport.store.responses import list_responses
-    from rapport.store.users import add_user
 
-    store = Store(db_url, key=base64.b64encode(os.urandom(32)).decode())
+    store = old_record(db_url, "0003")
     try:
-        store.upgrade("0003")
-        with store.transaction(None, check_schema=False) as tx:
-            add_user(tx, "ada", UserRole.ADMIN)
-        with store.transaction("ada", check_schema=False) as tx:
-            add_user(tx, "tom", UserRole.THERAPIST)
         with store.transaction("tom", check_schema=False) as tx:
-            add_client(tx, "C-001")
             ids = [old_response(tx, "C-001", "phq9", {"1": n}, {"total": n}, 1)
                    for n in (1.0, 2.0, 3.0)]
             old_response(tx, "C-001", "gad7", {}, {"total": 0.0}, 1)
@@ -115,24 +106,15 @@ def test_0005_stores_the_scores_of_responses_recorded_before_it(db_url: str) -> 
     from rapport.measures.catalog import definition_version, get_instrument
     from rapport.measures.scoring import score
     from rapport.measures.stored import administrations, scoring_fingerprint
-    from rapport.store.clients import add_client
     from rapport.store.models import QuestionnaireResponse
-    from rapport.store.permissions import UserRole
     from rapport.store.responses import list_responses
-    from rapport.store.users import add_user
 
     phq9 = get_instrument("phq9")
     answers = dict(zip(phq9.item_ids, [3, 3, 2, 2, 2, 1, 1, 1, 1], strict=True))
     result = score(phq9, answers)
-    store = Store(db_url, key=base64.b64encode(os.urandom(32)).decode())
+    store = old_record(db_url, "0004")
     try:
-        store.upgrade("0004")
-        with store.transaction(None, check_schema=False) as tx:
-            add_user(tx, "ada", UserRole.ADMIN)
-        with store.transaction("ada", check_schema=False) as tx:
-            add_user(tx, "tom", UserRole.THERAPIST)
         with store.transaction("tom", check_schema=False) as tx:
-            add_client(tx, "C-001")
             current = old_response(tx, "C-001", "phq9", answers, {"total": result.total},
                                    1, version=definition_version(phq9))
             older = old_response(tx, "C-001", "phq9", answers, {"total": 99.0}, 2,
@@ -164,20 +146,11 @@ def test_0010_keeps_every_response_counting_and_the_index_unique(db_url: str) ->
     import sqlalchemy as sa
 
     from rapport.errors import RapportInputError
-    from rapport.store.clients import add_client
-    from rapport.store.permissions import UserRole
     from rapport.store.responses import list_responses, mark_entered_in_error
-    from rapport.store.users import add_user
 
-    store = Store(db_url, key=base64.b64encode(os.urandom(32)).decode())
+    store = old_record(db_url, "0009")
     try:
-        store.upgrade("0009")
-        with store.transaction(None, check_schema=False) as tx:
-            add_user(tx, "ada", UserRole.ADMIN)
-        with store.transaction("ada", check_schema=False) as tx:
-            add_user(tx, "tom", UserRole.THERAPIST)
         with store.transaction("tom", check_schema=False) as tx:
-            add_client(tx, "C-001")
             first = old_response(tx, "C-001", "phq9", {"1": 1.0}, {"total": 1.0}, 1)
         store.upgrade()
         with store.transaction("tom") as tx:
@@ -193,6 +166,24 @@ def test_0010_keeps_every_response_counting_and_the_index_unique(db_url: str) ->
             assert tx.db.scalar(sa.text("SELECT count(*) FROM questionnaire_responses")) == 2
     finally:
         store.dispose()
+
+
+def old_record(db_url: str, revision: str) -> Store:
+    """A record at ``revision`` with ada (admin), tom (therapist) and tom's client C-001,
+    made with the code of today where that schema allows it."""
+    from rapport.store.clients import add_client
+    from rapport.store.permissions import UserRole
+    from rapport.store.users import add_user
+
+    store = Store(db_url, key=base64.b64encode(os.urandom(32)).decode())
+    store.upgrade(revision)
+    with store.transaction(None, check_schema=False) as tx:
+        add_user(tx, "ada", UserRole.ADMIN)
+    with store.transaction("ada", check_schema=False) as tx:
+        add_user(tx, "tom", UserRole.THERAPIST)
+    with store.transaction("tom", check_schema=False) as tx:
+        add_client(tx, "C-001")
+    return store
 
 
 def old_response(tx: Tx, code: str, instrument: str, answers: dict[str, float],

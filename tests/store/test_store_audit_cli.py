@@ -4,31 +4,19 @@ and a --limit below one is refused."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from cli_runner import Cli
+from record_fixtures import People
 
-from rapport.settings import get_settings
-from rapport.store.crypto import write_key_file
 from rapport.store.database import Store
-from rapport.store.permissions import UserRole
-from rapport.store.users import add_user, set_active
+from rapport.store.users import set_active
 
 
 @pytest.fixture
-def record(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
-    key = tmp_path / "keys" / "rapport.key"
-    write_key_file(key)
-    monkeypatch.setenv("RAPPORT_KEY_FILE", str(key))
-    monkeypatch.setenv("RAPPORT_DATABASE_URL", db_url)
-    store = Store.from_settings(get_settings())
-    store.upgrade()
-    with store.transaction(None) as tx:
-        add_user(tx, "ada", UserRole.ADMIN)
-    with store.transaction("ada") as tx:
-        add_user(tx, "tom", UserRole.THERAPIST)
-        set_active(tx, "tom", False)
+def record(store: Store, people: People) -> Store:
+    """The people, one of them (tess) deactivated: an action the columns must hold."""
+    with store.transaction(people.admin) as tx:
+        set_active(tx, people.other_therapist, False)
     return store
 
 
