@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from rapport.errors import RapportInputError
 from rapport.store.clients import find_client
-from rapport.store.consents import ConsentKind, require_consent
+from rapport.store.consents import ConsentKind, is_current, require_consent
 from rapport.store.models import (
     AnalysisMetric,
     Client,
@@ -204,7 +204,7 @@ def aggregate_metrics(tx: Tx, *, min_clients: int = MIN_GROUP_SIZE) -> list[Metr
     """
     require_role(tx.me(), UserRole.RESEARCHER, doing="aggregate statistics")
     consenting = sa.select(Consent.client_id).where(
-        Consent.kind == ConsentKind.RESEARCH.value, Consent.withdrawn_on.is_(None))
+        Consent.kind == ConsentKind.RESEARCH.value, is_current())
     rows = tx.db.execute(
         sa.select(AnalysisMetric.name, sa.func.count(sa.distinct(TherapySession.client_id)),
                   sa.func.count(AnalysisMetric.value), sa.func.avg(AnalysisMetric.value))

@@ -148,8 +148,10 @@ def show_client(tx: Tx, code: str) -> ClientDetail:
 
 
 def current_consent_kinds(tx: Tx, client: Client) -> tuple[str, ...]:
+    from rapport.store.consents import is_current  # consents reads clients
+
     kinds = tx.db.scalars(sa.select(Consent.kind).where(
-        Consent.client_id == client.id, Consent.withdrawn_on.is_(None)).distinct())
+        Consent.client_id == client.id, is_current()).distinct())
     return tuple(sorted(kinds))
 
 

@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from rapport.errors import RapportInputError
+from rapport.store.consents import is_current
 from rapport.store.models import (
     Client,
     CodingDecision,
@@ -180,7 +181,7 @@ def _consented_clients() -> sa.Select[int]:
                                     User.id == CodingProject.created_by,
                                     User.role != "researcher").correlate(CodingUnit)
     return sa.select(Consent.client_id).where(
-        Consent.withdrawn_on.is_(None),
+        is_current(),
         sa.or_(Consent.kind == "research", sa.and_(Consent.kind == "sharing", clinic_made)))
 
 

@@ -34,7 +34,8 @@ class ConsentView:
 
     @property
     def current(self) -> bool:
-        return self.withdrawn_on is None
+        """Not withdrawn, and given by now (see :func:`has_consent`)."""
+        return self.withdrawn_on is None and self.given_on <= latest_today()
 
 
 def parse_kind(text: str) -> ConsentKind:
@@ -46,10 +47,17 @@ def parse_kind(text: str) -> ConsentKind:
                                 code="bad_consent") from None
 
 
+def is_current() -> sa.ColumnElement[bool]:
+    """A WHERE clause on :class:`Consent`: not withdrawn, and given by now (one stored
+    with a date still to come, before such dates were refused, is not current yet). Every
+    check of a current consent uses it."""
+    return sa.and_(Consent.withdrawn_on.is_(None), Consent.given_on <= latest_today())
+
+
 def has_consent(tx: Tx, client: Client, kind: ConsentKind) -> bool:
     return tx.db.scalar(sa.select(Consent.id).where(
         Consent.client_id == client.id, Consent.kind == kind.value,
-        Consent.withdrawn_on.is_(None)).limit(1)) is not None
+        is_current()).limit(1)) is not None
 
 
 def require_consent(tx: Tx, client: Client, kind: ConsentKind, *, doing: str) -> None:

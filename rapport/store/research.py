@@ -13,7 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from rapport.store.consents import ConsentKind
+from rapport.store.consents import ConsentKind, is_current
 from rapport.store.models import Client, Consent, StoredAnalysis, TherapySession
 from rapport.store.permissions import UserRole, not_found, require_role
 from rapport.store.tx import Tx
@@ -33,7 +33,7 @@ def client_ref(uid: str) -> str:
 
 def _consenting() -> sa.Select[int]:
     return sa.select(Consent.client_id).where(Consent.kind == ConsentKind.RESEARCH.value,
-                                              Consent.withdrawn_on.is_(None))
+                                              is_current())
 
 
 def _query() -> sa.Select[StoredAnalysis, TherapySession, Client]:

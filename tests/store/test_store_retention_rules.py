@@ -250,6 +250,24 @@ def test_a_consent_or_withdrawal_dated_in_the_future_is_refused(
         withdraw_consent(tx, "C-002", ConsentKind.ANALYSIS, on=today)
 
 
+def test_a_consent_stored_with_a_future_date_is_not_current_yet(store: Store,
+                                                                 people: People) -> None:
+    # Stored before future dates were refused: it must not count before its day.
+    from rapport.store.clients import add_client, find_client
+    from rapport.store.consents import ConsentKind, add_consent, has_consent, list_consents
+
+    with store.transaction(people.therapist) as tx:
+        add_client(tx, "C-003")
+        add_consent(tx, "C-003", ConsentKind.ANALYSIS, given_on=utcnow().date())
+        assert has_consent(tx, find_client(tx, "C-003"), ConsentKind.ANALYSIS)
+    with store.engine.begin() as conn:
+        conn.execute(sa.text("UPDATE consents SET given_on = :day"), {"day": _future()})
+    with store.transaction(people.therapist) as tx:
+        assert not has_consent(tx, find_client(tx, "C-003"), ConsentKind.ANALYSIS)
+        (view,) = list_consents(tx, "C-003")
+        assert not view.current
+
+
 @pytest.fixture
 def cli(people: People, monkeypatch: pytest.MonkeyPatch) -> Cli:
     """The CLI on the record of ``people``, acting as the therapist unless told."""
