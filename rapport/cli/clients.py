@@ -112,6 +112,36 @@ def close(code: CodeArg,
         typer.echo(f"client {code} is open; nothing changed")
 
 
+@clients_app.command("reassign")
+def reassign(codes: Annotated[list[str] | None, typer.Argument(
+                 help="Only these clients' codes (default: all of --from's).")] = None,
+             from_: Annotated[str, typer.Option("--from", help="The therapist who gives "
+                                                "them up (e.g. one who left).")] = "",
+             to: Annotated[str, typer.Option("--to", help="The therapist who takes them "
+                                             "over.")] = "",
+             as_user: AsOpt = None) -> None:
+    """Give a therapist's clients to another (admins only), e.g. when a therapist leaves:
+    the new therapist and their supervisors read them from then on, and can close them
+    so that retention applies. The admin reads nothing of them; each move is audited.
+    Name client codes to move only those.
+
+    Example:
+
+      rapport clients reassign --from tom --to tess --as ada
+    """
+    from rapport.errors import RapportInputError
+    from rapport.store.clients import reassign_clients
+
+    if not from_ or not to:
+        raise RapportInputError("name both therapists", where="--from/--to",
+                                fix="rapport clients reassign --from OLD --to NEW --as ADMIN",
+                                code="bad_input")
+    with record_tx(as_user) as tx:
+        moved = reassign_clients(tx, from_, to, codes or None)
+    typer.echo(f"{len(moved)} client(s) of {from_} now with {to}" +
+               (f": {', '.join(moved)}" if moved else ""))
+
+
 @clients_app.command("erase")
 def erase(code: CodeArg,
           yes: Annotated[bool, typer.Option("--yes", help="Confirm: this cannot be undone.")] = False,

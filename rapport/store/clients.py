@@ -181,6 +181,48 @@ def close_client(tx: Tx, code: str, *, reopen: bool = False) -> Closure:
     return Closure(closed_at=client.closed_at, changed=True)
 
 
+def reassign_clients(tx: Tx, from_therapist: str, to_therapist: str,
+                     codes: list[str] | None = None) -> list[str]:
+    """Give ``from_therapist``'s clients (all, or those of ``codes``) to ``to_therapist``
+    (admins only: a therapist who leaves, or is away for long); returns their codes. The
+    admin reads nothing of them; who may read them follows the new therapist (and their
+    supervisors) from then on. Each move is audited; all or nothing."""
+    require_role(tx.me(), UserRole.ADMIN, doing="reassigning clients")
+    users = {u.username: u for u in tx.db.scalars(sa.select(User).where(
+        User.username.in_((from_therapist, to_therapist))))}
+    for name, where in ((from_therapist, "--from"), (to_therapist, "--to")):
+        user = users.get(name)
+        if user is None or user.role != UserRole.THERAPIST.value:
+            raise RapportInputError(f"{name!r} is not a therapist", where=where,
+                                    fix="name a therapist: rapport users list",
+                                    code="bad_input")
+    source, target = users[from_therapist], users[to_therapist]
+    if source.id == target.id:
+        raise RapportInputError("--from and --to name the same therapist", where="--to",
+                                fix="name the therapist who takes the clients over",
+                                code="bad_input")
+    if not target.active:
+        raise RapportInputError(f"{to_therapist} is deactivated", where="--to",
+                                fix="give the clients to an active therapist",
+                                code="bad_input")
+    query = sa.select(Client).where(Client.therapist_id == source.id).order_by(Client.code)
+    if codes:
+        query = query.where(Client.code.in_(codes))
+    clients = list(tx.db.scalars(query))
+    missing = sorted(set(codes or ()) - {c.code for c in clients})
+    if missing:
+        raise RapportInputError(f"{from_therapist} has no client {missing[0]!r}",
+                                where="CODE", fix=f"list {from_therapist}'s clients by "
+                                "their codes, or give none to move them all",
+                                code="not_found")
+    for client in clients:
+        client.therapist_id = target.id
+        tx.audit("update", "client", subject=client.uid,
+                 detail=f"reassigned from {from_therapist} to {to_therapist}")
+    tx.cache.clear()
+    return [c.code for c in clients]
+
+
 def erase_client(tx: Tx, code: str) -> int:
     """Delete everything about a client; the audit log keeps only that it happened.
 

@@ -27,6 +27,9 @@ NOT_RUN: dict[str, str] = {
     "make demo": "creates .venv and installs the package; the demo itself is "
                  "tests/store/test_store_demo.py and `rapport db demo` below",
     "make test": "this suite",
+    "rapport clients reassign --from tom --to tess --as ada":
+        "the story needs tom's client to the end and deactivates tess; "
+        "tests/store/test_store_reassign.py::test_the_cli_moves_some_or_all runs it",
     "rapport users password tom --password-stdin --as ada":
         "reads the new password from standard input; "
         "tests/store/test_store_people.py::test_the_cli_sets_a_password runs it",
@@ -82,8 +85,8 @@ STORY: tuple[str, ...] = (
     r"rapport retention (set|show)", r"rapport retention apply --as",
     r"rapport backup", r"rapport restore", r"(\.venv/bin/)?rapport --help",
     r"rapport users unsupervise", r"rapport users deactivate", r"rapport consents withdraw",
-    r"rapport analyses delete",
-    r"rapport clients close", r"rapport clients erase", r"rapport retention apply --yes",
+    r"rapport analyses delete", r"rapport clients close", r"rapport clients erase",
+    r"rapport retention apply --yes",
     r"rapport keys create", r"rapport keys rotate", r"export RAPPORT_KEY_FILE=",
     r"rapport db status", r"RAPPORT_HOME=\S+ rapport db demo",
 )
