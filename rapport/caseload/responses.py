@@ -65,12 +65,16 @@ def mark_response_entered_in_error(tx: Tx, code: str, response_id: int, *,
     who marked it, when and why, and the session may record the right one. A response
     with an open safety flag is refused until the flag is acknowledged: marking must
     never be the way a risk answer leaves the therapist's sight."""
-    from rapport.caseload.safety import client_flags
+    from rapport.caseload.safety import questionnaire_flags, with_acknowledgements
+    from rapport.store.safety import list_acknowledgements
 
     find_client(tx, code, write=True)  # only the treating therapist, before anything else
-    flags, _ = client_flags(tx, code)
-    still_open = [f for f in flags if f.is_open and f.ref.kind == "questionnaire"
-                  and f.ref.source_id == response_id]
+    # This response's flags only (not the client's transcripts): one not found, or marked
+    # already, has none here and is refused by the store below.
+    response = [r for r in list_responses(tx, code) if r.id == response_id]
+    found, _ = questionnaire_flags(response)
+    flags = with_acknowledgements(found, list_acknowledgements(tx, code)) if found else []
+    still_open = [f for f in flags if f.is_open]
     if still_open:
         raise RapportInputError(
             f"response {response_id} has an open safety flag ({still_open[0].message})",

@@ -190,11 +190,12 @@ def with_acknowledgements(flags: Sequence[ClientFlag],
 def client_flags(tx: Tx, code: str, *, responses: Sequence[ResponseView] | None = None
                  ) -> tuple[list[ClientFlag], list[str]]:
     """Every safety flag of ``code`` with its acknowledgements, open ones first (audited
-    reads), those of responses marked entered in error included; pass ``responses`` (the
-    ones that count) when they were read already in this transaction."""
-    found, warnings = questionnaire_flags([
-        *(responses if responses is not None else list_responses(tx, code)),
-        *list_entered_in_error(tx, code)])
+    reads), those of responses marked entered in error included; pass ``responses`` (every
+    one of the client's, those marked entered in error too) when they were read already
+    in this transaction."""
+    found, warnings = questionnaire_flags(
+        responses if responses is not None
+        else [*list_responses(tx, code), *list_entered_in_error(tx, code)])
     found += transcript_flags(tx, code)
     return with_acknowledgements(found, list_acknowledgements(tx, code)), warnings
 

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from rapport.measures.expected import ExpectedChangeModel
     from rapport.measures.schema import Instrument
     from rapport.measures.scoring import Score
+    from rapport.store.responses import ResponseView
 
 HELP = """Questionnaires: list the instruments, show one, score answers.
 
@@ -212,36 +213,34 @@ def record_command(
 
 
 def _from_record(code: str, only: str | None, as_user: str | None
-                 ) -> tuple[dict[str, list[Administration]], list[ClientFlag]]:
-    """The client's administrations (of ``only``, if given) and every safety flag."""
+                 ) -> tuple[dict[str, list[Administration]], list[ClientFlag],
+                            list[ResponseView]]:
+    """The client's administrations (of ``only``, if given), every safety flag, and the
+    responses marked entered in error, read in one transaction."""
     from rapport.caseload.safety import client_flags
     from rapport.cli.db import record_tx
     from rapport.cli.framework import warn
     from rapport.measures.stored import administrations
-    from rapport.store.responses import list_responses
+    from rapport.store.responses import list_entered_in_error, list_responses
     from rapport.store.sessions import list_sessions
 
     with record_tx(as_user) as tx:
         everything = list_responses(tx, code)
-        flags, flag_warnings = client_flags(tx, code, responses=everything)
+        marked = list_entered_in_error(tx, code)
+        flags, flag_warnings = client_flags(tx, code, responses=[*everything, *marked])
         sessions = list_sessions(tx, code)
     wanted = _wanted(only)
     responses = [r for r in everything if wanted is None or r.instrument_id == wanted]
     grouped, warnings = administrations(responses, {s.number: s.date for s in sessions})
     for message in [*flag_warnings, *warnings]:
         warn(message)
-    return grouped, flags
+    return grouped, flags, marked
 
 
-def _retracted(code: str, only: str | None, as_user: str | None,
+def _retracted(marked: list[ResponseView], only: str | None,
                grouped: dict[str, list[Administration]]) -> dict[str, set[int]]:
     """Instrument id -> sessions whose administration was marked entered in error and
     not replaced (a replacement takes the same FHIR ids)."""
-    from rapport.cli.db import record_tx
-    from rapport.store.responses import list_entered_in_error
-
-    with record_tx(as_user) as tx:
-        marked = list_entered_in_error(tx, code)
     wanted = _wanted(only)
     out: dict[str, set[int]] = {}
     for r in marked:
@@ -350,10 +349,10 @@ def fhir_command(
     from rapport.measures.fhir import client_bundle
     from rapport.pipeline import write_atomically
 
-    grouped, flags = _from_record(code, only, as_user)
+    grouped, flags, marked = _from_record(code, only, as_user)
     acknowledged = {(f.instrument, f.session, f.ref.part) for f in flags
                     if not f.is_open and f.ref.kind == "questionnaire" and f.session}
-    retracted = _retracted(code, only, as_user, grouped)
+    retracted = _retracted(marked, only, grouped)
     data = client_bundle([(get_instrument(i), admins) for i, admins in grouped.items()],
                          subject=f"Patient/{code}", acknowledged=acknowledged,
                          retracted=[(get_instrument(i), s) for i, s in retracted.items()])

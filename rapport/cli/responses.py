@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from rapport.cli.db import AsOpt
+
 if TYPE_CHECKING:
     from rapport.store.responses import ResponseView
 
@@ -34,8 +36,6 @@ Example:
 """
 
 CodeArg = Annotated[str, typer.Argument(help="The client's pseudonymous code.")]
-AsUserOpt = Annotated[str | None, typer.Option(
-    "--as", help="Act as this user (default: RAPPORT_USER).")]
 
 
 def _total(response: ResponseView) -> str:
@@ -50,7 +50,7 @@ def _line(response: ResponseView) -> str:
             f"{response.recorded_at:%Y-%m-%d %H:%M} UTC")
 
 
-def responses_command(code: CodeArg, as_user: AsUserOpt = None) -> None:
+def responses_command(code: CodeArg, as_user: AsOpt = None) -> None:
     from rapport.cli.db import record_tx
     from rapport.store.responses import list_entered_in_error, list_responses
 
@@ -78,7 +78,7 @@ def entered_in_error_command(
         help="The response's id, as `rapport measures responses` lists it.")],
     reason: Annotated[str, typer.Option(
         "--reason", help="Why, in a sentence (stored encrypted, shown with the response).")],
-    as_user: AsUserOpt = None,
+    as_user: AsOpt = None,
 ) -> None:
     from rapport.caseload import mark_response_entered_in_error
     from rapport.cli.db import record_tx
